@@ -1,0 +1,112 @@
+"""Root fixtures: the units and one user for each role, built with the factories."""
+import pytest
+
+from tests.factories import (EnterpriseAccountFactory, EnterpriseFactory, OfficialFactory, UnitFactory)
+from portal.models import EnterpriseAccount, Official, Unit
+
+
+@pytest.fixture
+def county_office_unit(db):
+    return UnitFactory(name="县政府办公室", kind=Unit.Kind.COUNTY_OFFICE)
+
+
+@pytest.fixture
+def town(db):
+    return UnitFactory(name="太和镇", kind=Unit.Kind.TOWN)
+
+
+@pytest.fixture
+def other_town(db):
+    return UnitFactory(name="山塘镇", kind=Unit.Kind.TOWN)
+
+
+@pytest.fixture
+def department(db):
+    return UnitFactory(name="县市场监督管理局", kind=Unit.Kind.DEPARTMENT)
+
+
+@pytest.fixture
+def other_department(db):
+    return UnitFactory(name="县自然资源局", kind=Unit.Kind.DEPARTMENT)
+
+
+@pytest.fixture
+def county_government(db):
+    return UnitFactory(name="县人民政府", kind=Unit.Kind.COUNTY_GOVERNMENT)
+
+
+@pytest.fixture
+def county_office_user(county_office_unit):
+    return OfficialFactory(unit=county_office_unit, role=Official.Role.COUNTY_OFFICE).user
+
+
+@pytest.fixture
+def town_staff_user(town):
+    return OfficialFactory(unit=town, role=Official.Role.UNIT_STAFF).user
+
+
+@pytest.fixture
+def town_head_user(town):
+    return OfficialFactory(unit=town, role=Official.Role.UNIT_HEAD).user
+
+
+@pytest.fixture
+def other_town_staff_user(other_town):
+    return OfficialFactory(unit=other_town, role=Official.Role.UNIT_STAFF).user
+
+
+@pytest.fixture
+def department_staff_user(department):
+    return OfficialFactory(unit=department, role=Official.Role.UNIT_STAFF).user
+
+
+@pytest.fixture
+def department_head_user(department):
+    return OfficialFactory(unit=department, role=Official.Role.UNIT_HEAD).user
+
+
+@pytest.fixture
+def county_leader_user(county_government):
+    return OfficialFactory(unit=county_government, role=Official.Role.COUNTY_LEADER).user
+
+
+@pytest.fixture
+def enterprise(town):
+    return EnterpriseFactory(town=town)
+
+
+@pytest.fixture
+def other_enterprise(other_town):
+    return EnterpriseFactory(town=other_town)
+
+
+@pytest.fixture
+def enterprise_user(enterprise):
+    return EnterpriseAccountFactory(enterprise=enterprise, status=EnterpriseAccount.Status.CONFIRMED).user
+
+
+@pytest.fixture
+def pending_enterprise_user(enterprise):
+    return EnterpriseAccountFactory(enterprise=enterprise, status=EnterpriseAccount.Status.PENDING).user
+
+
+@pytest.fixture
+def login(client):
+    """Log a user in on the test client; officials whose role needs a second factor get a
+    verified TOTP device in the session, as after a real two-step login."""
+    from django_otp import DEVICE_ID_SESSION_KEY, user_has_device
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from portal.admin_site import otp_required_for
+
+    def _login(user):
+        client.force_login(user)
+        if otp_required_for(user) or user_has_device(user):
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+                user=user, name="test", confirmed=True)
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+        return client
+
+    return _login

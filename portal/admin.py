@@ -1,0 +1,99 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _, ngettext
+
+from .access import official_of
+from .admin_base import UnitScopedAdmin
+from .admin_import import ImportAdminMixin
+from .imports import EnterpriseImporter
+from .models import CalendarAdjustment, Enterprise, EnterpriseAccount, LeadingGroupMember, Official, Unit
+from .services import can_decide_account, enterprise_account_confirm, enterprise_account_reject
+
+
+class LeadingGroupMemberInline(admin.TabularInline):
+    model = LeadingGroupMember
+    extra = 0
+
+
+@admin.register(Unit)
+class UnitAdmin(UnitScopedAdmin):
+    unit_field = "pk"
+    list_display = ["name", "kind", "principal_name", "service_phone", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "short_name"]
+    inlines = [LeadingGroupMemberInline]
+
+    def scope_queryset(self, request, queryset):
+        # Every official may look up any unit (to refer matters, find phones).
+        return queryset if official_of(request.user) or request.user.is_superuser else queryset.none()
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(ImportAdminMixin, UnitScopedAdmin):
+    unit_field = "town"
+    importer_class = EnterpriseImporter
+    list_display = ["name", "uscc", "town", "industry", "scale", "is_key"]
+    list_filter = ["is_key", "scale", "industry", "town"]
+    search_fields = ["name", "uscc", "contact_name"]
+    list_select_related = ["town"]
+    list_per_page = 50
+
+    def scope_queryset(self, request, queryset):
+        # Departments and county leaders serve enterprises in every town; they may look but
+        # not change (editing stays with the town, see editable_queryset).
+        official = official_of(request.user)
+        if official and (official.unit.kind in (Unit.Kind.DEPARTMENT, Unit.Kind.AGENCY)
+                         or official.role == Official.Role.COUNTY_LEADER):
+            return queryset
+        return super().scope_queryset(request, queryset)
+
+
+@admin.register(Official)
+class OfficialAdmin(UnitScopedAdmin):
+    list_display = ["name", "unit", "role", "post", "phone"]
+    list_filter = ["role", "unit__kind"]
+    search_fields = ["name", "user__username"]
+    list_select_related = ["unit", "user"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(EnterpriseAccount)
+class EnterpriseAccountAdmin(UnitScopedAdmin):
+    unit_field = "enterprise__town"
+    list_display = ["real_name", "enterprise", "phone", "status", "created_at", "decided_by"]
+    list_filter = ["status"]
+    search_fields = ["real_name", "enterprise__name", "user__username", "phone"]
+    list_select_related = ["enterprise", "decided_by"]
+    readonly_fields = ["user", "enterprise", "status", "decided_by", "decided_at", "created_at"]
+    fields = ["user", "enterprise", "real_name", "position", "phone", "status", "decision_note",
+              "decided_by", "decided_at", "created_at"]
+    actions = ["confirm_accounts", "reject_accounts"]
+
+    def has_add_permission(self, request):
+        return False  # accounts are made by self-registration
+
+    def _decide(self, request, queryset, decide):
+        done = 0
+        for account in queryset.select_related("enterprise"):
+            if can_decide_account(request.user, account):
+                decide(account=account, by=request.user)
+                done += 1
+        return done
+
+    @admin.action(description=_("Confirm the selected accounts"), permissions=["change"])
+    def confirm_accounts(self, request, queryset):
+        done = self._decide(request, queryset, enterprise_account_confirm)
+        self.message_user(request, ngettext("%d account confirmed.", "%d accounts confirmed.", done) % done,
+                          messages.SUCCESS)
+
+    @admin.action(description=_("Reject the selected accounts"), permissions=["change"])
+    def reject_accounts(self, request, queryset):
+        done = self._decide(request, queryset, enterprise_account_reject)
+        self.message_user(request, ngettext("%d account rejected.", "%d accounts rejected.", done) % done,
+                          messages.WARNING)
+
+
+@admin.register(CalendarAdjustment)
+class CalendarAdjustmentAdmin(admin.ModelAdmin):
+    list_display = ["date", "is_workday", "name"]
+    list_filter = ["is_workday"]
+    date_hierarchy = "date"

@@ -1,0 +1,72 @@
+"""The one scoping base every app's admin uses.
+
+Unit staff see and change only their own unit's records; the county office (and
+superusers) see all. A ModelAdmin names the path from its model to the owning unit in
+`unit_field` ("unit", "town", "visit__unit", ...). Records out of scope are absent from the
+changelist and answer as missing when opened by URL.
+"""
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .access import sees_all_units, unit_of
+from .models import Unit
+
+
+class UnitScopedAdmin(SimpleHistoryAdmin):
+    unit_field = "unit"
+
+    def scope_queryset(self, request, queryset):
+        """Records the user may see. Override to widen visibility (never to narrow editing)."""
+        return self.editable_queryset(request, queryset)
+
+    def editable_queryset(self, request, queryset):
+        """Records the user may change: its own unit's, or all for the county office."""
+        if sees_all_units(request.user):
+            return queryset
+        unit = unit_of(request.user)
+        if unit is None:
+            return queryset.none()
+        return queryset.filter(**{self.unit_field: unit})
+
+    def get_queryset(self, request):
+        return self.scope_queryset(request, super().get_queryset(request))
+
+    def _in_editable_scope(self, request, obj):
+        return self.editable_queryset(request, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or self._in_editable_scope(request, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or self._in_editable_scope(request, obj))
+
+    def _direct_unit_field(self):
+        return self.unit_field if "__" not in self.unit_field else None
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == self._direct_unit_field() and not sees_all_units(request.user):
+            unit = unit_of(request.user)
+            kwargs["queryset"] = Unit.objects.filter(pk=unit.pk if unit else None)
+            kwargs["initial"] = unit
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        field = self._direct_unit_field()
+        if field and not change and not sees_all_units(request.user) and not getattr(obj, f"{field}_id", None):
+            setattr(obj, field, unit_of(request.user))
+        super().save_model(request, obj, form, change)
+
+
+class ScopedInlineMixin:
+    """Inlines inherit the parent's scope; nothing to filter but the unit choices."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "unit" and not sees_all_units(request.user):
+            unit = unit_of(request.user)
+            kwargs["queryset"] = Unit.objects.filter(pk=unit.pk if unit else None)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+__all__ = ["UnitScopedAdmin", "ScopedInlineMixin", "admin"]

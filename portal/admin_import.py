@@ -1,0 +1,63 @@
+"""An "Import" button on a changelist: upload CSV/XLSX, dry run first, read the report."""
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from .importing import format_report
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV or XLSX file"),
+                           help_text=_("UTF-8 CSV or XLSX; the first row holds the column headers."))
+    dry_run = forms.BooleanField(label=_("Dry run: check the file without saving anything"), required=False,
+                                 initial=True)
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        if uploaded.size > 20 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        if not uploaded.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Only .csv and .xlsx files can be imported."))
+        return uploaded
+
+
+class ImportAdminMixin:
+    importer_class = None
+    change_list_template = "admin/portal/change_list_with_import.html"
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view),
+                 name=f"{opts.app_label}_{opts.model_name}_import"),
+        ] + super().get_urls()
+
+    def get_importer(self, request):
+        return self.importer_class()
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        result = None
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            uploaded = form.cleaned_data["file"]
+            result = self.get_importer(request).run(uploaded, dry_run=form.cleaned_data["dry_run"],
+                                                    filename=uploaded.name)
+            level = messages.SUCCESS if result.ok else messages.WARNING
+            self.message_user(request, format_report(result)[-1], level)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import %(name)s") % {"name": self.model._meta.verbose_name_plural},
+            "form": form,
+            "result": result,
+            "report": format_report(result) if result else [],
+            "headers_required": self.importer_class.required_headers,
+            "headers_optional": self.importer_class.optional_headers,
+        }
+        return TemplateResponse(request, "admin/portal/import.html", context,
+                                status=400 if request.method == "POST" and not form.is_valid() else 200)

@@ -1,0 +1,74 @@
+"""The officials' workspace: the Django admin, titled with the county's name, with a
+second factor (TOTP) for every official who has set one up, and required for the roles in
+settings.OTP_REQUIRED_ROLES."""
+from django import forms
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+from django_otp import user_has_device
+from django_otp.forms import OTPAuthenticationFormMixin
+
+from .access import official_of
+
+
+def otp_required_for(user):
+    official = official_of(user)
+    return bool(official and official.role in settings.OTP_REQUIRED_ROLES)
+
+
+class PortalAdminLoginForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):
+    """Username and password, plus the 6-digit code for users who have an authenticator."""
+
+    otp_device = forms.CharField(required=False, widget=forms.HiddenInput)
+    otp_token = forms.CharField(
+        required=False, label=_("Verification code"), max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        help_text=_("The 6-digit code from your authenticator app, if you have set one up."),
+    )
+    otp_challenge = None
+    otp_error_messages = dict(
+        OTPAuthenticationFormMixin.otp_error_messages,
+        token_required=_("Please enter the 6-digit verification code from your authenticator app."),
+        invalid_token=_("The verification code is wrong or has expired; please enter the current code."),
+    )
+
+    def clean(self):
+        self.cleaned_data = super().clean()
+        user = self.get_user()
+        if user is not None and user_has_device(user):
+            self.clean_otp(user)
+        return self.cleaned_data
+
+
+class PortalAdminSite(admin.AdminSite):
+    site_title = _("Officials' workspace")
+    index_title = _("Workspace")
+    login_form = PortalAdminLoginForm
+
+    @property
+    def site_header(self):
+        return f"{settings.COUNTY_NAME}{settings.SITE_NAME} · " + str(_("Officials' workspace"))
+
+    def has_permission(self, request):
+        if not super().has_permission(request):
+            return False
+        user = request.user
+        if user.is_verified():
+            return True
+        return not otp_required_for(user) and not user_has_device(user)
+
+    def login(self, request, extra_context=None):
+        response = super().login(request, extra_context)
+        user = request.user
+        # A role that must use a second factor but has none yet goes to set it up.
+        if user.is_authenticated and user.is_staff and otp_required_for(user) and not user_has_device(user):
+            return redirect("portal:otp_setup")
+        return response
+
+    def index(self, request, extra_context=None):
+        from .admin_dashboard import dashboard_links
+
+        extra_context = {**(extra_context or {}), "dashboard_links": dashboard_links(request)}
+        return super().index(request, extra_context)

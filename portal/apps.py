@@ -1,0 +1,49 @@
+from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+from django.db.models.signals import post_delete, post_migrate, post_save
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    default = True
+    name = "portal"
+    verbose_name = _("Units and enterprises")
+
+    role_permissions = {
+        "county_office": [
+            "portal.view_unit", "portal.change_unit", "portal.add_unit",
+            "portal.view_leadinggroupmember", "portal.add_leadinggroupmember",
+            "portal.change_leadinggroupmember", "portal.delete_leadinggroupmember",
+            "portal.view_enterprise", "portal.add_enterprise", "portal.change_enterprise",
+            "portal.view_official", "portal.add_official", "portal.change_official",
+            "portal.view_enterpriseaccount", "portal.change_enterpriseaccount",
+            "portal.view_calendaradjustment", "portal.add_calendaradjustment",
+            "portal.change_calendaradjustment", "portal.delete_calendaradjustment",
+        ],
+        "unit_head": [
+            "portal.view_unit", "portal.change_unit",
+            "portal.view_leadinggroupmember", "portal.add_leadinggroupmember",
+            "portal.change_leadinggroupmember", "portal.delete_leadinggroupmember",
+            "portal.view_enterprise", "portal.add_enterprise", "portal.change_enterprise",
+            "portal.view_official", "portal.view_enterpriseaccount", "portal.change_enterpriseaccount",
+        ],
+        "unit_staff": [
+            "portal.view_unit", "portal.view_leadinggroupmember",
+            "portal.view_enterprise", "portal.add_enterprise", "portal.change_enterprise",
+            "portal.view_enterpriseaccount", "portal.change_enterpriseaccount",
+        ],
+        "county_leader": ["portal.view_unit", "portal.view_enterprise"],
+    }
+
+    def ready(self):
+        from . import roles, workdays
+        from .models import CalendarAdjustment
+
+        post_migrate.connect(roles.sync_role_groups, sender=self, dispatch_uid="portal-sync-roles")
+        post_save.connect(workdays.clear_cache, sender=CalendarAdjustment, dispatch_uid="portal-calendar-save")
+        post_delete.connect(workdays.clear_cache, sender=CalendarAdjustment, dispatch_uid="portal-calendar-del")
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    default = False
+    default_site = "portal.admin_site.PortalAdminSite"

@@ -1,0 +1,60 @@
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import Enterprise
+from .validators import normalize_uscc, validate_uscc
+
+
+class EnterpriseRegistrationForm(forms.Form):
+    """Self-registration of an enterprise user, found by its credit code."""
+
+    uscc = forms.CharField(label=_("Unified social credit code of your enterprise"), max_length=18,
+                           help_text=_("18 characters, as printed on the business licence."))
+    real_name = forms.CharField(label=_("Your name"), max_length=50)
+    position = forms.CharField(label=_("Your position in the enterprise"), max_length=50, required=False)
+    phone = forms.RegexField(label=_("Mobile phone"), regex=r"^1\d{10}$", max_length=11,
+                             error_messages={"invalid": _("Enter an 11-digit mainland mobile number.")})
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    username = forms.RegexField(label=_("User name"), regex=r"^[A-Za-z0-9_.@+-]{4,30}$", max_length=30,
+                                help_text=_("4 to 30 letters, digits or _ . @ + -"),
+                                error_messages={"invalid": _("Use 4 to 30 letters, digits or _ . @ + -.")})
+    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput(render_value=False),
+                                strip=False)
+    password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput(render_value=False),
+                                strip=False)
+
+    def clean_uscc(self):
+        code = normalize_uscc(self.cleaned_data["uscc"])
+        validate_uscc(code)
+        try:
+            self.enterprise = Enterprise.objects.select_related("town").get(uscc=code)
+        except Enterprise.DoesNotExist:
+            raise ValidationError(_("No enterprise with this code is registered in the county. Please ask your "
+                                    "town's enterprise service office to add it first."))
+        return code
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise ValidationError(_("This user name is taken; please choose another."))
+        return username
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+        elif data.get("password1"):
+            candidate = get_user_model()(username=data.get("username", ""), email=data.get("email", ""))
+            try:
+                password_validation.validate_password(data["password1"], candidate)
+            except ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class OTPSetupForm(forms.Form):
+    token = forms.RegexField(label=_("Verification code"), regex=r"^\d{6}$", max_length=6,
+                             error_messages={"invalid": _("Enter the 6 digits shown in your authenticator app.")},
+                             widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))

@@ -1,0 +1,178 @@
+"""Spreadsheet imports (CSV or XLSX) as ../shared/formats.md fixes them.
+
+A subclass names its headers and natural key and turns one row into a saved record.
+The file is read with tablib; every rejected row is reported with its row number and a
+reason in Chinese; a wrong header imports nothing; dry runs roll everything back.
+"""
+import datetime
+import io
+import re
+from dataclasses import dataclass, field
+
+import tablib
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+MULTI_VALUE_SEPARATORS = re.compile(r"[；;\n]+")
+
+
+class RowError(Exception):
+    """A row that cannot be imported; the message is shown to the user as it is."""
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    errors: list = field(default_factory=list)  # (row number, message)
+    unknown_columns: list = field(default_factory=list)
+    header_errors: list = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def ok(self):
+        return not self.header_errors and not self.errors
+
+
+def split_values(value):
+    return [part.strip() for part in MULTI_VALUE_SEPARATORS.split(value or "") if part.strip()]
+
+
+def parse_date(value, header):
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value[:10])
+    except ValueError:
+        raise RowError(_("%(header)s must be a date written as YYYY-MM-DD, not “%(value)s”.")
+                       % {"header": header, "value": value})
+
+
+def parse_whole_number(value, header):
+    if not value:
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        try:
+            number = float(value)
+        except ValueError:
+            number = None
+        if number is None or number != int(number):
+            raise RowError(_("%(header)s must be a whole number, not “%(value)s”.") % {"header": header, "value": value})
+        number = int(number)
+    if number < 0:
+        raise RowError(_("%(header)s cannot be negative.") % {"header": header})
+    return number
+
+
+def _cell_text(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_table(uploaded, filename=""):
+    """Rows of a CSV (UTF-8, with or without BOM) or XLSX file as (headers, list of rows)."""
+    content = uploaded.read() if hasattr(uploaded, "read") else uploaded
+    name = (filename or getattr(uploaded, "name", "") or "").lower()
+    if content[:2] == b"PK" or name.endswith(".xlsx"):
+        try:
+            dataset = tablib.Dataset().load(io.BytesIO(content), format="xlsx")
+        except Exception:
+            raise RowError(_("The file could not be read as an XLSX workbook."))
+    else:
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise RowError(_("The file is not UTF-8 text. Save the spreadsheet as “CSV UTF-8” or as XLSX."))
+        try:
+            dataset = tablib.Dataset().load(text, format="csv")
+        except Exception:
+            raise RowError(_("The file could not be read as CSV."))
+    headers = [_cell_text(h) for h in (dataset.headers or [])]
+    rows = [[_cell_text(v) for v in row] for row in dataset]
+    return headers, rows
+
+
+class SpreadsheetImporter:
+    required_headers = ()
+    optional_headers = ()
+
+    def prepare(self):
+        """Load lookup tables once per import."""
+
+    def import_row(self, row, row_number):
+        """Create or update one record from `row` (header → text); return True if created."""
+        raise NotImplementedError
+
+    def run(self, uploaded, *, dry_run=False, filename=""):
+        result = ImportResult(dry_run=dry_run)
+        with translation.override("zh-hans"):
+            try:
+                headers, rows = read_table(uploaded, filename)
+            except RowError as exc:
+                result.header_errors.append(str(exc))
+                return result
+            known = set(self.required_headers) | set(self.optional_headers)
+            missing = [h for h in self.required_headers if h not in headers]
+            duplicated = sorted({h for h in headers if h and headers.count(h) > 1})
+            if missing:
+                result.header_errors.append(_("Missing required columns: %s") % "、".join(missing))
+            if duplicated:
+                result.header_errors.append(_("Columns that appear twice: %s") % "、".join(duplicated))
+            result.unknown_columns = [h for h in headers if h and h not in known]
+            if result.header_errors:
+                return result
+            self.prepare()
+            with transaction.atomic():
+                for index, values in enumerate(rows, start=2):
+                    row = {h: (values[i] if i < len(values) else "") for i, h in enumerate(headers) if h in known}
+                    if not any(row.values()):
+                        continue
+                    try:
+                        with transaction.atomic():
+                            created = self.import_row(row, index)
+                    except RowError as exc:
+                        result.errors.append((index, str(exc)))
+                        continue
+                    except ValidationError as exc:
+                        result.errors.append((index, "；".join(_validation_messages(exc))))
+                        continue
+                    if created:
+                        result.created += 1
+                    else:
+                        result.updated += 1
+                if dry_run:
+                    transaction.set_rollback(True)
+        return result
+
+
+def _validation_messages(exc):
+    if hasattr(exc, "message_dict"):
+        return [m for messages in exc.message_dict.values() for m in messages]
+    return list(exc.messages)
+
+
+def format_report(result):
+    """Plain-text lines of an import report, for the management commands."""
+    lines = []
+    lines.extend(_("File rejected: %s") % e for e in result.header_errors)
+    if result.unknown_columns:
+        lines.append(_("Columns ignored (unknown): %s") % "、".join(result.unknown_columns))
+    lines.extend(_("Row %(row)d: %(message)s") % {"row": row, "message": message} for row, message in result.errors)
+    if not result.header_errors:
+        summary = _("%(created)d created, %(updated)d updated, %(rejected)d rows rejected.") % {
+            "created": result.created, "updated": result.updated, "rejected": len(result.errors)}
+        if result.dry_run:
+            summary = _("Dry run, nothing saved: ") + summary
+        lines.append(summary)
+    return lines

@@ -1,0 +1,103 @@
+"""`./run start` and `./run test`: everything a fresh machine needs, in order.
+
+start: database (embedded unless DATABASE_URL is set) → migrate → static files →
+demo data the first time → gunicorn on 127.0.0.1:8000, stopping everything on Ctrl-C.
+test:  database → pytest with any further arguments.
+"""
+import os
+import secrets
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR = BASE_DIR / "var"
+PYTHON = sys.executable
+
+
+def _secret_key():
+    path = VAR / "secret_key"
+    if not path.exists():
+        VAR.mkdir(exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _environment():
+    env = os.environ.copy()
+    env.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    env.setdefault("SECRET_KEY", _secret_key())
+    if not env.get("DATABASE_URL"):
+        from portal import embedded_db
+
+        print("Starting the embedded PostgreSQL server (data in var/pgdata) ...", flush=True)
+        env["DATABASE_URL"] = embedded_db.database_url()
+    return env
+
+
+def _manage(env, *args):
+    subprocess.run([PYTHON, "manage.py", *args], cwd=BASE_DIR, env=env, check=True)
+
+
+def start(args):
+    env = _environment()
+    env.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+    # Served over plain http on the loopback address: secure-only cookies would never come back.
+    env.setdefault("SECURE_COOKIES", "false")
+    env.setdefault("SECURE_SSL_REDIRECT", "false")
+    bind = env.get("PORTAL_BIND", "127.0.0.1:8000")
+    _manage(env, "migrate", "--noinput")
+    _manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    _manage(env, "seed_demo", "--first-time")
+    _manage(env, "demo_logins")
+    print(f"\n政企通 is being served on http://{bind}/  (admin: http://{bind}/admin/)  — Ctrl-C stops it.\n",
+          flush=True)
+    server = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "portal.wsgi", "--config", "python:portal.gunicorn_conf", "--bind", bind],
+        cwd=BASE_DIR, env=env,
+    )
+
+    def forward(signum, frame):
+        server.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    code = server.wait()
+    _stop_embedded()
+    return code
+
+
+def test(args):
+    env = _environment()
+    code = subprocess.run([PYTHON, "-m", "pytest", *args], cwd=BASE_DIR, env=env).returncode
+    _stop_embedded()
+    return code
+
+
+def manage(args):
+    env = _environment()
+    code = subprocess.run([PYTHON, "manage.py", *args], cwd=BASE_DIR, env=env).returncode
+    _stop_embedded()
+    return code
+
+
+def _stop_embedded():
+    from portal import embedded_db
+
+    embedded_db.stop()
+
+
+COMMANDS = {"start": start, "test": test, "manage": manage}
+
+
+def main(argv):
+    if not argv or argv[0] not in COMMANDS:
+        print("usage: ./run start | ./run test [pytest options] | ./run manage COMMAND ...")
+        return 2
+    return COMMANDS[argv[0]](argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

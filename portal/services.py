@@ -1,0 +1,47 @@
+"""Writes on the shared schema: enterprise accounts and their confirmation."""
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .access import official_of, sees_all_units
+from .models import EnterpriseAccount
+
+
+def enterprise_account_register(*, username, password, email, enterprise, real_name, phone, position=""):
+    """Self-registration: the account exists at once but cannot act until confirmed."""
+    with transaction.atomic():
+        user = get_user_model().objects.create_user(username=username, password=password, email=email)
+        account = EnterpriseAccount(user=user, enterprise=enterprise, real_name=real_name, phone=phone,
+                                    position=position)
+        account.full_clean()
+        account.save()
+    return account
+
+
+def can_decide_account(user, account):
+    """Staff of the enterprise's own town (or the county office) confirm its accounts."""
+    if sees_all_units(user):
+        return True
+    official = official_of(user)
+    return bool(official and official.unit_id == account.enterprise.town_id)
+
+
+def _decide(account, *, by, status, note):
+    if not can_decide_account(by, account):
+        raise PermissionDenied(_("Only staff of the enterprise's town can confirm its accounts."))
+    account.status = status
+    account.decided_by = by
+    account.decided_at = timezone.now()
+    account.decision_note = note
+    account.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    return account
+
+
+def enterprise_account_confirm(*, account, by, note=""):
+    return _decide(account, by=by, status=EnterpriseAccount.Status.CONFIRMED, note=note)
+
+
+def enterprise_account_reject(*, account, by, note=""):
+    return _decide(account, by=by, status=EnterpriseAccount.Status.REJECTED, note=note)

@@ -1,0 +1,34 @@
+"""Root URLconf: the site's pages, each app's URLs, and the officials' admin."""
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import TemplateView
+from django.views.i18n import JavaScriptCatalog, set_language
+
+from . import views
+
+site_patterns = ([
+    path("", views.home, name="home"),
+    path("about/", views.about, name="about"),
+    path("text-size/", views.text_size, name="text_size"),
+    path("accounts/register/", views.register, name="register"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-factor/", views.otp_setup, name="otp_setup"),
+    path("my/", views.my_home, name="my_home"),
+], "portal")
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+    path("policies/", include("policies.urls")),
+    path("guide/", include("guide.urls")),
+    path("matters/", include("liaison.urls")),
+    path("visits/", include("visits.urls")),
+    path("search/", TemplateView.as_view(template_name="portal/placeholder.html", extra_context={"title": "搜索"}),
+         name="search"),  # placeholder until the site-wide search lands
+    path("", include(site_patterns)),
+]

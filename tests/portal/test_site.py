@@ -1,0 +1,58 @@
+import pytest
+from django.urls import reverse
+
+
+def test_healthz_answers_without_the_database(client):
+    # No django_db mark: any database access here would raise.
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok"
+
+
+@pytest.mark.django_db
+def test_readyz_checks_the_database(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok"}
+
+
+@pytest.mark.django_db
+def test_home_page_is_chinese_by_default_with_the_site_frame(client, settings):
+    response = client.get(reverse("portal:home"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="zh-CN">' in html
+    assert settings.COUNTY_NAME in html
+    assert settings.SITE_ICP in html and settings.SITE_GOV_ID in html
+    assert 'href="#main"' in html  # skip link
+
+
+@pytest.mark.django_db
+def test_security_headers_and_csp_without_unsafe_inline_scripts(client):
+    response = client.get(reverse("portal:home"))
+    csp = response["Content-Security-Policy"]
+    script_src = [d for d in csp.split(";") if d.strip().startswith("script-src")][0]
+    assert "unsafe-inline" not in script_src
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_larger_text_mode_persists_in_a_cookie(client):
+    response = client.post(reverse("portal:text_size"), {"large": "1", "next": "/about/"})
+    assert response.status_code == 302 and response["Location"] == "/about/"
+    page = client.get("/about/")
+    assert 'class="large-text' in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_text_size_ignores_an_offsite_next(client):
+    response = client.post(reverse("portal:text_size"), {"large": "1", "next": "https://evil.example/"})
+    assert response["Location"] == "/"
+
+
+@pytest.mark.django_db
+def test_english_can_be_switched_on(client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get("/").content.decode()
+    assert '<html lang="en">' in html
