@@ -5,7 +5,9 @@ from .access import official_of
 from .admin_base import UnitScopedAdmin
 from .admin_import import ImportAdminMixin
 from .imports import EnterpriseImporter
-from .models import CalendarAdjustment, Enterprise, EnterpriseAccount, LeadingGroupMember, Official, Unit
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import CalendarAdjustment, FinancialInstitution, Enterprise, EnterpriseAccount, LeadingGroupMember, Official, Unit
 from .services import can_decide_account, enterprise_account_confirm, enterprise_account_reject
 
 
@@ -97,3 +99,10 @@ class CalendarAdjustmentAdmin(admin.ModelAdmin):
     list_display = ["date", "is_workday", "name"]
     list_filter = ["is_workday"]
     date_hierarchy = "date"
+
+
+@admin.register(FinancialInstitution)
+class FinancialInstitutionAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "contact_name", "phone", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name"]

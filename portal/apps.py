@@ -19,6 +19,8 @@ class PortalConfig(AppConfig):
             "portal.view_enterpriseaccount", "portal.change_enterpriseaccount",
             "portal.view_calendaradjustment", "portal.add_calendaradjustment",
             "portal.change_calendaradjustment", "portal.delete_calendaradjustment",
+            "portal.view_financialinstitution", "portal.add_financialinstitution",
+            "portal.change_financialinstitution",
         ],
         "unit_head": [
             "portal.view_unit", "portal.change_unit",
@@ -31,8 +33,9 @@ class PortalConfig(AppConfig):
             "portal.view_unit", "portal.view_leadinggroupmember",
             "portal.view_enterprise", "portal.add_enterprise", "portal.change_enterprise",
             "portal.view_enterpriseaccount", "portal.change_enterpriseaccount",
+            "portal.view_financialinstitution",
         ],
-        "county_leader": ["portal.view_unit", "portal.view_enterprise"],
+        "county_leader": ["portal.view_unit", "portal.view_enterprise", "portal.view_financialinstitution"],
     }
 
     def ready(self):

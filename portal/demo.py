@@ -180,4 +180,20 @@ def build(stdout):
     units = build_units()
     build_enterprises(units)
     build_logins(units)
+    build_institutions()
     stdout.write(f"  portal: {Unit.objects.count()} units, {Enterprise.objects.count()} enterprises")
+
+
+INSTITUTIONS = [
+    ("中国工商银行清新支行", "bank"), ("中国农业银行清新支行", "bank"), ("中国银行清新支行", "bank"),
+    ("中国建设银行清新支行", "bank"), ("广东清新农村商业银行", "bank"), ("中国邮政储蓄银行清新县支行", "bank"),
+    ("清远市融资担保有限公司", "guarantee"), ("清新县中小企业融资担保有限公司", "guarantee"),
+]
+
+
+def build_institutions():
+    from .models import FinancialInstitution
+
+    for i, (name, kind) in enumerate(INSTITUTIONS):
+        FinancialInstitution.objects.update_or_create(name=name, defaults=dict(
+            kind=kind, sort_order=i, address="清新县太和镇", contact_name="客户经理", phone=f"0763-58{70 + i:02d}888"))

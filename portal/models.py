@@ -279,3 +279,34 @@ class CalendarAdjustment(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.name}"
+
+
+class FinancialInstitution(models.Model):
+    """A bank, guarantee company or other lender (金融机构). Not a unit: it has no officials
+    in the portal, but the service guide lists its loan products and 政银企 matchmaking
+    pairs it with enterprises."""
+
+    class Kind(models.TextChoices):
+        BANK = "bank", _("Bank")
+        GUARANTEE = "guarantee", _("Guarantee company")
+        MICROCREDIT = "microcredit", _("Microcredit company")
+        OTHER = "other", _("Other financial institution")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.BANK)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    sort_order = models.PositiveIntegerField(_("order"), default=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("financial institution")
+        verbose_name_plural = _("financial institutions")
+
+    def __str__(self):
+        return self.name
