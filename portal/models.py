@@ -310,3 +310,6 @@ class FinancialInstitution(models.Model):
 
     def __str__(self):
         return self.name
+
+
+from .search_models import *  # noqa: E402,F401,F403  (the site-wide search index lives in its own module)

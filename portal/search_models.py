@@ -1,0 +1,1 @@
+"""Models of the site-wide search index (owned by the search work; imported by portal.models)."""
