@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "policies",
     "guide",
     "liaison",
+    "liaison.surveys",
     "visits",
     "portal.apps.PortalAdminConfig",
     "django.contrib.auth",

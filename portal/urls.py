@@ -28,6 +28,7 @@ urlpatterns = [
     path("guide/", include("guide.urls")),
     path("matters/", include("liaison.urls")),
     path("visits/", include("visits.urls")),
+    path("surveys/", include("liaison.surveys.urls")),
     path("search/", TemplateView.as_view(template_name="portal/placeholder.html", extra_context={"title": "搜索"}),
          name="search"),  # placeholder until the site-wide search lands
     path("", include(site_patterns)),

@@ -22,7 +22,7 @@ class Command(BaseCommand):
             return
         self.stdout.write("Loading the demo county ...")
         for config in apps.get_app_configs():
-            if not config.name.split(".")[0] in ("portal", "policies", "guide", "liaison", "visits"):
+            if config.name.split(".")[0] not in ("portal", "policies", "guide", "liaison", "visits"):
                 continue
             try:
                 module = importlib.import_module(f"{config.name}.demo")
