@@ -6,6 +6,7 @@ superusers) see all. A ModelAdmin names the path from its model to the owning un
 changelist and answer as missing when opened by URL.
 """
 from django.contrib import admin
+from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from .access import sees_all_units, unit_of
@@ -30,6 +31,20 @@ class UnitScopedAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return self.scope_queryset(request, super().get_queryset(request))
+
+    def _out_of_scope(self, request, object_id):
+        return not self.get_queryset(request).filter(pk=object_id).exists()
+
+    def history_view(self, request, object_id, extra_context=None):
+        # django-simple-history looks the record up itself; refuse records out of scope first.
+        if self._out_of_scope(request, object_id):
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if self._out_of_scope(request, object_id):
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def _in_editable_scope(self, request, obj):
         return self.editable_queryset(request, type(obj)._default_manager.filter(pk=obj.pk)).exists()

@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
 from django_otp.forms import OTPAuthenticationFormMixin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .access import official_of
 
@@ -33,6 +34,13 @@ class PortalAdminLoginForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):
         token_required=_("Please enter the 6-digit verification code from your authenticator app."),
         invalid_token=_("The verification code is wrong or has expired; please enter the current code."),
     )
+
+    def _chosen_device(self, user):
+        # Officials have one authenticator app; no need to make them pick it.
+        device = super()._chosen_device(user)
+        if device is None:
+            device = TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
+        return device
 
     def clean(self):
         self.cleaned_data = super().clean()
