@@ -71,7 +71,13 @@ def start(args):
 
 def test(args):
     env = _environment()
-    code = subprocess.run([PYTHON, "-m", "pytest", *args], cwd=BASE_DIR, env=env).returncode
+    # Migrations are committed with the models: fail early if a model change lacks one.
+    check = subprocess.run([PYTHON, "manage.py", "makemigrations", "--check", "--dry-run"], cwd=BASE_DIR, env=env)
+    if check.returncode != 0:
+        print("Model changes without a migration: run ./run manage makemigrations", file=sys.stderr)
+        _stop_embedded()
+        return check.returncode
+    code = subprocess.run([PYTHON, "-m", "pytest", "--create-db", *args], cwd=BASE_DIR, env=env).returncode
     _stop_embedded()
     return code
 
