@@ -1,0 +1,498 @@
+"""Writes for matters. `matter_create` is the contract other apps (visits, surveys) call;
+`matter_transition` is the one function that moves a matter through `workflow.ACTIONS`."""
+import secrets
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from portal.access import acting_enterprise, official_of, sees_all_units
+from portal.models import Official, Unit
+from portal.workdays import add_workdays, workdays_between
+
+from . import clock, workflow
+from .models import (POOR_RATINGS, DeadlineRule, Matter, MatterAttachment, MatterCooperation, MatterEvent, Rating)
+from .uploads import MAX_FILES, check_upload, safe_name
+
+DEFAULT_DEADLINE_WORKDAYS = 5
+MAX_EXTENSION_WORKDAYS = 10
+RETURN_WINDOW_WORKDAYS = 2
+SITE_ERROR_WORKDAYS = 3
+# Alphabet without look-alikes (0/O, 1/I/L): tracking numbers are read out on the phone.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+class MatterActionRefused(Exception):
+    """A domain refusal, with a message fit to show to the user (views turn it into a
+    message or a 4xx; the admin shows it as an error)."""
+
+    def __init__(self, message, code="refused"):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def accept_workdays():
+    """受理时限: working days the receiving unit has to accept a matter."""
+    return getattr(settings, "LIAISON_ACCEPT_WORKDAYS", 2)
+
+
+def deadline_workdays_for(category, urgency):
+    """办结时限 for a category and urgency: a DeadlineRule, else 5 working days."""
+    rule = DeadlineRule.objects.filter(category=category, urgency=urgency).values_list("workdays", flat=True).first()
+    return rule or DEFAULT_DEADLINE_WORKDAYS
+
+
+def _random_code(length):
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def _new_tracking_number(today):
+    """ZQ + date + 6 random characters: not sequential, not guessable from a neighbour."""
+    return f"ZQ{today:%y%m%d}{_random_code(6)}"
+
+
+# ---------------------------------------------------------------------------- creation
+def matter_create(*, enterprise, title, description, category, channel, received_by, created_by=None, source=None,
+                  urgency="normal", contact_name="", contact_phone="", attachments=()):
+    """Register a matter received by `received_by` through `channel`.
+
+    `source` (any saved model instance: a visit's problem, a survey finding) makes the call
+    idempotent: a second call with the same source returns the matter made the first time,
+    never a second one (constraint `matter_one_per_source`).
+    """
+    matter, _created = _matter_create(
+        enterprise=enterprise, title=title, description=description, category=category, channel=channel,
+        received_by=received_by, created_by=created_by, source=source, urgency=urgency,
+        contact_name=contact_name, contact_phone=contact_phone, attachments=attachments)
+    return matter
+
+
+def _matter_create(*, enterprise, title, description, category, channel, received_by, created_by=None, source=None,
+                   urgency="normal", contact_name="", contact_phone="", contact_email="", enterprise_name="",
+                   attachments=(), idempotency_key=None, actor_name=""):
+    """Returns (matter, created)."""
+    if channel not in Matter.Channel.values:
+        raise MatterActionRefused(_("Unknown channel."), "channel")
+    if category not in Matter.Category.values:
+        raise MatterActionRefused(_("Unknown category."), "category")
+    if urgency not in Matter.Urgency.values:
+        raise MatterActionRefused(_("Unknown urgency."), "urgency")
+    if not title or not description:
+        raise MatterActionRefused(_("A matter needs a title and a description."), "empty")
+    if received_by is None:
+        raise MatterActionRefused(_("A matter needs a receiving unit."), "unit")
+    attachments = list(attachments or ())
+    if len(attachments) > MAX_FILES:
+        raise MatterActionRefused(_("At most %(n)d attachments.") % {"n": MAX_FILES}, "attachments")
+    checked = []
+    for upload in attachments:
+        try:
+            checked.append((upload, check_upload(upload)))
+        except ValidationError as error:
+            raise MatterActionRefused(" ".join(error.messages), "attachment") from error
+
+    source_type = source_id = None
+    if source is not None:
+        if source.pk is None:
+            raise MatterActionRefused(_("The source must be saved first."), "source")
+        source_type = ContentType.objects.get_for_model(source)
+        source_id = str(source.pk)
+        existing = Matter.objects.filter(source_type=source_type, source_id=source_id).first()
+        if existing is not None:
+            return existing, False
+    if idempotency_key is not None:
+        existing = Matter.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing, False
+
+    now = clock.now()
+    today = clock.today()
+    matter = Matter(
+        enterprise=enterprise, enterprise_name=enterprise_name or (enterprise.name if enterprise else ""),
+        title=title.strip()[:200], description=description, category=category, channel=channel, urgency=urgency,
+        received_by=received_by, responsible_unit=received_by, created_by=created_by,
+        contact_name=contact_name or (enterprise.contact_name if enterprise else ""),
+        contact_phone=contact_phone or (enterprise.contact_phone if enterprise else ""),
+        contact_email=contact_email or (enterprise.email if enterprise else ""),
+        source_type=source_type, source_id=source_id or "", idempotency_key=idempotency_key,
+        received_at=now, accept_due=add_workdays(today, accept_workdays()),
+        query_code=_random_code(8),
+    )
+    if channel == Matter.Channel.SITE_ERROR:
+        # 我为政府网站找错: answered within 3 working days of receipt.
+        matter.deadline_workdays = SITE_ERROR_WORKDAYS
+        matter.due_date = add_workdays(today, SITE_ERROR_WORKDAYS)
+    try:
+        with transaction.atomic():
+            for _attempt in range(5):
+                matter.tracking_number = _new_tracking_number(today)
+                if not Matter.objects.filter(tracking_number=matter.tracking_number).exists():
+                    break
+            matter.save()
+            official = official_of(created_by) if created_by else None
+            MatterEvent.objects.create(
+                matter=matter, action="create", from_state="", to_state=matter.state, actor=created_by,
+                actor_name=actor_name or (official.name if official else ""),
+                actor_unit=official.unit if official else received_by, created_at=now,
+                reason=matter.get_channel_display(), is_public=True)
+            for upload, mime in checked:
+                _store_attachment(matter, upload, mime)
+    except IntegrityError:
+        # A concurrent call with the same source or submission token won the race.
+        if source_type is not None:
+            existing = Matter.objects.filter(source_type=source_type, source_id=source_id).first()
+        else:
+            existing = Matter.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
+        if existing is None:
+            raise
+        return existing, False
+    return matter, True
+
+
+def _store_attachment(matter, upload, mime, is_public=True):
+    upload.seek(0)
+    attachment = MatterAttachment(matter=matter, original_name=safe_name(upload.name), mime_type=mime,
+                                  size=upload.size, is_public=is_public)
+    attachment.file.save(attachment.public_id.hex, ContentFile(upload.read()), save=False)
+    attachment.save()
+    return attachment
+
+
+def matter_submit_online(*, user, enterprise, title, description, category, urgency, contact_name, contact_phone,
+                         contact_email="", enterprise_name="", attachments=(), idempotency_key,
+                         channel=Matter.Channel.ONLINE):
+    """An online submission (logged-in enterprise or anonymous). The enterprise's town
+    receives it; without a known enterprise, or for a website error, the county office.
+    The same submission token never makes two matters. Returns (matter, created)."""
+    if channel == Matter.Channel.SITE_ERROR or enterprise is None:
+        received_by = county_office_unit()
+    else:
+        received_by = enterprise.town
+    matter, created = _matter_create(
+        enterprise=enterprise, enterprise_name=enterprise_name, title=title, description=description,
+        category=category, channel=channel, received_by=received_by,
+        created_by=user if getattr(user, "is_authenticated", False) else None, urgency=urgency,
+        contact_name=contact_name, contact_phone=contact_phone, contact_email=contact_email,
+        attachments=attachments, idempotency_key=idempotency_key, actor_name=contact_name)
+    if created and matter.contact_email:
+        transaction.on_commit(lambda: _send_confirmation(matter))
+    return matter, created
+
+
+def county_office_unit():
+    unit = Unit.objects.filter(kind=Unit.Kind.COUNTY_OFFICE, is_active=True).order_by("sort_order", "id").first()
+    if unit is None:
+        raise MatterActionRefused(_("No county office is set up to receive matters."), "unit")
+    return unit
+
+
+def _send_confirmation(matter):
+    body = _("Your matter \"%(title)s\" has been received.\n\nTracking number: %(number)s\nQuery code: "
+             "%(code)s\n\nKeep both: with them you can follow the handling at %(url)s. It will be accepted "
+             "by %(date)s.") % {
+        "title": matter.title, "number": matter.tracking_number, "code": matter.query_code,
+        "url": settings.SITE_BASE_URL.rstrip("/") + "/matters/track/", "date": matter.accept_due}
+    send_mail(_("Matter %(number)s received") % {"number": matter.tracking_number}, body,
+              settings.DEFAULT_FROM_EMAIL, [matter.contact_email], fail_silently=True)
+
+
+# ---------------------------------------------------------------------------- who acts
+def actor_kinds(matter, user, *, tracking_grant=False):
+    """The workflow roles (see workflow.py) `user` holds on `matter`."""
+    kinds = set()
+    if tracking_grant:
+        kinds.add("enterprise")
+    if getattr(user, "is_authenticated", False):
+        if sees_all_units(user):
+            kinds.add("county_office")
+        if user.is_superuser:
+            kinds.update({"receiver", "handler", "lead", "participant"})
+        official = official_of(user)
+        if official is not None and official.role != Official.Role.COUNTY_LEADER:
+            unit_id = official.unit_id
+            if unit_id == matter.received_by_id:
+                kinds.update({"receiver", "participant"})
+            if matter.lead_unit_id and unit_id == matter.lead_unit_id:
+                kinds.update({"lead", "participant"})
+            if unit_id == (matter.lead_unit_id or matter.received_by_id):
+                kinds.add("handler")
+            if "participant" not in kinds and matter.cooperations.filter(unit_id=unit_id).exists():
+                kinds.add("participant")
+        enterprise = acting_enterprise(user)
+        if enterprise is not None and matter.enterprise_id == enterprise.pk:
+            kinds.add("enterprise")
+    return kinds
+
+
+def available_actions(matter, user, *, tracking_grant=False):
+    """Actions `user` may try now (state and role allow; guards are checked on submit)."""
+    kinds = actor_kinds(matter, user, tracking_grant=tracking_grant)
+    return [a for a in workflow.allowed_from(matter.state) if kinds & set(a.actors)]
+
+
+def _actor_label(user, kinds, matter):
+    official = official_of(user) if getattr(user, "is_authenticated", False) else None
+    if official is not None:
+        return official.name, official.unit
+    if "enterprise" in kinds:
+        account = getattr(user, "enterprise_account", None) if getattr(user, "is_authenticated", False) else None
+        return (account.real_name if account else matter.contact_name) or _("The enterprise"), None
+    return (user.get_username() if getattr(user, "is_authenticated", False) else ""), None
+
+
+# ---------------------------------------------------------------------------- transitions
+@transaction.atomic
+def matter_transition(*, matter, action, user, reason="", public=None, tracking_grant=False, **params):
+    """Perform `action` on `matter` as `user`: checks the action exists, may start from the
+    current state and that the user holds one of its roles, applies its rule, records a
+    MatterEvent and returns the refreshed matter. Refuses anything else with
+    MatterActionRefused (a clear message)."""
+    spec = workflow.ACTIONS.get(action)
+    if spec is None:
+        raise MatterActionRefused(_("Unknown action."), "unknown")
+    matter = Matter.objects.select_for_update().get(pk=matter.pk)
+    if matter.state not in spec.sources:
+        raise MatterActionRefused(
+            _("“%(action)s” is not possible while the matter is “%(state)s”.")
+            % {"action": spec.label, "state": matter.get_state_display()}, "state")
+    kinds = actor_kinds(matter, user, tracking_grant=tracking_grant)
+    if not kinds & set(spec.actors):
+        raise MatterActionRefused(_("You may not perform “%(action)s” on this matter.") % {"action": spec.label},
+                                  "permission")
+    reason = (reason or "").strip()
+    if spec.needs_reason and not reason:
+        raise MatterActionRefused(_("Please give a reason or text for “%(action)s”.") % {"action": spec.label},
+                                  "reason")
+    from_state = matter.state
+    changed = _APPLY[action](matter, kinds=kinds, reason=reason, **params)
+    to_state = spec.target or matter.state
+    matter.state = to_state
+    matter.save(update_fields=sorted(set(changed) | {"state", "updated_at"}))
+    name, unit = _actor_label(user, kinds, matter)
+    MatterEvent.objects.create(
+        matter=matter, action=action, from_state=from_state, to_state=to_state,
+        actor=user if getattr(user, "is_authenticated", False) else None, actor_name=name, actor_unit=unit,
+        created_at=clock.now(), reason=reason, is_public=spec.public if public is None else bool(public))
+    return matter
+
+
+def _accept(matter, **kw):
+    matter.accepted_at = clock.now()
+    matter.accepted_on_time = clock.today() <= matter.accept_due
+    return ["accepted_at", "accepted_on_time"]
+
+
+def _handle_self(matter, **kw):
+    if matter.due_date is None:
+        matter.deadline_workdays = deadline_workdays_for(matter.category, matter.urgency)
+        matter.due_date = add_workdays(clock.today(), matter.deadline_workdays)
+    return ["deadline_workdays", "due_date"]
+
+
+def _request_referral(matter, reason, **kw):
+    matter.referral_reason = reason
+    return ["referral_reason"]
+
+
+def _assign(matter, lead_unit=None, cooperating_units=(), workdays=None, **kw):
+    if lead_unit is None:
+        raise MatterActionRefused(_("Choose a lead unit."), "lead_unit")
+    cooperating = [u for u in cooperating_units if u.pk != lead_unit.pk]
+    if workdays is None:
+        workdays = deadline_workdays_for(matter.category, matter.urgency)
+    if not 1 <= int(workdays) <= 60:
+        raise MatterActionRefused(_("The deadline must be between 1 and 60 working days."), "workdays")
+    today = clock.today()
+    fields = ["lead_unit", "responsible_unit", "assigned_at", "return_due", "deadline_workdays", "due_date",
+              "extension_workdays", "extension_requested_days", "extension_reason", "paused_workdays"]
+    if matter.accepted_at is None:
+        _accept(matter)
+        fields += ["accepted_at", "accepted_on_time"]
+    matter.lead_unit = lead_unit
+    matter.responsible_unit = lead_unit
+    matter.assigned_at = clock.now()
+    matter.return_due = add_workdays(today, RETURN_WINDOW_WORKDAYS)
+    matter.deadline_workdays = int(workdays)
+    matter.due_date = add_workdays(today, int(workdays))
+    matter.extension_workdays = 0
+    matter.extension_requested_days = 0
+    matter.extension_reason = ""
+    matter.paused_workdays = 0
+    MatterCooperation.objects.filter(matter=matter).delete()
+    MatterCooperation.objects.bulk_create([MatterCooperation(matter=matter, unit=u) for u in cooperating])
+    return fields
+
+
+def _return_assignment(matter, reason, **kw):
+    if matter.return_due is None or clock.today() > matter.return_due:
+        raise MatterActionRefused(
+            _("An assignment can only be returned within %(n)d working days of being assigned.")
+            % {"n": RETURN_WINDOW_WORKDAYS}, "return_window")
+    matter.returned_by_unit = matter.lead_unit
+    matter.return_reason = reason
+    matter.lead_unit = None
+    matter.responsible_unit = matter.received_by
+    matter.due_date = None
+    matter.return_due = None
+    MatterCooperation.objects.filter(matter=matter).delete()
+    return ["returned_by_unit", "return_reason", "lead_unit", "responsible_unit", "due_date", "return_due"]
+
+
+def _request_supplement(matter, **kw):
+    matter.paused_state = matter.state
+    matter.paused_on = clock.today()
+    return ["paused_state", "paused_on"]
+
+
+def _resume(matter, **kw):
+    """The clock stood still while waiting: the deadline moves by the paused working days."""
+    paused = workdays_between(matter.paused_on, clock.today()) if matter.paused_on else 0
+    if matter.due_date is not None and paused:
+        matter.due_date = add_workdays(matter.due_date, paused)
+    if matter.return_due is not None and paused:
+        matter.return_due = add_workdays(matter.return_due, paused)
+    matter.paused_workdays += paused
+    matter.state = matter.paused_state or (workflow.ASSIGNED if matter.lead_unit_id else workflow.HANDLING)
+    matter.paused_state = ""
+    matter.paused_on = None
+    return ["due_date", "return_due", "paused_workdays", "paused_state", "paused_on"]
+
+
+def _note(matter, **kw):
+    return []
+
+
+def _request_extension(matter, reason, days=None, **kw):
+    days = int(days or 0)
+    if matter.extension_requested_days:
+        raise MatterActionRefused(_("An extension request is already waiting for the county office."), "pending")
+    if days < 1:
+        raise MatterActionRefused(_("Ask for at least one working day."), "days")
+    if matter.extension_workdays + days > MAX_EXTENSION_WORKDAYS:
+        raise MatterActionRefused(
+            _("A matter may be extended by at most %(max)d working days in all; %(left)d are left.")
+            % {"max": MAX_EXTENSION_WORKDAYS, "left": MAX_EXTENSION_WORKDAYS - matter.extension_workdays},
+            "extension_limit")
+    matter.extension_requested_days = days
+    matter.extension_reason = reason
+    return ["extension_requested_days", "extension_reason"]
+
+
+def _approve_extension(matter, **kw):
+    days = matter.extension_requested_days
+    if not days:
+        raise MatterActionRefused(_("No extension has been requested."), "no_request")
+    if matter.extension_workdays + days > MAX_EXTENSION_WORKDAYS:
+        raise MatterActionRefused(_("A matter may be extended by at most %(max)d working days in all.")
+                                  % {"max": MAX_EXTENSION_WORKDAYS}, "extension_limit")
+    matter.due_date = add_workdays(matter.due_date or clock.today(), days)
+    matter.extension_workdays += days
+    matter.extension_requested_days = 0
+    return ["due_date", "extension_workdays", "extension_requested_days"]
+
+
+def _reject_extension(matter, **kw):
+    if not matter.extension_requested_days:
+        raise MatterActionRefused(_("No extension has been requested."), "no_request")
+    matter.extension_requested_days = 0
+    return ["extension_requested_days"]
+
+
+def _reply(matter, reason, **kw):
+    today = clock.today()
+    matter.reply = reason
+    matter.replied_at = clock.now()
+    matter.workdays_to_close = workdays_between(clock.today_of(matter.received_at), today)
+    matter.closed_on_time = matter.due_date is None or today <= matter.due_date
+    matter.extension_requested_days = 0
+    return ["reply", "replied_at", "workdays_to_close", "closed_on_time", "extension_requested_days"]
+
+
+def _rate(matter, reason, rating=None, **kw):
+    try:
+        rating = Rating(int(rating))
+    except (TypeError, ValueError) as error:
+        raise MatterActionRefused(_("Choose one of the five ratings."), "rating") from error
+    if rating in POOR_RATINGS and not reason:
+        raise MatterActionRefused(_("Please say why you are not satisfied."), "rating_reason")
+    matter.rating = rating
+    matter.rating_reason = reason
+    matter.rated_at = clock.now()
+    return ["rating", "rating_reason", "rated_at"]
+
+
+def _reopen(matter, workdays=None, **kw):
+    if matter.rating not in POOR_RATINGS:
+        raise MatterActionRefused(_("Only a matter rated unsatisfied is reopened."), "not_poor")
+    workdays = int(workdays or deadline_workdays_for(matter.category, matter.urgency))
+    matter.state = workflow.ASSIGNED if matter.lead_unit_id else workflow.HANDLING
+    matter.deadline_workdays = workdays
+    matter.due_date = add_workdays(clock.today(), workdays)
+    matter.return_due = None
+    matter.extension_workdays = 0
+    matter.paused_workdays = 0
+    for field in ("rating", "rated_at", "replied_at", "workdays_to_close", "closed_on_time"):
+        setattr(matter, field, None)
+    matter.rating_reason = ""
+    return ["deadline_workdays", "due_date", "return_due", "extension_workdays", "paused_workdays", "rating",
+            "rated_at", "replied_at", "workdays_to_close", "closed_on_time", "rating_reason"]
+
+
+def _close(matter, reason, **kw):
+    if matter.rating not in POOR_RATINGS:
+        raise MatterActionRefused(_("Only a matter rated unsatisfied is closed with an explanation."), "not_poor")
+    matter.closing_explanation = reason
+    return ["closing_explanation"]
+
+
+def _archive(matter, kinds, **kw):
+    if matter.state == workflow.RATED and matter.rating in POOR_RATINGS:
+        raise MatterActionRefused(_("A matter rated unsatisfied must first be reopened or closed with an "
+                                    "explanation by the county office."), "poor_rating")
+    if matter.state == workflow.REPLIED and "county_office" not in kinds:
+        raise MatterActionRefused(_("Only the county office archives a matter the enterprise has not rated."),
+                                  "unrated")
+    matter.archived_at = clock.now()
+    return ["archived_at"]
+
+
+def _supervise(matter, reason, **kw):
+    if matter.supervised:
+        raise MatterActionRefused(_("The matter is already supervised."), "already")
+    matter.supervised = True
+    matter.supervision_note = reason
+    return ["supervised", "supervision_note"]
+
+
+def _unsupervise(matter, **kw):
+    if not matter.supervised:
+        raise MatterActionRefused(_("The matter is not supervised."), "not_supervised")
+    matter.supervised = False
+    return ["supervised"]
+
+
+_APPLY = {
+    "accept": _accept, "handle_self": _handle_self, "request_referral": _request_referral, "assign": _assign,
+    "return_assignment": _return_assignment, "request_supplement": _request_supplement, "resume": _resume,
+    "note": _note, "request_extension": _request_extension, "approve_extension": _approve_extension,
+    "reject_extension": _reject_extension, "reply": _reply, "rate": _rate, "reopen": _reopen, "close": _close,
+    "archive": _archive, "supervise": _supervise, "unsupervise": _unsupervise,
+}
+assert set(_APPLY) == set(workflow.ACTIONS), "every workflow action needs its rule"
+
+
+def matter_attach(*, matter, uploads, is_public=True):
+    """Add checked files to a matter (e.g. the enterprise's supplement)."""
+    stored = []
+    for upload in uploads:
+        try:
+            mime = check_upload(upload)
+        except ValidationError as error:
+            raise MatterActionRefused(" ".join(error.messages), "attachment") from error
+        stored.append(_store_attachment(matter, upload, mime, is_public=is_public))
+    return stored

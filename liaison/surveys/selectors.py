@@ -1,0 +1,347 @@
+"""Reads for the evaluation: who may see which campaign's results, and the results themselves.
+
+Anonymity (every page and export goes through here): department officials only ever get
+aggregates of their own unit, and its comments without any enterprise's name, in an order
+that does not follow the order of answering; a unit's results exist only when at least
+SURVEY_MIN_RESPONSES enterprises rated it. Only the county office sees who said what.
+"""
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from portal.access import acting_enterprise, sees_all_units, unit_of
+from portal.models import Unit
+
+from .models import SCALE_LEVELS, Finding, Question, Rating, RatingScale, Survey, SurveyResponse, UnitAnswer
+
+POINTS = {scale: {value: points for value, _label, points in levels} for scale, levels in SCALE_LEVELS.items()}
+
+
+def min_responses():
+    return getattr(settings, "SURVEY_MIN_RESPONSES", 5)
+
+
+# --- access ---------------------------------------------------------------------------------
+
+def sees_everything(user):
+    """The county office (and superusers) run campaigns and see all results."""
+    return sees_all_units(user)
+
+
+def results_unit(user):
+    """The department whose results a department official may see, or None."""
+    unit = unit_of(user)
+    if unit is not None and unit.kind in (Unit.Kind.DEPARTMENT, Unit.Kind.AGENCY):
+        return unit
+    return None
+
+
+def surveys_with_results_for(user):
+    """Campaigns whose results page the user may open: all published for the county office; for
+    a department, published campaigns that rate it."""
+    qs = Survey.objects.published()
+    if sees_everything(user):
+        return qs
+    unit = results_unit(user)
+    if unit is None:
+        return qs.none()
+    return qs.filter(questions__kind=Question.Kind.RATING_GRID, questions__units=unit).distinct()
+
+
+def surveys_for_enterprise(enterprise):
+    """Open campaigns that ask this enterprise, for 我的企业."""
+    return Survey.objects.open_now().targeting(enterprise).order_by("closes_on")
+
+
+def response_of(survey, enterprise):
+    return SurveyResponse.objects.filter(survey=survey, enterprise=enterprise).first()
+
+
+def enterprise_of_request(request):
+    return acting_enterprise(request.user)
+
+
+# --- scores ---------------------------------------------------------------------------------
+
+@dataclass
+class DimensionResult:
+    name: str
+    count: int = 0
+    total_points: int = 0
+    distribution: dict = field(default_factory=dict)  # level label → count, best first
+
+    @property
+    def score(self):
+        return round(self.total_points / self.count, 1) if self.count else None
+
+
+@dataclass
+class UnitResult:
+    unit: Unit
+    respondents: int = 0
+    no_dealings: int = 0
+    dimensions: dict = field(default_factory=dict)  # name → DimensionResult
+    rank: int | None = None
+    previous_score: float | None = None
+    comments: list = field(default_factory=list)
+    findings: list = field(default_factory=list)
+    visible: bool = False  # enough respondents to show anything
+
+    @property
+    def score(self):
+        """The unit's overall score: the mean of its dimension scores (each dimension weighs the
+        same, however many enterprises rated it)."""
+        scores = [d.score for d in self.dimensions.values() if d.score is not None]
+        return round(sum(scores) / len(scores), 1) if scores else None
+
+    @property
+    def change(self):
+        if self.score is None or self.previous_score is None:
+            return None
+        return round(self.score - self.previous_score, 1)
+
+    @property
+    def findings_done(self):
+        return sum(1 for f in self.findings if f.matter_done)
+
+    @property
+    def findings_sent(self):
+        return sum(1 for f in self.findings if f.sent_at)
+
+
+def _scale_labels():
+    return {scale: [(value, str(label)) for value, label, _p in levels] for scale, levels in SCALE_LEVELS.items()}
+
+
+def unit_scores(survey, unit_ids=None):
+    """{unit_id: UnitResult} with per-dimension scores and distributions of the campaign's
+    submitted responses (dimensions are matched by name across the campaign's grids).
+    Three queries whatever the number of units and responses."""
+    ratings = Rating.objects.filter(response__survey=survey, response__status=SurveyResponse.Status.SUBMITTED)
+    unit_answers = UnitAnswer.objects.filter(response__survey=survey,
+                                             response__status=SurveyResponse.Status.SUBMITTED)
+    if unit_ids is not None:
+        ratings = ratings.filter(unit_id__in=unit_ids)
+        unit_answers = unit_answers.filter(unit_id__in=unit_ids)
+    cells = (ratings.values("unit_id", "dimension__name", "question__scale", "value")
+             .annotate(n=Count("id")).order_by())
+    respondents = dict(ratings.values("unit_id").annotate(n=Count("response_id", distinct=True))
+                       .values_list("unit_id", "n").order_by())
+    no_dealings = dict(unit_answers.filter(no_dealings=True).values("unit_id").annotate(n=Count("id"))
+                       .values_list("unit_id", "n").order_by())
+    labels = _scale_labels()
+    results = {}
+    ids = set(respondents) | set(no_dealings)
+    for row in cells:
+        ids.add(row["unit_id"])
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=ids)}
+    for unit_id in ids:
+        results[unit_id] = UnitResult(unit=units[unit_id], respondents=respondents.get(unit_id, 0),
+                                      no_dealings=no_dealings.get(unit_id, 0))
+    for row in sorted(cells, key=lambda r: (r["dimension__name"], -r["value"])):
+        result = results[row["unit_id"]]
+        dim = result.dimensions.get(row["dimension__name"])
+        scale = RatingScale(row["question__scale"])
+        if dim is None:
+            dim = result.dimensions[row["dimension__name"]] = DimensionResult(
+                name=row["dimension__name"], distribution={label: 0 for _v, label in labels[scale]})
+        label = dict(labels[scale])[row["value"]]
+        dim.distribution[label] = dim.distribution.get(label, 0) + row["n"]
+        dim.count += row["n"]
+        dim.total_points += POINTS[scale][row["value"]] * row["n"]
+    threshold = min_responses()
+    for result in results.values():
+        result.visible = result.respondents >= threshold
+    return results
+
+
+def rank(results):
+    """Competition ranking (1, 2, 2, 4) of the units that have enough respondents."""
+    ranked = sorted((r for r in results if r.visible and r.score is not None), key=lambda r: -r.score)
+    previous_score, previous_rank = None, 0
+    for position, result in enumerate(ranked, start=1):
+        if result.score != previous_score:
+            previous_rank, previous_score = position, result.score
+        result.rank = previous_rank
+    return ranked
+
+
+def previous_survey(survey):
+    """The campaign the results are compared with: the one named on the campaign, else the latest
+    campaign that closed before this one opened."""
+    if survey.previous_id:
+        return survey.previous
+    return (Survey.objects.published().filter(closes_on__lt=survey.opens_on).exclude(pk=survey.pk)
+            .order_by("-closes_on").first())
+
+
+_DIGITS = re.compile(r"\d{7,}")
+
+
+def anonymise(text, names):
+    """A comment as a department may read it: the enterprise's own name, credit code and any long
+    number (telephone) replaced."""
+    for name in names:
+        if name and len(name) >= 2:
+            text = text.replace(name, "某企业")
+    return _DIGITS.sub("***", text)
+
+
+def _stable_order(text):
+    # Comments are listed in an order derived from their text only, never from when or by
+    # whom they were written, so that the order cannot be matched with anything else.
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def unit_comments(survey, unit):
+    """The comments on one unit, anonymised, for a unit that has enough respondents."""
+    rows = (UnitAnswer.objects.filter(response__survey=survey, response__status=SurveyResponse.Status.SUBMITTED,
+                                      unit=unit).exclude(comment="")
+            .values_list("comment", "response__enterprise__name", "response__enterprise__uscc",
+                         "response__enterprise__contact_name"))
+    texts = [anonymise(comment, [name, short_name(name), uscc, contact]) for comment, name, uscc, contact in rows]
+    return sorted(texts, key=_stable_order)
+
+
+def short_name(name):
+    """清远市华盛陶瓷制造有限公司 → 华盛陶瓷制造 (how people usually write an enterprise's name)."""
+    for prefix in ("清远市", "清新县", "广东省", "广东"):
+        if name.startswith(prefix):
+            name = name[len(prefix):]
+    for suffix in ("股份有限公司", "有限责任公司", "有限公司", "公司"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+    return name
+
+
+def findings_by_unit(survey):
+    """{unit_id: [Finding with .matter_status / .matter_done]} with each finding's matter read
+    from liaison (one query for the findings, one for their matters)."""
+    findings = list(Finding.objects.filter(survey=survey).select_related("unit"))
+    matters = matters_for_findings(findings)
+    by_unit = {}
+    for finding in findings:
+        matter = matters.get(finding.pk)
+        finding.matter = matter
+        finding.matter_status = matter.get_status_display() if matter is not None else None
+        finding.matter_done = bool(matter is not None and _matter_is_done(matter))
+        by_unit.setdefault(finding.unit_id, []).append(finding)
+    return by_unit
+
+
+def matters_for_findings(findings):
+    """{finding_id: Matter} for the findings sent to liaison (read-only, by source)."""
+    if not findings:
+        return {}
+    try:
+        from liaison.models import Matter
+    except ImportError:  # liaison's matters not installed yet
+        return {}
+    from django.contrib.contenttypes.models import ContentType
+
+    ct = ContentType.objects.get_for_model(Finding)
+    matters = Matter.objects.filter(source_type=ct, source_id__in=[f.pk for f in findings])
+    return {int(m.source_id): m for m in matters}
+
+
+def _matter_is_done(matter):
+    done = getattr(matter, "is_closed", None)
+    if done is not None:
+        return bool(done() if callable(done) else done)
+    return matter.status in ("replied", "rated", "closed", "archived", "done")
+
+
+@dataclass
+class CampaignResults:
+    survey: Survey
+    targeted: int
+    submitted: int
+    drafts: int
+    units: list  # UnitResult, in ranking order then unit order
+    dimension_names: list
+    previous: Survey | None
+    threshold: int
+
+    @property
+    def response_rate(self):
+        return round(100 * self.submitted / self.targeted, 1) if self.targeted else None
+
+
+def campaign_results(survey, *, unit=None, with_comments=False):
+    """Everything the results page, report and export show. With `unit`, only that unit (what a
+    department may see). A fixed number of queries, however many units and responses."""
+    counts = SurveyResponse.objects.filter(survey=survey).aggregate(
+        submitted=Count("id", filter=Q(status=SurveyResponse.Status.SUBMITTED)),
+        drafts=Count("id", filter=Q(status=SurveyResponse.Status.DRAFT)))
+    grid_units = list(Unit.objects.filter(pk__in=Question.objects.filter(
+        survey=survey, kind=Question.Kind.RATING_GRID).values("units")).order_by("sort_order", "name"))
+    dimension_names = list(dict.fromkeys(
+        survey.questions.filter(kind=Question.Kind.RATING_GRID).values_list("dimensions__name", flat=True)
+        .exclude(dimensions__name=None).order_by("order", "dimensions__order")))
+    scores = unit_scores(survey)
+    results = []
+    for grid_unit in grid_units:
+        result = scores.get(grid_unit.pk) or UnitResult(unit=grid_unit)
+        result.unit = grid_unit
+        results.append(result)
+    ranked = rank(results)
+    previous = previous_survey(survey)
+    if previous is not None:
+        before = unit_scores(previous)
+        for result in results:
+            old = before.get(result.unit.pk)
+            if old is not None and old.visible:
+                result.previous_score = old.score
+    findings = findings_by_unit(survey)
+    for result in results:
+        result.findings = findings.get(result.unit.pk, [])
+    if unit is not None:
+        results = [r for r in results if r.unit.pk == unit.pk]
+        for result in results:
+            if not result.visible:
+                # Below the threshold a department learns nothing but the count.
+                result.dimensions, result.no_dealings, result.rank, result.previous_score = {}, 0, None, None
+    else:
+        unranked = [r for r in results if r.rank is None]
+        results = ranked + unranked
+    if with_comments:
+        for result in results:
+            if result.visible:
+                result.comments = unit_comments(survey, result.unit)
+    return CampaignResults(survey=survey, targeted=survey.targeted_enterprises().count(),
+                           submitted=counts["submitted"], drafts=counts["drafts"], units=results,
+                           dimension_names=dimension_names, previous=previous, threshold=min_responses())
+
+
+def choice_summary(survey):
+    """Counts per option of the single and multiple choice questions (county office only)."""
+    from .models import Choice
+
+    rows = (Choice.objects.filter(question__survey=survey)
+            .annotate(n=Count("answers", filter=Q(answers__response__status=SurveyResponse.Status.SUBMITTED)))
+            .select_related("question").order_by("question__order", "question_id", "order", "id"))
+    summary = {}
+    for choice in rows:
+        summary.setdefault(choice.question, []).append(choice)
+    return summary
+
+
+def text_answers(survey):
+    """Free-text answers and per-department comments with the enterprise's name, for the county
+    office's rectification work only."""
+    from .models import TextAnswer
+
+    texts = (TextAnswer.objects.filter(response__survey=survey, response__status=SurveyResponse.Status.SUBMITTED)
+             .exclude(text="").select_related("question", "response__enterprise").order_by("question__order", "id"))
+    comments = (UnitAnswer.objects.filter(response__survey=survey, response__status=SurveyResponse.Status.SUBMITTED)
+                .exclude(comment="").select_related("unit", "response__enterprise")
+                .order_by("unit__sort_order", "id"))
+    return texts, comments
+
+
+def today():
+    return timezone.localdate()

@@ -1,0 +1,236 @@
+"""Writes for the evaluation: copying a questionnaire, inviting enterprises, saving and
+submitting a response, and sending findings to departments as rectification matters."""
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mass_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import (Choice, ChoiceAnswer, Dimension, Finding, Invitation, Question, Rating, Survey,
+                     SurveyResponse, TextAnswer, UnitAnswer)
+
+LINK_SALT = "surveys.personal-link"
+
+
+class SurveyError(Exception):
+    """A rule of the evaluation refused the action; the message is for the user."""
+
+
+# --- campaigns ------------------------------------------------------------------------------
+
+@transaction.atomic
+def survey_copy(*, source: Survey, title: str, opens_on, closes_on, created_by=None) -> Survey:
+    """A new draft campaign with the questionnaire and targeting of `source`, compared with it."""
+    survey = Survey(title=title, intro=source.intro, opens_on=opens_on, closes_on=closes_on,
+                    key_only=source.key_only, target_industries=list(source.target_industries),
+                    target_scales=list(source.target_scales), previous=source, created_by=created_by)
+    survey.full_clean()
+    survey.save()
+    survey.target_towns.set(source.target_towns.all())
+    for question in source.questions.prefetch_related("dimensions", "choices", "units"):
+        units = list(question.units.all())
+        dimensions = list(question.dimensions.all())
+        choices = list(question.choices.all())
+        question.pk = None
+        question.survey = survey
+        question.save()
+        question.units.set(units)
+        Dimension.objects.bulk_create(Dimension(question=question, name=d.name, order=d.order) for d in dimensions)
+        Choice.objects.bulk_create(Choice(question=question, label=c.label, order=c.order) for c in choices)
+    return survey
+
+
+def survey_publish(*, survey: Survey) -> Survey:
+    if not survey.questions.exists():
+        raise SurveyError(_("A campaign without questions cannot be published."))
+    if survey.published_at is None:
+        survey.published_at = timezone.now()
+        survey.save(update_fields=["published_at"])
+    return survey
+
+
+# --- personal links and invitations ---------------------------------------------------------
+
+def personal_token(survey, enterprise):
+    """The signed token of an enterprise's personal link: it names the campaign and the
+    enterprise and cannot be forged or altered."""
+    return signing.dumps({"s": survey.pk, "e": enterprise.pk}, salt=LINK_SALT, compress=True)
+
+
+def personal_url(survey, enterprise):
+    return reverse("surveys:personal", args=[personal_token(survey, enterprise)])
+
+
+def read_token(token):
+    """(survey_id, enterprise_id) from a personal link, or None when it is not genuine."""
+    try:
+        data = signing.loads(token, salt=LINK_SALT)
+        return int(data["s"]), int(data["e"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+
+
+def invitations_send(*, survey: Survey, only_new=True) -> tuple[int, int]:
+    """E-mail every targeted enterprise that has an address and has not submitted its personal
+    link. Returns (sent, without an address)."""
+    if not survey.is_open:
+        raise SurveyError(_("Invitations can only be sent while the campaign is open."))
+    submitted = SurveyResponse.objects.submitted().filter(survey=survey).values("enterprise_id")
+    targets = survey.targeted_enterprises().exclude(pk__in=submitted)
+    existing = {i.enterprise_id: i for i in Invitation.objects.filter(survey=survey)}
+    now = timezone.now()
+    messages, touched, missing = [], [], 0
+    base = settings.SITE_BASE_URL.rstrip("/")
+    for enterprise in targets.order_by("pk"):
+        invitation = existing.get(enterprise.pk) or Invitation(survey=survey, enterprise=enterprise)
+        if only_new and invitation.sent_at:
+            continue
+        if not enterprise.email:
+            missing += 1
+            continue
+        subject = _("%(county)s government work evaluation: %(title)s") % {
+            "county": settings.COUNTY_NAME, "title": survey.title}
+        body = _("To %(name)s:\n\nThe county government invites your enterprise to evaluate the work of its "
+                 "departments. Your answers are anonymous to the departments. Please answer by %(closes)s "
+                 "through your personal link (no login needed; you can save and finish later):\n\n%(url)s\n\n"
+                 "%(sponsor)s") % {"name": enterprise.name, "closes": survey.closes_on.isoformat(),
+                                    "url": base + personal_url(survey, enterprise), "sponsor": settings.SITE_SPONSOR}
+        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [enterprise.email]))
+        invitation.email, invitation.sent_at = enterprise.email, now
+        invitation.send_count += 1
+        touched.append(invitation)
+    with transaction.atomic():
+        Invitation.objects.bulk_create([i for i in touched if i.pk is None])
+        Invitation.objects.bulk_update([i for i in touched if i.pk is not None], ["email", "sent_at", "send_count"])
+        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+    return len(touched), missing
+
+
+# --- responses ------------------------------------------------------------------------------
+
+def response_for(*, survey: Survey, enterprise) -> SurveyResponse | None:
+    return SurveyResponse.objects.filter(survey=survey, enterprise=enterprise).first()
+
+
+def check_can_answer(*, survey: Survey, enterprise):
+    if not survey.is_open:
+        raise SurveyError(_("This campaign is not taking answers."))
+    if not survey.targets(enterprise):
+        raise SurveyError(_("This campaign does not ask your enterprise."))
+
+
+@transaction.atomic
+def response_save(*, survey: Survey, enterprise, answers: dict, submit: bool, user=None,
+                  respondent_name="", allow_named_follow_up=False) -> SurveyResponse:
+    """Save the enterprise's answers (a draft, or submitted when `submit`). `answers` is the
+    answering form's cleaned_data (see forms.AnswerForm.answers()). One response per enterprise
+    per campaign; a submitted response is final."""
+    check_can_answer(survey=survey, enterprise=enterprise)
+    response = (SurveyResponse.objects.select_for_update().filter(survey=survey, enterprise=enterprise).first())
+    if response is None:
+        try:
+            with transaction.atomic():
+                response = SurveyResponse.objects.create(survey=survey, enterprise=enterprise)
+        except IntegrityError:  # a second tab or a double click created it meanwhile
+            response = SurveyResponse.objects.select_for_update().get(survey=survey, enterprise=enterprise)
+    if response.is_submitted:
+        raise SurveyError(_("Your enterprise has already submitted its answers to this campaign."))
+    response.ratings.all().delete()
+    response.unit_answers.all().delete()
+    response.choice_answers.all().delete()
+    response.text_answers.all().delete()
+    Rating.objects.bulk_create(Rating(response=response, question_id=q, unit_id=u, dimension_id=d, value=v)
+                               for (q, u, d), v in answers["ratings"].items())
+    UnitAnswer.objects.bulk_create(
+        UnitAnswer(response=response, question_id=q, unit_id=u, no_dealings=nd, comment=comment)
+        for (q, u), (nd, comment) in answers["units"].items())
+    ChoiceAnswer.objects.bulk_create(ChoiceAnswer(response=response, question_id=q, choice_id=c)
+                                     for q, choice_ids in answers["choices"].items() for c in choice_ids)
+    TextAnswer.objects.bulk_create(TextAnswer(response=response, question_id=q, text=t)
+                                   for q, t in answers["texts"].items() if t)
+    response.respondent_name = respondent_name
+    response.allow_named_follow_up = allow_named_follow_up
+    response.answered_by = user if getattr(user, "is_authenticated", False) else None
+    fields = ["respondent_name", "allow_named_follow_up", "answered_by", "updated_at"]
+    if submit:
+        response.status, response.submitted_at = SurveyResponse.Status.SUBMITTED, timezone.now()
+        fields += ["status", "submitted_at"]
+    response.save(update_fields=fields)
+    return response
+
+
+# --- rectification (整改) -------------------------------------------------------------------
+
+@transaction.atomic
+def finding_create(*, survey: Survey, unit, title: str, description: str, response=None,
+                   created_by=None, send=True) -> Finding:
+    """Record a problem or suggestion for a department and, with `send`, turn it into its
+    rectification matter at once."""
+    if response is not None and response.survey_id != survey.pk:
+        raise SurveyError(_("That response belongs to another campaign."))
+    finding = Finding(survey=survey, unit=unit, title=title, description=description, response=response,
+                      created_by=created_by)
+    finding.full_clean()
+    finding.save()
+    if send:
+        finding_send(finding=finding, user=created_by)
+    return finding
+
+
+def finding_send(*, finding: Finding, user=None) -> Finding:
+    """Create the finding's rectification matter in liaison (channel "survey", source = the
+    finding; liaison keeps one matter per source). The matter carries an enterprise's name only
+    when that enterprise allowed it; otherwise the finding waits until liaison accepts a matter
+    without an enterprise, and says why."""
+    if finding.sent_at:
+        return finding
+    try:
+        from liaison import services as liaison_services
+    except ImportError:
+        return _not_sent(finding, _("Matter handling is not available yet."))
+    create = getattr(liaison_services, "matter_create", None)
+    if create is None:
+        return _not_sent(finding, _("Matter handling is not available yet."))
+    enterprise = None
+    response = finding.response
+    if response is not None and response.allow_named_follow_up:
+        enterprise = response.enterprise
+    title = _("[Evaluation rectification] %(title)s") % {"title": finding.title}
+    description = _("%(description)s\n\nFrom the campaign %(survey)s. Please put this right and report "
+                    "what was done.") % {"description": finding.description, "survey": finding.survey.title}
+    try:
+        with transaction.atomic():
+            create(enterprise=enterprise, title=title[:200], description=description, category=_category(),
+                   channel="survey", received_by=finding.unit, created_by=user, source=finding)
+    except (ValidationError, TypeError, ValueError, IntegrityError) as exc:
+        if enterprise is None:
+            return _not_sent(finding, _("Liaison needs an enterprise for every matter; this finding has none "
+                                        "that may be named."))
+        return _not_sent(finding, str(exc)[:300])
+    finding.sent_at, finding.send_error = timezone.now(), ""
+    finding.save(update_fields=["sent_at", "send_error"])
+    return finding
+
+
+def _category():
+    try:
+        from liaison.models import Matter
+    except ImportError:
+        return "other"
+    category = getattr(Matter, "Category", None)
+    if category is None:
+        return "other"
+    values = [c for c in category.values]
+    for wanted in ("rectification", "government_service", "service", "other"):
+        if wanted in values:
+            return wanted
+    return values[-1]
+
+
+def _not_sent(finding, reason):
+    finding.send_error = str(reason)[:300]
+    finding.save(update_fields=["send_error"])
+    return finding

@@ -1,0 +1,93 @@
+"""The matter workflow, written down once.
+
+Each action names the states it may start from, the state it leads to (None: the state is
+unchanged, or decided by the service, see `resume` and `reopen`), who may perform it, and
+whether it needs a reason. `services.matter_transition` is the only function that applies
+them. Who:
+
+- ``receiver``   officials of the receiving unit (受理单位)
+- ``handler``    officials of the unit handling it: the lead unit once assigned, else the receiver
+- ``lead``       officials of the lead unit (承办单位)
+- ``participant`` receiver, lead or cooperating unit (协办单位)
+- ``county_office`` the county office (县政府办) and superusers
+- ``enterprise`` the enterprise's confirmed account, or the holder of the tracking number and
+  query code
+"""
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+RECEIVED = "received"
+ACCEPTED = "accepted"
+HANDLING = "handling"
+REFERRAL_REQUESTED = "referral_requested"
+ASSIGNED = "assigned"
+RETURNED = "returned"
+WAITING = "waiting"
+REPLIED = "replied"
+RATED = "rated"
+CLOSED = "closed"
+ARCHIVED = "archived"
+
+ALL_STATES = (RECEIVED, ACCEPTED, HANDLING, REFERRAL_REQUESTED, ASSIGNED, RETURNED, WAITING, REPLIED, RATED,
+              CLOSED, ARCHIVED)
+# On somebody's desk: not yet replied to.
+OPEN_STATES = (RECEIVED, ACCEPTED, HANDLING, REFERRAL_REQUESTED, ASSIGNED, RETURNED, WAITING)
+# The handling clock runs (waiting for the enterprise pauses it).
+CLOCK_STATES = (HANDLING, ASSIGNED, REFERRAL_REQUESTED, RETURNED)
+FINISHED_STATES = (REPLIED, RATED, CLOSED, ARCHIVED)
+WORKING_STATES = (HANDLING, ASSIGNED)
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: str
+    sources: tuple
+    target: str | None
+    actors: tuple
+    needs_reason: bool = False
+    public: bool = True  # the event shows on the enterprise's timeline
+
+
+ACTIONS = {a.name: a for a in [
+    Action("accept", _("Accept (受理)"), (RECEIVED,), ACCEPTED, ("receiver", "county_office")),
+    Action("handle_self", _("Handle ourselves (自办)"), (ACCEPTED,), HANDLING, ("receiver",)),
+    Action("request_referral", _("Ask the county office to refer (提请交办)"), (ACCEPTED, HANDLING),
+           REFERRAL_REQUESTED, ("receiver",), needs_reason=True),
+    Action("assign", _("Assign (交办)"), (RECEIVED, ACCEPTED, REFERRAL_REQUESTED, RETURNED), ASSIGNED,
+           ("county_office",)),
+    Action("return_assignment", _("Return the assignment (退回)"), (ASSIGNED,), RETURNED, ("lead",),
+           needs_reason=True),
+    Action("request_supplement", _("Ask the enterprise for more (待企业补充)"), (HANDLING, ASSIGNED), WAITING,
+           ("handler",), needs_reason=True),
+    Action("resume", _("Resume after the enterprise's answer"), (WAITING,), None, ("handler", "enterprise")),
+    Action("note", _("Progress note"), (RECEIVED, ACCEPTED, HANDLING, REFERRAL_REQUESTED, ASSIGNED, RETURNED,
+                                        WAITING, REPLIED, RATED, CLOSED), None,
+           ("participant", "county_office"), needs_reason=True),
+    Action("request_extension", _("Request an extension (延期)"), (HANDLING, ASSIGNED), None, ("handler",),
+           needs_reason=True, public=False),
+    Action("approve_extension", _("Approve the extension"), (HANDLING, ASSIGNED, WAITING), None,
+           ("county_office",)),
+    Action("reject_extension", _("Refuse the extension"), (HANDLING, ASSIGNED, WAITING), None,
+           ("county_office",), needs_reason=True, public=False),
+    Action("reply", _("Reply and close (答复/办结)"), (HANDLING, ASSIGNED), REPLIED, ("handler",),
+           needs_reason=True),
+    Action("rate", _("Rate (好差评)"), (REPLIED,), RATED, ("enterprise",)),
+    Action("reopen", _("Reopen (重办)"), (RATED,), None, ("county_office",), needs_reason=True),
+    Action("close", _("Close with an explanation"), (RATED,), CLOSED, ("county_office",), needs_reason=True),
+    Action("archive", _("Archive (归档)"), (REPLIED, RATED, CLOSED), ARCHIVED, ("county_office", "handler")),
+    Action("supervise", _("Supervise (督办)"), OPEN_STATES, None, ("county_office",), public=False),
+    Action("unsupervise", _("End supervision"), OPEN_STATES, None, ("county_office",), public=False),
+]}
+
+ACTION_LABELS = {name: a.label for name, a in ACTIONS.items()}
+ACTION_LABELS.update({"create": _("Received (登记)"), "flag_overdue": _("Overdue reminder")})
+
+# Official-side actions shown as buttons in the admin (the enterprise rates on the site).
+OFFICIAL_ACTIONS = tuple(name for name, a in ACTIONS.items() if a.actors != ("enterprise",))
+
+
+def allowed_from(state):
+    """Actions that may start from `state` (whoever the actor)."""
+    return [a for a in ACTIONS.values() if state in a.sources]
