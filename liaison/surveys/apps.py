@@ -9,3 +9,42 @@ class SurveysConfig(AppConfig):
     name = "liaison.surveys"
     label = "surveys"
     verbose_name = _("Government work evaluation")
+
+    role_permissions = {
+        "county_office": [f"surveys.{action}_{model}" for model in (
+            "survey", "question", "dimension", "choice", "invitation", "surveyresponse", "finding")
+            for action in ("add", "change", "delete", "view")],
+        "unit_head": ["surveys.view_finding"],
+        "unit_staff": ["surveys.view_finding"],
+        "county_leader": ["surveys.view_survey"],
+    }
+
+    def enterprise_panel(self, request):
+        """我的企业: the open campaigns that ask the user's enterprise."""
+        from portal.access import acting_enterprise
+
+        from .models import SurveyResponse
+        from .selectors import surveys_for_enterprise
+
+        enterprise = acting_enterprise(request.user)
+        if enterprise is None:
+            return None
+        surveys = list(surveys_for_enterprise(enterprise))
+        statuses = dict(SurveyResponse.objects.filter(enterprise=enterprise, survey__in=surveys)
+                        .values_list("survey_id", "status"))
+        for survey in surveys:
+            survey.my_status = statuses.get(survey.pk)
+        return {"template": "surveys/panel_enterprise.html", "surveys": surveys}
+
+    def admin_dashboard_links(self, request):
+        from django.urls import reverse
+
+        from .selectors import results_unit, sees_everything
+
+        if sees_everything(request.user):
+            return [(_("Government work evaluation: results"), reverse("surveys:results_list"),
+                     _("Response rates, department scores and rankings, comments and rectification progress."))]
+        if results_unit(request.user) is not None:
+            return [(_("Government work evaluation: our results"), reverse("surveys:results_list"),
+                     _("Your department's scores, anonymised comments and rectification tasks."))]
+        return []

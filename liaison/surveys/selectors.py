@@ -78,6 +78,16 @@ class DimensionResult:
     def score(self):
         return round(self.total_points / self.count, 1) if self.count else None
 
+    @property
+    def segments(self):
+        """The distribution as a stacked bar: (label, count, percent, x, level index)."""
+        parts, x = [], 0.0
+        for index, (label, n) in enumerate(self.distribution.items()):
+            percent = round(100 * n / self.count, 1) if self.count else 0
+            parts.append((label, n, percent, round(x, 2), index))
+            x += percent
+        return parts
+
 
 @dataclass
 class UnitResult:
@@ -265,6 +275,7 @@ class CampaignResults:
     dimension_names: list
     previous: Survey | None
     threshold: int
+    ranked_count: int = 0
 
     @property
     def response_rate(self):
@@ -314,7 +325,8 @@ def campaign_results(survey, *, unit=None, with_comments=False):
                 result.comments = unit_comments(survey, result.unit)
     return CampaignResults(survey=survey, targeted=survey.targeted_enterprises().count(),
                            submitted=counts["submitted"], drafts=counts["drafts"], units=results,
-                           dimension_names=dimension_names, previous=previous, threshold=min_responses())
+                           dimension_names=dimension_names, previous=previous, threshold=min_responses(),
+                           ranked_count=len(ranked))
 
 
 def choice_summary(survey):
