@@ -1,7 +1,48 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+EDIT = ["policies.view_policy", "policies.add_policy", "policies.change_policy", "policies.delete_policy",
+        "policies.view_interpretation", "policies.add_interpretation", "policies.change_interpretation",
+        "policies.delete_interpretation", "policies.view_attachment", "policies.add_attachment",
+        "policies.change_attachment", "policies.delete_attachment", "policies.view_policychange",
+        "policies.view_theme"]
 
 
 class PoliciesConfig(AppConfig):
     name = "policies"
     verbose_name = _("Policy disclosure")
+
+    role_permissions = {
+        "county_office": EDIT + ["policies.publish_policy", "policies.add_theme", "policies.change_theme",
+                                 "policies.view_subscription", "portal.view_searchsynonym",
+                                 "portal.add_searchsynonym", "portal.change_searchsynonym",
+                                 "portal.delete_searchsynonym", "portal.view_searchdocument"],
+        "unit_head": EDIT + ["policies.publish_policy"],
+        "unit_staff": EDIT,
+        "county_leader": ["policies.view_policy", "policies.view_interpretation"],
+    }
+
+    def home_panel(self, request):
+        from . import selectors
+
+        return {"template": "policies/panel_home.html", "latest": selectors.latest_policies(6),
+                "windows": selectors.open_windows(4)}
+
+    def enterprise_panel(self, request):
+        from portal.access import acting_enterprise
+
+        from . import selectors
+
+        enterprise = acting_enterprise(request.user)
+        if enterprise is None:
+            return None
+        return {"template": "policies/panel_enterprise.html", "enterprise": enterprise,
+                "policies": selectors.policies_for_enterprise(enterprise, 10)}
+
+    def admin_dashboard_links(self, request):
+        if not request.user.has_perm("policies.view_policy"):
+            return []
+        return [(_("Policy disclosure report"), reverse("admin:policies_policy_report"),
+                 _("Interpretations overdue (3 working days) and documents published more than 20 working days "
+                   "after being written."))]

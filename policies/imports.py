@@ -1,0 +1,122 @@
+"""import_policies: a county's existing documents from CSV/XLSX (formats.md, "Policies").
+
+Natural key: 索引号 when given, else 文号 + 发布机构, else 标题 + 发布日期. Imported policies
+are published at their 发布日期 (they are already public documents); the importing user's unit
+owns them unless 发布机构 names one of our units.
+"""
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.importing import RowError, SpreadsheetImporter, parse_date, split_values
+from portal.models import Industry, Unit
+
+from .models import Level, Policy, Theme
+from .services import next_index_number, policy_reindex
+
+LEVELS = {"国家": Level.NATIONAL, "省": Level.PROVINCIAL, "市": Level.MUNICIPAL, "县": Level.COUNTY,
+          "镇": Level.TOWN}
+VALIDITIES = {"有效": Policy.Validity.IN_FORCE, "已修订": Policy.Validity.AMENDED,
+              "已废止": Policy.Validity.REPEALED, "已失效": Policy.Validity.EXPIRED, "": Policy.Validity.IN_FORCE}
+
+
+class PolicyImporter(SpreadsheetImporter):
+    required_headers = ("标题", "发布机构", "层级", "发布日期", "正文")
+    optional_headers = ("索引号", "文号", "主题分类", "成文日期", "施行日期", "失效日期", "有效性", "适用行业",
+                        "申报开始", "申报截止")
+
+    def __init__(self, *, owner_unit=None, user=None):
+        self.owner_unit = owner_unit
+        self.user = user
+
+    def prepare(self):
+        self.units = {}
+        for unit in Unit.objects.all():
+            self.units[unit.name] = unit
+            if unit.short_name:
+                self.units.setdefault(unit.short_name, unit)
+        self.themes = {t.name: t for t in Theme.objects.all()}
+        self.industries = {str(label): value for value, label in Industry.choices}
+        self.industries.update({value: value for value in Industry.values})
+        self.default_unit = self.owner_unit or Unit.objects.filter(
+            kind__in=[Unit.Kind.COUNTY_OFFICE, Unit.Kind.COUNTY_GOVERNMENT]).order_by("sort_order").first()
+
+    def import_row(self, row, row_number):
+        title = row["标题"].strip()
+        if not title:
+            raise RowError(_("标题 is empty."))
+        body = row["正文"].strip()
+        if not body:
+            raise RowError(_("正文 is empty."))
+        level = LEVELS.get(row["层级"].strip().rstrip("级"))
+        if level is None:
+            raise RowError(_("层级 must be 国家, 省, 市, 县 or 镇, not “%s”.") % row["层级"])
+        published_on = parse_date(row["发布日期"], "发布日期")
+        if published_on is None:
+            raise RowError(_("发布日期 is empty."))
+        validity = VALIDITIES.get(row.get("有效性", "").strip())
+        if validity is None:
+            raise RowError(_("有效性 must be 有效, 已修订, 已废止 or 已失效, not “%s”.") % row["有效性"])
+        issuer = row["发布机构"].strip()
+        if not issuer:
+            raise RowError(_("发布机构 is empty."))
+        unit = self.units.get(issuer)
+        if self.owner_unit is not None and unit is not None and unit != self.owner_unit:
+            raise RowError(_("发布机构 “%s” is another unit; you may import only your own unit's documents.") % issuer)
+        owner = unit or self.default_unit
+        if owner is None:
+            raise RowError(_("No unit can own this document; create the county government unit first."))
+        themes = []
+        for name in split_values(row.get("主题分类", "")):
+            if name not in self.themes:
+                raise RowError(_("主题分类 “%(name)s” is unknown; known themes: %(known)s.")
+                               % {"name": name, "known": "、".join(self.themes)})
+            themes.append(self.themes[name])
+        industries = []
+        for name in split_values(row.get("适用行业", "")):
+            if name not in self.industries:
+                raise RowError(_("适用行业 “%s” is not a GB/T 4754 section name (for example 制造业).") % name)
+            industries.append(self.industries[name])
+        index_number = row.get("索引号", "").strip()
+        doc_number = row.get("文号", "").strip()
+        policy = None
+        if index_number:
+            policy = Policy.objects.filter(index_number=index_number).first()
+        elif doc_number:
+            policy = Policy.objects.filter(doc_number=doc_number, unit=owner,
+                                           issuer_name="" if unit else issuer).first()
+        else:
+            policy = Policy.objects.filter(title=title, published_on=published_on).first()
+        created = policy is None
+        if created:
+            policy = Policy(created_by=self.user)
+        elif self.owner_unit is not None and policy.unit_id != self.owner_unit.pk:
+            raise RowError(_("This document belongs to another unit."))
+        policy.title = title
+        policy.body = "\n\n".join(p.strip() for p in body.splitlines() if p.strip())
+        policy.unit = owner
+        policy.issuer_name = "" if unit else issuer
+        policy.level = level
+        policy.doc_number = doc_number
+        policy.written_on = parse_date(row.get("成文日期", ""), "成文日期")
+        policy.published_on = published_on
+        policy.effective_on = parse_date(row.get("施行日期", ""), "施行日期")
+        policy.expires_on = parse_date(row.get("失效日期", ""), "失效日期")
+        policy.validity = validity
+        policy.industries = industries
+        policy.application_opens = parse_date(row.get("申报开始", ""), "申报开始")
+        policy.application_closes = parse_date(row.get("申报截止", ""), "申报截止")
+        if policy.status != Policy.Status.WITHDRAWN:
+            policy.status = Policy.Status.PUBLISHED
+            policy.published_at = policy.published_at or timezone.make_aware(
+                datetime.datetime.combine(published_on, datetime.time(9, 0)))
+        if created and index_number:
+            policy.index_number = index_number
+        policy.full_clean(exclude=["index_number"] if not created else None)
+        if not policy.index_number:
+            policy.index_number = next_index_number(unit=owner, year=(policy.written_on or published_on).year)
+        policy.save()
+        policy.themes.set(themes)
+        policy_reindex(policy=policy)
+        return created

@@ -1,0 +1,216 @@
+"""Reads of the policies app. Every public read starts from `Policy.objects.published()` or
+`visible_to(user)`; each function runs a fixed number of queries whatever the data size."""
+import dataclasses
+import datetime
+
+from django.db.models import CharField, Count, Exists, F, FloatField, Func, OuterRef, Prefetch, Q, Subquery
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+
+from portal.models import Industry, Unit
+from portal.workdays import add_workdays
+
+from .models import (DISCLOSURE_LIMIT_WORKDAYS, INTERPRETATION_DUE_WORKDAYS, Attachment, Interpretation, Level,
+                     Policy, Theme)
+
+SORTS = {"date": ("-published_at", "-id"), "oldest": ("published_at", "id"), "title": ("title", "id")}
+FACETS = ("level", "unit", "theme", "industry", "validity", "year")
+
+
+@dataclasses.dataclass
+class PolicyFilters:
+    level: str = ""
+    unit: int | None = None
+    theme: str = ""
+    industry: str = ""
+    validity: str = ""
+    year: int | None = None
+    q: str = ""
+    sort: str = "date"
+
+    @classmethod
+    def from_query(cls, params):
+        """Read filters from a query string; unknown or malformed values are ignored."""
+        def integer(name):
+            value = params.get(name, "")
+            return int(value) if value.isdigit() and len(value) < 10 else None
+
+        level = params.get("level", "")
+        validity = params.get("validity", "")
+        industry = params.get("industry", "")
+        sort = params.get("sort", "date")
+        return cls(
+            level=level if level in Level.values else "",
+            unit=integer("unit"),
+            theme=params.get("theme", "")[:40],
+            industry=industry if industry in Industry.values else "",
+            validity=validity if validity in Policy.Validity.values else "",
+            year=integer("year"),
+            q=" ".join(params.get("q", "").split())[:100],
+            sort=sort if sort in (*SORTS, "relevance") else "date",
+        )
+
+    def active(self):
+        return {name: getattr(self, name) for name in FACETS if getattr(self, name)}
+
+
+def _apply(qs, filters, skip=None):
+    if filters.level and skip != "level":
+        qs = qs.filter(level=filters.level)
+    if filters.unit and skip != "unit":
+        qs = qs.filter(unit_id=filters.unit)
+    if filters.theme and skip != "theme":
+        qs = qs.filter(Exists(Policy.themes.through.objects.filter(policy_id=OuterRef("pk"),
+                                                                    theme__slug=filters.theme)))
+    if filters.industry and skip != "industry":
+        qs = qs.filter(Q(industries=[]) | Q(industries__contains=[filters.industry]))
+    if filters.validity and skip != "validity":
+        qs = qs.filter(validity=filters.validity)
+    if filters.year and skip != "year":
+        qs = qs.filter(published_on__year=filters.year)
+    return qs
+
+
+def _search_keys(q):
+    """Policy ids matching `q` in the site index, with their rank (a subquery, no extra round trip)."""
+    from portal import search
+    from portal.models import SearchDocument
+
+    normalized = " ".join(search.normalize(q).split())
+    tsquery, _highlights = search.build_tsquery(normalized, search._load_synonyms())
+    if not tsquery:
+        return None, None
+    docs = SearchDocument.objects.filter(kind="policy").alias(
+        m=RawSQL("search_vector @@ %s::tsquery", [tsquery])).filter(m=True)
+    rank = RawSQL("ts_rank(search_vector, %s::tsquery)", [tsquery])
+    return docs, rank
+
+
+def policy_list(filters, *, user=None):
+    """The filtered, sorted list (a queryset to paginate) and the facet counts."""
+    base = Policy.objects.published()
+    search_docs = None
+    if filters.q:
+        search_docs, rank = _search_keys(filters.q)
+        if search_docs is None:
+            base = base.none()
+        else:
+            base = base.annotate(key_text=Cast("pk", CharField())).filter(
+                key_text__in=search_docs.values("key"))
+            if filters.sort == "relevance":
+                base = base.annotate(relevance=Subquery(
+                    search_docs.filter(key=OuterRef("key_text")).annotate(r=rank).values("r")[:1],
+                    output_field=FloatField()))
+    qs = _apply(base, filters)
+    if filters.sort == "relevance" and filters.q and search_docs is not None:
+        qs = qs.order_by("-relevance", "-published_at", "-id")
+    else:
+        qs = qs.order_by(*SORTS.get(filters.sort, SORTS["date"]))
+    return qs.select_related("unit").prefetch_related("themes"), facet_counts(base, filters)
+
+
+def facet_counts(base, filters):
+    """Counts per value of each facet, given every other active filter (6 queries)."""
+    facets = {}
+    rows = _apply(base, filters, skip="level").order_by().values("level").annotate(n=Count("id"))
+    labels = dict(Level.choices)
+    counts = {r["level"]: r["n"] for r in rows}
+    facets["level"] = [(v, labels[v], counts[v]) for v in Level.values if counts.get(v)]
+    rows = _apply(base, filters, skip="unit").order_by().values("unit", "unit__name", "issuer_name").annotate(
+        n=Count("id"))
+    units = {}
+    for r in rows:
+        name = r["unit__name"]
+        units.setdefault(r["unit"], [name, 0])
+        units[r["unit"]][1] += r["n"]
+    facets["unit"] = sorted(((k, v[0], v[1]) for k, v in units.items()), key=lambda t: (-t[2], t[1]))
+    rows = (Theme.objects.filter(policies__in=_apply(base, filters, skip="theme").values("pk"))
+            .annotate(n=Count("policies")).order_by("sort_order", "name").values_list("slug", "name", "n"))
+    facets["theme"] = list(rows)
+    # A policy for every industry (empty list) counts under each industry, as the filter does.
+    unnest = Func(RawSQL("CASE WHEN cardinality(industries) = 0 THEN ARRAY['*']::varchar[] ELSE industries END", []),
+                  function="unnest", output_field=CharField())
+    ind_counts = dict(_apply(base, filters, skip="industry").order_by().annotate(code=unnest)
+                      .values("code").annotate(n=Count("id")).values_list("code", "n"))
+    everyone = ind_counts.pop("*", 0)
+    facets["industry"] = [(code, label, ind_counts.get(code, 0) + everyone) for code, label in Industry.choices
+                          if ind_counts.get(code, 0) + everyone]
+    rows = _apply(base, filters, skip="validity").order_by().values("validity").annotate(n=Count("id"))
+    labels = dict(Policy.Validity.choices)
+    counts = {r["validity"]: r["n"] for r in rows}
+    facets["validity"] = [(v, labels[v], counts[v]) for v in Policy.Validity.values if counts.get(v)]
+    rows = (_apply(base, filters, skip="year").order_by().annotate(y=ExtractYear("published_on"))
+            .values("y").annotate(n=Count("id")).order_by("-y"))
+    facets["year"] = [(r["y"], r["y"], r["n"]) for r in rows if r["y"]]
+    return facets
+
+
+def policy_detail(pk, user):
+    """The policy with everything its page shows, or None (fixed number of queries)."""
+    return (Policy.objects.visible_to(user).select_related("unit", "replaced_by")
+            .prefetch_related("themes", "attachments", "interpretations", "changes",
+                              Prefetch("replaces", queryset=Policy.objects.published().only("id", "title")),
+                              Prefetch("related", queryset=Policy.objects.published().only(
+                                  "id", "title", "published_on", "validity")))
+            .filter(pk=pk).first())
+
+
+def interpretation_detail(pk, user):
+    return (Interpretation.objects.select_related("policy", "policy__unit")
+            .filter(policy__in=Policy.objects.visible_to(user), pk=pk).first())
+
+
+def attachment_for_download(pk, user):
+    return Attachment.objects.select_related("policy").filter(
+        policy__in=Policy.objects.visible_to(user), pk=pk).first()
+
+
+def latest_policies(limit=8):
+    return list(Policy.objects.published().select_related("unit").order_by("-published_at", "-id")[:limit])
+
+
+def open_windows(limit=8, today=None):
+    today = today or timezone.localdate()
+    return list(Policy.objects.published().with_open_window(today).select_related("unit")
+                .order_by("application_closes", "id")[:limit])
+
+
+def browse_counts():
+    """Themes, levels and issuing units with their number of published policies."""
+    published = Policy.objects.published()
+    themes = list(Theme.objects.annotate(n=Count("policies", filter=Q(policies__in=published.values("pk"))))
+                  .order_by("sort_order", "name"))
+    level_counts = dict(published.order_by().values_list("level").annotate(n=Count("id")).values_list("level", "n"))
+    levels = [(v, label, level_counts.get(v, 0)) for v, label in Level.choices]
+    units = list(Unit.objects.filter(policies__in=published.values("pk")).annotate(n=Count("policies"))
+                 .order_by("sort_order", "name").values_list("pk", "name", "n"))
+    return themes, levels, units
+
+
+def policies_for_enterprise(enterprise, limit=10):
+    return list(Policy.objects.published().for_enterprise(enterprise).select_related("unit")
+                .order_by("-published_at", "-id")[:limit])
+
+
+def interpretation_overdue(*, unit=None, today=None):
+    """Published policies without an interpretation more than 3 working days after publication."""
+    today = today or timezone.localdate()
+    qs = (Policy.objects.published().filter(interpretations__isnull=True, published_on__isnull=False)
+          .select_related("unit").order_by("published_on"))
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    # Cheap pre-filter on calendar days, then the working-day rule in Python.
+    qs = qs.filter(published_on__lt=today - datetime.timedelta(days=INTERPRETATION_DUE_WORKDAYS))
+    return [p for p in qs[:500] if add_workdays(p.published_on, INTERPRETATION_DUE_WORKDAYS) < today]
+
+
+def late_disclosures(*, unit=None):
+    """Policies published more than 20 working days after their 成文日期."""
+    qs = (Policy.objects.filter(status=Policy.Status.PUBLISHED, written_on__isnull=False, published_on__isnull=False)
+          .select_related("unit").order_by("-published_on"))
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    qs = qs.filter(published_on__gt=F("written_on") + datetime.timedelta(days=DISCLOSURE_LIMIT_WORKDAYS))
+    return [p for p in qs[:1000] if (p.disclosure_workdays or 0) > DISCLOSURE_LIMIT_WORKDAYS]

@@ -1,0 +1,106 @@
+"""Public pages of the policies app. Thin: read through selectors, write through services."""
+import mimetypes
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from . import selectors, services
+from .forms import SubscriptionForm
+from .models import Level
+
+PAGE_SIZE = 20
+
+
+def home(request):
+    """企业办事 column: latest policies, open application windows, browse by theme/level/issuer."""
+    themes, levels, units = selectors.browse_counts()
+    return render(request, "policies/policy_home.html", {
+        "latest": selectors.latest_policies(10), "windows": selectors.open_windows(10),
+        "themes": themes, "levels": levels, "units": units,
+    })
+
+
+def policy_list(request):
+    filters = selectors.PolicyFilters.from_query(request.GET)
+    qs, facets = selectors.policy_list(filters, user=request.user)
+    paginator = Paginator(qs, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "policies/policy_list.html", {
+        "page": page, "filters": filters, "facets": facets, "query_string": params.urlencode(),
+        "themes_by_slug": {t: n for t, n, _c in facets["theme"]}, "search_query": filters.q,
+        "levels": Level.choices,
+    })
+
+
+def policy_detail(request, pk):
+    policy = selectors.policy_detail(pk, request.user)
+    if policy is None:
+        raise Http404(_("No such policy, or it is not published."))
+    return render(request, "policies/policy_detail.html", {"policy": policy})
+
+
+def interpretation_detail(request, pk):
+    interpretation = selectors.interpretation_detail(pk, request.user)
+    if interpretation is None:
+        raise Http404(_("No such interpretation."))
+    return render(request, "policies/interpretation_detail.html", {"interpretation": interpretation,
+                                                                  "policy": interpretation.policy})
+
+
+def attachment_download(request, pk):
+    """Always a download (Content-Disposition: attachment, nosniff), never rendered inline."""
+    attachment = selectors.attachment_for_download(pk, request.user)
+    if attachment is None:
+        raise Http404(_("No such attachment."))
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404(_("The file is missing."))
+    filename = f"{attachment.title}.{attachment.extension.lower()}" if attachment.extension else attachment.title
+    response = FileResponse(handle, as_attachment=True, filename=filename,
+                            content_type=attachment.content_type or mimetypes.guess_type(filename)[0]
+                            or "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def subscribe(request):
+    form = SubscriptionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.subscription_request(email=form.cleaned_data["email"], themes=form.cleaned_data["themes"],
+                                      industries=form.cleaned_data["industries"])
+        return render(request, "policies/subscription_sent.html", {"email": form.cleaned_data["email"]})
+    return render(request, "policies/subscription_form.html", {"form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+def subscription_confirm(request, token):
+    subscription = services.subscription_confirm(token=token)
+    if subscription is None:
+        return render(request, "policies/subscription_invalid.html", status=400)
+    messages.success(request, _("Your subscription is confirmed. New policies will be sent to %(email)s.")
+                     % {"email": subscription.email})
+    return redirect("policies:home")
+
+
+@csrf_exempt  # the signed token is the credential; mail clients post without a CSRF cookie
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """One click: a POST (from the button, or the mail client's List-Unsubscribe-Post) ends the
+    subscription; a GET shows the button, so link scanners cannot unsubscribe anyone."""
+    subscription = services.subscription_token_read(token, "unsubscribe")
+    if subscription is None:
+        return render(request, "policies/subscription_invalid.html", status=400)
+    if request.method == "POST":
+        services.subscription_cancel(token=token)
+        return render(request, "policies/unsubscribed.html", {"subscription": subscription})
+    return render(request, "policies/unsubscribe_confirm.html", {"subscription": subscription})
