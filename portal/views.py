@@ -9,7 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from .access import enterprise_account_of, official_of
 from .context_processors import LARGE_TEXT_COOKIE
@@ -64,6 +66,7 @@ def _safe_next(request, fallback):
     return fallback
 
 
+@csrf_exempt  # a harmless display toggle: no token, so anonymous pages set no cookie and stay cacheable
 @require_POST
 def text_size(request):
     """适老化: toggle the larger-text mode; kept in a cookie for a year. Works without JS."""
@@ -73,6 +76,12 @@ def text_size(request):
     else:
         response.delete_cookie(LARGE_TEXT_COOKIE)
     return response
+
+
+@csrf_exempt  # as text_size: switching the language changes nothing but the reader's view
+@require_POST
+def switch_language(request):
+    return set_language(request)
 
 
 def register(request):

@@ -56,3 +56,20 @@ def test_english_can_be_switched_on(client):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     html = client.get("/").content.decode()
     assert '<html lang="en">' in html
+
+
+@pytest.mark.django_db
+def test_anonymous_pages_are_cacheable_and_set_no_cookie(client):
+    response = client.get(reverse("portal:home"))
+    assert "public" in response["Cache-Control"]
+    assert not response.cookies
+    assert response.has_header("ETag")
+    again = client.get(reverse("portal:home"), HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+
+
+@pytest.mark.django_db
+def test_logged_in_pages_are_never_stored_by_a_shared_cache(login, enterprise_user):
+    client = login(enterprise_user)
+    response = client.get(reverse("portal:home"))
+    assert "private" in response["Cache-Control"] and "public" not in response["Cache-Control"]
