@@ -1,0 +1,584 @@
+"""The officials' workspace for visits, appointments, assignments, meetings and matchmaking.
+Every admin here is unit-scoped (portal.admin_base.UnitScopedAdmin) and reads through the
+models' `visible_to(user)`."""
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _, ngettext
+
+from portal.access import official_of, sees_all_units, unit_of
+from portal.admin_base import ScopedInlineMixin, UnitScopedAdmin
+from portal.models import Enterprise, Official, Unit
+
+from . import services
+from .models import (Appointment, Attachment, CountyLeader, FinancingMatch, FinancingNeed, LiaisonAssignment,
+                     MatchmakingEvent, Meeting, MeetingDecision, MeetingProblem, ReminderLog, Visit,
+                     VisitParticipant, VisitProblem)
+from .selectors import overlapping_appointments
+
+
+def _enterprises_for(user):
+    """Enterprises an official may pick: a town's own, everyone else's any."""
+    qs = Enterprise.objects.select_related("town").order_by("town__sort_order", "name")
+    if sees_all_units(user):
+        return qs
+    unit = unit_of(user)
+    if unit is not None and unit.kind == Unit.Kind.TOWN:
+        return qs.filter(town=unit)
+    return qs
+
+
+def _officials_for(user):
+    qs = Official.objects.select_related("unit").order_by("unit__sort_order", "name")
+    if sees_all_units(user):
+        return qs
+    unit = unit_of(user)
+    return qs.filter(unit=unit) if unit else qs.none()
+
+
+def _apply_validation_error(form, error):
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --------------------------------------------------------------------------- assignments
+
+
+class LiaisonAssignmentForm(forms.ModelForm):
+    class Meta:
+        model = LiaisonAssignment
+        fields = ["official", "enterprise", "start_date", "end_date", "note"]
+
+    def clean(self):
+        data = super().clean()
+        instance = self.instance
+        if instance.pk and "end_date" in self.changed_data and data.get("end_date"):
+            if data["end_date"] < instance.start_date:
+                self.add_error("end_date", _("The end date cannot be before the start date."))
+            elif instance.kind == LiaisonAssignment.Kind.LEADER:
+                remaining = [a.enterprise for a in instance.official.liaison_assignments.filter(
+                    end_date__isnull=True).exclude(pk=instance.pk)]
+                try:
+                    services.check_leader_set(leader=instance.official, enterprises=remaining)
+                except ValidationError as error:
+                    self.add_error("end_date", error)
+        if self.instance.pk is None and data.get("official") and data.get("enterprise"):
+            try:
+                if data["official"].role == Official.Role.COUNTY_LEADER:
+                    services.check_leader_set(leader=data["official"], enterprises=[data["enterprise"]] + [
+                        a.enterprise for a in data["official"].liaison_assignments.filter(end_date__isnull=True)])
+                else:
+                    services.check_cadre_remit(official=data["official"], enterprise=data["enterprise"])
+            except ValidationError as error:
+                _apply_validation_error(self, error)
+        return data
+
+
+@admin.register(LiaisonAssignment)
+class LiaisonAssignmentAdmin(UnitScopedAdmin):
+    form = LiaisonAssignmentForm
+    list_display = ["official", "enterprise", "unit", "kind", "start_date", "end_date"]
+    list_filter = ["kind", "unit__kind", ("end_date", admin.EmptyFieldListFilter)]
+    search_fields = ["official__name", "enterprise__name"]
+    list_select_related = ["official__unit", "enterprise", "unit"]
+    date_hierarchy = "start_date"
+
+    def scope_queryset(self, request, queryset):
+        return queryset.filter(pk__in=LiaisonAssignment.objects.visible_to(request.user).values("pk"))
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["official", "enterprise", "start_date", "unit", "kind"] if obj else ["unit", "kind"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "official":
+            kwargs["queryset"] = _officials_for(request.user).exclude(role=Official.Role.COUNTY_LEADER)
+        if db_field.name == "enterprise":
+            kwargs["queryset"] = _enterprises_for(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # assignments end; their history stays
+
+    def save_model(self, request, obj, form, change):
+        try:
+            if change:
+                if "end_date" in form.changed_data and obj.end_date:
+                    end_date = obj.end_date
+                    obj.end_date = None
+                    services.assignment_end(assignment=obj, end_date=end_date, by=request.user)
+                if "note" in form.changed_data:
+                    obj.save(update_fields=["note"])
+            else:
+                created = services.assignment_create(official=obj.official, enterprise=obj.enterprise,
+                                                     start_date=obj.start_date, note=obj.note, by=request.user)
+                obj.pk = created.pk
+        except (ValidationError, PermissionDenied) as error:
+            raise PermissionDenied(error) from error
+
+
+class CountyLeaderForm(forms.ModelForm):
+    key_enterprises = forms.ModelMultipleChoiceField(
+        label=_("Key enterprises looked after"), queryset=Enterprise.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Two or three key enterprises (the bounds are set by the county)."))
+    start_date = forms.DateField(label=_("From"), initial=timezone.localdate,
+                                 help_text=_("Enterprises added start on this day; dropped ones end the day before."))
+
+    class Meta:
+        model = CountyLeader
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key_enterprises"].queryset = Enterprise.objects.key().select_related("town").order_by(
+            "town__sort_order", "name")
+        if self.instance.pk:
+            self.fields["key_enterprises"].initial = list(
+                self.instance.liaison_assignments.filter(end_date__isnull=True).values_list("enterprise_id",
+                                                                                           flat=True))
+
+    def clean(self):
+        data = super().clean()
+        if "key_enterprises" in data:
+            try:
+                services.check_leader_set(leader=self.instance, enterprises=list(data["key_enterprises"]))
+            except ValidationError as error:
+                self.add_error("key_enterprises", error)
+        return data
+
+
+@admin.register(CountyLeader)
+class CountyLeaderAdmin(UnitScopedAdmin):
+    """县领导联系重点企业: the whole set of a leader's key enterprises in one form (2–3 rule)."""
+
+    form = CountyLeaderForm
+    list_display = ["name", "post", "current_enterprises"]
+    readonly_fields = ["name", "post", "unit"]
+    fields = ["name", "post", "unit", "key_enterprises", "start_date"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).filter(role=Official.Role.COUNTY_LEADER).select_related("unit")
+        current = LiaisonAssignment.objects.filter(end_date__isnull=True).select_related("enterprise")
+        return qs.prefetch_related(Prefetch("liaison_assignments", queryset=current, to_attr="current"))
+
+    def scope_queryset(self, request, queryset):
+        # Every official may see who looks after the key enterprises; the county office edits.
+        return queryset if official_of(request.user) or request.user.is_superuser else queryset.none()
+
+    def editable_queryset(self, request, queryset):
+        return queryset if sees_all_units(request.user) else queryset.none()
+
+    @admin.display(description=_("Key enterprises"))
+    def current_enterprises(self, obj):
+        return "、".join(a.enterprise.name for a in getattr(obj, "current", []))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        pass  # the official's own row is not edited here
+
+    def save_related(self, request, form, formsets, change):
+        services.leader_assignments_set(leader=form.instance, enterprises=form.cleaned_data["key_enterprises"],
+                                        start_date=form.cleaned_data["start_date"], by=request.user)
+
+
+# --------------------------------------------------------------------------- appointments
+
+
+class AppointmentForm(forms.ModelForm):
+    class Meta:
+        model = Appointment
+        fields = ["enterprise", "proposed_by", "starts_at", "ends_at", "purpose"]
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(UnitScopedAdmin):
+    form = AppointmentForm
+    list_display = ["enterprise", "starts_at", "ends_at", "unit", "status", "answer_link"]
+    list_filter = ["status"]
+    search_fields = ["enterprise__name", "purpose"]
+    list_select_related = ["enterprise", "unit"]
+    date_hierarchy = "starts_at"
+
+    def scope_queryset(self, request, queryset):
+        return queryset.filter(pk__in=Appointment.objects.visible_to(request.user).values("pk"))
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["enterprise", "unit", "proposed_by", "status", "counter_starts_at", "counter_ends_at",
+                "response_note", "response_channel", "responded_by", "responded_at"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["enterprise", "proposed_by", "starts_at", "ends_at", "purpose"]
+        return ["enterprise", "unit", "proposed_by", "purpose", "starts_at", "ends_at", "status",
+                "counter_starts_at", "counter_ends_at", "response_note", "response_channel", "responded_by",
+                "responded_at"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "enterprise":
+            kwargs["queryset"] = _enterprises_for(request.user)
+        if db_field.name == "proposed_by":
+            kwargs["queryset"] = _officials_for(request.user)
+            kwargs["initial"] = official_of(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("Answer"))
+    def answer_link(self, obj):
+        if not obj.is_open:
+            return "—"
+        return format_html('<a class="button" href="{}">{}</a>', reverse("visits:appointment_answer", args=[obj.pk]),
+                           _("Record the answer"))
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            if {"starts_at", "ends_at"} & set(form.changed_data):
+                Appointment.objects.filter(pk=obj.pk).update(purpose=obj.purpose)
+                original = Appointment.objects.get(pk=obj.pk)
+                try:
+                    _appointment, conflicts = services.appointment_reschedule(
+                        appointment=original, starts_at=obj.starts_at, ends_at=obj.ends_at, by=request.user)
+                except ValidationError as error:
+                    raise PermissionDenied(error) from error
+                self._warn(request, conflicts)
+            else:
+                obj.save(update_fields=["purpose"])
+            return
+        appointment, conflicts = services.appointment_propose(
+            enterprise=obj.enterprise, official=obj.proposed_by, starts_at=obj.starts_at, ends_at=obj.ends_at,
+            purpose=obj.purpose)
+        obj.pk, obj.unit = appointment.pk, appointment.unit
+        self._warn(request, conflicts)
+
+    def _warn(self, request, conflicts):
+        for other in conflicts:
+            messages.warning(request, _("Note: %(unit)s has also booked this enterprise from %(start)s to %(end)s. "
+                                        "Consider agreeing one joint visit so as not to disturb production.")
+                             % {"unit": other.unit.name,
+                                "start": timezone.localtime(other.starts_at).strftime("%Y-%m-%d %H:%M"),
+                                "end": timezone.localtime(other.ends_at).strftime("%H:%M")})
+
+
+# --------------------------------------------------------------------------- visits
+
+
+class VisitForm(forms.ModelForm):
+    participants = forms.ModelMultipleChoiceField(label=_("Officials who went"), queryset=Official.objects.none(),
+                                                  widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Visit
+        fields = ["enterprise", "date", "form", "appointment", "participants", "met_persons", "operation",
+                  "operation_notes", "output_value", "revenue", "employees", "capacity_use", "project_progress",
+                  "policies_explained", "solved_on_spot", "follow_up"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            qs = _officials_for(user)
+            if self.instance.pk:
+                qs = qs | Official.objects.filter(visit_participations__visit=self.instance)
+            self.fields["participants"].queryset = qs.distinct().select_related("unit")
+        if self.instance.pk:
+            self.fields["participants"].initial = list(
+                self.instance.participants.values_list("official_id", flat=True))
+        elif user is not None and official_of(user):
+            self.fields["participants"].initial = [official_of(user).pk]
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise ValidationError(_("A visit cannot be recorded for a future date."))
+        return date
+
+
+class VisitProblemInline(ScopedInlineMixin, admin.TabularInline):
+    model = VisitProblem
+    extra = 1
+    fields = ["category", "title", "description", "solved_on_spot", "matter"]
+    readonly_fields = ["matter"]
+
+    @admin.display(description=_("Matter"))
+    def matter(self, obj):
+        return problem_matter_cell(obj, "visit")
+
+
+def problem_matter_cell(obj, kind):
+    if obj is None or obj.pk is None:
+        return "—"
+    if obj.matter_id:
+        return obj.matter_label or f"#{obj.matter_id}"
+    if obj.solved_on_spot:
+        return _("Solved on the spot")
+    return format_html('<a class="button" href="{}">{}</a>',
+                       reverse("visits:problem_to_matter", args=[kind, obj.pk]), _("Turn into a matter"))
+
+
+class AttachmentInline(ScopedInlineMixin, admin.TabularInline):
+    model = Attachment
+    extra = 1
+    fields = ["kind", "file", "caption"]
+
+
+@admin.register(Visit)
+class VisitAdmin(UnitScopedAdmin):
+    form = VisitForm
+    list_display = ["date", "enterprise", "unit", "form", "who_went", "operation", "problem_count"]
+    list_filter = ["form", "operation", "unit__kind"]
+    search_fields = ["enterprise__name", "enterprise__uscc", "met_persons"]
+    list_select_related = ["enterprise", "unit"]
+    list_per_page = 50
+    show_full_result_count = False
+    inlines = [VisitProblemInline, AttachmentInline]
+    date_hierarchy = "date"
+    fieldsets = [
+        (None, {"fields": ["enterprise", "date", "form", "appointment", "participants", "met_persons"]}),
+        (_("Production and operation"), {"fields": ["operation", "operation_notes", "output_value", "revenue",
+                                                    "employees", "capacity_use", "project_progress"]}),
+        (_("Policies and follow-up"), {"fields": ["policies_explained", "solved_on_spot", "follow_up"]}),
+    ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+
+        class RequestForm(form):
+            def __init__(self, *args, **inner):
+                super().__init__(*args, user=request.user, **inner)
+
+        return RequestForm
+
+    def scope_queryset(self, request, queryset):
+        return queryset.filter(pk__in=Visit.objects.visible_to(request.user).values("pk"))
+
+    def get_queryset(self, request):
+        participants = VisitParticipant.objects.select_related("official")
+        return (super().get_queryset(request).annotate(problems_n=Count("problems", distinct=True))
+                .prefetch_related(Prefetch("participants", queryset=participants)))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "enterprise":
+            kwargs["queryset"] = _enterprises_for(request.user)
+        if db_field.name == "appointment":
+            kwargs["queryset"] = (Appointment.objects.visible_to(request.user)
+                                  .filter(status=Appointment.Status.ACCEPTED).select_related("enterprise"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("Who went"))
+    def who_went(self, obj):
+        return "、".join(p.official.name for p in obj.participants.all())
+
+    @admin.display(description=_("Problems"), ordering="problems_n")
+    def problem_count(self, obj):
+        return obj.problems_n
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.recorded_by = request.user
+            if not obj.unit_id:
+                obj.unit = unit_of(request.user) or form.cleaned_data["participants"][0].unit
+        super().save_model(request, obj, form, change)
+        if obj.appointment_id and obj.appointment.status == Appointment.Status.ACCEPTED:
+            obj.appointment.status = Appointment.Status.HELD
+            obj.appointment.save(update_fields=["status"])
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.visit_set_participants(visit=form.instance, officials=form.cleaned_data["participants"])
+        form.instance.problems.exclude(enterprise_id=form.instance.enterprise_id).update(
+            enterprise_id=form.instance.enterprise_id)
+
+
+class ProblemAdminBase(UnitScopedAdmin):
+    list_display = ["title", "enterprise", "category", "solved_on_spot", "matter_cell"]
+    list_filter = ["category", "solved_on_spot", ("matter_id", admin.EmptyFieldListFilter)]
+    search_fields = ["title", "enterprise__name"]
+    list_select_related = ["enterprise"]
+    actions = ["turn_into_matters"]
+    kind = "visit"
+
+    def has_add_permission(self, request):
+        return False  # problems are recorded with their visit or meeting
+
+    @admin.display(description=_("Matter"))
+    def matter_cell(self, obj):
+        return problem_matter_cell(obj, self.kind)
+
+    @admin.action(description=_("Turn the selected problems into matters"), permissions=["change"])
+    def turn_into_matters(self, request, queryset):
+        made = existing = 0
+        for problem in queryset:
+            try:
+                _problem, created = services.problem_to_matter(problem=problem, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, "；".join(error.messages), messages.ERROR)
+                return
+            made += created
+            existing += not created
+        self.message_user(request, ngettext("%d matter created.", "%d matters created.", made) % made,
+                          messages.SUCCESS)
+        if existing:
+            self.message_user(request, ngettext("%d problem already had its matter.",
+                                                "%d problems already had their matters.", existing) % existing)
+
+
+@admin.register(VisitProblem)
+class VisitProblemAdmin(ProblemAdminBase):
+    unit_field = "visit__unit"
+    list_display = ["title", "enterprise", "visit", "category", "solved_on_spot", "matter_cell"]
+    list_select_related = ["enterprise", "visit__enterprise"]
+    fields = ["visit", "enterprise", "category", "title", "description", "solved_on_spot"]
+    readonly_fields = ["visit", "enterprise"]
+
+    def scope_queryset(self, request, queryset):
+        return queryset.filter(visit__in=Visit.objects.visible_to(request.user))
+
+
+# --------------------------------------------------------------------------- meetings
+
+
+class MeetingProblemInline(ScopedInlineMixin, admin.TabularInline):
+    model = MeetingProblem
+    extra = 1
+    fields = ["enterprise", "category", "title", "description", "solved_on_spot", "matter"]
+    readonly_fields = ["matter"]
+
+    @admin.display(description=_("Matter"))
+    def matter(self, obj):
+        return problem_matter_cell(obj, "meeting")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "enterprise":
+            kwargs["queryset"] = _enterprises_for(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class MeetingDecisionInline(ScopedInlineMixin, admin.TabularInline):
+    model = MeetingDecision
+    extra = 1
+    fields = ["text", "follow_up_unit", "follow_up_person", "due_date", "done"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "follow_up_unit":
+            kwargs["queryset"] = Unit.objects.active()
+        return admin.TabularInline.formfield_for_foreignkey(self, db_field, request, **kwargs)
+
+
+@admin.register(Meeting)
+class MeetingAdmin(UnitScopedAdmin):
+    list_display = ["date", "title", "kind", "unit", "convener", "problem_count"]
+    list_filter = ["kind", "unit__kind"]
+    search_fields = ["title", "minutes", "agenda"]
+    list_select_related = ["unit"]
+    date_hierarchy = "date"
+    filter_horizontal = ["units_attending", "enterprises_attending"]
+    inlines = [MeetingProblemInline, MeetingDecisionInline]
+    fields = ["kind", "unit", "title", "date", "place", "convener", "units_attending", "enterprises_attending",
+              "agenda", "minutes"]
+
+    def scope_queryset(self, request, queryset):
+        return queryset.filter(pk__in=Meeting.objects.visible_to(request.user).values("pk"))
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(problems_n=Count("problems"))
+
+    @admin.display(description=_("Problems"), ordering="problems_n")
+    def problem_count(self, obj):
+        return obj.problems_n
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "enterprises_attending":
+            kwargs["queryset"] = _enterprises_for(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(MeetingProblem)
+class MeetingProblemAdmin(ProblemAdminBase):
+    unit_field = "meeting__unit"
+    kind = "meeting"
+    list_display = ["title", "enterprise", "meeting", "category", "solved_on_spot", "matter_cell"]
+    list_select_related = ["enterprise", "meeting"]
+    fields = ["meeting", "enterprise", "category", "title", "description", "solved_on_spot"]
+    readonly_fields = ["meeting", "enterprise"]
+
+    def scope_queryset(self, request, queryset):
+        return queryset.filter(meeting__in=Meeting.objects.visible_to(request.user))
+
+
+# --------------------------------------------------------------------------- 政银企
+
+
+@admin.register(MatchmakingEvent)
+class MatchmakingEventAdmin(UnitScopedAdmin):
+    list_display = ["date", "title", "unit", "place"]
+    filter_horizontal = ["institutions"]
+    date_hierarchy = "date"
+    list_select_related = ["unit"]
+
+    def scope_queryset(self, request, queryset):
+        # County-wide events: every official may see them; the organising unit edits.
+        return queryset if official_of(request.user) or request.user.is_superuser else queryset.none()
+
+
+class FinancingMatchInline(admin.TabularInline):
+    model = FinancingMatch
+    extra = 1
+    fields = ["institution", "event", "outcome", "credit_amount", "loan_amount", "failure_reason"]
+
+
+@admin.register(FinancingNeed)
+class FinancingNeedAdmin(UnitScopedAdmin):
+    unit_field = "enterprise__town"
+    list_display = ["enterprise", "amount", "purpose", "term_months", "event", "source", "status", "created_at"]
+    list_filter = ["status", "source", "event"]
+    search_fields = ["enterprise__name", "purpose"]
+    list_select_related = ["enterprise", "event"]
+    fields = ["enterprise", "amount", "purpose", "term_months", "collateral", "event", "status", "source"]
+    readonly_fields = ["source"]
+    inlines = [FinancingMatchInline]
+
+    def scope_queryset(self, request, queryset):
+        return queryset.filter(pk__in=FinancingNeed.objects.visible_to(request.user).values("pk"))
+
+    def editable_queryset(self, request, queryset):
+        return self.scope_queryset(request, queryset)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "enterprise":
+            kwargs["queryset"] = _enterprises_for(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.entered_by = request.user
+            obj.source = FinancingNeed.Source.OFFICIAL
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(UnitScopedAdmin):
+    unit_field = "official__unit"
+    list_display = ["official", "period_start", "enterprise_count", "sent_at"]
+    list_select_related = ["official__unit"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

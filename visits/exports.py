@@ -1,0 +1,102 @@
+"""The ledgers (台帐) as XLSX and CSV. CSV is UTF-8 with a BOM so Excel opens the Chinese
+correctly; both are written row by row so a year's ledger streams without filling memory."""
+import csv
+import io
+
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
+
+
+def visit_ledger_header():
+    return [_("No."), _("Date"), _("Unit"), _("Enterprise"), _("Unified social credit code"), _("Town"),
+            _("Form"), _("Officials who went"), _("People met"), _("Production and operation"),
+            _("Output value (10k yuan)"), _("Revenue (10k yuan)"), _("Employees"), _("Capacity use (%)"),
+            _("Progress of key projects"), _("Policies explained"), _("Problems raised"),
+            _("Solved on the spot"), _("Follow-up")]
+
+
+def _num(value):
+    return "" if value is None else value
+
+
+def visit_ledger_rows(visits):
+    for number, visit in enumerate(visits.iterator(chunk_size=2000), start=1):
+        problems = "；".join(
+            p.title + (f"（{_('matter')} {p.matter_label}）" if p.matter_id else "") for p in visit.problems.all())
+        status = visit.get_operation_display()
+        if visit.operation_notes:
+            status = f"{status}：{visit.operation_notes}"
+        yield [number, visit.date, visit.unit.name, visit.enterprise.name, visit.enterprise.uscc,
+               visit.enterprise.town.name, visit.get_form_display(),
+               "、".join(p.official.name for p in visit.participants.all()), visit.met_persons, status,
+               _num(visit.output_value), _num(visit.revenue), _num(visit.employees), _num(visit.capacity_use),
+               visit.project_progress, visit.policies_explained, problems, visit.solved_on_spot, visit.follow_up]
+
+
+def meeting_ledger_header():
+    return [_("No."), _("Date"), _("Kind"), _("Title"), _("Convening unit"), _("Convener"), _("Place"),
+            _("Units attending"), _("Enterprises attending"), _("Agenda"), _("Minutes"), _("Problems raised"),
+            _("Decisions and follow-up")]
+
+
+def meeting_ledger_rows(meetings):
+    for number, meeting in enumerate(meetings.iterator(chunk_size=500), start=1):
+        decisions = []
+        for decision in meeting.decisions.all():
+            who = " ".join(filter(None, [decision.follow_up_unit.name if decision.follow_up_unit else "",
+                                         decision.follow_up_person]))
+            due = f" {decision.due_date}" if decision.due_date else ""
+            decisions.append(f"{decision.text}（{who}{due}）" if who or due else decision.text)
+        yield [number, meeting.date, meeting.get_kind_display(), meeting.title, meeting.unit.name, meeting.convener,
+               meeting.place, "、".join(u.name for u in meeting.units_attending.all()),
+               "、".join(e.name for e in meeting.enterprises_attending.all()), meeting.agenda, meeting.minutes,
+               "；".join(f"{p.enterprise.name}：{p.title}" for p in meeting.problems.all()),
+               "；".join(decisions)]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_response(filename, header, rows):
+    writer = csv.writer(_Echo())
+
+    def stream():
+        yield "\ufeff" + writer.writerow(header)
+        for row in rows:
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = _disposition(filename + ".csv")
+    return response
+
+
+def xlsx_response(filename, title, header, rows):
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    bold = Font(bold=True)
+    cells = []
+    for value in header:
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.font = bold
+        cells.append(cell)
+    sheet.append(cells)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = _disposition(filename + ".xlsx")
+    return response
+
+
+def _disposition(filename):
+    from urllib.parse import quote
+
+    return f"attachment; filename=\"ledger.{filename.rsplit('.', 1)[1]}\"; filename*=UTF-8''{quote(filename)}"

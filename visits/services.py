@@ -1,0 +1,389 @@
+"""Writes for enterprise-situation monitoring. Each function checks its rule, writes, and
+refuses anything else with a clear message (ValidationError / PermissionDenied)."""
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.access import official_of, sees_all_units
+from portal.models import Official, Unit
+
+from .models import Appointment, FinancingNeed, LiaisonAssignment, ReminderLog, Visit, VisitParticipant
+from .periods import current_period, today as local_today
+
+
+# --------------------------------------------------------------------------- assignments
+
+
+def leader_bounds():
+    """(min, max) key enterprises per county leader: 2–3 by the 2012 document, settings may change it."""
+    return (int(getattr(settings, "LEADER_LIAISON_MIN", 2)), int(getattr(settings, "LEADER_LIAISON_MAX", 3)))
+
+
+def can_manage_assignments(user, official):
+    """The county office manages every assignment (and alone the county leaders'); a unit's
+    head and staff manage their own unit's cadres."""
+    if sees_all_units(user):
+        return True
+    if official.role == Official.Role.COUNTY_LEADER:
+        return False
+    mine = official_of(user)
+    return bool(mine and mine.unit_id == official.unit_id and mine.role in (Official.Role.UNIT_HEAD,
+                                                                           Official.Role.UNIT_STAFF))
+
+
+def check_leader_set(*, leader, enterprises):
+    """The 2–3 rule on a county leader's whole set of key enterprises."""
+    if leader.role != Official.Role.COUNTY_LEADER:
+        raise ValidationError(_("%(name)s is not a county leader.") % {"name": leader.name})
+    low, high = leader_bounds()
+    not_key = [e.name for e in enterprises if not e.is_key]
+    if not_key:
+        raise ValidationError(_("County leaders look after key enterprises only; not key: %(names)s.")
+                              % {"names": "、".join(not_key)})
+    count = len(set(e.pk for e in enterprises))
+    if not low <= count <= high:
+        raise ValidationError(
+            _("Each county leader looks after %(low)d to %(high)d key enterprises; %(name)s would have %(count)d. "
+              "Choose the whole set at once under “County leaders' key enterprises”.")
+            % {"low": low, "high": high, "name": leader.name, "count": count})
+
+
+def check_cadre_remit(*, official, enterprise):
+    """A town's cadre looks after the town's enterprises only; department cadres any enterprise."""
+    if official.role == Official.Role.COUNTY_LEADER:
+        raise ValidationError(_("County leaders' enterprises are set under “County leaders' key enterprises”."))
+    unit = official.unit
+    if unit.kind == Unit.Kind.TOWN and enterprise.town_id != unit.pk:
+        raise ValidationError(
+            _("%(enterprise)s is in %(its_town)s; cadres of %(town)s look after enterprises in %(town)s only.")
+            % {"enterprise": enterprise.name, "its_town": enterprise.town.name, "town": unit.name})
+
+
+def _open_assignments(official):
+    return LiaisonAssignment.objects.select_for_update().filter(official=official, end_date__isnull=True)
+
+
+def _end(assignment, end_date):
+    assignment.end_date = max(assignment.start_date, end_date)
+    assignment.save(update_fields=["end_date"])
+
+
+@transaction.atomic
+def leader_assignments_set(*, leader, enterprises, start_date, by=None):
+    """Set a county leader's key enterprises as a whole (2–3): new ones start on `start_date`,
+    dropped ones end the day before; unchanged ones continue. History records each change."""
+    if by is not None and not can_manage_assignments(by, leader):
+        raise PermissionDenied(_("Only the county office sets the county leaders' enterprises."))
+    enterprises = list(enterprises)
+    check_leader_set(leader=leader, enterprises=enterprises)
+    Official.objects.select_for_update().filter(pk=leader.pk).first()  # serialise concurrent edits
+    wanted = {e.pk: e for e in enterprises}
+    current = {a.enterprise_id: a for a in _open_assignments(leader)}
+    for enterprise_id, assignment in current.items():
+        if enterprise_id not in wanted:
+            _end(assignment, start_date - datetime.timedelta(days=1))
+    created = []
+    for enterprise_id, enterprise in wanted.items():
+        if enterprise_id not in current:
+            created.append(LiaisonAssignment.objects.create(
+                official=leader, enterprise=enterprise, unit=leader.unit, kind=LiaisonAssignment.Kind.LEADER,
+                start_date=start_date))
+    return created
+
+
+@transaction.atomic
+def assignment_create(*, official, enterprise, start_date, note="", by=None):
+    """Give an official one more enterprise to look after."""
+    if by is not None and not can_manage_assignments(by, official):
+        raise PermissionDenied(_("You may assign enterprises to your own unit's officials only."))
+    if official.role == Official.Role.COUNTY_LEADER:
+        current = [a.enterprise for a in _open_assignments(official).select_related("enterprise")]
+        leader_assignments_set(leader=official, enterprises=current + [enterprise], start_date=start_date, by=by)
+        return LiaisonAssignment.objects.get(official=official, enterprise=enterprise, end_date__isnull=True)
+    check_cadre_remit(official=official, enterprise=enterprise)
+    if LiaisonAssignment.objects.filter(official=official, enterprise=enterprise, end_date__isnull=True).exists():
+        raise ValidationError(_("%(official)s already looks after %(enterprise)s.")
+                              % {"official": official.name, "enterprise": enterprise.name})
+    assignment = LiaisonAssignment(official=official, enterprise=enterprise, unit=official.unit,
+                                   kind=LiaisonAssignment.Kind.CADRE, start_date=start_date, note=note)
+    assignment.full_clean()
+    assignment.save()
+    return assignment
+
+
+@transaction.atomic
+def assignment_end(*, assignment, end_date, by=None):
+    """End an assignment; a county leader may not drop below the minimum this way."""
+    if by is not None and not can_manage_assignments(by, assignment.official):
+        raise PermissionDenied(_("You may end your own unit's assignments only."))
+    if end_date < assignment.start_date:
+        raise ValidationError(_("The end date cannot be before the start date."))
+    if assignment.kind == LiaisonAssignment.Kind.LEADER and assignment.end_date is None:
+        remaining = [a.enterprise for a in _open_assignments(assignment.official).select_related("enterprise")
+                     if a.pk != assignment.pk]
+        check_leader_set(leader=assignment.official, enterprises=remaining)
+    assignment.end_date = end_date
+    assignment.save(update_fields=["end_date"])
+    return assignment
+
+
+# --------------------------------------------------------------------------- appointments
+
+# status → statuses it may move to, and who moves it there
+APPOINTMENT_TRANSITIONS = {
+    Appointment.Status.PROPOSED: {Appointment.Status.ACCEPTED, Appointment.Status.COUNTER,
+                                  Appointment.Status.DECLINED, Appointment.Status.CANCELLED},
+    Appointment.Status.COUNTER: {Appointment.Status.ACCEPTED, Appointment.Status.PROPOSED,
+                                 Appointment.Status.CANCELLED},
+    Appointment.Status.ACCEPTED: {Appointment.Status.HELD, Appointment.Status.CANCELLED,
+                                  Appointment.Status.PROPOSED},
+    Appointment.Status.DECLINED: {Appointment.Status.PROPOSED},
+    Appointment.Status.CANCELLED: set(),
+    Appointment.Status.HELD: set(),
+}
+
+
+def _move(appointment, status):
+    if status not in APPOINTMENT_TRANSITIONS[appointment.status]:
+        raise ValidationError(_("An appointment that is “%(current)s” cannot become “%(new)s”.")
+                              % {"current": appointment.get_status_display(),
+                                 "new": Appointment.Status(status).label})
+    appointment.status = status
+
+
+def _check_times(starts_at, ends_at):
+    if starts_at is None or ends_at is None or ends_at <= starts_at:
+        raise ValidationError(_("The end must be after the start."))
+
+
+@transaction.atomic
+def appointment_propose(*, enterprise, official, starts_at, ends_at, purpose):
+    """An official proposes a visit time. Returns the appointment and the other units'
+    appointments that overlap it (a warning, not a refusal)."""
+    from .selectors import overlapping_appointments
+
+    _check_times(starts_at, ends_at)
+    appointment = Appointment(enterprise=enterprise, unit=official.unit, proposed_by=official,
+                              starts_at=starts_at, ends_at=ends_at, purpose=purpose)
+    appointment.full_clean()
+    appointment.save()
+    return appointment, list(overlapping_appointments(appointment))
+
+
+@transaction.atomic
+def appointment_respond(*, appointment, by, answer, starts_at=None, ends_at=None, note="",
+                        channel=Appointment.Channel.ONLINE):
+    """The enterprise's answer: "accept", "counter" (with another time) or "decline" — given
+    online by its confirmed account, or by phone and recorded by an official of the unit."""
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    target = {"accept": Appointment.Status.ACCEPTED, "counter": Appointment.Status.COUNTER,
+              "decline": Appointment.Status.DECLINED}.get(answer)
+    if target is None:
+        raise ValidationError(_("Choose an answer."))
+    if appointment.status not in (Appointment.Status.PROPOSED, Appointment.Status.ACCEPTED) or (
+            appointment.status == Appointment.Status.ACCEPTED and target == Appointment.Status.ACCEPTED):
+        raise ValidationError(_("This appointment is not waiting for the enterprise's answer."))
+    fields = ["status", "response_note", "response_channel", "responded_by", "responded_at"]
+    if target == Appointment.Status.COUNTER:
+        _check_times(starts_at, ends_at)
+        if starts_at < timezone.now():
+            raise ValidationError(_("Propose a time in the future."))
+        appointment.counter_starts_at, appointment.counter_ends_at = starts_at, ends_at
+        fields += ["counter_starts_at", "counter_ends_at"]
+    if appointment.status == Appointment.Status.ACCEPTED:
+        appointment.status = Appointment.Status.PROPOSED  # re-open, then answer again
+    _move(appointment, target)
+    appointment.response_note = note
+    appointment.response_channel = channel
+    appointment.responded_by = by
+    appointment.responded_at = timezone.now()
+    appointment.save(update_fields=fields)
+    return appointment
+
+
+@transaction.atomic
+def appointment_accept_counter(*, appointment, by):
+    """The official takes the time the enterprise proposed."""
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if appointment.status != Appointment.Status.COUNTER:
+        raise ValidationError(_("The enterprise has not proposed another time."))
+    _move(appointment, Appointment.Status.ACCEPTED)
+    appointment.starts_at, appointment.ends_at = appointment.counter_starts_at, appointment.counter_ends_at
+    appointment.save(update_fields=["status", "starts_at", "ends_at"])
+    return appointment
+
+
+@transaction.atomic
+def appointment_reschedule(*, appointment, starts_at, ends_at, by=None):
+    """The official proposes a new time; the enterprise is asked again."""
+    _check_times(starts_at, ends_at)
+    _move(appointment, Appointment.Status.PROPOSED)
+    appointment.starts_at, appointment.ends_at = starts_at, ends_at
+    appointment.save(update_fields=["status", "starts_at", "ends_at"])
+    from .selectors import overlapping_appointments
+
+    return appointment, list(overlapping_appointments(appointment))
+
+
+def appointment_cancel(*, appointment, by=None):
+    _move(appointment, Appointment.Status.CANCELLED)
+    appointment.save(update_fields=["status"])
+    return appointment
+
+
+# --------------------------------------------------------------------------- visits
+
+
+@transaction.atomic
+def visit_set_participants(*, visit, officials):
+    """Who went on the visit. The participant rows carry the visit's enterprise and date."""
+    officials = list(officials)
+    if not officials:
+        raise ValidationError(_("Name at least one official who went."))
+    wanted = {o.pk for o in officials}
+    VisitParticipant.objects.filter(visit=visit).exclude(official_id__in=wanted).delete()
+    VisitParticipant.objects.filter(visit=visit).update(enterprise_id=visit.enterprise_id, date=visit.date)
+    existing = set(VisitParticipant.objects.filter(visit=visit).values_list("official_id", flat=True))
+    VisitParticipant.objects.bulk_create([
+        VisitParticipant(visit=visit, official_id=pk, enterprise_id=visit.enterprise_id, date=visit.date)
+        for pk in wanted - existing])
+
+
+@transaction.atomic
+def visit_record(*, unit, enterprise, date, officials, recorded_by=None, appointment=None, problems=(), **fields):
+    """Record a visit with who went and the problems raised (list of dicts)."""
+    if date > local_today():
+        raise ValidationError(_("A visit cannot be recorded for a future date."))
+    visit = Visit(unit=unit, enterprise=enterprise, date=date, recorded_by=recorded_by, appointment=appointment,
+                  **fields)
+    visit.full_clean()
+    visit.save()
+    visit_set_participants(visit=visit, officials=officials)
+    for problem in problems:
+        visit.problems.create(enterprise=enterprise, **problem)
+    if appointment is not None and appointment.status == Appointment.Status.ACCEPTED:
+        appointment.status = Appointment.Status.HELD
+        appointment.save(update_fields=["status"])
+    return visit
+
+
+# --------------------------------------------------------------------------- problems → matters
+
+
+def liaison_available():
+    try:
+        from liaison import services  # noqa: F401
+    except ImportError:
+        return False
+    return hasattr(services, "matter_create")
+
+
+def problem_to_matter(*, problem, by):
+    """Turn a problem raised at a visit or a meeting into a liaison matter — exactly once.
+
+    Returns (problem, created). A second call (double click, two officials at once) returns
+    the matter already made: the problem row is locked while the matter is created, and the
+    liaison app keeps one matter per source."""
+    if not liaison_available():
+        raise ValidationError(_("Matter handling is not available yet."))
+    from liaison import services as liaison_services
+
+    model = type(problem)
+    official = official_of(by)
+    with transaction.atomic():
+        locked = model.objects.select_for_update().get(pk=problem.pk)
+        if locked.matter_id is not None:
+            return locked, False
+        owner = locked.owner
+        received_by = official.unit if official else locked.receiving_unit
+        description = locked.description or locked.title
+        if locked.CHANNEL == "visit":
+            description = _("%(text)s\n\n(Raised during the visit on %(date)s.)") % {
+                "text": description, "date": owner.date.isoformat()}
+        else:
+            description = _("%(text)s\n\n(Raised at the meeting “%(title)s” on %(date)s.)") % {
+                "text": description, "title": owner.title, "date": owner.date.isoformat()}
+        try:
+            with transaction.atomic():
+                matter = liaison_services.matter_create(
+                    enterprise=locked.enterprise, title=locked.title, description=description,
+                    category=locked.category, channel=locked.CHANNEL, received_by=received_by, created_by=by,
+                    source=locked, contact_name=locked.enterprise.contact_name,
+                    contact_phone=locked.enterprise.contact_phone)
+        except IntegrityError:
+            # liaison already holds a matter for this source (made outside this function)
+            matter = _matter_for_source(locked)
+            if matter is None:
+                raise
+        locked.matter_id = matter.pk
+        locked.matter_label = str(getattr(matter, "number", "") or getattr(matter, "tracking_number", "")
+                                  or matter)[:60]
+        locked.turned_at = timezone.now()
+        locked.save(update_fields=["matter_id", "matter_label", "turned_at"])
+    return locked, True
+
+
+def _matter_for_source(problem):
+    try:
+        from liaison import selectors as liaison_selectors
+    except ImportError:
+        return None
+    finder = getattr(liaison_selectors, "matter_for_source", None)
+    return finder(problem) if finder else None
+
+
+# --------------------------------------------------------------------------- financing
+
+
+@transaction.atomic
+def financing_need_create(*, enterprise, amount, purpose, term_months, collateral="", by=None,
+                          source=FinancingNeed.Source.OFFICIAL, event=None):
+    need = FinancingNeed(enterprise=enterprise, amount=amount, purpose=purpose, term_months=term_months,
+                         collateral=collateral, entered_by=by, source=source, event=event)
+    need.full_clean()
+    need.save()
+    return need
+
+
+# --------------------------------------------------------------------------- reminders
+
+
+def reminder_days():
+    return int(getattr(settings, "VISIT_REMINDER_DAYS_BEFORE", 14))
+
+
+def coverage_reminders_send(*, day=None, force=False):
+    """Mail each official the enterprises they have not visited this period, from two weeks
+    before the period ends (once per official and period, so cron may run it daily).
+    Returns (mails sent, officials skipped for want of an e-mail address)."""
+    from .selectors import unvisited_assignments
+
+    day = day or local_today()
+    period = current_period(day)
+    if not force and period.days_left(day) > reminder_days():
+        return 0, 0
+    by_official = {}
+    for assignment in unvisited_assignments(period, on=day):
+        by_official.setdefault(assignment.official, []).append(assignment.enterprise)
+    already = set(ReminderLog.objects.filter(period_start=period.start).values_list("official_id", flat=True))
+    sent = skipped = 0
+    for official, enterprises in by_official.items():
+        if official.pk in already:
+            continue
+        if not official.user.email:
+            skipped += 1
+            continue
+        context = {"official": official, "enterprises": enterprises, "period": period, "days_left":
+                   period.days_left(day), "site_url": settings.SITE_BASE_URL}
+        subject = _("Enterprises you have not visited in %(period)s") % {"period": period.label}
+        body = render_to_string("visits/email/coverage_reminder.txt", context)
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [official.user.email])
+        ReminderLog.objects.create(official=official, period_start=period.start, enterprise_count=len(enterprises))
+        sent += 1
+    return sent, skipped
