@@ -100,6 +100,7 @@ class UnitResult:
     comments: list = field(default_factory=list)
     findings: list = field(default_factory=list)
     visible: bool = False  # enough respondents to show anything
+    score_row: list = field(default_factory=list)  # dimension scores in the campaign's order
 
     @property
     def score(self):
@@ -237,32 +238,30 @@ def findings_by_unit(survey):
     for finding in findings:
         matter = matters.get(finding.pk)
         finding.matter = matter
-        finding.matter_status = matter.get_status_display() if matter is not None else None
+        finding.matter_status = matter.get_state_display() if matter is not None else None
         finding.matter_done = bool(matter is not None and _matter_is_done(matter))
         by_unit.setdefault(finding.unit_id, []).append(finding)
     return by_unit
 
 
 def matters_for_findings(findings):
-    """{finding_id: Matter} for the findings sent to liaison (read-only, by source)."""
+    """{finding_id: Matter} for the findings sent to liaison (read-only, looked up by source)."""
     if not findings:
-        return {}
-    try:
-        from liaison.models import Matter
-    except ImportError:  # liaison's matters not installed yet
         return {}
     from django.contrib.contenttypes.models import ContentType
 
+    from liaison.models import Matter
+
     ct = ContentType.objects.get_for_model(Finding)
-    matters = Matter.objects.filter(source_type=ct, source_id__in=[f.pk for f in findings])
+    matters = Matter.objects.filter(source_type=ct, source_id__in=[str(f.pk) for f in findings])
     return {int(m.source_id): m for m in matters}
 
 
 def _matter_is_done(matter):
-    done = getattr(matter, "is_closed", None)
-    if done is not None:
-        return bool(done() if callable(done) else done)
-    return matter.status in ("replied", "rated", "closed", "archived", "done")
+    """Replied to (or closed): the department has reported what it put right."""
+    from liaison.workflow import FINISHED_STATES
+
+    return matter.state in FINISHED_STATES
 
 
 @dataclass
@@ -310,6 +309,8 @@ def campaign_results(survey, *, unit=None, with_comments=False):
     findings = findings_by_unit(survey)
     for result in results:
         result.findings = findings.get(result.unit.pk, [])
+        result.score_row = [result.dimensions[name].score if name in result.dimensions else None
+                            for name in dimension_names]
     if unit is not None:
         results = [r for r in results if r.unit.pk == unit.pk]
         for result in results:

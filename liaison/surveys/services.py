@@ -2,7 +2,6 @@
 submitting a response, and sending findings to departments as rectification matters."""
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -181,19 +180,14 @@ def finding_create(*, survey: Survey, unit, title: str, description: str, respon
 
 
 def finding_send(*, finding: Finding, user=None) -> Finding:
-    """Create the finding's rectification matter in liaison (channel "survey", source = the
-    finding; liaison keeps one matter per source). The matter carries an enterprise's name only
-    when that enterprise allowed it; otherwise the finding waits until liaison accepts a matter
-    without an enterprise, and says why."""
+    """Create the finding's rectification matter in liaison (channel "survey", category
+    rectification, source = the finding: liaison keeps exactly one matter per source). The
+    matter names an enterprise only when the enterprise the finding came from allowed it;
+    otherwise it goes without an enterprise, so the department cannot tell who raised it."""
+    from liaison.services import MatterActionRefused, matter_create
+
     if finding.sent_at:
         return finding
-    try:
-        from liaison import services as liaison_services
-    except ImportError:
-        return _not_sent(finding, _("Matter handling is not available yet."))
-    create = getattr(liaison_services, "matter_create", None)
-    if create is None:
-        return _not_sent(finding, _("Matter handling is not available yet."))
     enterprise = None
     response = finding.response
     if response is not None and response.allow_named_follow_up:
@@ -203,34 +197,13 @@ def finding_send(*, finding: Finding, user=None) -> Finding:
                     "what was done.") % {"description": finding.description, "survey": finding.survey.title}
     try:
         with transaction.atomic():
-            create(enterprise=enterprise, title=title[:200], description=description, category=_category(),
-                   channel="survey", received_by=finding.unit, created_by=user, source=finding)
-    except (ValidationError, TypeError, ValueError, IntegrityError) as exc:
-        if enterprise is None:
-            return _not_sent(finding, _("Liaison needs an enterprise for every matter; this finding has none "
-                                        "that may be named."))
-        return _not_sent(finding, str(exc)[:300])
+            matter_create(enterprise=enterprise, title=title[:200], description=description,
+                          category="rectification", channel="survey", received_by=finding.unit,
+                          created_by=user, source=finding)
+    except MatterActionRefused as exc:
+        finding.send_error = str(exc.message)[:300]
+        finding.save(update_fields=["send_error"])
+        return finding
     finding.sent_at, finding.send_error = timezone.now(), ""
     finding.save(update_fields=["sent_at", "send_error"])
-    return finding
-
-
-def _category():
-    try:
-        from liaison.models import Matter
-    except ImportError:
-        return "other"
-    category = getattr(Matter, "Category", None)
-    if category is None:
-        return "other"
-    values = [c for c in category.values]
-    for wanted in ("rectification", "government_service", "service", "other"):
-        if wanted in values:
-            return wanted
-    return values[-1]
-
-
-def _not_sent(finding, reason):
-    finding.send_error = str(reason)[:300]
-    finding.save(update_fields=["send_error"])
     return finding

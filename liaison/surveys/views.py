@@ -209,7 +209,8 @@ def comments(request, pk):
     survey = get_object_or_404(Survey.objects.published(), pk=pk)
     units = Unit.objects.departments()
     form = FindingForm(request.POST or None, survey=survey, units=units,
-                       initial={"unit": request.GET.get("unit"), "description": request.GET.get("text", "")})
+                       initial={"unit": request.GET.get("unit"), "response": request.GET.get("response"),
+                                "description": request.GET.get("text", "")})
     if request.method == "POST":
         if form.is_valid():
             finding = services.finding_create(survey=survey, created_by=request.user, **form.cleaned_data)

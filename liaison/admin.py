@@ -1,0 +1,240 @@
+"""The officials' side of matters: the scoped list, a page per transition, recording calls
+and complaints, the county office's review queue, figures and ledgers."""
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal.access import official_of, sees_all_units, unit_of
+from portal.admin_base import UnitScopedAdmin
+
+from . import clock, figures, ledgers, selectors, workflow
+from .admin_forms import ActionForm, LedgerForm, PeriodForm, RecordForm, reply_templates
+from .models import DeadlineRule, Matter, ReplyTemplate
+from .services import MatterActionRefused, _matter_create, available_actions, matter_transition
+
+
+class DueFlagFilter(admin.SimpleListFilter):
+    title = gettext_lazy("deadline")
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", gettext_lazy("Overdue")), ("near", gettext_lazy("Due within 2 working days")),
+                ("extension", gettext_lazy("Extension requested"))]
+
+    def queryset(self, request, queryset):
+        today = clock.today()
+        if self.value() == "overdue":
+            return queryset.overdue(today)
+        if self.value() == "near":
+            return queryset.near_due(today, selectors.near_due_horizon(today))
+        if self.value() == "extension":
+            return queryset.extension_requests()
+        return queryset
+
+
+@admin.register(Matter)
+class MatterAdmin(UnitScopedAdmin):
+    unit_field = "responsible_unit"
+    list_display = ("tracking_number", "title", "enterprise_column", "category", "state", "received_by",
+                    "responsible_unit", "due_column", "received_at")
+    list_select_related = ("enterprise", "received_by", "responsible_unit")
+    list_filter = ("state", DueFlagFilter, "supervised", "category", "channel", "urgency")
+    search_fields = ("=tracking_number", "title", "enterprise__name", "enterprise_name")
+    date_hierarchy = None
+    show_full_result_count = False
+    list_per_page = 50
+    ordering = ("-received_at", "-id")
+    change_form_template = "liaison/admin/matter_change_form.html"
+    readonly_fields = ("tracking_number", "title", "description", "category", "channel", "urgency", "state",
+                       "enterprise", "enterprise_name", "contact_name", "contact_phone", "contact_email",
+                       "received_by", "lead_unit", "responsible_unit", "received_at", "accept_due", "accepted_at",
+                       "assigned_at", "return_due", "deadline_workdays", "due_date", "extension_workdays",
+                       "extension_requested_days", "extension_reason", "paused_on", "paused_workdays",
+                       "referral_reason", "returned_by_unit", "return_reason", "supervised", "supervision_note",
+                       "reply", "replied_at", "workdays_to_close", "closed_on_time", "rating", "rating_reason",
+                       "closing_explanation", "archived_at")
+    fieldsets = (
+        (None, {"fields": ("tracking_number", "title", "description", ("category", "channel", "urgency"), "state")}),
+        (gettext_lazy("Enterprise"), {"fields": ("enterprise", "enterprise_name", ("contact_name", "contact_phone"),
+                                                 "contact_email")}),
+        (gettext_lazy("Units and deadlines"), {"fields": (
+            ("received_by", "received_at"), ("accept_due", "accepted_at"), ("lead_unit", "responsible_unit"),
+            ("assigned_at", "return_due"), ("deadline_workdays", "due_date"),
+            ("extension_workdays", "extension_requested_days"), "extension_reason", ("paused_on", "paused_workdays"),
+            "referral_reason", ("returned_by_unit", "return_reason"), ("supervised", "supervision_note"))}),
+        (gettext_lazy("Outcome"), {"fields": ("reply", ("replied_at", "workdays_to_close", "closed_on_time"),
+                                              ("rating", "rating_reason"), "closing_explanation", "archived_at")}),
+    )
+
+    def scope_queryset(self, request, queryset):
+        return queryset & Matter.objects.visible_to(request.user)
+
+    def editable_queryset(self, request, queryset):
+        # Fields are read-only: changes go through the transition pages, which check roles.
+        return queryset & Matter.objects.visible_to(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("enterprise"), ordering="enterprise__name")
+    def enterprise_column(self, obj):
+        return obj.display_enterprise
+
+    @admin.display(description=gettext_lazy("due"), ordering="due_date")
+    def due_column(self, obj):
+        if obj.due_date is None:
+            return "—"
+        today = clock.today()
+        if obj.state in workflow.CLOCK_STATES:
+            if obj.due_date < today:
+                return format_html('<span class="flag-overdue">{} {}</span>', obj.due_date, _("overdue"))
+            if obj.due_date <= selectors.near_due_horizon(today):
+                return format_html('<span class="flag-near">{} {}</span>', obj.due_date, _("near due"))
+        return obj.due_date
+
+    # ------------------------------------------------------------------ URLs
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("queue/", view(self.queue_view), name="liaison_matter_queue"),
+            path("figures/", view(self.figures_view), name="liaison_matter_figures"),
+            path("ledgers/", view(self.ledgers_view), name="liaison_matter_ledgers"),
+            path("record/", view(self.record_view), name="liaison_matter_record"),
+            path("<int:pk>/act/<str:action>/", view(self.action_view), name="liaison_matter_act"),
+        ] + super().get_urls()
+
+    def _context(self, request, title, **extra):
+        return {**self.admin_site.each_context(request), "title": title, "opts": self.model._meta, **extra}
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        matter = self.get_object(request, object_id)
+        extra = dict(extra_context or {})
+        if matter is not None:
+            extra.update({
+                "timeline": selectors.full_timeline(matter),
+                "attachments": matter.attachments.all(),
+                "actions_available": available_actions(matter, request.user),
+                "cooperating": [c.unit for c in matter.cooperations.select_related("unit")],
+            })
+        return super().change_view(request, object_id, form_url, extra)
+
+    def action_view(self, request, pk, action):
+        matter = self.get_queryset(request).filter(pk=pk).first()
+        if matter is None or action not in workflow.ACTIONS:
+            raise Http404
+        spec = workflow.ACTIONS[action]
+        form = ActionForm(request.POST or None, matter=matter, action=action)
+        template_id = request.GET.get("template")
+        if request.method == "GET" and template_id and action == "reply":
+            chosen = reply_templates(matter).filter(pk=template_id).first()
+            if chosen is not None:
+                form.initial["reason"] = chosen.body
+        status = 200
+        if request.method == "POST":
+            if form.is_valid():
+                try:
+                    matter_transition(matter=matter, action=action, user=request.user, **form.params())
+                except MatterActionRefused as refused:
+                    form.add_error(None, refused.message)
+                else:
+                    messages.success(request, _("Done: %(action)s.") % {"action": spec.label})
+                    return redirect("admin:liaison_matter_change", matter.pk)
+            status = 400
+        allowed = spec in available_actions(matter, request.user)
+        return TemplateResponse(request, "liaison/admin/matter_action.html", self._context(
+            request, f"{spec.label} · {matter.tracking_number}", matter=matter, form=form, spec=spec,
+            allowed=allowed, templates=reply_templates(matter) if action == "reply" else []), status=status)
+
+    def record_view(self, request):
+        if official_of(request.user) is None and not request.user.is_superuser:
+            raise PermissionDenied
+        form = RecordForm(request.POST or None, user=request.user)
+        status = 200
+        if request.method == "POST":
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    matter, _created = _matter_create(
+                        enterprise=data["enterprise"], enterprise_name=data["enterprise_name"], title=data["title"],
+                        description=data["description"], category=data["category"], channel=data["channel"],
+                        urgency=data["urgency"], received_by=data["received_by"], created_by=request.user,
+                        contact_name=data["contact_name"], contact_phone=data["contact_phone"])
+                except MatterActionRefused as refused:
+                    form.add_error(None, refused.message)
+                else:
+                    messages.success(request, _("Recorded as %(number)s (query code %(code)s): give both to the "
+                                                "caller.") % {"number": matter.tracking_number,
+                                                              "code": matter.query_code})
+                    return redirect("admin:liaison_matter_change", matter.pk)
+            status = 400
+        return TemplateResponse(request, "liaison/admin/matter_record.html",
+                                self._context(request, _("Record a phone call or complaint"), form=form),
+                                status=status)
+
+    def queue_view(self, request):
+        if not sees_all_units(request.user):
+            raise PermissionDenied
+        labels = {
+            "referral_requests": _("Referral requests waiting"), "extension_requests": _("Extension requests"),
+            "returned": _("Assignments returned"), "overdue": _("Overdue"),
+            "near_due": _("Due within 2 working days"), "supervised": _("Supervised (督办)"),
+            "unsatisfied": _("Unsatisfied ratings"),
+        }
+        sections = [(key, labels[key], count, rows) for key, count, rows in selectors.review_queue(request.user)]
+        return TemplateResponse(request, "liaison/admin/matter_queue.html", self._context(
+            request, _("Matters: review queue"), sections=sections, today=clock.today(),
+            limit=selectors.REVIEW_QUEUE_LIMIT))
+
+    def figures_view(self, request):
+        if official_of(request.user) is None and not request.user.is_superuser:
+            raise PermissionDenied
+        form = PeriodForm(request.GET)
+        start, end = form.period()
+        matters = Matter.objects.visible_to(request.user)
+        rows = figures.unit_figures(matters, start, end)
+        if not sees_all_units(request.user):
+            unit = unit_of(request.user)
+            rows = [r for r in rows if r["unit"] == unit]
+        rows = figures.with_bars(rows)
+        return TemplateResponse(request, "liaison/admin/matter_figures.html", self._context(
+            request, _("Matters: figures"), form=form, rows=rows, totals=figures.totals_of(rows),
+            trend=figures.monthly_trend(matters, clock.today()), definitions=figures.DEFINITIONS,
+            start=start, end=end, county=sees_all_units(request.user)))
+
+    def ledgers_view(self, request):
+        if official_of(request.user) is None and not request.user.is_superuser:
+            raise PermissionDenied
+        form = LedgerForm(request.GET or None, user=request.user)
+        if request.GET.get("kind") and form.is_valid():
+            start, end = form.period()
+            unit = form.cleaned_data.get("unit")
+            if unit is None and not sees_all_units(request.user):
+                unit = unit_of(request.user)
+            return ledgers.ledger_response(Matter.objects.visible_to(request.user), form.cleaned_data["kind"],
+                                           start, end, form.cleaned_data["format"], unit=unit)
+        return TemplateResponse(request, "liaison/admin/matter_ledgers.html",
+                                self._context(request, _("Matters: ledgers"), form=form),
+                                status=400 if request.GET.get("kind") else 200)
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(admin.ModelAdmin):
+    list_display = ("title", "category")
+    list_filter = ("category",)
+    search_fields = ("title", "body")
+
+
+@admin.register(DeadlineRule)
+class DeadlineRuleAdmin(admin.ModelAdmin):
+    list_display = ("category", "urgency", "workdays")
+    list_filter = ("category", "urgency")
+

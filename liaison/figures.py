@@ -1,0 +1,136 @@
+"""Figures per unit and period (统计). The definitions below are shown on the pages; each
+figure is computed in SQL from fields the workflow fixes at the moment they happen
+(accepted_on_time at 受理, closed_on_time and workdays_to_close at 答复)."""
+import datetime
+
+from django.db.models import Avg, Count, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Unit
+
+from .models import POOR_RATINGS, SATISFIED_RATINGS
+
+DEFINITIONS = [
+    (_("Received"), _("Matters registered in the period, counted for the unit that received them.")),
+    (_("Accepted on time"), _("Of those received, the ones accepted (受理) within the acceptance limit in "
+                              "working days.")),
+    (_("Closed"), _("Matters replied to (答复/办结) in the period, counted for the unit responsible: the lead "
+                    "unit if assigned, else the receiving unit.")),
+    (_("Closed on time"), _("Of those closed, the ones replied to on or before their due date (after approved "
+                            "extensions and pauses while waiting for the enterprise).")),
+    (_("Average working days to close"), _("Mean of the working days from receipt to reply of the matters "
+                                           "closed.")),
+    (_("Satisfaction rate"), _("(Very satisfied + satisfied + fairly satisfied) ÷ matters rated, among those "
+                               "closed in the period.")),
+    (_("Unsatisfied"), _("Matters closed in the period and rated unsatisfied or very unsatisfied.")),
+]
+
+
+def _bounds(start, end):
+    tz = timezone.get_current_timezone()
+    lower = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min), tz)
+    upper = timezone.make_aware(datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min), tz)
+    return lower, upper
+
+
+def _pct(part, whole):
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+RECEIVED_AGG = {
+    "received": Count("id"),
+    "accepted_on_time": Count("id", filter=Q(accepted_on_time=True)),
+}
+CLOSED_AGG = {
+    "closed": Count("id"),
+    "closed_on_time": Count("id", filter=Q(closed_on_time=True)),
+    "avg_days": Avg("workdays_to_close"),
+    "rated": Count("id", filter=Q(rating__isnull=False)),
+    "satisfied": Count("id", filter=Q(rating__in=SATISFIED_RATINGS)),
+    "unsatisfied": Count("id", filter=Q(rating__in=POOR_RATINGS)),
+}
+EMPTY = {"received": 0, "accepted_on_time": 0, "closed": 0, "closed_on_time": 0, "avg_days": None, "rated": 0,
+         "satisfied": 0, "unsatisfied": 0}
+
+
+def _finish(row):
+    row["accepted_on_time_rate"] = _pct(row["accepted_on_time"], row["received"])
+    row["closed_on_time_rate"] = _pct(row["closed_on_time"], row["closed"])
+    row["satisfaction_rate"] = _pct(row["satisfied"], row["rated"])
+    row["avg_days"] = round(row["avg_days"], 1) if row["avg_days"] is not None else None
+    return row
+
+
+def unit_figures(matters, start, end, *, by_unit=True):
+    """Figures for [start, end] over the matters given (already scoped with visible_to).
+    by_unit: a list of rows (one per unit with any figure) + county totals; else totals."""
+    lower, upper = _bounds(start, end)
+    received = matters.filter(received_at__gte=lower, received_at__lt=upper)
+    closed = matters.filter(replied_at__gte=lower, replied_at__lt=upper)
+    if not by_unit:
+        row = dict(EMPTY)
+        row.update(received.aggregate(**RECEIVED_AGG))
+        row.update(closed.aggregate(**CLOSED_AGG))
+        return _finish(row)
+    rows = {}
+    for item in received.order_by().values("received_by").annotate(**RECEIVED_AGG):
+        rows.setdefault(item.pop("received_by"), dict(EMPTY)).update(item)
+    for item in closed.order_by().values("responsible_unit").annotate(**CLOSED_AGG):
+        rows.setdefault(item.pop("responsible_unit"), dict(EMPTY)).update(item)
+    units = Unit.objects.in_bulk(list(rows))
+    result = []
+    for unit_id, row in rows.items():
+        row["unit"] = units[unit_id]
+        result.append(_finish(row))
+    result.sort(key=lambda r: (r["unit"].sort_order, r["unit"].name))
+    return result
+
+
+def totals_of(rows):
+    total = dict(EMPTY)
+    weighted = 0
+    for row in rows:
+        for key in ("received", "accepted_on_time", "closed", "closed_on_time", "rated", "satisfied", "unsatisfied"):
+            total[key] += row[key]
+        if row["avg_days"] is not None:
+            weighted += row["avg_days"] * row["closed"]
+    total["avg_days"] = weighted / total["closed"] if total["closed"] else None
+    return _finish(total)
+
+
+def monthly_trend(matters, today, months=12):
+    """Received and closed per month and the satisfaction rate, the last `months` months,
+    with bar widths (0–100) for the server-drawn chart."""
+    first = (today.replace(day=1) - datetime.timedelta(days=31 * (months - 1))).replace(day=1)
+    lower, upper = _bounds(first, today)
+    tz = timezone.get_current_timezone()
+    received = {r["month"].date() if hasattr(r["month"], "date") else r["month"]: r["n"] for r in
+                matters.filter(received_at__gte=lower, received_at__lt=upper).order_by()
+                .annotate(month=TruncMonth("received_at", tzinfo=tz)).values("month").annotate(n=Count("id"))}
+    closed = {}
+    for r in (matters.filter(replied_at__gte=lower, replied_at__lt=upper).order_by()
+              .annotate(month=TruncMonth("replied_at", tzinfo=tz)).values("month")
+              .annotate(n=Count("id"), rated=Count("id", filter=Q(rating__isnull=False)),
+                        satisfied=Count("id", filter=Q(rating__in=SATISFIED_RATINGS)))):
+        closed[r["month"].date() if hasattr(r["month"], "date") else r["month"]] = r
+    rows = []
+    month = first
+    while month <= today:
+        c = closed.get(month, {})
+        rows.append({"month": month, "received": received.get(month, 0), "closed": c.get("n", 0),
+                     "satisfaction_rate": _pct(c.get("satisfied", 0), c.get("rated", 0))})
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    peak = max([r["received"] for r in rows] + [r["closed"] for r in rows] + [1])
+    for r in rows:
+        r["received_bar"] = round(100 * r["received"] / peak)
+        r["closed_bar"] = round(100 * r["closed"] / peak)
+    return rows
+
+
+def with_bars(rows, key="received"):
+    peak = max([r[key] for r in rows] + [1])
+    for r in rows:
+        r["bar"] = round(100 * r[key] / peak)
+    return rows

@@ -1,0 +1,298 @@
+"""Public side of matters: raise one, report a website error, follow it by tracking number
+and query code, 我的企业's list, rating, supplying information, downloads, public figures.
+Views bind a form, call one service and turn refusals into messages and 4xx."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files import File
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from portal.access import acting_enterprise, enterprise_account_of, official_of
+
+from . import antiabuse, clock, figures, selectors, workflow
+from .forms import (AnonymousMatterForm, AnonymousSiteErrorForm, MatterForm, RateForm, SiteErrorForm,
+                    SupplementForm, TrackForm)
+from .models import Category, HeldUpload, Matter
+from .services import MatterActionRefused, matter_attach, matter_submit_online, matter_transition
+from .uploads import check_upload, safe_name
+
+GRANT_KEY = "liaison_tracking_grants"
+JUST_SUBMITTED_KEY = "liaison_just_submitted"
+
+
+def _grant(request, matter):
+    grants = request.session.get(GRANT_KEY, [])
+    if matter.pk not in grants:
+        request.session[GRANT_KEY] = (grants + [matter.pk])[-20:]
+
+
+def _granted(request, matter):
+    return matter.pk in request.session.get(GRANT_KEY, [])
+
+
+def home(request):
+    """How to raise a matter, and the lookup by tracking number."""
+    return render(request, "liaison/matter_home.html", {"track_form": TrackForm(), "categories": Category.choices})
+
+
+def _hold_uploads(form):
+    """Keep the good files of a form with errors, so the user need not choose them again."""
+    held = list(form.held_files)
+    for upload in getattr(form, "good_files", []):
+        try:
+            mime = check_upload(upload)
+        except Exception:  # noqa: BLE001 - already reported by the form
+            continue
+        item = HeldUpload(original_name=safe_name(upload.name), mime_type=mime, size=upload.size)
+        upload.seek(0)
+        item.file.save(item.token.hex, upload, save=False)
+        item.save()
+        held.append(item)
+    form.sign_held(held[:5])
+
+
+@never_cache
+def submit(request):
+    """Raise a matter online: confirmed enterprise users, or anyone with name and phone."""
+    if official_of(request.user) is not None:
+        messages.info(request, _("Officials record matters received by phone or in person in the workspace."))
+        return redirect("admin:liaison_matter_record")
+    enterprise = acting_enterprise(request.user)
+    form_class = MatterForm if enterprise else AnonymousMatterForm
+    form = form_class(request.POST or None, request.FILES or None, enterprise=enterprise)
+    if enterprise is None:
+        account = enterprise_account_of(request.user)
+        if account is not None:
+            messages.warning(request, _("Your enterprise account is not confirmed yet: the matter is sent as "
+                                        "from an unregistered person."))
+    if request.method == "POST":
+        form.load_held(HeldUpload)
+        limited = enterprise is None and antiabuse.over_limit(request, "submit", antiabuse.submission_limit())
+        if limited:
+            form.add_error(None, _("Too many submissions from your address; please try again in an hour."))
+        if not limited and form.is_valid():
+            data = form.cleaned_data
+            files = [File(h.file.open("rb"), name=h.original_name) for h in form.held_files] + form.good_files
+            try:
+                with transaction.atomic():
+                    matter, created = matter_submit_online(
+                        user=request.user, enterprise=enterprise, enterprise_name=data.get("enterprise_name", ""),
+                        title=data["title"], description=data["description"], category=data["category"],
+                        urgency=data["urgency"], contact_name=data["contact_name"],
+                        contact_phone=data["contact_phone"], contact_email=data["contact_email"],
+                        attachments=files, idempotency_key=data["submission_token"])
+            except MatterActionRefused as refused:
+                form.add_error(None, refused.message)
+            else:
+                for h in form.held_files:
+                    h.file.close()
+                    h.file.delete(save=False)
+                    h.delete()
+                _grant(request, matter)
+                request.session[JUST_SUBMITTED_KEY] = matter.pk
+                if not created:
+                    messages.info(request, _("This form had already been sent; here is the matter it made."))
+                return redirect("liaison:submitted")
+        _hold_uploads(form)
+        if hasattr(form, "setup_challenge"):
+            form.setup_challenge()
+        return render(request, "liaison/matter_submit.html", {"form": form, "enterprise": enterprise}, status=400)
+    if hasattr(form, "setup_challenge"):
+        form.setup_challenge()
+    return render(request, "liaison/matter_submit.html", {"form": form, "enterprise": enterprise})
+
+
+@never_cache
+def submitted(request):
+    """The tracking number and query code, shown once after submission."""
+    pk = request.session.get(JUST_SUBMITTED_KEY)
+    matter = Matter.objects.filter(pk=pk).first() if pk else None
+    if matter is None or not _granted(request, matter):
+        return redirect("liaison:home")
+    return render(request, "liaison/matter_submitted.html", {"matter": matter})
+
+
+@never_cache
+def site_error(request):
+    """我为政府网站找错: answered within 3 working days."""
+    anonymous = acting_enterprise(request.user) is None and official_of(request.user) is None
+    form_class = AnonymousSiteErrorForm if anonymous else SiteErrorForm
+    form = form_class(request.POST or None)
+    if request.method == "POST":
+        limited = anonymous and antiabuse.over_limit(request, "submit", antiabuse.submission_limit())
+        if limited:
+            form.add_error(None, _("Too many submissions from your address; please try again in an hour."))
+        if not limited and form.is_valid():
+            data = form.cleaned_data
+            try:
+                matter, _created = matter_submit_online(
+                    user=request.user, enterprise=acting_enterprise(request.user),
+                    title=_("Website error: %(page)s") % {"page": data["page"][:80]},
+                    description=f"{data['page']}\n\n{data['description']}", category=Category.WEBSITE,
+                    urgency="normal", contact_name=data["contact_name"], contact_phone=data["contact_phone"],
+                    contact_email=data["contact_email"], idempotency_key=data["submission_token"],
+                    channel=Matter.Channel.SITE_ERROR)
+            except MatterActionRefused as refused:
+                form.add_error(None, refused.message)
+            else:
+                _grant(request, matter)
+                request.session[JUST_SUBMITTED_KEY] = matter.pk
+                return redirect("liaison:submitted")
+        if anonymous:
+            form.setup_challenge()
+        return render(request, "liaison/site_error.html", {"form": form}, status=400)
+    if anonymous:
+        form.setup_challenge()
+    return render(request, "liaison/site_error.html", {"form": form})
+
+
+@never_cache
+def track(request):
+    """Look a matter up with its tracking number AND query code."""
+    form = TrackForm(request.POST or None)
+    if request.method == "POST":
+        if antiabuse.over_limit(request, "track", antiabuse.tracking_limit()):
+            form.add_error(None, _("Too many lookups from your address; please try again in an hour."))
+            return render(request, "liaison/matter_track.html", {"form": form}, status=429)
+        if form.is_valid():
+            matter = selectors.matter_by_tracking(form.cleaned_data["tracking_number"],
+                                                  form.cleaned_data["query_code"])
+            if matter is not None:
+                _grant(request, matter)
+                return redirect("liaison:track_detail", matter.tracking_number)
+            form.add_error(None, _("No matter matches this tracking number and query code."))
+        return render(request, "liaison/matter_track.html", {"form": form}, status=404 if form.is_valid() else 400)
+    return render(request, "liaison/matter_track.html", {"form": form})
+
+
+def _public_matter(request, tracking_number, *, mine):
+    """The matter behind a public URL, if this visitor may see it; else 404 (never 403, so a
+    guessed number reveals nothing)."""
+    matter = (Matter.objects.select_related("received_by", "lead_unit", "enterprise")
+              .filter(tracking_number=tracking_number).first())
+    if matter is None:
+        raise Http404
+    if mine:
+        enterprise = acting_enterprise(request.user)
+        if enterprise is None or matter.enterprise_id != enterprise.pk:
+            raise Http404
+    elif not _granted(request, matter):
+        raise Http404
+    return matter
+
+
+def _detail(request, matter, *, mine):
+    state = matter.state
+    context = {
+        "matter": matter, "mine": mine, "timeline": selectors.public_timeline(matter),
+        "attachments": selectors.public_attachments(matter),
+        "rate_form": RateForm() if state == workflow.REPLIED else None,
+        "supplement_form": SupplementForm() if state == workflow.WAITING else None,
+        "act_url": reverse("liaison:mine_act" if mine else "liaison:track_act", args=[matter.tracking_number]),
+    }
+    return context
+
+
+@never_cache
+def track_detail(request, tracking_number):
+    matter = _public_matter(request, tracking_number, mine=False)
+    return render(request, "liaison/matter_detail.html", _detail(request, matter, mine=False))
+
+
+@login_required
+@never_cache
+def mine(request):
+    """我的企业 → 我的诉求: the enterprise's matters."""
+    enterprise = acting_enterprise(request.user)
+    if enterprise is None:
+        raise Http404
+    matters = selectors.matters_for_enterprise(enterprise, request.user)
+    return render(request, "liaison/matter_mine.html", {"matters": matters[:200], "enterprise": enterprise})
+
+
+@login_required
+@never_cache
+def mine_detail(request, tracking_number):
+    matter = _public_matter(request, tracking_number, mine=True)
+    return render(request, "liaison/matter_detail.html", _detail(request, matter, mine=True))
+
+
+def _act(request, tracking_number, *, mine):
+    matter = _public_matter(request, tracking_number, mine=mine)
+    action = request.POST.get("action")
+    grant = not mine
+    if action == "rate":
+        form = RateForm(request.POST)
+        ok = form.is_valid()
+        params = {"rating": form.cleaned_data.get("rating"), "reason": form.cleaned_data.get("reason", "")} if ok \
+            else {}
+    elif action == "resume":
+        form = SupplementForm(request.POST, request.FILES)
+        ok = form.is_valid()
+        params = {"reason": form.cleaned_data.get("message", "")} if ok else {}
+    else:
+        raise Http404
+    if ok:
+        try:
+            with transaction.atomic():
+                matter_transition(matter=matter, action=action, user=request.user, tracking_grant=grant, **params)
+                if action == "resume" and form.cleaned_data["attachments"]:
+                    matter_attach(matter=matter, uploads=form.cleaned_data["attachments"])
+        except MatterActionRefused as refused:
+            messages.error(request, refused.message)
+            context = _detail(request, matter, mine=mine)
+            return render(request, "liaison/matter_detail.html", context, status=409)
+        messages.success(request, _("Thank you: your rating has been recorded.") if action == "rate"
+                         else _("Thank you: the unit has your answer and the clock runs again."))
+        return redirect(request.path.rsplit("act/", 1)[0])
+    context = _detail(request, matter, mine=mine)
+    context["rate_form" if action == "rate" else "supplement_form"] = form
+    return render(request, "liaison/matter_detail.html", context, status=400)
+
+
+@require_POST
+def track_act(request, tracking_number):
+    return _act(request, tracking_number, mine=False)
+
+
+@require_POST
+@login_required
+def mine_act(request, tracking_number):
+    return _act(request, tracking_number, mine=True)
+
+
+def attachment(request, public_id):
+    """A download, only for those who may see the matter (public files only outside the
+    government)."""
+    item = selectors.attachment_for(public_id)
+    if item is None:
+        raise Http404
+    matter = item.matter
+    official = official_of(request.user) is not None or request.user.is_superuser
+    if official:
+        allowed = Matter.objects.visible_to(request.user).filter(pk=matter.pk).exists()
+    else:
+        enterprise = acting_enterprise(request.user)
+        allowed = item.is_public and ((enterprise is not None and matter.enterprise_id == enterprise.pk)
+                                      or _granted(request, matter))
+    if not allowed:
+        raise Http404
+    response = FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name,
+                            content_type="application/octet-stream")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def public_figures(request):
+    """The county's overall figures, for everyone."""
+    today = clock.today()
+    start = today.replace(month=1, day=1)
+    totals = figures.unit_figures(Matter.objects.all(), start, today, by_unit=False)
+    trend = figures.monthly_trend(Matter.objects.all(), today, months=12)
+    return render(request, "liaison/figures_public.html", {
+        "totals": totals, "trend": trend, "start": start, "end": today, "definitions": figures.DEFINITIONS})
