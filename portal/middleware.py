@@ -11,6 +11,21 @@ from django.utils.cache import patch_cache_control
 from .access import official_of
 
 
+class ChineseByDefaultMiddleware:
+    """Simplified Chinese unless the reader picked English with the language switch.
+
+    The browser's Accept-Language is ignored: an office PC set up in English still gets the
+    county's Chinese site; the switch's cookie decides. Runs just before LocaleMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
+
+
 class OfficialSessionTimeoutMiddleware:
     """Officials are logged out after OFFICIAL_SESSION_IDLE_SECONDS without a request."""
 

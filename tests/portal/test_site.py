@@ -73,3 +73,9 @@ def test_logged_in_pages_are_never_stored_by_a_shared_cache(login, enterprise_us
     client = login(enterprise_user)
     response = client.get(reverse("portal:home"))
     assert "private" in response["Cache-Control"] and "public" not in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_chinese_until_english_is_chosen(client):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-CN">' in html
