@@ -137,3 +137,9 @@ def test_only_the_enterprises_own_town_confirms_its_accounts(login, enterprise, 
                 {"action": "confirm_accounts", "_selected_action": [account.pk]})
     account.refresh_from_db()
     assert account.status == EnterpriseAccount.Status.CONFIRMED and account.decided_by == town_staff_user
+
+
+def test_the_admin_login_page_has_a_labelled_verification_code_field(client, db):
+    html = client.get(reverse("admin:login")).content.decode()
+    assert 'name="otp_token"' in html
+    assert '<label for="id_otp_token"' in html
