@@ -34,6 +34,7 @@ def survey_copy(*, source: Survey, title: str, opens_on, closes_on, created_by=N
         dimensions = list(question.dimensions.all())
         choices = list(question.choices.all())
         question.pk = None
+        question._prefetched_objects_cache = {}  # else set() below compares with the source's units
         question.survey = survey
         question.save()
         question.units.set(units)
