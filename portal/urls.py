@@ -2,14 +2,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import TemplateView
 from django.views.i18n import JavaScriptCatalog
 
-from . import views
+from . import search_views, views
 
 site_patterns = ([
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
+    path("interaction/", views.interaction, name="interaction"),
     path("text-size/", views.text_size, name="text_size"),
     path("accounts/register/", views.register, name="register"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -29,7 +29,6 @@ urlpatterns = [
     path("matters/", include("liaison.urls")),
     path("visits/", include("visits.urls")),
     path("surveys/", include("liaison.surveys.urls")),
-    path("search/", TemplateView.as_view(template_name="portal/placeholder.html", extra_context={"title": "搜索"}),
-         name="search"),  # placeholder until the site-wide search lands
+    path("search/", search_views.search_page, name="search"),
     path("", include(site_patterns)),
 ]

@@ -37,6 +37,13 @@ def home(request):
     return render(request, "portal/home.html", {"panels": _panels(request, "home_panel")})
 
 
+@cache_control(max_age=60, public=True)
+def interaction(request):
+    """政企互动: the public side of the county's dealings with enterprises — matter figures,
+    evaluation campaigns, matchmaking events — as the apps contribute them."""
+    return render(request, "portal/interaction.html", {"panels": _panels(request, "interaction_panel")})
+
+
 @cache_control(max_age=3600, public=True)
 def about(request):
     return render(request, "portal/about.html")

@@ -79,3 +79,10 @@ def test_logged_in_pages_are_never_stored_by_a_shared_cache(login, enterprise_us
 def test_an_english_browser_still_gets_chinese_until_english_is_chosen(client):
     html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="zh-CN">' in html
+
+
+@pytest.mark.django_db
+def test_interaction_page_lists_the_ways_to_reach_the_county(client):
+    response = client.get(reverse("portal:interaction"))
+    assert response.status_code == 200
+    assert reverse("liaison:home") in response.content.decode()
