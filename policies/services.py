@@ -180,11 +180,13 @@ def index_policy_document(policy):
 
 
 def index_interpretation_document(interpretation, policy):
+    # The policy's 文号 and title go in the body (lowest weight), so that the policy itself
+    # ranks above its interpretations for a 文号 search.
     search.index_object(
-        "interpretation", interpretation.pk, title=interpretation.title, body=plain_text(interpretation.body),
+        "interpretation", interpretation.pk, title=interpretation.title,
+        body=f"{plain_text(interpretation.body)}\n{policy.doc_number} {policy.title}",
         url=interpretation.get_absolute_url(), summary=policy.title, date=interpretation.published_on,
-        in_force=policy.in_force, unit=policy.unit, extra_terms=f"{policy.doc_number} {policy.title}",
-        available_from=policy.published_at)
+        in_force=policy.in_force, unit=policy.unit, available_from=policy.published_at)
 
 
 def interpretation_saved(*, interpretation):

@@ -106,3 +106,5 @@ class FinancialInstitutionAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "contact_name", "phone", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name"]
+
+from . import search_admin  # noqa: E402,F401  (site search admin: synonyms, index)
