@@ -42,14 +42,14 @@ def results_unit(user):
 
 def surveys_with_results_for(user):
     """Campaigns whose results page the user may open: all published for the county office; for
-    a department, published campaigns that rate it."""
-    qs = Survey.objects.published()
+    a department, closed campaigns that rate it. (While a campaign is open a department could
+    watch its figures move after each answer and guess who answered; so it waits for the close.)"""
     if sees_everything(user):
-        return qs
+        return Survey.objects.published()
     unit = results_unit(user)
     if unit is None:
-        return qs.none()
-    return qs.filter(questions__kind=Question.Kind.RATING_GRID, questions__units=unit).distinct()
+        return Survey.objects.none()
+    return Survey.objects.closed().filter(questions__kind=Question.Kind.RATING_GRID, questions__units=unit).distinct()
 
 
 def surveys_for_enterprise(enterprise):
@@ -309,6 +309,9 @@ def campaign_results(survey, *, unit=None, with_comments=False):
     findings = findings_by_unit(survey)
     for result in results:
         result.findings = findings.get(result.unit.pk, [])
+        # The questionnaire's order of dimensions, not the alphabet's.
+        order = {name: i for i, name in enumerate(dimension_names)}
+        result.dimensions = dict(sorted(result.dimensions.items(), key=lambda item: order.get(item[0], len(order))))
         result.score_row = [result.dimensions[name].score if name in result.dimensions else None
                             for name in dimension_names]
     if unit is not None:

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def campaign(settings, department, other_department):
     settings.SURVEY_MIN_RESPONSES = 1
-    survey = make_survey([department, other_department])
+    survey = make_survey([department, other_department], opens=-30, closes=-1)
     named = submit_ratings(survey, EnterpriseFactory(name="同意具名的企业有限公司"),
                            {department: {"服务态度": 2}}, comments={department: "审批材料反复要求补正"})
     named.allow_named_follow_up = True

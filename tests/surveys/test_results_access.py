@@ -18,7 +18,7 @@ SECRET_COMMENT = "窗口排队太久"
 @pytest.fixture
 def campaign(settings, department, other_department, town):
     settings.SURVEY_MIN_RESPONSES = 3
-    survey = make_survey([department, other_department])
+    survey = make_survey([department, other_department], opens=-30, closes=-1)
     enterprises = [EnterpriseFactory(town=town, name=f"清远市保密{i}陶瓷有限公司") for i in range(4)]
     for i, enterprise in enumerate(enterprises):
         comments = {department: f"{SECRET_COMMENT}，我们保密{i}陶瓷等了两天，电话13912345678"} if i == 0 else {}
@@ -147,7 +147,7 @@ def test_results_page_query_count_does_not_grow(settings, department, other_depa
     from django.test.utils import CaptureQueriesContext
 
     settings.SURVEY_MIN_RESPONSES = 1
-    survey = make_survey([department, other_department])
+    survey = make_survey([department, other_department], opens=-30, closes=-1)
     submit_ratings(survey, EnterpriseFactory(), {department: {"服务态度": 5}}, comments={department: "好"})
     for user in (county_office_user, department_staff_user):
         client.logout()
@@ -162,3 +162,32 @@ def test_results_page_query_count_does_not_grow(settings, department, other_depa
             assert client.get(f"/surveys/results/{survey.pk}/").status_code == 200
         assert len(big) == len(small), (user, len(small), len(big))
         assert len(big) <= 25
+
+
+def test_department_sees_nothing_while_the_campaign_is_open(settings, department, department_staff_user,
+                                                            county_office_user, login, client):
+    settings.SURVEY_MIN_RESPONSES = 1
+    survey = make_survey([department])
+    submit_ratings(survey, EnterpriseFactory(), {department: {"服务态度": 5}})
+    login(department_staff_user)
+    assert survey.title not in client.get("/surveys/results/").content.decode()
+    for url in (f"/surveys/results/{survey.pk}/", f"/surveys/results/{survey.pk}/export.xlsx",
+                f"/surveys/results/{survey.pk}/report/", f"/surveys/results/{survey.pk}/units/{department.pk}/"):
+        assert client.get(url).status_code == 404, url
+    client.logout()
+    assert login(county_office_user).get(f"/surveys/results/{survey.pk}/").status_code == 200
+
+
+def test_dashboard_links_for_office_and_department(county_office_user, department_staff_user, login, client):
+    assert "/surveys/results/" in login(county_office_user).get("/admin/").content.decode()
+    client.logout()
+    assert "/surveys/results/" in login(department_staff_user).get("/admin/").content.decode()
+
+
+def test_admin_pages_open_for_the_county_office(campaign, county_office_user, login):
+    survey, _e = campaign
+    client = login(county_office_user)
+    for url in ("/admin/surveys/survey/", f"/admin/surveys/survey/{survey.pk}/change/",
+                "/admin/surveys/surveyresponse/", "/admin/surveys/finding/", "/admin/surveys/question/",
+                f"/admin/surveys/question/{survey.questions.first().pk}/change/", "/admin/surveys/invitation/"):
+        assert client.get(url).status_code == 200, url
