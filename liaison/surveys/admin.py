@@ -39,9 +39,16 @@ class SurveyAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("results"))
     def results_link(self, obj):
+        copy = format_html('<a href="{}">{}</a>', reverse("surveys:copy", args=[obj.pk]), _("Copy"))
         if obj.published_at is None:
-            return "—"
-        return format_html('<a href="{}">{}</a>', reverse("surveys:results", args=[obj.pk]), _("Results"))
+            return copy
+        return format_html('<a href="{}">{}</a> · {}', reverse("surveys:results", args=[obj.pk]), _("Results"), copy)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Question:
+            for question in form.instance.questions.filter(kind=Question.Kind.RATING_GRID):
+                services.question_fill_defaults(question=question)
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -85,6 +92,11 @@ class QuestionAdmin(admin.ModelAdmin):
     list_select_related = ["survey"]
     filter_horizontal = ["units"]
     inlines = [DimensionInline, ChoiceInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if form.instance.is_grid:
+            services.question_fill_defaults(question=form.instance)
 
 
 @admin.register(Invitation)

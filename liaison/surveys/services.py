@@ -43,6 +43,23 @@ def survey_copy(*, source: Survey, title: str, opens_on, closes_on, created_by=N
     return survey
 
 
+def question_fill_defaults(*, question: Question) -> Question:
+    """A rating grid saved without columns or rows gets the usual ones: the four dimensions
+    (服务态度, 办事效率, 政策落实, 廉洁自律) and every active department and agency."""
+    from portal.models import Unit
+
+    from .models import DEFAULT_DIMENSIONS
+
+    if not question.is_grid:
+        return question
+    if not question.dimensions.exists():
+        Dimension.objects.bulk_create(Dimension(question=question, name=name, order=i * 10)
+                                      for i, name in enumerate(DEFAULT_DIMENSIONS))
+    if not question.units.exists():
+        question.units.set(Unit.objects.departments().active())
+    return question
+
+
 def survey_publish(*, survey: Survey) -> Survey:
     if not survey.questions.exists():
         raise SurveyError(_("A campaign without questions cannot be published."))
