@@ -208,14 +208,17 @@ def _stable_order(text):
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def unit_comments(survey, unit):
-    """The comments on one unit, anonymised, for a unit that has enough respondents."""
+def unit_comments(survey, units):
+    """{unit_id: [comment]}: the comments on the given units, anonymised and in an order that
+    follows the text only (one query for any number of units)."""
     rows = (UnitAnswer.objects.filter(response__survey=survey, response__status=SurveyResponse.Status.SUBMITTED,
-                                      unit=unit).exclude(comment="")
-            .values_list("comment", "response__enterprise__name", "response__enterprise__uscc",
+                                      unit__in=units).exclude(comment="")
+            .values_list("unit_id", "comment", "response__enterprise__name", "response__enterprise__uscc",
                          "response__enterprise__contact_name"))
-    texts = [anonymise(comment, [name, short_name(name), uscc, contact]) for comment, name, uscc, contact in rows]
-    return sorted(texts, key=_stable_order)
+    comments = {}
+    for unit_id, comment, name, uscc, contact in rows:
+        comments.setdefault(unit_id, []).append(anonymise(comment, [name, short_name(name), uscc, contact]))
+    return {unit_id: sorted(texts, key=_stable_order) for unit_id, texts in comments.items()}
 
 
 def short_name(name):
@@ -324,9 +327,10 @@ def campaign_results(survey, *, unit=None, with_comments=False):
         unranked = [r for r in results if r.rank is None]
         results = ranked + unranked
     if with_comments:
-        for result in results:
-            if result.visible:
-                result.comments = unit_comments(survey, result.unit)
+        visible = [r for r in results if r.visible]
+        comments = unit_comments(survey, [r.unit for r in visible]) if visible else {}
+        for result in visible:
+            result.comments = comments.get(result.unit.pk, [])
     return CampaignResults(survey=survey, targeted=survey.targeted_enterprises().count(),
                            submitted=counts["submitted"], drafts=counts["drafts"], units=results,
                            dimension_names=dimension_names, previous=previous, threshold=min_responses(),

@@ -187,3 +187,16 @@ def test_copy_keeps_the_questionnaire(survey):
     assert list(grid_of(copy).dimensions.values_list("name", flat=True)) == ["服务态度", "办事效率"]
     assert set(grid_of(copy).units.all()) == set(grid_of(survey).units.all())
     assert copy.questions.get(kind=Question.Kind.SINGLE).choices.count() == 3
+
+
+def test_a_new_grid_gets_the_usual_dimensions_and_departments(department, other_department):
+    from liaison.surveys.models import Survey
+
+    survey = Survey.objects.create(title="新问卷", opens_on="2026-01-01", closes_on="2026-01-31")
+    grid = Question.objects.create(survey=survey, kind=Question.Kind.RATING_GRID, text="评价")
+    services.question_fill_defaults(question=grid)
+    assert list(grid.dimensions.values_list("name", flat=True)) == ["服务态度", "办事效率", "政策落实", "廉洁自律"]
+    assert set(grid.units.all()) == {department, other_department}
+    with pytest.raises(services.SurveyError):
+        services.survey_publish(survey=Survey.objects.create(title="空问卷", opens_on="2026-01-01",
+                                                             closes_on="2026-01-31"))
