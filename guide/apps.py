@@ -1,7 +1,37 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+_CONTENT = ["serviceitem", "material", "step", "fee", "faq"]
+
+
+def _perms(models, actions):
+    return [f"guide.{action}_{model}" for model in models for action in actions]
+
 
 class GuideConfig(AppConfig):
     name = "guide"
     verbose_name = _("Enterprise service guide")
+
+    role_permissions = {
+        "county_office": _perms(_CONTENT + ["guideedition", "leaderduty", "loanproduct"],
+                                ["view", "add", "change", "delete"]),
+        "unit_head": _perms(_CONTENT + ["leaderduty"], ["view", "add", "change", "delete"])
+        + _perms(["guideedition", "loanproduct"], ["view"]),
+        "unit_staff": _perms(_CONTENT, ["view", "add", "change", "delete"])
+        + _perms(["guideedition", "loanproduct", "leaderduty"], ["view"]),
+        "county_leader": _perms(_CONTENT + ["guideedition", "leaderduty", "loanproduct"], ["view"]),
+    }
+
+    def home_panel(self, request):
+        from .selectors import current_edition, departments_with_items
+
+        edition = current_edition()
+        if edition is None:
+            return None
+        return {"template": "guide/panel_home.html", "guide_edition": edition,
+                "guide_department_count": len(departments_with_items(edition))}
+
+    def admin_dashboard_links(self, request):
+        from .admin import dashboard_links
+
+        return dashboard_links(request)

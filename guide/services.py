@@ -1,0 +1,334 @@
+"""Writes for the guide: editions, the revision/approval workflow, reviews, search and files.
+
+The rule the whole module keeps: enterprises (public pages, downloads, site search) see only
+approved content. A department's edit to the current edition is a revision that the county
+office approves; approval copies it onto the item, reindexes it and rebuilds the downloads.
+"""
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.access import sees_all_units, unit_of
+
+from .models import Faq, Fee, GuideEdition, LeaderDuty, LoanProduct, Material, ServiceItem, Step
+
+logger = logging.getLogger(__name__)
+
+SEARCH_TYPE = "service_item"
+
+# Fields that make up an item's content (copied into revisions, back on approval, and into new editions).
+CONTENT_FIELDS = [
+    "name", "code", "item_type", "topics", "summary", "legal_basis", "conditions", "legal_time_limit",
+    "promised_time_limit", "is_free", "place", "hours", "phone", "online_url", "sort_order",
+]
+CHILD_MODELS = [
+    (Material, ["name", "form", "copies", "notes", "blank_form", "sample", "sort_order"]),
+    (Step, ["number", "name", "description"]),
+    (Fee, ["name", "standard", "basis", "sort_order"]),
+    (Faq, ["question", "answer", "sort_order"]),
+]
+
+
+class GuideError(Exception):
+    """A workflow step that is not allowed now; the message is shown to the user."""
+
+
+# --- site-wide search -------------------------------------------------------------------
+
+def _search_module():
+    """portal.search, once it exists (it is built in parallel); None before."""
+    try:
+        from portal import search
+    except ImportError:
+        return None
+    if not hasattr(search, "index_object"):
+        return None
+    return search
+
+
+def item_search_body(item):
+    parts = [item.summary, item.department.name, item.conditions, item.legal_basis]
+    parts += [m.name for m in item.materials.all()]
+    parts += [f"{s.name} {s.description}" for s in item.steps.all()]
+    parts += [f"{f.question} {f.answer}" for f in item.faqs.all()]
+    return "\n".join(p for p in parts if p)
+
+
+def item_index(*, item):
+    """Put a published item into the site search; remove it when it is not published."""
+    search = _search_module()
+    if search is None:
+        return
+    if not item.is_public:
+        search.remove_object(SEARCH_TYPE, str(item.pk))
+        return
+    search.index_object(
+        SEARCH_TYPE, str(item.pk), title=item.name, body=item_search_body(item), url=item.get_absolute_url(),
+        summary=item.summary or item.conditions[:200], date=item.last_reviewed or timezone.localdate(),
+        in_force=True, unit=item.department,
+    )
+
+
+def item_unindex(*, item_pk):
+    search = _search_module()
+    if search is not None:
+        search.remove_object(SEARCH_TYPE, str(item_pk))
+
+
+def edition_reindex(*, edition):
+    """Index every published item of the edition (after it becomes current)."""
+    from .selectors import with_content
+
+    for item in with_content(ServiceItem.objects.public_in(edition)):
+        item_index(item=item)
+
+
+# --- permissions ------------------------------------------------------------------------
+
+def can_edit_item(user, item):
+    """Departments edit their own items; the county office edits every unit's."""
+    if sees_all_units(user):
+        return True
+    unit = unit_of(user)
+    return unit is not None and item.department_id == unit.pk
+
+
+def _require_county_office(user):
+    if not sees_all_units(user):
+        raise PermissionDenied(_("Only the county office may do this."))
+
+
+def _require_editor(user, item):
+    if not can_edit_item(user, item):
+        raise PermissionDenied(_("You may only change your own unit's items."))
+
+
+# --- copying content --------------------------------------------------------------------
+
+def _copy_children(*, source, target):
+    for model, fields in CHILD_MODELS:
+        rows = [model(item=target, **{f: getattr(child, f) for f in fields})
+                for child in model.objects.filter(item=source)]
+        model.objects.bulk_create(rows)
+
+
+def _delete_children(item):
+    for model, _fields in CHILD_MODELS:
+        model.objects.filter(item=item).delete()
+
+
+def _copy_item(item, **overrides):
+    values = {f: getattr(item, f) for f in CONTENT_FIELDS}
+    values.update(edition=item.edition, department=item.department, last_reviewed=item.last_reviewed)
+    values.update(overrides)
+    copy = ServiceItem.objects.create(**values)
+    _copy_children(source=item, target=copy)
+    return copy
+
+
+# --- editions ---------------------------------------------------------------------------
+
+@transaction.atomic
+def edition_prepare(*, source, title, slug, user):
+    """A new edition in preparation: a deep copy of `source`'s approved content. The source
+    stays public until the new edition is published."""
+    _require_county_office(user)
+    if GuideEdition.objects.filter(title=title).exists() or GuideEdition.objects.filter(slug=slug).exists():
+        raise GuideError(_("An edition with this title or URL name already exists."))
+    edition = GuideEdition(title=title, slug=slug, foreword=source.foreword, compiled_by=source.compiled_by,
+                           based_on=source, status=GuideEdition.Status.DRAFT)
+    edition.full_clean()
+    edition.save()
+    for item in ServiceItem.objects.approved().filter(edition=source).select_related("department"):
+        _copy_item(item, edition=edition, status=ServiceItem.Status.DRAFT)
+    LeaderDuty.objects.bulk_create([
+        LeaderDuty(edition=edition, **{f.name: getattr(d, f.name) for f in LeaderDuty._meta.concrete_fields
+                                      if f.name not in ("id", "edition")})
+        for d in LeaderDuty.objects.filter(edition=source)])
+    LoanProduct.objects.bulk_create([
+        LoanProduct(edition=edition, **{f.name: getattr(p, f.name) for f in LoanProduct._meta.concrete_fields
+                                       if f.name not in ("id", "edition")})
+        for p in LoanProduct.objects.filter(edition=source)])
+    return edition
+
+
+@transaction.atomic
+def edition_publish(*, edition, user, build_files=True):
+    """Make a prepared edition current in one step: its items are approved, the previous
+    current edition is archived (its downloads stay available), search follows."""
+    _require_county_office(user)
+    edition = GuideEdition.objects.select_for_update().get(pk=edition.pk)
+    if edition.status != GuideEdition.Status.DRAFT:
+        raise GuideError(_("Only an edition in preparation can be published."))
+    previous = GuideEdition.objects.select_for_update().filter(status=GuideEdition.Status.CURRENT).first()
+    now = timezone.now()
+    old_item_pks = []
+    if previous is not None:
+        old_item_pks = list(ServiceItem.objects.filter(edition=previous).values_list("pk", flat=True))
+        previous.status = GuideEdition.Status.ARCHIVED
+        previous.save(update_fields=["status"])
+        # Revisions still pending on the old edition can no longer be approved.
+        ServiceItem.objects.filter(edition=previous, revision_of__isnull=False).delete()
+    ServiceItem.objects.filter(edition=edition).exclude(status=ServiceItem.Status.APPROVED).update(
+        status=ServiceItem.Status.APPROVED, approved_at=now)
+    edition.status = GuideEdition.Status.CURRENT
+    edition.published_at = now
+    edition.save(update_fields=["status", "published_at"])
+
+    def after_commit():
+        for pk in old_item_pks:
+            item_unindex(item_pk=pk)
+        edition_reindex(edition=edition)
+        if build_files:
+            from .downloads import edition_build_files
+
+            edition_build_files(edition=edition)
+
+    transaction.on_commit(after_commit)
+    return edition
+
+
+# --- items ------------------------------------------------------------------------------
+
+@transaction.atomic
+def item_start_revision(*, item, user):
+    """Open (or return the open) revision of an approved current-edition item."""
+    _require_editor(user, item)
+    if not item.is_locked:
+        raise GuideError(_("This item can be edited directly."))
+    existing = ServiceItem.objects.filter(revision_of=item).first()
+    if existing is not None:
+        return existing
+    return _copy_item(item, revision_of=item, status=ServiceItem.Status.DRAFT)
+
+
+def item_create(*, edition, department, user, **fields):
+    """A new item. In the current edition it waits for approval like any edit."""
+    item = ServiceItem(edition=edition, department=department, status=ServiceItem.Status.DRAFT, **fields)
+    _require_editor(user, item)
+    if edition.status == GuideEdition.Status.ARCHIVED:
+        raise GuideError(_("Archived editions cannot be changed."))
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def item_submit(*, item, user):
+    """Send a draft (new item or revision) to the county office for approval."""
+    _require_editor(user, item)
+    if item.status != ServiceItem.Status.DRAFT:
+        raise GuideError(_("Only a draft can be submitted."))
+    item.status = ServiceItem.Status.SUBMITTED
+    item.submitted_at = timezone.now()
+    item.review_note = ""
+    item.save(update_fields=["status", "submitted_at", "review_note", "updated_at"])
+    return item
+
+
+@transaction.atomic
+def item_return(*, item, user, note):
+    """The county office sends a submission back to the department with a reason."""
+    _require_county_office(user)
+    if item.status != ServiceItem.Status.SUBMITTED:
+        raise GuideError(_("Only a submitted item can be returned."))
+    if not note.strip():
+        raise GuideError(_("Say why the item is returned."))
+    item.status = ServiceItem.Status.DRAFT
+    item.review_note = note.strip()[:300]
+    item.save(update_fields=["status", "review_note", "updated_at"])
+    return item
+
+
+@transaction.atomic
+def item_approve(*, item, user, build_files=True):
+    """The county office approves a submission. A revision is copied onto its item (which keeps
+    its address); a new item becomes approved. Search and downloads follow on commit."""
+    _require_county_office(user)
+    item = ServiceItem.objects.select_for_update().select_related("edition", "department").get(pk=item.pk)
+    if item.status != ServiceItem.Status.SUBMITTED:
+        raise GuideError(_("Only a submitted item can be approved."))
+    if item.edition.status == GuideEdition.Status.ARCHIVED:
+        raise GuideError(_("Archived editions cannot be changed."))
+    now = timezone.now()
+    today = timezone.localdate()
+    if item.is_revision:
+        target = ServiceItem.objects.select_for_update().get(pk=item.revision_of_id)
+        for f in CONTENT_FIELDS:
+            setattr(target, f, getattr(item, f))
+        target.last_reviewed = today
+        target.approved_at = now
+        target.review_note = ""
+        target.full_clean(exclude=["revision_of"])
+        target.save(update_fields=CONTENT_FIELDS + ["last_reviewed", "approved_at", "review_note", "updated_at"])
+        _delete_children(target)
+        _copy_children(source=item, target=target)
+        item.delete()
+    else:
+        target = item
+        target.status = ServiceItem.Status.APPROVED
+        target.approved_at = now
+        target.last_reviewed = today
+        target.review_note = ""
+        target.save(update_fields=["status", "approved_at", "last_reviewed", "review_note", "updated_at"])
+    _after_item_change(target, build_files=build_files)
+    return target
+
+
+@transaction.atomic
+def item_mark_reviewed(*, item, user):
+    """Record that the item was checked and is still right (no content change)."""
+    _require_editor(user, item)
+    item.last_reviewed = timezone.localdate()
+    item.save(update_fields=["last_reviewed", "updated_at"])
+    return item
+
+
+@transaction.atomic
+def item_delete(*, item, user, build_files=True):
+    """Withdraw an item. Approved items of the current edition are withdrawn by the county office."""
+    _require_editor(user, item)
+    if item.is_locked:
+        _require_county_office(user)
+    if item.edition.status == GuideEdition.Status.ARCHIVED:
+        raise GuideError(_("Archived editions cannot be changed."))
+    was_public = item.is_public
+    pk, edition, department = item.pk, item.edition, item.department
+    item.delete()
+    if was_public:
+        transaction.on_commit(lambda: item_unindex(item_pk=pk))
+        if build_files:
+            def rebuild():
+                from .downloads import edition_build_files, remove_item_files
+
+                remove_item_files(edition=edition, item_pk=pk)
+                edition_build_files(edition=edition, departments=[department])
+
+            transaction.on_commit(rebuild)
+
+
+def _after_item_change(item, *, build_files):
+    pk, edition_pk = item.pk, item.edition_id
+
+    def after_commit():
+        from .selectors import with_content
+
+        fresh = with_content(ServiceItem.objects.filter(pk=pk)).first()
+        if fresh is None:
+            return
+        item_index(item=fresh)
+        if build_files and fresh.edition.is_public:
+            from .downloads import edition_build_files
+
+            edition_build_files(edition=fresh.edition, departments=[fresh.department], items=[fresh])
+
+    transaction.on_commit(after_commit)
+
+
+def validate_time_limits(legal, promised):
+    if legal is not None and promised is not None and promised > legal:
+        raise ValidationError({"promised_time_limit": _("The promised time limit cannot exceed the legal "
+                                                        "time limit.")})
