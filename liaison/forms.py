@@ -50,6 +50,8 @@ class AntiAbuseMixin(forms.Form):
             data["answer"] = ""
             self.data = data
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+        for name in ("answer", "challenge", "website"):
+            self._bound_fields_cache.pop(name, None)
 
     def clean(self):
         cleaned = super().clean()
@@ -123,6 +125,7 @@ class MatterForm(forms.Form):
         data = self.data.copy()
         data["held"] = value
         self.data = data
+        self._bound_fields_cache.pop("held", None)
 
 
 class AnonymousMatterForm(AntiAbuseMixin, MatterForm):

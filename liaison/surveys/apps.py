@@ -16,7 +16,7 @@ class SurveysConfig(AppConfig):
             for action in ("add", "change", "delete", "view")],
         "unit_head": ["surveys.view_finding"],
         "unit_staff": ["surveys.view_finding"],
-        "county_leader": ["surveys.view_survey"],
+        "county_leader": [],
     }
 
     def enterprise_panel(self, request):

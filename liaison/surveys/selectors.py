@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from portal.access import acting_enterprise, sees_all_units, unit_of
+from portal.access import acting_enterprise, has_role, sees_all_units, unit_of
 from portal.models import Unit
 
 from .models import SCALE_LEVELS, Finding, Question, Rating, RatingScale, Survey, SurveyResponse, UnitAnswer
@@ -27,9 +27,14 @@ def min_responses():
 
 # --- access ---------------------------------------------------------------------------------
 
-def sees_everything(user):
-    """The county office (and superusers) run campaigns and see all results."""
+def runs_campaigns(user):
+    """The county office (and superusers) run campaigns, see who answered and make findings."""
     return sees_all_units(user)
+
+
+def sees_everything(user):
+    """Every department's aggregates: the county office and the county leaders."""
+    return sees_all_units(user) or has_role(user, "county_leader")
 
 
 def results_unit(user):
@@ -44,8 +49,10 @@ def surveys_with_results_for(user):
     """Campaigns whose results page the user may open: all published for the county office; for
     a department, closed campaigns that rate it. (While a campaign is open a department could
     watch its figures move after each answer and guess who answered; so it waits for the close.)"""
-    if sees_everything(user):
+    if runs_campaigns(user):
         return Survey.objects.published()
+    if sees_everything(user):
+        return Survey.objects.closed()
     unit = results_unit(user)
     if unit is None:
         return Survey.objects.none()

@@ -129,7 +129,7 @@ def office_required(view):
     @wraps(view)
     @official_required
     def wrapper(request, *args, **kwargs):
-        if not selectors.sees_everything(request.user):
+        if not selectors.runs_campaigns(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -150,6 +150,7 @@ def results_list(request):
     surveys = selectors.surveys_with_results_for(request.user).order_by("-opens_on")
     return render(request, "surveys/results_list.html", {
         "surveys": surveys, "everything": selectors.sees_everything(request.user),
+        "office": selectors.runs_campaigns(request.user),
         "unit": selectors.results_unit(request.user)})
 
 
@@ -158,7 +159,8 @@ def results(request, pk):
     survey = _visible_survey(request, pk)
     unit = _scope_unit(request)
     data = selectors.campaign_results(survey, unit=unit, with_comments=unit is not None)
-    context = {"survey": survey, "results": data, "everything": unit is None, "unit": unit}
+    context = {"survey": survey, "results": data, "everything": unit is None, "unit": unit,
+               "office": selectors.runs_campaigns(request.user)}
     if unit is None:
         context["choice_summary"] = selectors.choice_summary(survey)
     return render(request, "surveys/results_detail.html", context)
