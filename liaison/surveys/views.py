@@ -1,5 +1,6 @@
 """Pages of the evaluation: answering (logged in, or by the personal link) and the results
-(county office: everything; a department: its own aggregates and anonymised comments)."""
+(county office: everything, with names where it must follow up; county leaders: every department's
+aggregates; a department: its own aggregates and anonymised comments)."""
 from functools import wraps
 
 from django.contrib import admin, messages

@@ -202,3 +202,15 @@ def test_admin_pages_open_for_the_county_office(campaign, county_office_user, lo
                 "/admin/surveys/surveyresponse/", "/admin/surveys/finding/", "/admin/surveys/question/",
                 f"/admin/surveys/question/{survey.questions.first().pk}/change/", "/admin/surveys/invitation/"):
         assert client.get(url).status_code == 200, url
+
+
+def test_county_leader_sees_every_departments_aggregates_but_no_names(campaign, department, other_department,
+                                                                     county_leader_user, login):
+    survey, enterprises = campaign
+    client = login(county_leader_user)
+    page = client.get(f"/surveys/results/{survey.pk}/").content.decode()
+    assert department.name in page and other_department.name in page
+    text = _all_text_of(client, survey, department)
+    for enterprise in enterprises:
+        assert enterprise.name not in text
+    assert client.get(f"/surveys/results/{survey.pk}/comments/").status_code == 403
