@@ -224,10 +224,14 @@ def comments(request, pk):
                 messages.warning(request, _("The finding was recorded but not sent: %(reason)s")
                                  % {"reason": finding.send_error})
             return redirect("surveys:comments", pk=survey.pk)
+    source = None
+    source_id = form["response"].value()
+    if source_id and str(source_id).isdigit():
+        source = survey.responses.submitted().select_related("enterprise").filter(pk=source_id).first()
     texts, unit_comments = selectors.text_answers(survey)
     findings = selectors.findings_by_unit(survey)
     return render(request, "surveys/comments_list.html", {
-        "survey": survey, "texts": texts, "unit_comments": unit_comments, "form": form,
+        "survey": survey, "texts": texts, "unit_comments": unit_comments, "form": form, "source": source,
         "findings": [f for group in findings.values() for f in group]},
         status=400 if request.method == "POST" else 200)
 
