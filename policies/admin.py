@@ -214,7 +214,7 @@ class PolicyAdmin(ImportAdminMixin, UnitScopedAdmin):
 
     def publish_view(self, request, pk):
         policy = self._policy(request, pk)
-        form = PublishForm(request.POST or None)
+        form = PublishForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
                 services.policy_publish(policy=policy, user=request.user, publish_at=form.cleaned_data["publish_at"])
@@ -229,7 +229,7 @@ class PolicyAdmin(ImportAdminMixin, UnitScopedAdmin):
 
     def withdraw_view(self, request, pk):
         policy = self._policy(request, pk)
-        form = WithdrawForm(request.POST or None)
+        form = WithdrawForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
                 services.policy_withdraw(policy=policy, user=request.user, reason=form.cleaned_data["reason"])

@@ -151,7 +151,7 @@ def policy_detail(pk, user):
     """The policy with everything its page shows, or None (fixed number of queries)."""
     return (Policy.objects.visible_to(user).select_related("unit", "replaced_by")
             .prefetch_related("themes", "attachments", "interpretations", "changes",
-                              Prefetch("replaces", queryset=Policy.objects.published().only("id", "title")),
+                              Prefetch("replaces", queryset=Policy.objects.published().only("id", "title", "replaced_by")),
                               Prefetch("related", queryset=Policy.objects.published().only(
                                   "id", "title", "published_on", "validity")))
             .filter(pk=pk).first())

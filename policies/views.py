@@ -74,7 +74,7 @@ def attachment_download(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def subscribe(request):
-    form = SubscriptionForm(request.POST or None)
+    form = SubscriptionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.subscription_request(email=form.cleaned_data["email"], themes=form.cleaned_data["themes"],
                                       industries=form.cleaned_data["industries"])
