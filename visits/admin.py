@@ -275,12 +275,12 @@ class AppointmentAdmin(UnitScopedAdmin):
 
 
 class VisitForm(forms.ModelForm):
-    participants = forms.ModelMultipleChoiceField(label=_("Officials who went"), queryset=Official.objects.none(),
+    team = forms.ModelMultipleChoiceField(label=_("Officials who went"), queryset=Official.objects.none(),
                                                   widget=forms.CheckboxSelectMultiple)
 
     class Meta:
         model = Visit
-        fields = ["enterprise", "date", "form", "appointment", "participants", "met_persons", "operation",
+        fields = ["enterprise", "date", "form", "appointment", "team", "met_persons", "operation",
                   "operation_notes", "output_value", "revenue", "employees", "capacity_use", "project_progress",
                   "policies_explained", "solved_on_spot", "follow_up"]
 
@@ -290,12 +290,12 @@ class VisitForm(forms.ModelForm):
             qs = _officials_for(user)
             if self.instance.pk:
                 qs = qs | Official.objects.filter(visit_participations__visit=self.instance)
-            self.fields["participants"].queryset = qs.distinct().select_related("unit")
+            self.fields["team"].queryset = qs.distinct().select_related("unit")
         if self.instance.pk:
-            self.fields["participants"].initial = list(
+            self.fields["team"].initial = list(
                 self.instance.participants.values_list("official_id", flat=True))
         elif user is not None and official_of(user):
-            self.fields["participants"].initial = [official_of(user).pk]
+            self.fields["team"].initial = [official_of(user).pk]
 
     def clean_date(self):
         date = self.cleaned_data["date"]
@@ -344,11 +344,19 @@ class VisitAdmin(UnitScopedAdmin):
     inlines = [VisitProblemInline, AttachmentInline]
     date_hierarchy = "date"
     fieldsets = [
-        (None, {"fields": ["enterprise", "date", "form", "appointment", "participants", "met_persons"]}),
+        (None, {"fields": ["enterprise", "date", "form", "appointment", "team", "met_persons"]}),
         (_("Production and operation"), {"fields": ["operation", "operation_notes", "output_value", "revenue",
                                                     "employees", "capacity_use", "project_progress"]}),
         (_("Policies and follow-up"), {"fields": ["policies_explained", "solved_on_spot", "follow_up"]}),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            # view only: show who went instead of the form's checkboxes
+            first = [name if name != "team" else "who_went" for name in fieldsets[0][1]["fields"]]
+            fieldsets = [(None, {"fields": first})] + list(fieldsets[1:])
+        return fieldsets
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -387,7 +395,7 @@ class VisitAdmin(UnitScopedAdmin):
         if not change:
             obj.recorded_by = request.user
             if not obj.unit_id:
-                obj.unit = unit_of(request.user) or form.cleaned_data["participants"][0].unit
+                obj.unit = unit_of(request.user) or form.cleaned_data["team"][0].unit
         super().save_model(request, obj, form, change)
         if obj.appointment_id and obj.appointment.status == Appointment.Status.ACCEPTED:
             obj.appointment.status = Appointment.Status.HELD
@@ -395,7 +403,7 @@ class VisitAdmin(UnitScopedAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        services.visit_set_participants(visit=form.instance, officials=form.cleaned_data["participants"])
+        services.visit_set_participants(visit=form.instance, officials=form.cleaned_data["team"])
         form.instance.problems.exclude(enterprise_id=form.instance.enterprise_id).update(
             enterprise_id=form.instance.enterprise_id)
 

@@ -12,6 +12,15 @@ _RECORD = ["add_appointment", "change_appointment", "add_visit", "change_visit",
            "change_financingmatch", "delete_financingmatch"]
 
 
+def _sync_roles_at_the_end(sender, **kwargs):
+    from django.apps import apps
+
+    from portal.roles import sync_role_groups
+
+    if sender is list(apps.get_app_configs())[-1]:
+        sync_role_groups()
+
+
 def _perms(*names):
     return [f"visits.{name}" for group in names for name in group]
 
@@ -31,11 +40,24 @@ class VisitsConfig(AppConfig):
                                         "add_attachment", "add_appointment", "change_appointment"]),
     }
 
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        # portal syncs the role groups after its own migrate, before the permissions of the
+        # apps after it exist; sync again at the end of migrate, once they all do.
+        post_migrate.connect(_sync_roles_at_the_end, dispatch_uid="visits-sync-roles")
+
     def admin_dashboard_links(self, request):
         from .access import is_official
         from .hooks import dashboard_links
 
         return dashboard_links(request) if is_official(request.user) else []
+
+    def liaison_leader_enterprise_ids(self, user):
+        """For liaison: the enterprises a county leader looks after (their matters are shown)."""
+        from .selectors import liaison_enterprise_ids_queryset
+
+        return liaison_enterprise_ids_queryset(user)
 
     def enterprise_panel(self, request):
         from .hooks import enterprise_panel

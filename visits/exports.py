@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 
 def visit_ledger_header():
-    return [_("No."), _("Date"), _("Unit"), _("Enterprise"), _("Unified social credit code"), _("Town"),
-            _("Form"), _("Officials who went"), _("People met"), _("Production and operation"),
+    return [_("No."), _("Visit date"), _("Visiting unit"), _("Enterprise name"), _("Unified social credit code"),
+            _("Town"), _("Form"), _("Officials who went"), _("People met"), _("Production and operation"),
             _("Output value (10k yuan)"), _("Revenue (10k yuan)"), _("Employees"), _("Capacity use (%)"),
             _("Progress of key projects"), _("Policies explained"), _("Problems raised"),
             _("Solved on the spot"), _("Follow-up")]
@@ -34,7 +34,7 @@ def visit_ledger_rows(visits):
 
 
 def meeting_ledger_header():
-    return [_("No."), _("Date"), _("Kind"), _("Title"), _("Convening unit"), _("Convener"), _("Place"),
+    return [_("No."), _("Meeting date"), _("Kind"), _("Meeting title"), _("Convening unit"), _("Convener"), _("Place"),
             _("Units attending"), _("Enterprises attending"), _("Agenda"), _("Minutes"), _("Problems raised"),
             _("Decisions and follow-up")]
 

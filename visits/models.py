@@ -19,19 +19,19 @@ from .validators import validate_upload
 
 
 class ProblemCategory(models.TextChoices):
-    """The liaison app's matter categories (the same values, so a problem maps onto a matter)."""
+    """The liaison app's matter categories (the same codes, so a problem maps onto a matter)."""
 
-    FINANCING = "融资", _("Financing")
-    LAND = "用地", _("Land")
-    LABOUR = "用工", _("Labour")
-    APPROVAL = "审批", _("Approvals")
-    UTILITIES = "水电气", _("Water, power and gas")
-    LOGISTICS = "交通物流", _("Transport and logistics")
-    POLICY = "政策兑现", _("Policy delivery")
-    ENVIRONMENT = "环保", _("Environment")
-    SAFETY = "安全", _("Safety")
-    COMPLAINT = "投诉", _("Complaint")
-    OTHER = "其他", _("Other")
+    FINANCING = "financing", _("Financing")
+    LAND = "land", _("Land use")
+    LABOUR = "labour", _("Labour and hiring")
+    APPROVAL = "approval", _("Approvals")
+    UTILITIES = "utilities", _("Water, power and gas")
+    TRANSPORT = "transport", _("Transport and logistics")
+    POLICY = "policy", _("Policy fulfilment")
+    ENVIRONMENT = "environment", _("Environmental protection")
+    SAFETY = "safety", _("Work safety")
+    COMPLAINT = "complaint", _("Complaint")
+    OTHER = "other", _("Other")
 
 
 def _is_official_unit_scope(user):
@@ -351,7 +351,7 @@ class ProblemBase(models.Model):
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("enterprise"))
-    category = models.CharField(_("category"), max_length=10, choices=ProblemCategory.choices,
+    category = models.CharField(_("category"), max_length=15, choices=ProblemCategory.choices,
                                 default=ProblemCategory.OTHER)
     title = models.CharField(_("problem"), max_length=200)
     description = models.TextField(_("details"), blank=True)

@@ -27,6 +27,14 @@ def liaison_enterprise_ids(user):
                .values_list("enterprise_id", flat=True))
 
 
+def liaison_enterprise_ids_queryset(user):
+    """The same ids as a subquery (for `enterprise_id__in=`), as liaison's hook wants."""
+    official = official_of(user)
+    if official is None:
+        return LiaisonAssignment.objects.none().values("enterprise_id")
+    return LiaisonAssignment.objects.active_on(today()).filter(official=official).values("enterprise_id")
+
+
 def current_liaison_officials(enterprise):
     return (LiaisonAssignment.objects.active_on(today()).filter(enterprise=enterprise)
             .select_related("official", "unit"))
@@ -93,8 +101,8 @@ def coverage(*, unit=None, period=None, overdue_limit=500):
     unit: per unit, per official, per enterprise; the overdue list; the trend over four periods.
     Seven queries whatever the data size."""
     period = period or current_period()
-    base = _scoped_assignments(unit).overlapping(period.start, period.end).alias(visited=_visited(period))
-    counted = dict(assigned=Count("id"), visited=Count("id", filter=Q(visited=True)))
+    base = _scoped_assignments(unit).overlapping(period.start, period.end)
+    counted = dict(assigned=Count("id"), visited=Count("id", filter=Q(_visited(period))))
 
     units = list(base.values("unit_id", "unit__name", "unit__kind", "unit__sort_order")
                  .annotate(officials=Count("official", distinct=True),
@@ -109,8 +117,7 @@ def coverage(*, unit=None, period=None, overdue_limit=500):
                        .annotate(last_visit=Subquery(last_visit), **counted)
                        .order_by("visited", "enterprise__town__name", "enterprise__name"))
     previous = period.previous()
-    overdue = list(base.filter(visited=False, start_date__lte=previous.end)
-                   .alias(visited_before=_visited(previous)).filter(visited_before=False)
+    overdue = list(base.filter(~_visited(period), ~_visited(previous), start_date__lte=previous.end)
                    .select_related("official", "enterprise", "unit")
                    .order_by("unit__sort_order", "official__name", "enterprise__name")[:overdue_limit])
     totals = base.aggregate(officials=Count("official", distinct=True),
@@ -146,8 +153,8 @@ def coverage_trend(*, unit=None, periods):
 
 def unvisited_assignments(period, *, on=None, official=None):
     """Assignments in force on `on` (default: today) not yet visited in `period`."""
-    qs = (LiaisonAssignment.objects.active_on(on or today()).alias(visited=_visited(period))
-          .filter(visited=False).select_related("official__user", "enterprise__town", "unit")
+    qs = (LiaisonAssignment.objects.active_on(on or today()).filter(~_visited(period))
+          .select_related("official__user", "enterprise__town", "unit")
           .order_by("official_id", "enterprise__name"))
     return qs.filter(official=official) if official is not None else qs
 

@@ -309,6 +309,7 @@ def problem_to_matter(*, problem, by):
         else:
             description = _("%(text)s\n\n(Raised at the meeting “%(title)s” on %(date)s.)") % {
                 "text": description, "title": owner.title, "date": owner.date.isoformat()}
+        refused = getattr(liaison_services, "MatterActionRefused", ())
         try:
             with transaction.atomic():
                 matter = liaison_services.matter_create(
@@ -316,6 +317,8 @@ def problem_to_matter(*, problem, by):
                     category=locked.category, channel=locked.CHANNEL, received_by=received_by, created_by=by,
                     source=locked, contact_name=locked.enterprise.contact_name,
                     contact_phone=locked.enterprise.contact_phone)
+        except refused as error:
+            raise ValidationError(str(error)) from error
         except IntegrityError:
             # liaison already holds a matter for this source (made outside this function)
             matter = _matter_for_source(locked)

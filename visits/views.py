@@ -82,13 +82,13 @@ def _ledger_form(request):
         units = Unit.objects.filter(pk=official.unit_id)
     else:
         units = Unit.objects.none()
-    return LedgerFilterForm(request.GET or None, units=units, officials=selectors.ledger_officials(request.user))
+    return LedgerFilterForm(request.GET, units=units, officials=selectors.ledger_officials(request.user))
 
 
 @official_required
 def ledgers(request):
     form = _ledger_form(request)
-    if request.GET and not form.is_valid():
+    if not form.is_valid():
         return render(request, "visits/ledger_list.html", {"form": form}, status=400)
     query = request.GET.urlencode()
     return render(request, "visits/ledger_list.html", {"form": form, "query": query})
