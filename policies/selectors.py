@@ -3,7 +3,7 @@
 import dataclasses
 import datetime
 
-from django.db.models import CharField, Count, Exists, F, FloatField, Func, OuterRef, Prefetch, Q, Subquery
+from django.db.models import BigIntegerField, CharField, Count, Exists, F, FloatField, Func, OuterRef, Prefetch, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.db.models.functions import ExtractYear
@@ -97,10 +97,9 @@ def policy_list(filters, *, user=None):
         if search_docs is None:
             base = base.none()
         else:
-            base = base.annotate(key_text=Cast("pk", CharField())).filter(
-                key_text__in=search_docs.values("key"))
+            base = base.filter(pk__in=search_docs.annotate(pk_value=Cast("key", BigIntegerField())).values("pk_value"))
             if filters.sort == "relevance":
-                base = base.annotate(relevance=Subquery(
+                base = base.annotate(key_text=Cast("pk", CharField()), relevance=Subquery(
                     search_docs.filter(key=OuterRef("key_text")).annotate(r=rank).values("r")[:1],
                     output_field=FloatField()))
     qs = _apply(base, filters)

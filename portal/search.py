@@ -130,12 +130,16 @@ def _lexeme_literal(word):
 
 def build_vector(title, extra, body):
     """A tsvector literal: every word with up to 8 positions, title A, extra B, body C."""
+    normalized_title = normalize(title)
+    title_words = words(normalized_title, normalized=True) + list(dict.fromkeys(_CJK.findall(normalized_title)))
+    return vector_from_words(title_words, words(extra), words(body[:MAX_BODY_CHARS * 2]))
+
+
+def vector_from_words(title_words, extra_words, body_words):
+    """The tsvector literal for already-segmented words (the benchmark's bulk loader uses it)."""
     positions = {}
     pos = 1
-    normalized_title = normalize(title)
-    sections = [("A", words(normalized_title, normalized=True) + [c for c in dict.fromkeys(_CJK.findall(normalized_title))]),
-                ("B", words(extra)), ("C", words(body[:MAX_BODY_CHARS * 2]))]
-    for weight, section_words in sections:
+    for weight, section_words in (("A", title_words), ("B", extra_words), ("C", body_words)):
         for word in section_words:
             if pos >= 16383:
                 break
@@ -212,9 +216,13 @@ def _synonym_words():
 
 
 def _group(word):
-    """tsquery text for one word: the word itself, or all of its search-mode sub-words."""
+    """tsquery text for one word: the word itself, or all of its search-mode sub-words; a short
+    word the dictionary does not know also matches titles holding all of its characters (every
+    title character is indexed on its own), so one-, two- and three-character queries work."""
     subwords = [w for w in dict.fromkeys(tokenizer().cut_for_search(word)) if _keep(w) and w != word]
     literal = _lexeme_literal(word)
+    if not subwords and 2 <= len(word) <= 3 and all(_CJK.match(c) for c in word):
+        subwords = list(dict.fromkeys(word))
     if subwords:
         return "(" + literal + " | (" + " & ".join(_lexeme_literal(w) for w in subwords) + "))"
     return literal
@@ -287,7 +295,7 @@ def _highlight(text, terms, *, width=None):
     """HTML-escaped `text` (or a window of `width` characters around the first match) with the
     terms wrapped in <mark>."""
     text = text or ""
-    lowered = normalize(text) if len(normalize(text)) == len(text) else text.lower()
+    lowered = text.lower()  # documents are simplified already; only the query is converted
     if width is not None and len(text) > width:
         first = min((i for i in (lowered.find(t) for t in terms if t) if i >= 0), default=0)
         start = max(0, first - width // 4)
@@ -314,32 +322,16 @@ def _highlight(text, terms, *, width=None):
     return mark_safe(html.escape(prefix) + "".join(out) + html.escape(suffix))
 
 
-def _base_queryset(kinds):
-    qs = SearchDocument.objects.available()
-    if kinds:
-        qs = qs.filter(kind__in=list(kinds))
-    return qs
-
-
-def _matching(qs, tsquery, normalized, short):
-    condition = "search_vector @@ %s::tsquery"
-    params = [tsquery]
-    if short:
-        condition = "(" + condition + " OR title ILIKE %s)"
-        params.append("%" + normalized.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
-    if not tsquery:
-        condition, params = "title ILIKE %s", params[1:]
-    return qs.alias(matched=ExpressionWrapper(RawSQL(condition, params), output_field=BooleanField())).filter(
-        matched=True)
+def _matching(qs, tsquery):
+    return qs.alias(matched=ExpressionWrapper(RawSQL("search_vector @@ %s::tsquery", [tsquery]),
+                                              output_field=BooleanField())).filter(matched=True)
 
 
 def _run(normalized, kinds, page, page_size, synonyms):
     tsquery, highlights = build_tsquery(normalized, synonyms)
-    compact = normalized.replace(" ", "")
-    short = len(compact) <= 2
-    if not tsquery and not short:
+    if not tsquery:
         return None
-    matched = _matching(SearchDocument.objects.available(), tsquery, compact, short)
+    matched = _matching(SearchDocument.objects.available(), tsquery)
     counts = dict(matched.order_by().values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
     if kinds:
         total = sum(n for kind, n in counts.items() if kind in kinds)
@@ -350,24 +342,19 @@ def _run(normalized, kinds, page, page_size, synonyms):
     page = min(max(1, page), num_pages or 1)
     hits = []
     if total:
-        rank_sql = "ts_rank(search_vector, %s::tsquery)" if tsquery else "0"
-        rank_params = [tsquery] if tsquery else []
-        if short:
-            rank_sql = f"({rank_sql} + CASE WHEN title ILIKE %s THEN 1.0 ELSE 0 END)"
-            rank_params.append("%" + compact + "%")
-        rank_sql = f"{rank_sql} * CASE WHEN in_force THEN 1.0 ELSE {NOT_IN_FORCE_FACTOR} END"
+        rank_sql = (f"ts_rank(search_vector, %s::tsquery) * CASE WHEN in_force THEN 1.0 "
+                    f"ELSE {NOT_IN_FORCE_FACTOR} END")
         rows = (matched.select_related("unit")
-                .annotate(rank=ExpressionWrapper(RawSQL(rank_sql, rank_params), output_field=FloatField()))
+                .annotate(rank=ExpressionWrapper(RawSQL(rank_sql, [tsquery]), output_field=FloatField()))
                 .order_by("-rank", F("date").desc(nulls_last=True), "id")
                 .only("kind", "key", "title", "url", "summary", "body", "date", "in_force", "unit__name")
                 [(page - 1) * page_size:page * page_size])
-        terms = highlights + ([compact] if short else [])
         for row in rows:
             source = row.body or row.summary
             hits.append(Hit(kind=row.kind, key=row.key, title=row.title, url=row.url, date=row.date,
                             in_force=row.in_force, unit_name=row.unit.name if row.unit else "", rank=row.rank,
-                            title_html=_highlight(row.title, terms),
-                            snippet_html=_highlight(source, terms, width=120)))
+                            title_html=_highlight(row.title, highlights),
+                            snippet_html=_highlight(source, highlights, width=120)))
     return total, counts, page, num_pages, hits
 
 
