@@ -125,7 +125,7 @@ def edition_build_files(*, edition, departments=None, items=None, background=Non
     for item in items or []:
         build_item_files(edition, item)
     if background:
-        threading.Thread(target=_build_whole_in_thread, args=(edition.pk,), daemon=True).start()
+        _schedule_whole(edition.pk)
     else:
         _build_whole(edition)
 
@@ -136,6 +136,18 @@ def _build_whole(edition):
 
 
 _build_lock = threading.Lock()
+_pending_lock = threading.Lock()
+_pending = set()
+
+
+def _schedule_whole(edition_pk):
+    """Queue one rebuild per edition: approvals in quick succession share the queued build
+    (it reads the database when it starts, so it includes them all)."""
+    with _pending_lock:
+        if edition_pk in _pending:
+            return
+        _pending.add(edition_pk)
+    threading.Thread(target=_build_whole_in_thread, args=(edition_pk,), daemon=True).start()
 
 
 def _build_whole_in_thread(edition_pk):
@@ -143,6 +155,8 @@ def _build_whole_in_thread(edition_pk):
 
     try:
         with _build_lock:
+            with _pending_lock:
+                _pending.discard(edition_pk)
             _build_whole(GuideEdition.objects.get(pk=edition_pk))
     except Exception:  # logged; the previous file stays in place
         logger.exception("building the guide edition %s failed", edition_pk)

@@ -305,7 +305,7 @@ def item_delete(*, item, user, build_files=True):
                 from .downloads import edition_build_files, remove_item_files
 
                 remove_item_files(edition=edition, item_pk=pk)
-                edition_build_files(edition=edition, departments=[department])
+                edition_build_files(edition=edition, departments=[department], items=[])
 
             transaction.on_commit(rebuild)
 
