@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from . import search
 
 KIND_LABELS = {
-    "policy": _("Policies"),
-    "interpretation": _("Interpretations"),
-    "service_item": _("Service items"),
+    "policy": _("Policy documents"),
+    "interpretation": _("Policy interpretations"),
+    "service_item": _("Service-guide items"),
 }
 
 
