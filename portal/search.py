@@ -31,9 +31,8 @@ from pathlib import Path
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, FloatField, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, FloatField
 from django.db.models.expressions import RawSQL
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from .search_models import SearchDocument, SearchSynonym

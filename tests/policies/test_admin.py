@@ -1,5 +1,4 @@
 """Admin: unit scoping, staff draft but cannot publish, change notes, 索引号 read-only."""
-import pytest
 from django.urls import reverse
 
 from policies.models import Policy
@@ -117,3 +116,15 @@ def test_synonym_admin_for_the_county_office(login, county_office_user, town_sta
     assert login(county_office_user).post(url, {"term": "开票", "official_terms": "发票", "is_active": "on"}
                                           ).status_code == 302
     assert login(town_staff_user).get(url).status_code == 403
+
+
+def test_change_page_offers_publish_only_to_those_who_may(login, town, town_head_user, town_staff_user):
+    draft = DraftFactory(unit=town)
+    url = reverse("admin:policies_policy_change", args=[draft.pk])
+    publish = reverse("admin:policies_policy_publish", args=[draft.pk])
+    assert publish in login(town_head_user).get(url).content.decode()
+    page = login(town_staff_user).get(url)
+    assert page.status_code == 200 and publish not in page.content.decode()
+    add = login(town_staff_user).get(reverse("admin:policies_policy_add"))
+    assert add.status_code == 200
+    assert login(town_staff_user).get(reverse("admin:policies_policy_import")).status_code == 200

@@ -2,7 +2,6 @@
 import datetime
 import re
 
-import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone

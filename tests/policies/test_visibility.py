@@ -64,7 +64,7 @@ def test_theme_and_unit_feeds_hide_drafts(client, town):
     from .factories import theme
 
     DraftFactory(unit=town, title=SECRET, themes=[theme()])
-    for url in [f"/policies/feeds/themes/finance-credit/rss/", f"/policies/feeds/units/{town.pk}/atom/"]:
+    for url in ["/policies/feeds/themes/finance-credit/rss/", f"/policies/feeds/units/{town.pk}/atom/"]:
         response = client.get(url)
         assert response.status_code == 200 and SECRET not in response.content.decode()
 
