@@ -4,7 +4,7 @@ models' `visible_to(user)`."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -18,6 +18,7 @@ from . import services
 from .models import (Appointment, Attachment, CountyLeader, FinancingMatch, FinancingNeed, LiaisonAssignment,
                      MatchmakingEvent, Meeting, MeetingDecision, MeetingProblem, ReminderLog, Visit,
                      VisitParticipant, VisitProblem)
+from .periods import last_periods, parse_period
 from .selectors import overlapping_appointments
 
 
@@ -91,7 +92,7 @@ class LiaisonAssignmentAdmin(UnitScopedAdmin):
     date_hierarchy = "start_date"
 
     def scope_queryset(self, request, queryset):
-        return queryset.filter(pk__in=LiaisonAssignment.objects.visible_to(request.user).values("pk"))
+        return queryset.visible_to(request.user)
 
     def get_readonly_fields(self, request, obj=None):
         return ["official", "enterprise", "start_date", "unit", "kind"] if obj else ["unit", "kind"]
@@ -212,7 +213,7 @@ class AppointmentAdmin(UnitScopedAdmin):
     date_hierarchy = "starts_at"
 
     def scope_queryset(self, request, queryset):
-        return queryset.filter(pk__in=Appointment.objects.visible_to(request.user).values("pk"))
+        return queryset.visible_to(request.user)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -272,6 +273,20 @@ class AppointmentAdmin(UnitScopedAdmin):
 
 
 # --------------------------------------------------------------------------- visits
+
+
+class PeriodListFilter(admin.SimpleListFilter):
+    """Visits by coverage period (quarter), without scanning the table for the list of dates."""
+
+    title = _("period")
+    parameter_name = "period"
+
+    def lookups(self, request, model_admin):
+        return [(p.key, p.label) for p in reversed(last_periods(8))]
+
+    def queryset(self, request, queryset):
+        period = parse_period(self.value())
+        return queryset.in_period(period) if period else queryset
 
 
 class VisitForm(forms.ModelForm):
@@ -336,13 +351,13 @@ class AttachmentInline(ScopedInlineMixin, admin.TabularInline):
 class VisitAdmin(UnitScopedAdmin):
     form = VisitForm
     list_display = ["date", "enterprise", "unit", "form", "who_went", "operation", "problem_count"]
-    list_filter = ["form", "operation", "unit__kind"]
-    search_fields = ["enterprise__name", "enterprise__uscc", "met_persons"]
+    list_filter = [PeriodListFilter, "form", "operation", "unit__kind"]
+    search_fields = ["enterprise__name"]  # see get_search_results
+    search_help_text = _("Enterprise name or credit code.")
     list_select_related = ["enterprise", "unit"]
     list_per_page = 50
     show_full_result_count = False
     inlines = [VisitProblemInline, AttachmentInline]
-    date_hierarchy = "date"
     fieldsets = [
         (None, {"fields": ["enterprise", "date", "form", "appointment", "team", "met_persons"]}),
         (_("Production and operation"), {"fields": ["operation", "operation_notes", "output_value", "revenue",
@@ -368,12 +383,23 @@ class VisitAdmin(UnitScopedAdmin):
         return RequestForm
 
     def scope_queryset(self, request, queryset):
-        return queryset.filter(pk__in=Visit.objects.visible_to(request.user).values("pk"))
+        return queryset.visible_to(request.user)
 
     def get_queryset(self, request):
-        participants = VisitParticipant.objects.select_related("official")
-        return (super().get_queryset(request).annotate(problems_n=Count("problems", distinct=True))
-                .prefetch_related(Prefetch("participants", queryset=participants)))
+        participants = VisitParticipant.objects.select_related("official").only(
+            "visit_id", "official__name", "official__unit_id")
+        problems = VisitProblem.objects.only("id", "visit_id")
+        return (super().get_queryset(request)
+                .prefetch_related(Prefetch("participants", queryset=participants),
+                                  Prefetch("problems", queryset=problems, to_attr="problem_list")))
+
+    def get_search_results(self, request, queryset, search_term):
+        """Search by enterprise through the enterprise index, not by scanning every visit."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        enterprises = Enterprise.objects.filter(Q(name__icontains=term) | Q(uscc__iexact=term.upper()))
+        return queryset.filter(enterprise__in=enterprises), False
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "enterprise":
@@ -387,9 +413,9 @@ class VisitAdmin(UnitScopedAdmin):
     def who_went(self, obj):
         return "、".join(p.official.name for p in obj.participants.all())
 
-    @admin.display(description=_("Problems"), ordering="problems_n")
+    @admin.display(description=_("Problems"))
     def problem_count(self, obj):
-        return obj.problems_n
+        return len(obj.problem_list)
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -496,7 +522,7 @@ class MeetingAdmin(UnitScopedAdmin):
               "agenda", "minutes"]
 
     def scope_queryset(self, request, queryset):
-        return queryset.filter(pk__in=Meeting.objects.visible_to(request.user).values("pk"))
+        return queryset.visible_to(request.user)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(problems_n=Count("problems"))
@@ -562,7 +588,7 @@ class FinancingNeedAdmin(UnitScopedAdmin):
     inlines = [FinancingMatchInline]
 
     def scope_queryset(self, request, queryset):
-        return queryset.filter(pk__in=FinancingNeed.objects.visible_to(request.user).values("pk"))
+        return queryset.visible_to(request.user)
 
     def editable_queryset(self, request, queryset):
         return self.scope_queryset(request, queryset)

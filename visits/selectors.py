@@ -96,7 +96,7 @@ class Coverage:
     extra: dict = field(default_factory=dict)
 
 
-def coverage(*, unit=None, period=None, overdue_limit=500):
+def coverage(*, unit=None, period=None, overdue_limit=200, enterprise_limit=300):
     """Coverage of `period` (default: the current one) for one unit or, with unit None, every
     unit: per unit, per official, per enterprise; the overdue list; the trend over four periods.
     Seven queries whatever the data size."""
@@ -115,7 +115,7 @@ def coverage(*, unit=None, period=None, overdue_limit=500):
     enterprises = list(base.values("enterprise_id", "enterprise__name", "enterprise__town__name",
                                    "enterprise__is_key")
                        .annotate(last_visit=Subquery(last_visit), **counted)
-                       .order_by("visited", "enterprise__town__name", "enterprise__name"))
+                       .order_by("visited", "enterprise__town__name", "enterprise__name")[:enterprise_limit])
     previous = period.previous()
     overdue = list(base.filter(~_visited(period), ~_visited(previous), start_date__lte=previous.end)
                    .select_related("official", "enterprise", "unit")
@@ -132,7 +132,10 @@ def coverage(*, unit=None, period=None, overdue_limit=500):
     day = today()
     days_left = period.days_left(day) if period.contains(day) else None
     return Coverage(period=period, unit=unit, totals=totals, units=units, officials=officials,
-                    enterprises=enterprises, overdue=overdue, trend=trend, days_left=days_left)
+                    enterprises=enterprises, overdue=overdue, trend=trend, days_left=days_left,
+                    extra={"enterprise_limit": enterprise_limit, "overdue_limit": overdue_limit,
+                           "enterprises_cut": totals["enterprises"] > len(enterprises),
+                           "overdue_cut": len(overdue) >= overdue_limit})
 
 
 def coverage_trend(*, unit=None, periods):

@@ -39,7 +39,7 @@ def _records(other_town, other_enterprise, other_town_staff_user, other_town_vis
         "appointment": (appointment, "机密预约"),
         "meeting": (meeting, "机密座谈会"),
         "visitproblem": (problem, "机密问题"),
-        "liaisonassignment": (assignment, other_enterprise.name),
+        "liaisonassignment": (assignment, other_town_staff_user.official.name),
     }
 
 
@@ -50,6 +50,7 @@ def test_town_cadre_cannot_reach_another_towns_records_by_any_admin_url(
     for model, (obj, secret) in records.items():
         changelist = client.get(reverse(f"admin:visits_{model}_changelist"))
         assert changelist.status_code == 200, model
+        assert obj.pk not in [row.pk for row in changelist.context["cl"].result_list], model
         assert secret not in changelist.content.decode(), model
         for view in ("change", "history", "delete"):
             response = client.get(reverse(f"admin:visits_{model}_{view}", args=[obj.pk]))
@@ -72,16 +73,16 @@ def test_town_cadre_cannot_change_another_towns_visit_by_post(login, town_staff_
 
 def test_town_cadre_sees_and_opens_own_visits_and_history(login, town_staff_user, own_visit, other_town_visit):
     client = login(town_staff_user)
-    html = client.get(reverse("admin:visits_visit_changelist")).content.decode()
-    assert own_visit.enterprise.name in html
-    assert other_town_visit.enterprise.name not in html
+    response = client.get(reverse("admin:visits_visit_changelist"))
+    assert [v.pk for v in response.context["cl"].result_list] == [own_visit.pk]
+    assert own_visit.enterprise.name in response.content.decode()
     assert client.get(reverse("admin:visits_visit_change", args=[own_visit.pk])).status_code == 200
     assert client.get(reverse("admin:visits_visit_history", args=[own_visit.pk])).status_code == 200
 
 
 def test_county_office_sees_every_towns_visits(login, county_office_user, own_visit, other_town_visit):
-    html = login(county_office_user).get(reverse("admin:visits_visit_changelist")).content.decode()
-    assert own_visit.enterprise.name in html and other_town_visit.enterprise.name in html
+    response = login(county_office_user).get(reverse("admin:visits_visit_changelist"))
+    assert {v.pk for v in response.context["cl"].result_list} == {own_visit.pk, other_town_visit.pk}
 
 
 def test_department_sees_its_own_visits_not_towns(login, department_staff_user, department, enterprise,
@@ -153,3 +154,45 @@ def test_anonymous_and_enterprise_users_get_no_admin(client, enterprise_user, lo
     assert client.get(reverse("admin:visits_visit_changelist")).status_code == 302
     response = login(enterprise_user).get(reverse("admin:visits_visit_changelist"))
     assert response.status_code == 302
+
+
+def _visits(n, town, enterprise, official):
+    from .factories import VisitProblemFactory
+
+    for i in range(n):
+        visit = VisitFactory(unit=town, enterprise=enterprise, officials=[official],
+                             date=datetime.date(2026, 1, 1) + datetime.timedelta(days=i))
+        VisitProblemFactory(visit=visit)
+
+
+@pytest.mark.parametrize("who", ["town_staff_user", "county_office_user"])
+def test_visit_changelist_query_count_does_not_grow(login, request, town, enterprise, town_staff_user, who):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(request.getfixturevalue(who))
+    url = reverse("admin:visits_visit_changelist")
+    _visits(1, town, enterprise, town_staff_user.official)
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    _visits(30, town, enterprise, town_staff_user.official)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert len(one) == len(many)
+    assert len(response.context["cl"].result_list) == 31
+
+
+def test_visit_changelist_search_and_period_filter(login, county_office_user, town, enterprise, other_enterprise,
+                                                   town_staff_user):
+    VisitFactory(unit=town, enterprise=enterprise, date=datetime.date(2026, 3, 31))
+    VisitFactory(unit=town, enterprise=enterprise, date=datetime.date(2026, 4, 1))
+    VisitFactory(enterprise=other_enterprise, unit=other_enterprise.town, date=datetime.date(2026, 4, 2))
+    client = login(county_office_user)
+    url = reverse("admin:visits_visit_changelist")
+    found = client.get(url, {"q": enterprise.name[:4]}).context["cl"].result_list
+    assert {v.enterprise_id for v in found} == {enterprise.pk}
+    found = client.get(url, {"q": other_enterprise.uscc}).context["cl"].result_list
+    assert [v.enterprise_id for v in found] == [other_enterprise.pk]
+    found = client.get(url, {"period": "2026-04-01"}).context["cl"].result_list
+    assert sorted(v.date.day for v in found) == [1, 2]
