@@ -6,9 +6,11 @@ import uuid
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -81,9 +83,7 @@ class MatterQuerySet(models.QuerySet):
             return self
         official = official_of(user)
         if official is not None:
-            unit_id = official.unit_id
-            rule = (Q(received_by_id=unit_id) | Q(lead_unit_id=unit_id)
-                    | Q(Exists(MatterCooperation.objects.filter(matter_id=OuterRef("pk"), unit_id=unit_id))))
+            rule = Q(unit_ids__contains=[official.unit_id])
             if official.role == Official.Role.COUNTY_LEADER:
                 for ids in leader_enterprise_ids(user):
                     rule |= Q(enterprise_id__in=ids)
@@ -94,9 +94,8 @@ class MatterQuerySet(models.QuerySet):
         return self.none()
 
     def for_unit(self, unit):
-        """Matters a unit received, leads or cooperates on."""
-        return self.filter(Q(received_by=unit) | Q(lead_unit=unit)
-                           | Q(Exists(MatterCooperation.objects.filter(matter_id=OuterRef("pk"), unit=unit))))
+        """Matters a unit received, leads or cooperates on (kept in `unit_ids`, GIN-indexed)."""
+        return self.filter(unit_ids__contains=[unit.pk])
 
     def open(self):
         """Not yet replied to (still on somebody's desk)."""
@@ -192,6 +191,9 @@ class Matter(models.Model):
                                                blank=True, verbose_name=_("cooperating units"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("recorded by"))
+    # Derived: receiving, lead and cooperating units' ids, kept by the services so that "a unit
+    # sees matters it received, leads or cooperates on" is one GIN lookup.
+    unit_ids = ArrayField(models.BigIntegerField(), default=list, blank=True, editable=False)
 
     source_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("source type"))
@@ -263,6 +265,13 @@ class Matter(models.Model):
             models.Index(fields=["channel"], name="matter_channel_idx"),
             models.Index(fields=["state", "rating"], name="matter_state_rating_idx"),
             models.Index(fields=["supervised"], name="matter_supervised_idx", condition=Q(supervised=True)),
+            models.Index(fields=["state", "received_at", "id"], name="matter_state_recv_idx"),
+            models.Index(fields=["due_date", "id"], name="matter_running_due_idx",
+                         condition=Q(state__in=["handling", "assigned", "referral_requested", "returned"],
+                                     due_date__isnull=False)),
+            models.Index(fields=["due_date", "id"], name="matter_extension_idx",
+                         condition=Q(extension_requested_days__gt=0)),
+            GinIndex(fields=["unit_ids"], name="matter_units_gin"),
         ]
 
     def __str__(self):
@@ -271,6 +280,10 @@ class Matter(models.Model):
     def get_absolute_url(self):
         """The enterprise's own page (我的企业); never a sequential id."""
         return reverse("liaison:mine_detail", args=[self.tracking_number])
+
+    def compute_unit_ids(self, cooperating=()):
+        ids = [self.received_by_id] + ([self.lead_unit_id] if self.lead_unit_id else [])
+        return sorted(set(ids) | {u.pk if hasattr(u, "pk") else u for u in cooperating})
 
     @property
     def handling_unit(self):

@@ -56,7 +56,7 @@ def near_due_horizon(today=None):
     return add_workdays(today or clock.today(), NEAR_DUE_WORKDAYS)
 
 
-REVIEW_QUEUE_LIMIT = 50
+REVIEW_QUEUE_LIMIT = 30
 
 
 def review_queue(user, today=None):

@@ -121,7 +121,7 @@ def _matter_create(*, enterprise, title, description, category, channel, receive
         contact_email=contact_email or (enterprise.email if enterprise else ""),
         source_type=source_type, source_id=source_id or "", idempotency_key=idempotency_key,
         received_at=now, accept_due=add_workdays(today, accept_workdays()),
-        query_code=_random_code(8),
+        query_code=_random_code(8), unit_ids=[received_by.pk],
     )
     if channel == Matter.Channel.SITE_ERROR:
         # 我为政府网站找错: answered within 3 working days of receipt.
@@ -325,7 +325,8 @@ def _assign(matter, lead_unit=None, cooperating_units=(), workdays=None, **kw):
     matter.paused_workdays = 0
     MatterCooperation.objects.filter(matter=matter).delete()
     MatterCooperation.objects.bulk_create([MatterCooperation(matter=matter, unit=u) for u in cooperating])
-    return fields
+    matter.unit_ids = matter.compute_unit_ids(cooperating)
+    return fields + ["unit_ids"]
 
 
 def _return_assignment(matter, reason, **kw):
@@ -340,7 +341,9 @@ def _return_assignment(matter, reason, **kw):
     matter.due_date = None
     matter.return_due = None
     MatterCooperation.objects.filter(matter=matter).delete()
-    return ["returned_by_unit", "return_reason", "lead_unit", "responsible_unit", "due_date", "return_due"]
+    matter.unit_ids = matter.compute_unit_ids()
+    return ["returned_by_unit", "return_reason", "lead_unit", "responsible_unit", "due_date", "return_due",
+            "unit_ids"]
 
 
 def _request_supplement(matter, **kw):
