@@ -427,15 +427,20 @@ def build(stdout):
     build_loans(edition)
 
     def index_and_build():
-        from .downloads import edition_build_files
+        # The whole guide is built once here (about 20 s); chapters and single items are built
+        # on their first download (well under a second each) and whenever an approval changes them.
+        from django.core.files.storage import default_storage
+
+        from .downloads import build_whole_guide, edition_path
         from .services import edition_reindex
 
         edition_reindex(edition=edition)
-        edition_build_files(edition=edition)
+        if not default_storage.exists(edition_path(edition, "pdf")):
+            build_whole_guide(edition)
 
     transaction.on_commit(index_and_build)
     count = ServiceItem.objects.approved().filter(edition=edition).count()
     departments = ServiceItem.objects.approved().filter(edition=edition).values("department").distinct().count()
     stdout.write(f"  guide: {edition.title}, {count} items from {departments} departments, "
                  f"{LeaderDuty.objects.filter(edition=edition).count()} leaders, "
-                 f"{LoanProduct.objects.filter(edition=edition).count()} loan products (downloads build after commit)")
+                 f"{LoanProduct.objects.filter(edition=edition).count()} loan products (the whole-guide PDF/DOCX builds after commit)")

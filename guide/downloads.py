@@ -127,10 +127,10 @@ def edition_build_files(*, edition, departments=None, items=None, background=Non
     if background:
         _schedule_whole(edition.pk)
     else:
-        _build_whole(edition)
+        build_whole_guide(edition)
 
 
-def _build_whole(edition):
+def build_whole_guide(edition):
     build_edition_files(edition)
     GuideEdition.objects.filter(pk=edition.pk).update(files_built_at=timezone.now())
 
@@ -157,7 +157,7 @@ def _build_whole_in_thread(edition_pk):
         with _build_lock:
             with _pending_lock:
                 _pending.discard(edition_pk)
-            _build_whole(GuideEdition.objects.get(pk=edition_pk))
+            build_whole_guide(GuideEdition.objects.get(pk=edition_pk))
     except Exception:  # logged; the previous file stays in place
         logger.exception("building the guide edition %s failed", edition_pk)
     finally:
