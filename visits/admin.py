@@ -289,15 +289,32 @@ class PeriodListFilter(admin.SimpleListFilter):
         return queryset.in_period(period) if period else queryset
 
 
+def published_policy_choices(limit=300):
+    """Published policies through the policies app's selector (no import of its models), as
+    {id: {"id", "title", "url"}}; empty when the policies app offers no selector."""
+    try:
+        from policies import selectors as policy_selectors
+    except ImportError:
+        return {}
+    latest = getattr(policy_selectors, "latest_policies", None)
+    if latest is None:
+        return {}
+    return {p.pk: {"id": p.pk, "title": p.title, "url": p.get_absolute_url()} for p in latest(limit=limit)}
+
+
 class VisitForm(forms.ModelForm):
     team = forms.ModelMultipleChoiceField(label=_("Officials who went"), queryset=Official.objects.none(),
                                                   widget=forms.CheckboxSelectMultiple)
+
+    linked_policies = forms.TypedMultipleChoiceField(
+        label=_("Published policies explained"), required=False, coerce=int,
+        help_text=_("Optional: the published policies you explained (hold Ctrl to choose several)."))
 
     class Meta:
         model = Visit
         fields = ["enterprise", "date", "form", "appointment", "team", "met_persons", "operation",
                   "operation_notes", "output_value", "revenue", "employees", "capacity_use", "project_progress",
-                  "policies_explained", "solved_on_spot", "follow_up"]
+                  "policies_explained", "linked_policies", "solved_on_spot", "follow_up"]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -306,11 +323,19 @@ class VisitForm(forms.ModelForm):
             if self.instance.pk:
                 qs = qs | Official.objects.filter(visit_participations__visit=self.instance)
             self.fields["team"].queryset = qs.distinct().select_related("unit")
+        self.policy_choices = published_policy_choices()
+        self.fields["linked_policies"].choices = [(p["id"], p["title"]) for p in self.policy_choices.values()]
+        self.fields["linked_policies"].initial = [p.get("id") for p in self.instance.policy_links or []]
         if self.instance.pk:
             self.fields["team"].initial = list(
                 self.instance.participants.values_list("official_id", flat=True))
         elif user is not None and official_of(user):
             self.fields["team"].initial = [official_of(user).pk]
+
+    def policy_links(self):
+        chosen = self.cleaned_data.get("linked_policies") or []
+        kept = {p.get("id"): p for p in self.instance.policy_links or []}
+        return [self.policy_choices.get(pk) or kept[pk] for pk in chosen if pk in self.policy_choices or pk in kept]
 
     def clean_date(self):
         date = self.cleaned_data["date"]
@@ -362,15 +387,17 @@ class VisitAdmin(UnitScopedAdmin):
         (None, {"fields": ["enterprise", "date", "form", "appointment", "team", "met_persons"]}),
         (_("Production and operation"), {"fields": ["operation", "operation_notes", "output_value", "revenue",
                                                     "employees", "capacity_use", "project_progress"]}),
-        (_("Policies and follow-up"), {"fields": ["policies_explained", "solved_on_spot", "follow_up"]}),
+        (_("Policies and follow-up"), {"fields": ["policies_explained", "linked_policies", "solved_on_spot",
+                                                  "follow_up"]}),
     ]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is not None and not self.has_change_permission(request, obj):
             # view only: show who went instead of the form's checkboxes
-            first = [name if name != "team" else "who_went" for name in fieldsets[0][1]["fields"]]
-            fieldsets = [(None, {"fields": first})] + list(fieldsets[1:])
+            swap = {"team": "who_went", "linked_policies": "policies_linked"}
+            fieldsets = [(title, {**options, "fields": [swap.get(name, name) for name in options["fields"]]})
+                         for title, options in fieldsets]
         return fieldsets
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -409,6 +436,11 @@ class VisitAdmin(UnitScopedAdmin):
                                   .filter(status=Appointment.Status.ACCEPTED).select_related("enterprise"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    @admin.display(description=_("Published policies explained"))
+    def policies_linked(self, obj):
+        return format_html_join("、", '<a href="{}">{}</a>', ((p.get("url", ""), p.get("title", ""))
+                                                            for p in obj.policy_links or [])) or "—"
+
     @admin.display(description=_("Who went"))
     def who_went(self, obj):
         return "、".join(p.official.name for p in obj.participants.all())
@@ -418,6 +450,8 @@ class VisitAdmin(UnitScopedAdmin):
         return len(obj.problem_list)
 
     def save_model(self, request, obj, form, change):
+        if "linked_policies" in form.fields:
+            obj.policy_links = form.policy_links()
         if not change:
             obj.recorded_by = request.user
             if not obj.unit_id:

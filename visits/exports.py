@@ -30,7 +30,9 @@ def visit_ledger_rows(visits):
                visit.enterprise.town.name, visit.get_form_display(),
                "、".join(p.official.name for p in visit.participants.all()), visit.met_persons, status,
                _num(visit.output_value), _num(visit.revenue), _num(visit.employees), _num(visit.capacity_use),
-               visit.project_progress, visit.policies_explained, problems, visit.solved_on_spot, visit.follow_up]
+               visit.project_progress,
+               "；".join(filter(None, [visit.policies_explained] + [p.get("title", "") for p in visit.policy_links or []])),
+               problems, visit.solved_on_spot, visit.follow_up]
 
 
 def meeting_ledger_header():

@@ -288,6 +288,9 @@ class Visit(models.Model):
                                        validators=[MinValueValidator(0), MaxValueValidator(100)])
     project_progress = models.TextField(_("progress of key projects"), blank=True)
     policies_explained = models.TextField(_("policies explained"), blank=True)
+    policy_links = models.JSONField(
+        _("published policies explained"), default=list, blank=True, editable=False,
+        help_text=_("Chosen from the published policies; kept as id, title and address."))
     solved_on_spot = models.TextField(_("solved on the spot"), blank=True)
     follow_up = models.TextField(_("follow-up"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,

@@ -185,14 +185,40 @@ def test_visit_changelist_query_count_does_not_grow(login, request, town, enterp
 
 def test_visit_changelist_search_and_period_filter(login, county_office_user, town, enterprise, other_enterprise,
                                                    town_staff_user):
+    enterprise.name, other_enterprise.name = "清远市宏盛陶瓷制造有限公司", "清远市瑞达物流运输有限公司"
+    enterprise.save(update_fields=["name"])
+    other_enterprise.save(update_fields=["name"])
     VisitFactory(unit=town, enterprise=enterprise, date=datetime.date(2026, 3, 31))
     VisitFactory(unit=town, enterprise=enterprise, date=datetime.date(2026, 4, 1))
     VisitFactory(enterprise=other_enterprise, unit=other_enterprise.town, date=datetime.date(2026, 4, 2))
     client = login(county_office_user)
     url = reverse("admin:visits_visit_changelist")
-    found = client.get(url, {"q": enterprise.name[:4]}).context["cl"].result_list
+    found = client.get(url, {"q": "宏盛陶瓷"}).context["cl"].result_list
     assert {v.enterprise_id for v in found} == {enterprise.pk}
     found = client.get(url, {"q": other_enterprise.uscc}).context["cl"].result_list
     assert [v.enterprise_id for v in found] == [other_enterprise.pk]
     found = client.get(url, {"period": "2026-04-01"}).context["cl"].result_list
     assert sorted(v.date.day for v in found) == [1, 2]
+
+
+def test_a_visit_links_published_policies_through_the_policies_selector(login, town_staff_user, enterprise):
+    from tests.policies.factories import DraftFactory, PolicyFactory
+
+    published = PolicyFactory(title="清新县技术改造事后奖补办法")
+    draft = DraftFactory(title="未发布的草稿政策")
+    client = login(town_staff_user)
+    form = client.get(reverse("admin:visits_visit_add")).context["adminform"].form
+    choices = dict(form.fields["linked_policies"].choices)
+    assert published.pk in choices and draft.pk not in choices
+    data = {"enterprise": enterprise.pk, "date": "2026-06-30", "form": "onsite",
+            "team": [town_staff_user.official.pk], "met_persons": "李厂长", "operation": "good",
+            "policies_explained": "讲解技改奖补", "linked_policies": [published.pk],
+            "problems-TOTAL_FORMS": "0", "problems-INITIAL_FORMS": "0",
+            "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0"}
+    assert client.post(reverse("admin:visits_visit_add"), data).status_code == 302
+    visit = Visit.objects.get()
+    assert visit.policy_links == [{"id": published.pk, "title": "清新县技术改造事后奖补办法",
+                                   "url": published.get_absolute_url()}]
+    response = client.get(reverse("visits:ledger_export", args=["visits", "csv"]))
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "讲解技改奖补；清新县技术改造事后奖补办法" in body
