@@ -7,6 +7,7 @@ from django.db.models import Avg, Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.models import Unit
 
@@ -16,7 +17,7 @@ DEFINITIONS = [
     (_("Received"), _("Matters registered in the period, counted for the unit that received them.")),
     (_("Accepted on time"), _("Of those received, the ones accepted (受理) within the acceptance limit in "
                               "working days.")),
-    (_("Closed"), _("Matters replied to (答复/办结) in the period, counted for the unit responsible: the lead "
+    (pgettext_lazy("matter figures", "Closed"), _("Matters replied to (答复/办结) in the period, counted for the unit responsible: the lead "
                     "unit if assigned, else the receiving unit.")),
     (_("Closed on time"), _("Of those closed, the ones replied to on or before their due date (after approved "
                             "extensions and pauses while waiting for the enterprise).")),
