@@ -81,7 +81,7 @@ class LedgerFilterForm(forms.Form):
 class CoverageFilterForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False,
                                   empty_label=_("All units"))
-    period = forms.ChoiceField(label=_("Period"), required=False)
+    period = forms.ChoiceField(label=_("Coverage period"), required=False)
 
     def __init__(self, *args, units=None, periods=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,7 +89,9 @@ class CoverageFilterForm(forms.Form):
             del self.fields["unit"]
         else:
             self.fields["unit"].queryset = units
-        self.fields["period"].choices = [(p.key, p.label) for p in periods]
+        self.fields["period"].choices = [(p.key, p.label) for p in reversed(periods)]
+        if periods:
+            self.fields["period"].initial = periods[-1].key
 
 
 class ProblemToMatterForm(forms.Form):

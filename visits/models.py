@@ -237,10 +237,11 @@ class VisitQuerySet(models.QuerySet):
         if unit is None:
             return self.none()
         official = official_of(user)
-        condition = Q(unit=unit) | Exists(
-            VisitParticipant.objects.filter(visit=OuterRef("pk"), official=official))
+        # plain IN-subqueries (no joins, no correlated EXISTS) keep this one scan with hashed
+        # sub-plans however many visits there are
+        condition = Q(unit=unit) | Q(pk__in=VisitParticipant.objects.filter(official=official).values("visit_id"))
         if unit.is_town:
-            condition |= Q(enterprise__town=unit)
+            condition |= Q(enterprise__in=Enterprise.objects.filter(town=unit).values("pk"))
         if official.role == Official.Role.COUNTY_LEADER:
             condition |= Q(enterprise__in=LiaisonAssignment.objects.filter(
                 official=official, end_date__isnull=True).values("enterprise"))

@@ -110,6 +110,7 @@ class Command(BaseCommand):
         town_staff = User.objects.filter(username="taihe_staff").first() or \
             User.objects.filter(official__unit__kind="town").first()
         pages = [
+            ("admin index (baseline, no visits)", superuser, reverse("admin:index")),
             ("coverage, whole county (superuser)", superuser, reverse("visits:coverage")),
             ("coverage, one town (town cadre)", town_staff, reverse("visits:coverage")),
             ("visit changelist (superuser)", superuser, reverse("admin:visits_visit_changelist")),
