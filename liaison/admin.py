@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -126,6 +126,10 @@ class MatterAdmin(UnitScopedAdmin):
                 "cooperating": [c.unit for c in matter.cooperations.select_related("unit")],
             })
         return super().change_view(request, object_id, form_url, extra)
+
+    def history_view(self, request, object_id, extra_context=None):
+        """A matter's history is its MatterEvent timeline, shown on the change page."""
+        return redirect(reverse("admin:liaison_matter_change", args=[object_id]) + "#matter-timeline")
 
     def action_view(self, request, pk, action):
         matter = self.get_queryset(request).filter(pk=pk).first()

@@ -12,3 +12,13 @@ def actors(town_staff_user, county_office_user, department, department_staff_use
 @pytest.fixture
 def matter(enterprise, town, town_staff_user, county_office_unit):
     return make_matter(enterprise=enterprise, received_by=town, created_by=town_staff_user)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate limits live in the cache; each test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -152,3 +152,18 @@ def test_attachments_download_only_for_those_who_may_see(client, login, enterpri
 def test_public_urls_never_carry_the_sequential_id(assigned):
     assert str(assigned.pk) != assigned.tracking_number
     assert f"/{assigned.pk}/" not in assigned.get_absolute_url()
+
+
+@pytest.mark.django_db
+def test_the_tracking_code_holder_rates_the_reply_and_nothing_else(client, actors, matter):
+    matter = actors.drive(matter, workflow.REPLIED)
+    act = reverse("liaison:track_act", args=[matter.tracking_number])
+    assert client.post(act, {"action": "rate", "rating": 5}).status_code == 404  # no lookup yet
+    client.post(reverse("liaison:track"), {"tracking_number": matter.tracking_number,
+                                           "query_code": matter.query_code})
+    assert client.post(act, {"action": "accept"}).status_code == 404
+    assert client.post(act, {"action": "rate", "rating": 1, "reason": ""}).status_code == 400
+    assert client.post(act, {"action": "rate", "rating": 5}).status_code == 302
+    matter = Matter.objects.get(pk=matter.pk)
+    assert matter.state == workflow.RATED and matter.rating == 5
+    assert client.post(act, {"action": "rate", "rating": 4}).status_code == 409  # already rated

@@ -155,3 +155,22 @@ def test_ledgers_as_xlsx_and_csv_with_bom(login, county_office_user, town_staff_
 def test_admin_index_links_the_custom_pages(login, county_office_user):
     body = login(county_office_user).get(reverse("admin:index")).content.decode()
     assert reverse("admin:liaison_matter_queue") in body and reverse("admin:liaison_matter_figures") in body
+
+
+@pytest.mark.django_db
+def test_history_link_leads_to_the_timeline(login, town_staff_user, matter):
+    response = login(town_staff_user).get(reverse("admin:liaison_matter_history", args=[matter.pk]))
+    assert response.status_code == 302 and response["Location"].endswith("#matter-timeline")
+
+
+@pytest.mark.django_db
+def test_county_leader_sees_the_list_but_no_action_buttons(login, county_leader_user, actors, matter, monkeypatch):
+    from django.apps import apps
+
+    config = apps.get_app_config("visits")
+    monkeypatch.setattr(type(config), "liaison_leader_enterprise_ids", lambda self, user: [matter.enterprise_id],
+                        raising=False)
+    client = login(county_leader_user)
+    assert matter.tracking_number in client.get(reverse("admin:liaison_matter_changelist")).content.decode()
+    body = client.get(reverse("admin:liaison_matter_change", args=[matter.pk])).content.decode()
+    assert reverse("admin:liaison_matter_act", args=[matter.pk, "accept"]) not in body
