@@ -161,3 +161,20 @@ def test_coverage_page_refuses_anonymous_and_enterprises(client, login, enterpri
     response = client.get(reverse("visits:coverage"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert login(enterprise_user).get(reverse("visits:coverage")).status_code == 403
+
+
+def test_county_leaders_coverage_counts_their_own_visits_to_their_key_enterprises(
+        county_leader_user, county_government, key_enterprises, town, cadre):
+    from visits import services
+
+    leader = county_leader_user.official
+    services.leader_assignments_set(leader=leader, enterprises=key_enterprises[:2],
+                                    start_date=datetime.date(2026, 1, 1))
+    VisitFactory(unit=county_government, enterprise=key_enterprises[0], date=datetime.date(2026, 6, 30),
+                 officials=[leader])
+    # a town cadre's visit to the leader's other enterprise does not count for the leader
+    VisitFactory(unit=town, enterprise=key_enterprises[1], date=datetime.date(2026, 6, 1), officials=[cadre])
+    data = coverage(unit=county_government, period=Q2)
+    assert [(r["official_id"], r["kind"], r["assigned"], r["visited"]) for r in data.officials] == [
+        (leader.pk, "leader", 2, 1)]
+    assert coverage(unit=county_government, period=Q2.next()).totals["visited"] == 0
