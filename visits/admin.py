@@ -186,6 +186,11 @@ class CountyLeaderAdmin(UnitScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def history_view(self, request, object_id, extra_context=None):
+        # The leader's own row is portal's; the admin log shows who changed the set here, and
+        # each assignment keeps its full history under liaison assignments.
+        return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
+
     def save_model(self, request, obj, form, change):
         pass  # the official's own row is not edited here
 
