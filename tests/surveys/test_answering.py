@@ -200,3 +200,35 @@ def test_a_new_grid_gets_the_usual_dimensions_and_departments(department, other_
     with pytest.raises(services.SurveyError):
         services.survey_publish(survey=Survey.objects.create(title="空问卷", opens_on="2026-01-01",
                                                              closes_on="2026-01-31"))
+
+
+def test_enterprise_index_lists_its_campaigns_and_officials_go_to_results(survey, enterprise_user,
+                                                                         department_staff_user, login, client):
+    page = login(enterprise_user).get("/surveys/")
+    assert page.status_code == 200 and survey.title in page.content.decode()
+    client.logout()
+    response = login(department_staff_user).get("/surveys/")
+    assert response.status_code == 302 and response["Location"] == "/surveys/results/"
+
+
+def test_county_office_sends_invitations_from_the_results_page(survey, enterprise, county_office_user, login,
+                                                               mailoutbox, django_capture_on_commit_callbacks):
+    enterprise.email = "boss@example.com"
+    enterprise.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(county_office_user).post(f"/surveys/results/{survey.pk}/invite/")
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1 and "/surveys/r/" in mailoutbox[0].body
+
+
+def test_copy_page_makes_a_draft_and_refuses_bad_dates(survey, county_office_user, login):
+    from liaison.surveys.models import Survey
+
+    client = login(county_office_user)
+    bad = client.post(f"/surveys/results/{survey.pk}/copy/", {"title": "2027年评议", "opens_on": "2027-02-01",
+                                                               "closes_on": "2027-01-01"})
+    assert bad.status_code == 400 and "截止日期不能早于开始日期" in bad.content.decode()
+    ok = client.post(f"/surveys/results/{survey.pk}/copy/", {"title": "2027年评议", "opens_on": "2027-01-01",
+                                                              "closes_on": "2027-01-31"})
+    assert ok.status_code == 302
+    assert Survey.objects.get(title="2027年评议").previous == survey

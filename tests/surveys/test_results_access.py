@@ -214,3 +214,16 @@ def test_county_leader_sees_every_departments_aggregates_but_no_names(campaign, 
     for enterprise in enterprises:
         assert enterprise.name not in text
     assert client.get(f"/surveys/results/{survey.pk}/comments/").status_code == 403
+
+
+def test_county_office_export_has_every_department_and_no_names(campaign, department, other_department,
+                                                               county_office_user, login):
+    survey, enterprises = campaign
+    export = login(county_office_user).get(f"/surveys/results/{survey.pk}/export.xlsx")
+    workbook = load_workbook(BytesIO(export.content))
+    assert {"概况", "得分", "评价分布", "意见建议（匿名）", "整改", "选择题"} <= set(workbook.sheetnames)
+    names = [row[1] for row in workbook["得分"].iter_rows(min_row=2, values_only=True)]
+    assert names == [department.name, other_department.name]
+    text = " ".join(str(v) for sheet in workbook for row in sheet.iter_rows(values_only=True) for v in row if v)
+    for enterprise in enterprises:
+        assert enterprise.name not in text
