@@ -120,7 +120,6 @@ class SurveyResponseAdmin(admin.ModelAdmin):
     search_fields = ["enterprise__name", "enterprise__uscc"]
     readonly_fields = ["survey", "enterprise", "status", "submitted_at", "respondent_name", "answered_by",
                        "allow_named_follow_up"]
-    exclude = []
 
     def has_add_permission(self, request):
         return False
@@ -148,9 +147,6 @@ class FindingAdmin(UnitScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ["sent_at", "send_error"] if sees_all_units(request.user) else self.get_fields(request, obj)
-
-    def get_changeform_initial_data(self, request):
-        return super().get_changeform_initial_data(request)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Count, Q
-from django.utils import timezone
 
-from portal.access import acting_enterprise, has_role, sees_all_units, unit_of
+from portal.access import has_role, sees_all_units, unit_of
 from portal.models import Unit
 
 from .models import SCALE_LEVELS, Finding, Question, Rating, RatingScale, Survey, SurveyResponse, UnitAnswer
@@ -62,14 +61,6 @@ def surveys_with_results_for(user):
 def surveys_for_enterprise(enterprise):
     """Open campaigns that ask this enterprise, for 我的企业."""
     return Survey.objects.open_now().targeting(enterprise).order_by("closes_on")
-
-
-def response_of(survey, enterprise):
-    return SurveyResponse.objects.filter(survey=survey, enterprise=enterprise).first()
-
-
-def enterprise_of_request(request):
-    return acting_enterprise(request.user)
 
 
 # --- scores ---------------------------------------------------------------------------------
@@ -368,7 +359,3 @@ def text_answers(survey):
                 .exclude(comment="").select_related("unit", "response__enterprise")
                 .order_by("unit__sort_order", "id"))
     return texts, comments
-
-
-def today():
-    return timezone.localdate()

@@ -4,7 +4,6 @@ from django.db import IntegrityError
 
 from liaison.surveys import services
 from liaison.surveys.models import Question, Rating, SurveyResponse
-from portal.models import EnterpriseAccount
 from tests.factories import EnterpriseAccountFactory, EnterpriseFactory
 
 from .factories import grid_of, make_survey

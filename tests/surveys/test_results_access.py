@@ -6,7 +6,7 @@ import pytest
 from openpyxl import load_workbook
 
 from liaison.surveys import services
-from tests.factories import EnterpriseAccountFactory, EnterpriseFactory, OfficialFactory
+from tests.factories import EnterpriseFactory, OfficialFactory
 
 from .factories import make_survey, submit_ratings
 
