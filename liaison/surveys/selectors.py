@@ -254,7 +254,8 @@ def matters_for_findings(findings):
     from liaison.models import Matter
 
     ct = ContentType.objects.get_for_model(Finding)
-    matters = Matter.objects.filter(source_type=ct, source_id__in=[str(f.pk) for f in findings])
+    matters = (Matter.objects.filter(source_type=ct, source_id__in=[str(f.pk) for f in findings])
+               .only("id", "source_id", "state"))
     return {int(m.source_id): m for m in matters}
 
 

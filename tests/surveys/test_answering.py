@@ -231,3 +231,31 @@ def test_copy_page_makes_a_draft_and_refuses_bad_dates(survey, county_office_use
                                                               "closes_on": "2027-01-31"})
     assert ok.status_code == 302
     assert Survey.objects.get(title="2027年评议").previous == survey
+
+
+def test_every_input_has_a_label_and_every_question_a_legend(survey, enterprise_user, login):
+    import re
+
+    page = login(enterprise_user).get(f"/surveys/{survey.pk}/").content.decode()
+    form = page[page.index('<form method="post" action="/surveys/'):]
+    ids = re.findall(r'<(?:input|textarea|select)[^>]*\bid="([^"]+)"', form)
+    labelled = set(re.findall(r'<label[^>]*\bfor="([^"]+)"', form))
+    assert ids and set(ids) <= labelled, set(ids) - labelled
+    assert form.count("<fieldset") == form.count("<legend")
+    assert form.count('class="question"') == survey.questions.count() + 1
+
+
+def test_answer_page_query_count_does_not_grow_with_departments(enterprise_user, login, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import UnitFactory
+
+    counts = []
+    login(enterprise_user).get("/surveys/")  # the first request of a session does its own bookkeeping
+    for size in (1, 12):
+        survey = make_survey([UnitFactory() for _i in range(size)], title=f"评议{size}")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/surveys/{survey.pk}/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
