@@ -278,7 +278,26 @@ def matter_transition(*, matter, action, user, reason="", public=None, tracking_
         matter=matter, action=action, from_state=from_state, to_state=to_state,
         actor=user if getattr(user, "is_authenticated", False) else None, actor_name=name, actor_unit=unit,
         created_at=clock.now(), reason=reason, is_public=spec.public if public is None else bool(public))
+    if action in NOTIFY_ENTERPRISE and matter.contact_email:
+        transaction.on_commit(lambda: _notify_enterprise(matter, action, reason))
     return matter
+
+
+# The enterprise is told by mail when the unit answers or needs something from it.
+NOTIFY_ENTERPRISE = ("reply", "request_supplement")
+
+
+def _notify_enterprise(matter, action, text):
+    if action == "reply":
+        subject = _("Matter %(number)s has been answered") % {"number": matter.tracking_number}
+        lead = _("The unit has replied to your matter \"%(title)s\":") % {"title": matter.title}
+    else:
+        subject = _("Matter %(number)s: information needed") % {"number": matter.tracking_number}
+        lead = _("The unit handling your matter \"%(title)s\" needs more from you:") % {"title": matter.title}
+    tail = _("See the matter and answer or rate it at %(url)s with your tracking number and query code.") % {
+        "url": settings.SITE_BASE_URL.rstrip("/") + "/matters/track/"}
+    send_mail(subject, f"{lead}\n\n{text}\n\n{tail}", settings.DEFAULT_FROM_EMAIL, [matter.contact_email],
+              fail_silently=True)
 
 
 def _accept(matter, **kw):

@@ -252,3 +252,15 @@ def test_create_refuses_bad_input_clearly(enterprise, town):
     with pytest.raises(MatterActionRefused):
         matter_create(enterprise=enterprise, title="t", description="d", category="land", channel="fax",
                       received_by=town)
+
+
+@pytest.mark.django_db
+def test_the_enterprise_is_mailed_the_reply(actors, matter, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    Matter.objects.filter(pk=matter.pk).update(contact_email="boss@example.com")
+    matter = actors.drive(fresh(matter), workflow.ASSIGNED)
+    with django_capture_on_commit_callbacks(execute=True):
+        actors.perform(matter, "reply", reason="已办结，请查收。")
+    assert len(mail.outbox) == 1 and "已办结，请查收。" in mail.outbox[0].body
+    assert mail.outbox[0].to == ["boss@example.com"]
