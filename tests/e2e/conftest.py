@@ -158,6 +158,9 @@ def e2e_database(request, django_db_setup, django_db_blocker):
             row = cur.fetchone()
             if row is None or row[0] != fingerprint:
                 cur.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+                # Copying needs the test database idle: end any session an earlier test left open.
+                cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                            "WHERE datname = %s AND pid <> pg_backend_pid()", [test_name])
                 cur.execute(f'CREATE DATABASE "{template}" TEMPLATE "{test_name}"')
                 env = server_environment(_database_url(settings_dict, template))
                 _run([PYTHON, "manage.py", "seed_demo"], env, "seed_demo for the end-to-end database")

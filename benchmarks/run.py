@@ -1,0 +1,468 @@
+"""The portal under load: build a county at scale, serve it as production does, measure.
+
+    .venv/bin/python -m benchmarks.run [--scale 1.0] [--duration 10] [--connections 16]
+                                       [--rebuild] [--database portal_bench] [--output FILE]
+
+1. Builds (once; kept between runs, rebuilt with --rebuild or another --scale) a SEPARATE
+   database `portal_bench` on the server of DATABASE_URL (or on the embedded server): the
+   schema, the demo county, then at scale 1.0: 20,000 enterprises, 100,000 policies with
+   their search documents, 400 guide items, 200,000 visits and 100,000 matters — with the
+   apps' own bulk loaders (policies.bench_search, visits.benchmark_visits,
+   liaison.liaison_benchmark), bulk_create for the rest.
+2. Counts the SQL queries of each page (Django test client + CaptureQueriesContext) and times
+   the officials' changelists for visits and matters (county office login, in-process).
+3. Starts gunicorn exactly as a deployment does (portal.wsgi, portal.gunicorn_conf, DEBUG off,
+   compressed manifest static files), and loads every page in turn with `wrk` at 16
+   concurrent connections: throughput, p50/p95/p99 latency, errors.
+4. Prints a table with each page's throughput as a ratio to /healthz (the ceiling: a view
+   that does no work) and its query count, and checks the targets (public pages ≥ 0.5 of
+   /healthz throughput and p95 < 100 ms; changelists < 300 ms).
+
+Needs `wrk` (apt-get install -y wrk). Uses the machine fully for a few minutes: do not run it
+on a server that is in use.
+"""
+import argparse
+import json
+import os
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+LUA = Path(__file__).resolve().parent / "report.lua"
+
+FULL = {"enterprises": 20_000, "policies": 100_000, "guide_items": 400, "visits": 200_000, "matters": 100_000}
+PUBLIC_P95_MS = 100
+PUBLIC_RATIO = 0.5
+CHANGELIST_MS = 300
+
+
+def log(message):
+    print(message, flush=True)
+
+
+# ---------------------------------------------------------------------------- database
+
+def bench_database_url(name):
+    base = os.environ.get("DATABASE_URL")
+    if not base:
+        from portal import embedded_db
+
+        base = embedded_db.database_url()
+    parts = urlsplit(base)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
+
+
+def psql_admin(url, sql):
+    import psycopg2
+
+    parts = urlsplit(url)
+    conn = psycopg2.connect(dbname="postgres", user=parts.username, password=parts.password,
+                            host=parts.hostname, port=parts.port)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(sql)
+        result = cur.fetchall() if cur.description else None
+    conn.close()
+    return result
+
+
+def server_env(database_url, **extra):
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "PORTAL_TESTING")}
+    env.update({"DJANGO_SETTINGS_MODULE": "portal.settings", "DEBUG": "false",
+                "SECRET_KEY": "bench-" + secrets.token_urlsafe(48), "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+                "SECURE_COOKIES": "false", "SECURE_SSL_REDIRECT": "false", "DATABASE_URL": database_url,
+                "LOG_LEVEL": "ERROR"})
+    env.update(extra)
+    return env
+
+
+def manage(env, *args):
+    subprocess.run([PYTHON, "manage.py", *args], cwd=BASE_DIR, env=env, check=True)
+
+
+def prepare_database(url, scale, rebuild):
+    name = urlsplit(url).path.lstrip("/")
+    marker = f"bench scale={scale}"
+    rows = psql_admin(url, f"SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '{name}'")
+    if rows and rows[0][0] == marker and not rebuild:
+        log(f"Reusing the benchmark database {name} ({marker}); --rebuild to build it again.")
+        return False
+    log(f"Building the benchmark database {name} at scale {scale} ...")
+    psql_admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    psql_admin(url, f'CREATE DATABASE "{name}"')
+    env = server_env(url)
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "seed_demo")
+    return True
+
+
+def mark_built(url, scale):
+    name = urlsplit(url).path.lstrip("/")
+    psql_admin(url, f"COMMENT ON DATABASE \"{name}\" IS 'bench scale={scale}'")
+
+
+# ---------------------------------------------------------------------------- building
+
+class Quiet:
+    """A stdout for the apps' benchmark commands that prints their progress lines."""
+
+    def write(self, text, *args, **kwargs):
+        log("    " + text.rstrip())
+
+    def flush(self):
+        pass
+
+
+def build(scale):
+    """Bring the database up to the target counts (runs in this process, Django set up)."""
+    from django.db import connection
+
+    from portal.models import Enterprise, Unit
+
+    targets = {k: int(v * scale) for k, v in FULL.items()}
+    started = time.monotonic()
+
+    # Enterprises, spread over the towns, with valid credit codes.
+    import random
+
+    from portal.demo import make_uscc
+
+    towns = list(Unit.objects.towns().order_by("sort_order"))
+    missing = targets["enterprises"] - Enterprise.objects.count()
+    if missing > 0:
+        rng = random.Random(2026)
+        rows = [Enterprise(name=f"基准企业{i:06d}有限公司", uscc=make_uscc(rng), town=towns[i % len(towns)],
+                           industry=rng.choice("CCCCAFGEI"), scale=rng.choice(["small", "micro", "medium"]),
+                           is_key=i % 25 == 0)
+                for i in range(missing)]
+        Enterprise.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
+    log(f"  enterprises: {Enterprise.objects.count()}")
+
+    # Policies with their search documents: the policies app's own loader.
+    from policies.management.commands.bench_search import Command as PolicyBench
+    from policies.models import Policy
+
+    missing = targets["policies"] - Policy.objects.count()
+    if missing > 0:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP INDEX IF EXISTS searchdoc_vector_gin; DROP INDEX IF EXISTS searchdoc_title_trgm")
+        command = PolicyBench(stdout=Quiet())
+        command.load(missing, 5000)
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE INDEX searchdoc_vector_gin ON portal_searchdocument USING gin (search_vector);"
+                           "CREATE INDEX searchdoc_title_trgm ON portal_searchdocument USING gin (title gin_trgm_ops)")
+    log(f"  policies: {Policy.objects.count()}")
+
+    build_guide_items(targets["guide_items"])
+
+    # Visits: the visits app's loader (it also adds liaison assignments and cadres).
+    from visits.management.commands.benchmark_visits import Command as VisitBench
+    from visits.models import Visit
+
+    missing = targets["visits"] - Visit.objects.count()
+    if missing > 0:
+        VisitBench(stdout=Quiet()).load(towns, missing, 0)
+    log(f"  visits: {Visit.objects.count()}")
+
+    # Matters in every state with their events: the liaison app's loader.
+    from liaison.management.commands.liaison_benchmark import Command as MatterBench
+    from liaison.models import Matter
+
+    missing = targets["matters"] - Matter.objects.count()
+    if missing > 0:
+        MatterBench(stdout=Quiet())._load(missing)
+    log(f"  matters: {Matter.objects.count()}")
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    log(f"Built in {time.monotonic() - started:.0f} s.")
+
+
+def build_guide_items(target):
+    """Copies of the demo's approved items in the current edition, up to `target` items."""
+    from guide.models import Faq, Fee, Material, ServiceItem, Step
+    from guide.selectors import current_edition
+
+    edition = current_edition()
+    have = ServiceItem.objects.filter(edition=edition).count()
+    if edition is None or have >= target:
+        log(f"  guide items: {have}")
+        return
+    source = list(ServiceItem.objects.approved().filter(edition=edition)
+                  .prefetch_related("materials", "steps", "fees", "faqs"))
+    copies = []
+    for n in range(target - have):
+        item = source[n % len(source)]
+        copies.append(ServiceItem(
+            edition=edition, department=item.department, status=item.status,
+            name=f"{item.name}（基准{n + 1:03d}）", code=f"{item.code}-B{n + 1:03d}"[:40] if item.code else "",
+            item_type=item.item_type, topics=item.topics, summary=item.summary, legal_basis=item.legal_basis,
+            conditions=item.conditions, legal_time_limit=item.legal_time_limit,
+            promised_time_limit=item.promised_time_limit, is_free=item.is_free, place=item.place, hours=item.hours,
+            phone=item.phone, online_url=item.online_url, last_reviewed=item.last_reviewed, sort_order=1000 + n))
+    ServiceItem.objects.bulk_create(copies)
+    for n, copy in enumerate(copies):
+        item = source[n % len(source)]
+        Material.objects.bulk_create([Material(item=copy, name=m.name, form=m.form, copies=m.copies, notes=m.notes,
+                                               sort_order=m.sort_order) for m in item.materials.all()])
+        Step.objects.bulk_create([Step(item=copy, number=s.number, name=s.name, description=s.description)
+                                  for s in item.steps.all()])
+        Fee.objects.bulk_create([Fee(item=copy, name=f.name, standard=f.standard, basis=f.basis)
+                                 for f in item.fees.all()])
+        Faq.objects.bulk_create([Faq(item=copy, question=f.question, answer=f.answer) for f in item.faqs.all()])
+    log(f"  guide items: {ServiceItem.objects.filter(edition=edition).count()}")
+
+
+# ---------------------------------------------------------------------------- pages
+
+def pick_pages():
+    """The pages to load, with real ids from the database."""
+    from guide.models import ServiceItem
+    from guide.selectors import current_edition
+    from liaison.models import Matter
+    from policies.models import Policy, Theme
+
+    policy = Policy.objects.filter(status=Policy.Status.PUBLISHED).order_by("-published_at").first()
+    theme = Theme.objects.order_by("sort_order").first()
+    item = ServiceItem.objects.approved().filter(edition=current_edition()).order_by("pk").first()
+    pages = [
+        ("home", "/"),
+        ("policy list + facets", f"/policies/list/?theme={theme.slug}&level=county" if theme else "/policies/list/"),
+        ("policy detail", f"/policies/{policy.pk}/"),
+        ("search", "/search/?q=%E8%B4%B7%E6%AC%BE"),  # 贷款
+        ("guide item", f"/guide/items/{item.pk}/"),
+        ("matter tracking", "/matters/track/"),
+        ("healthz", "/healthz"),
+    ]
+    from portal.models import EnterpriseAccount
+
+    account = EnterpriseAccount.objects.filter(user__username="enterprise").first()
+    matter = Matter.objects.filter(enterprise=account.enterprise).order_by("-pk").first() if account else None
+    private = [("my matter (logged in)", f"/matters/mine/{matter.tracking_number}/")] if matter else []
+    return pages, private
+
+
+def count_queries(paths, user=None):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    counts = {}
+    for path in paths:
+        client.get(path)  # warm caches (synonyms, jieba) as a running server has them
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        counts[path] = (len(queries), response.status_code)
+    return counts
+
+
+def time_changelists(runs=7):
+    """The county office's changelists for visits and matters, rendered in-process."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = get_user_model().objects.get(username="countyoffice")
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.filter(user=user, confirmed=True).first().persistent_id
+    session.save()
+    results = []
+    for name, path in [("visits changelist", "/admin/visits/visit/"), ("matters changelist", "/admin/liaison/matter/"),
+                       ("matters review queue", "/admin/liaison/matter/queue/"),
+                       ("visits coverage", "/visits/coverage/"), ("matter figures", "/admin/liaison/matter/figures/")]:
+        response = client.get(path)
+        if response.status_code != 200:
+            results.append((name, path, response.status_code, None, None, None))
+            continue
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            with CaptureQueriesContext(connection) as queries:
+                client.get(path)
+            times.append((time.perf_counter() - started) * 1000)
+        results.append((name, path, 200, statistics.median(times), max(times), len(queries)))
+    return results
+
+
+# ---------------------------------------------------------------------------- serving and loading
+
+def login_cookie(base_url, username, password):
+    import http.cookiejar
+    import re
+    import urllib.parse
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    html = opener.open(base_url + "/accounts/login/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": username, "password": password}).encode()
+    opener.open(urllib.request.Request(base_url + "/accounts/login/", data=data,
+                                       headers={"Referer": base_url + "/accounts/login/"}))
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def wrk(url, duration, connections, threads=2, header=None):
+    args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-s", str(LUA)]
+    if header:
+        args += ["-H", header]
+    result = subprocess.run(args + [url], capture_output=True, text=True, check=True)
+    line = next(line for line in result.stdout.splitlines() if line.startswith("JSON "))
+    data = json.loads(line[5:])
+    data["rps"] = data["requests"] / (data["duration_us"] / 1e6)
+    return data
+
+
+def start_gunicorn(env, static_root, port, workers):
+    env = dict(env, DJANGO_SETTINGS_MODULE="benchmarks.server_settings", BENCH_STATIC_ROOT=str(static_root),
+               GUNICORN_ACCESSLOG="/dev/null")
+    if workers:
+        env["WEB_CONCURRENCY"] = str(workers)
+    subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=BASE_DIR, env=env, check=True)
+    process = subprocess.Popen([PYTHON, "-m", "gunicorn", "portal.wsgi", "--config", "python:portal.gunicorn_conf",
+                                "--bind", f"127.0.0.1:{port}"], cwd=BASE_DIR, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base_url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(base_url + "/healthz", timeout=1)
+            return process, base_url
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+# ---------------------------------------------------------------------------- main
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 20k enterprises, 100k policies, ...")
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per page")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: portal.gunicorn_conf)")
+    parser.add_argument("--database", default="portal_bench")
+    parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--output", help="also write the report (Markdown) to this file")
+    args = parser.parse_args(argv)
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed: apt-get install -y wrk")
+
+    url = bench_database_url(args.database)
+    fresh = prepare_database(url, args.scale, args.rebuild)
+    env = server_env(url)
+    os.environ.update({k: env[k] for k in ("DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_COOKIES",
+                                            "SECURE_SSL_REDIRECT", "LOG_LEVEL")})
+    os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.server_settings"
+    os.environ.pop("PORTAL_TESTING", None)
+    import django
+
+    django.setup()
+    if fresh:
+        build(args.scale)
+        mark_built(url, args.scale)
+    from django.contrib.auth import get_user_model
+
+    from portal.models import Enterprise
+    from policies.models import Policy
+    from visits.models import Visit
+    from liaison.models import Matter
+    from guide.models import ServiceItem
+
+    counts = {"enterprises": Enterprise.objects.count(), "policies": Policy.objects.count(),
+              "guide items": ServiceItem.objects.count(), "visits": Visit.objects.count(),
+              "matters": Matter.objects.count()}
+    pages, private = pick_pages()
+    log("Counting queries ...")
+    queries = count_queries([path for _name, path in pages])
+    enterprise_user = get_user_model().objects.get(username="enterprise")
+    queries.update(count_queries([path for _name, path in private], user=enterprise_user))
+    log("Timing the officials' changelists ...")
+    changelists = time_changelists()
+    from django.db import connections
+
+    connections.close_all()
+
+    static_root = Path(tempfile.mkdtemp(prefix="bench-static-"))
+    from portal.demo import DEMO_PASSWORD
+
+    process, base_url = start_gunicorn(env, static_root, port=18765, workers=args.workers)
+    results = []
+    try:
+        cookie = login_cookie(base_url, "enterprise", DEMO_PASSWORD) if private else None
+        log(f"Loading each page for {args.duration} s with {args.connections} connections (wrk) ...")
+        for name, path in pages + private:
+            header = f"Cookie: {cookie}" if (name, path) in private else None
+            wrk(base_url + path, 2, args.connections, header=header)  # warm up
+            data = wrk(base_url + path, args.duration, args.connections, header=header)
+            results.append((name, path, data))
+            log(f"  {name:<24} {data['rps']:8.0f} req/s  p95 {data['p95'] / 1000:6.1f} ms")
+    finally:
+        process.terminate()
+        process.wait()
+        shutil.rmtree(static_root, ignore_errors=True)
+
+    report = render_report(args, counts, results, queries, changelists)
+    print(report)
+    if args.output:
+        Path(args.output).write_text(report)
+    return 0
+
+
+def machine():
+    import platform
+
+    cores = os.cpu_count()
+    try:
+        mem = int(next(line for line in open("/proc/meminfo") if line.startswith("MemTotal")).split()[1]) / 1024 / 1024
+    except (OSError, StopIteration):
+        mem = 0
+    return f"{platform.machine()}, {cores} cores, {mem:.0f} GiB RAM, Python {platform.python_version()}"
+
+
+def render_report(args, counts, results, queries, changelists):
+    healthz = next(data["rps"] for name, _path, data in results if name == "healthz")
+    lines = [f"## Benchmark — scale {args.scale} ({', '.join(f'{v:,} {k}' for k, v in counts.items())})", "",
+             f"Machine: {machine()}. gunicorn workers: {args.workers or 'default (2 x cores + 1)'}; "
+             f"wrk, {args.connections} connections, {args.duration} s per page, one page after another on the "
+             "same server.", "",
+             "| page | path | req/s | ratio to /healthz | p50 ms | p95 ms | p99 ms | errors | queries | target |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for name, path, data in results:
+        ratio = data["rps"] / healthz if healthz else 0
+        nq, status = queries.get(path, (None, None))
+        public = name not in ("healthz",) and "logged in" not in name
+        ok = (ratio >= PUBLIC_RATIO and data["p95"] / 1000 < PUBLIC_P95_MS) if public else True
+        errors = data["errors"] + data["non2xx"]
+        lines.append(f"| {name} | `{path}` | {data['rps']:.0f} | {ratio:.2f} | {data['p50'] / 1000:.1f} | "
+                     f"{data['p95'] / 1000:.1f} | {data['p99'] / 1000:.1f} | {errors} | "
+                     f"{'' if nq is None else nq} | {('met' if ok else 'MISSED') if public else ''} |")
+    lines += ["", f"Officials' pages (county office, rendered in-process, median and slowest of 7; target < "
+                  f"{CHANGELIST_MS} ms for the changelists):", "",
+              "| page | path | median ms | max ms | queries |", "| --- | --- | ---: | ---: | ---: |"]
+    for name, path, status, median, worst, nq in changelists:
+        if median is None:
+            lines.append(f"| {name} | `{path}` | HTTP {status} | | |")
+        else:
+            lines.append(f"| {name} | `{path}` | {median:.0f} | {worst:.0f} | {nq} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
