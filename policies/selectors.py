@@ -3,7 +3,9 @@
 import dataclasses
 import datetime
 
-from django.db.models import BigIntegerField, CharField, Count, Exists, F, FloatField, Func, OuterRef, Prefetch, Q, Subquery
+from django.contrib.postgres.fields import ArrayField
+from django.core.cache import cache
+from django.db.models import BigIntegerField, CharField, Count, Exists, F, Func, OuterRef, Prefetch, Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.db.models.functions import ExtractYear
@@ -17,6 +19,21 @@ from .models import (DISCLOSURE_LIMIT_WORKDAYS, INTERPRETATION_DUE_WORKDAYS, Att
 
 SORTS = {"date": ("-published_at", "-id"), "oldest": ("published_at", "id"), "title": ("title", "id")}
 FACETS = ("level", "unit", "theme", "industry", "validity", "year")
+RELEVANCE_LIMIT = 500
+COUNTS_CACHE_SECONDS = 120
+COUNTS_VERSION_KEY = "policies:counts-version"
+
+
+def counts_version():
+    return cache.get_or_set(COUNTS_VERSION_KEY, 1, None)
+
+
+def bump_counts_version():
+    """Publication, withdrawal and changes make the cached facet and browse counts stale."""
+    try:
+        cache.incr(COUNTS_VERSION_KEY)
+    except ValueError:
+        cache.set(COUNTS_VERSION_KEY, 2, None)
 
 
 @dataclasses.dataclass
@@ -97,17 +114,27 @@ def policy_list(filters, *, user=None):
         if search_docs is None:
             base = base.none()
         else:
-            base = base.filter(pk__in=search_docs.annotate(pk_value=Cast("key", BigIntegerField())).values("pk_value"))
             if filters.sort == "relevance":
-                base = base.annotate(key_text=Cast("pk", CharField()), relevance=Subquery(
-                    search_docs.filter(key=OuterRef("key_text")).annotate(r=rank).values("r")[:1],
-                    output_field=FloatField()))
+                # The most relevant RELEVANCE_LIMIT documents, in rank order (one query).
+                keys = [int(k) for k in search_docs.annotate(r=rank).order_by("-r").values_list(
+                    "key", flat=True)[:RELEVANCE_LIMIT] if k.isdigit()]
+                base = base.filter(pk__in=keys).annotate(relevance=Func(
+                    Value(keys or [0], output_field=ArrayField(BigIntegerField())), F("pk"),
+                    function="array_position", output_field=BigIntegerField()))
+            else:
+                base = base.filter(pk__in=search_docs.annotate(
+                    pk_value=Cast("key", BigIntegerField())).values("pk_value"))
     qs = _apply(base, filters)
     if filters.sort == "relevance" and filters.q and search_docs is not None:
-        qs = qs.order_by("-relevance", "-published_at", "-id")
+        qs = qs.order_by("relevance", "-published_at", "-id")
     else:
         qs = qs.order_by(*SORTS.get(filters.sort, SORTS["date"]))
-    return qs.select_related("unit").prefetch_related("themes"), facet_counts(base, filters)
+    key = f"policies:facets:{counts_version()}:{sorted(vars(filters).items())!r}"
+    facets = cache.get(key)
+    if facets is None:
+        facets = facet_counts(base, filters)
+        cache.set(key, facets, COUNTS_CACHE_SECONDS)
+    return qs.select_related("unit").prefetch_related("themes"), facets
 
 
 def facet_counts(base, filters):
@@ -177,7 +204,17 @@ def open_windows(limit=8, today=None):
 
 
 def browse_counts():
-    """Themes, levels and issuing units with their number of published policies."""
+    """Themes, levels and issuing units with their number of published policies (cached for
+    two minutes, and refreshed at once when something is published or withdrawn)."""
+    key = f"policies:browse:{counts_version()}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = _browse_counts()
+        cache.set(key, counts, COUNTS_CACHE_SECONDS)
+    return counts
+
+
+def _browse_counts():
     published = Policy.objects.published()
     themes = list(Theme.objects.annotate(n=Count("policies", filter=Q(policies__in=published.values("pk"))))
                   .order_by("sort_order", "name"))

@@ -150,7 +150,9 @@ def policy_record_change(*, policy, user, note):
 def policy_reindex(*, policy):
     """Put the policy (and its interpretations) in the site search, or take it out. Runs after
     the transaction commits, so the index never shows something that was rolled back."""
-    transaction.on_commit(lambda: _reindex_now(policy.pk))
+    from .selectors import bump_counts_version
+
+    transaction.on_commit(lambda: (_reindex_now(policy.pk), bump_counts_version()))
 
 
 def _reindex_now(pk):

@@ -43,6 +43,7 @@ MAX_BODY_CHARS = 20000
 PAGE_SIZE = 10
 SYNONYM_CACHE_KEY = "portal:search-synonyms:v1"
 NOT_IN_FORCE_FACTOR = 0.4
+RANK_CANDIDATES = 2000
 
 # Every bracket style people type around the year of a 文号 becomes 〔〕.
 _OPEN_BRACKETS = "〔[(【［（〖{｛"
@@ -343,7 +344,14 @@ def _run(normalized, kinds, page, page_size, synonyms):
     if total:
         rank_sql = (f"ts_rank(search_vector, %s::tsquery) * CASE WHEN in_force THEN 1.0 "
                     f"ELSE {NOT_IN_FORCE_FACTOR} END")
-        rows = (matched.select_related("unit")
+        ranked = matched
+        if total > RANK_CANDIDATES and page * page_size <= RANK_CANDIDATES:
+            # A broad query (thousands of matches): ranking every match means reading every
+            # tsvector. Rank only the newest RANK_CANDIDATES matches (in force first), which
+            # bounds the cost; the counts stay exact and later pages rank everything.
+            newest = matched.order_by("-in_force", F("date").desc(nulls_last=True), "-id").values("id")
+            ranked = SearchDocument.objects.filter(id__in=newest[:RANK_CANDIDATES])
+        rows = (ranked.select_related("unit")
                 .annotate(rank=ExpressionWrapper(RawSQL(rank_sql, [tsquery]), output_field=FloatField()))
                 .order_by("-rank", F("date").desc(nulls_last=True), "id")
                 .only("kind", "key", "title", "url", "summary", "body", "date", "in_force", "unit__name")

@@ -24,13 +24,32 @@ def test_list_pages_run_a_fixed_number_of_queries(client, town, other_town, url,
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from django.core.cache import cache
+
+    cache.clear()  # measure the uncached path (facet and browse counts are cached briefly)
     with CaptureQueriesContext(connection) as one:
         assert client.get(url).status_code == 200
     _many(town, 15)
     _many(other_town, 15, level=Level.TOWN)
+    cache.clear()
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(one)
+    with CaptureQueriesContext(connection) as cached:
+        assert client.get(url).status_code == 200
+    assert len(cached) <= len(one)
+
+
+def test_publishing_refreshes_cached_counts(client, town, town_head_user, django_capture_on_commit_callbacks):
+    from policies import services
+
+    from .factories import DraftFactory
+
+    draft = DraftFactory(unit=town, themes=[theme()])
+    assert client.get("/policies/list/").context["facets"]["theme"] == []
+    with django_capture_on_commit_callbacks(execute=True):
+        services.policy_publish(policy=draft, user=town_head_user)
+    assert client.get("/policies/list/").context["facets"]["theme"] == [("finance-credit", "金融信贷", 1)]
 
 
 def test_detail_page_runs_a_fixed_number_of_queries(client, town):
@@ -140,4 +159,6 @@ def test_list_search_box_uses_the_site_index(client, town):
     indexed(PolicyFactory(unit=town, title="融资贴息办法"))
     indexed(PolicyFactory(unit=town, title="安全生产办法"))
     response = client.get("/policies/list/", {"q": "贷款", "sort": "relevance"})
+    assert [p.title for p in response.context["page"].object_list] == ["融资贴息办法"]
+    response = client.get("/policies/list/", {"q": "贷款"})
     assert [p.title for p in response.context["page"].object_list] == ["融资贴息办法"]

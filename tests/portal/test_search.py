@@ -154,3 +154,17 @@ def test_search_page_query_count_is_constant(client, db, django_assert_num_queri
     _make(30, 100)
     with django_assert_num_queries(2):
         client.get(reverse("search"), {"q": "贷款"})
+
+
+def test_broad_queries_rank_a_bounded_candidate_set(db, monkeypatch):
+    import datetime
+
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 5)
+    for i in range(12):
+        search.index_object("policy", 200 + i, title=f"奖补办法{i}", body="奖补", url=f"/p/{i}/",
+                            date=datetime.date(2024, 1, 1) + datetime.timedelta(days=i))
+    first = search.search("奖补", page_size=5)
+    assert first.total == 12 and len(first.hits) == 5
+    assert {h.title for h in first.hits} == {f"奖补办法{i}" for i in range(7, 12)}  # the newest five
+    third = search.search("奖补", page=3, page_size=5)  # beyond the candidates: everything is ranked
+    assert len(third.hits) == 2
