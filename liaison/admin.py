@@ -193,7 +193,14 @@ class MatterAdmin(UnitScopedAdmin):
             "near_due": _("Due within 2 working days"), "supervised": _("Supervised (督办)"),
             "unsatisfied": _("Unsatisfied ratings"),
         }
-        sections = [(key, labels[key], count, rows) for key, count, rows in selectors.review_queue(request.user)]
+        filters = {
+            "referral_requests": "?state__exact=referral_requested", "extension_requests": "?due=extension",
+            "returned": "?state__exact=returned", "overdue": "?due=overdue", "near_due": "?due=near",
+            "supervised": "?supervised__exact=1", "unsatisfied": "?state__exact=rated",
+        }
+        changelist = reverse("admin:liaison_matter_changelist")
+        sections = [(key, labels[key], count, rows, changelist + filters[key])
+                    for key, count, rows in selectors.review_queue(request.user)]
         return TemplateResponse(request, "liaison/admin/matter_queue.html", self._context(
             request, _("Matters: review queue"), sections=sections, today=clock.today(),
             limit=selectors.REVIEW_QUEUE_LIMIT))
