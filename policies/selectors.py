@@ -2,6 +2,7 @@
 `visible_to(user)`; each function runs a fixed number of queries whatever the data size."""
 import dataclasses
 import datetime
+import hashlib
 
 from django.contrib.postgres.fields import ArrayField
 from django.core.cache import cache
@@ -129,7 +130,8 @@ def policy_list(filters, *, user=None):
         qs = qs.order_by("relevance", "-published_at", "-id")
     else:
         qs = qs.order_by(*SORTS.get(filters.sort, SORTS["date"]))
-    key = f"policies:facets:{counts_version()}:{sorted(vars(filters).items())!r}"
+    digest = hashlib.md5(repr(sorted(vars(filters).items())).encode(), usedforsecurity=False).hexdigest()
+    key = f"policies:facets:{counts_version()}:{digest}"
     facets = cache.get(key)
     if facets is None:
         facets = facet_counts(base, filters)
