@@ -117,3 +117,15 @@ def test_archived_edition_page_lists_its_chapters(client, edition, department, c
     html = client.get("/guide/editions/2026/").content.decode()
     assert department.name in html
     assert client.get("/guide/editions/").status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_edition_pages_and_raise_page_use_constant_queries(client, edition, count, django_assert_num_queries):
+    make_items(edition, count)
+    client.get("/guide/")
+    with django_assert_num_queries(1):
+        assert client.get("/guide/editions/").status_code == 200
+    with django_assert_num_queries(3):
+        assert client.get("/guide/editions/2026/").status_code == 200
+    with django_assert_num_queries(1):
+        assert client.get("/guide/raise-a-matter/").status_code == 200
