@@ -96,12 +96,16 @@ def prepare_database(url, scale, rebuild):
     if rows and rows[0][0] == marker and not rebuild:
         log(f"Reusing the benchmark database {name} ({marker}); --rebuild to build it again.")
         return False
+    if rows and rows[0][0] == f"building {marker}" and not rebuild:
+        log(f"Resuming the build of {name} ({marker}).")
+        return True
     log(f"Building the benchmark database {name} at scale {scale} ...")
     psql_admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     psql_admin(url, f'CREATE DATABASE "{name}"')
     env = server_env(url)
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "seed_demo")
+    psql_admin(url, f"COMMENT ON DATABASE \"{name}\" IS 'building {marker}'")
     return True
 
 
@@ -137,6 +141,17 @@ def build(scale):
     from portal.demo import make_uscc
 
     towns = list(Unit.objects.towns().order_by("sort_order"))
+
+    # Visits: the visits app's loader. It adds its own enterprises to spread the visits over
+    # (a quarter of the target), liaison assignments and cadres; enterprises are topped up below.
+    from visits.management.commands.benchmark_visits import Command as VisitBench
+    from visits.models import Visit
+
+    missing = targets["visits"] - Visit.objects.count()
+    if missing > 0:
+        VisitBench(stdout=Quiet()).load(towns, missing, max(300, targets["enterprises"] // 4))
+    log(f"  visits: {Visit.objects.count()}")
+
     missing = targets["enterprises"] - Enterprise.objects.count()
     if missing > 0:
         rng = random.Random(2026)
@@ -163,15 +178,6 @@ def build(scale):
     log(f"  policies: {Policy.objects.count()}")
 
     build_guide_items(targets["guide_items"])
-
-    # Visits: the visits app's loader (it also adds liaison assignments and cadres).
-    from visits.management.commands.benchmark_visits import Command as VisitBench
-    from visits.models import Visit
-
-    missing = targets["visits"] - Visit.objects.count()
-    if missing > 0:
-        VisitBench(stdout=Quiet()).load(towns, missing, 0)
-    log(f"  visits: {Visit.objects.count()}")
 
     # Matters in every state with their events: the liaison app's loader.
     from liaison.management.commands.liaison_benchmark import Command as MatterBench
