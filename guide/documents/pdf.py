@@ -198,6 +198,14 @@ def _loans_story(content, styles, width):
     return story
 
 
+def _headings(flowables):
+    for flowable in flowables:
+        if isinstance(flowable, Heading):
+            yield flowable
+        elif isinstance(flowable, KeepTogether):
+            yield from _headings(flowable._content)
+
+
 def build_pdf(content):
     """PDF bytes of a GuideContent (whole edition, one department's chapter or one item)."""
     with translation.override("zh-hans"):
@@ -252,6 +260,9 @@ def _build(content):
     if not content.chapters and not content.leaders and not content.loans:
         story.append(p(_("This edition has no approved items yet."), styles["body"]))
     if with_cover:
+        # Seed the contents with every entry (page numbers not yet known) so the first pass
+        # already lays the contents out at full length: two passes instead of three.
+        toc._entries = [(f.level, f.plain, 999, f.key) for f in _headings(story) if f.toc]
         doc.multiBuild(story)
     else:
         doc.build(story)
