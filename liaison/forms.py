@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import antiabuse
-from .models import Category, Matter, Rating, Urgency
+from .models import Category, Rating, Urgency
 from .uploads import MAX_FILES, check_upload
 
 PUBLIC_CATEGORIES = [(value, label) for value, label in Category.choices

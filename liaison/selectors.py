@@ -4,7 +4,7 @@ import hmac
 from portal.workdays import add_workdays
 
 from . import clock
-from .models import Matter, MatterAttachment, MatterEvent
+from .models import Matter, MatterAttachment
 
 NEAR_DUE_WORKDAYS = 2
 
