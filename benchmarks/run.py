@@ -340,7 +340,6 @@ def start_gunicorn(env, static_root, port, workers):
                GUNICORN_ACCESSLOG="/dev/null")
     if workers:
         env["WEB_CONCURRENCY"] = str(workers)
-    subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=BASE_DIR, env=env, check=True)
     process = subprocess.Popen([PYTHON, "-m", "gunicorn", "portal.wsgi", "--config", "python:portal.gunicorn_conf",
                                 "--bind", f"127.0.0.1:{port}"], cwd=BASE_DIR, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -377,6 +376,11 @@ def main(argv=None):
                                             "SECURE_SSL_REDIRECT", "LOG_LEVEL")})
     os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.server_settings"
     os.environ.pop("PORTAL_TESTING", None)
+    static_root = Path(tempfile.mkdtemp(prefix="bench-static-"))
+    os.environ["BENCH_STATIC_ROOT"] = str(static_root)
+    subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=BASE_DIR,
+                   env=dict(env, DJANGO_SETTINGS_MODULE="benchmarks.server_settings",
+                            BENCH_STATIC_ROOT=str(static_root)), check=True)
     import django
 
     django.setup()
@@ -405,7 +409,6 @@ def main(argv=None):
 
     connections.close_all()
 
-    static_root = Path(tempfile.mkdtemp(prefix="bench-static-"))
     from portal.demo import DEMO_PASSWORD
 
     process, base_url = start_gunicorn(env, static_root, port=18765, workers=args.workers)
