@@ -101,7 +101,8 @@ def _demo_fingerprint():
 
 def server_environment(database_url, **extra):
     """The environment of a production deployment, for a server on the loopback address."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "PORTAL_TESTING", "DJANGO_SETTINGS_MODULE")}
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DEBUG", "PORTAL_TESTING", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update({
         "DJANGO_SETTINGS_MODULE": "portal.settings",
         "DEBUG": "false",

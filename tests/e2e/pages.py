@@ -34,7 +34,9 @@ PUBLIC = [
     PageType("policy-list", "/policies/"),
     PageType("policy-detail", "/policies/", follow=r"/policies/(?!feed|rss|atom|subscri|search|\?)[^?#]+/"),
     PageType("guide-home", "/guide/"),
-    PageType("guide-item", "/guide/", follow=r"/guide/(items?|services?)/[^?#]+/"),
+    PageType("guide-item", "/search/?q=%E8%90%A5%E4%B8%9A%E6%89%A7%E7%85%A7", follow=r"/guide/items/\d+/"),  # 营业执照
+    PageType("guide-leaders", "/guide/leaders/"),
+    PageType("guide-credit", "/guide/credit/"),
     PageType("guide-contacts", "/guide/contacts/"),
     PageType("matters-home", "/matters/"),
     PageType("matter-track", "/matters/track/"),
