@@ -12,6 +12,7 @@ from django_otp.forms import OTPAuthenticationFormMixin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .access import official_of
+from .forms import UsernameLengthMixin
 
 
 def otp_required_for(user):
@@ -19,7 +20,7 @@ def otp_required_for(user):
     return bool(official and official.role in settings.OTP_REQUIRED_ROLES)
 
 
-class PortalAdminLoginForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):
+class PortalAdminLoginForm(UsernameLengthMixin, OTPAuthenticationFormMixin, AdminAuthenticationForm):
     """Username and password, plus the 6-digit code for users who have an authenticator."""
 
     otp_device = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -58,3 +60,19 @@ class OTPSetupForm(forms.Form):
     token = forms.RegexField(label=_("Verification code"), regex=r"^\d{6}$", max_length=6,
                              error_messages={"invalid": _("Enter the 6 digits shown in your authenticator app.")},
                              widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+
+
+class UsernameLengthMixin:
+    """Refuse an over-long user name in field validation, before authenticate() (and the
+    lockout log, whose column holds 255 characters) ever sees it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.max_length = 150
+        field.validators.append(MaxLengthValidator(150))
+        field.widget.attrs["maxlength"] = "150"
+
+
+class LoginForm(UsernameLengthMixin, AuthenticationForm):
+    pass

@@ -95,12 +95,20 @@ def _stop_embedded():
     embedded_db.stop()
 
 
-COMMANDS = {"start": start, "test": test, "manage": manage}
+def bench(args):
+    """The load benchmark (benchmarks/run.py): builds a county at scale and measures it."""
+    env = _environment()
+    code = subprocess.run([PYTHON, "-m", "benchmarks.run", *args], cwd=BASE_DIR, env=env).returncode
+    _stop_embedded()
+    return code
+
+
+COMMANDS = {"start": start, "test": test, "manage": manage, "bench": bench}
 
 
 def main(argv):
     if not argv or argv[0] not in COMMANDS:
-        print("usage: ./run start | ./run test [pytest options] | ./run manage COMMAND ...")
+        print("usage: ./run start | ./run test [pytest options] | ./run manage COMMAND ... | ./run bench [options]")
         return 2
     return COMMANDS[argv[0]](argv[1:])
 

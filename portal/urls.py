@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from . import search_views, views
+from .forms import LoginForm
 
 site_patterns = ([
     path("", views.home, name="home"),
@@ -12,7 +13,7 @@ site_patterns = ([
     path("interaction/", views.interaction, name="interaction"),
     path("text-size/", views.text_size, name="text_size"),
     path("accounts/register/", views.register, name="register"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/two-factor/", views.otp_setup, name="otp_setup"),
     path("my/", views.my_home, name="my_home"),

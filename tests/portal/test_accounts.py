@@ -143,3 +143,9 @@ def test_the_admin_login_page_has_a_labelled_verification_code_field(client, db)
     html = client.get(reverse("admin:login")).content.decode()
     assert 'name="otp_token"' in html
     assert '<label for="id_otp_token"' in html
+
+
+@pytest.mark.parametrize("url_name", ["portal:login", "admin:login"])
+def test_an_overlong_user_name_is_a_form_error_not_a_500(client, db, url_name):
+    response = client.post(reverse(url_name), {"username": "a" * 300, "password": "x"})
+    assert response.status_code == 200
