@@ -195,7 +195,9 @@ def enterprise_file(enterprise, user):
     assignments = list(LiaisonAssignment.objects.filter(enterprise=enterprise)
                        .select_related("official", "unit").order_by("end_date", "-start_date"))
     matters = _matters(enterprise, user)
+    responses = _survey_responses(enterprise, user)
     entries = [(v.date, "visit", v) for v in visits]
+    entries += [(r.submitted_at.date(), "survey", r) for r in responses]
     entries += [(m.date, "meeting", m) for m in meetings]
     entries += [(n.created_at.date(), "financing", n) for n in needs]
     entries += [(a.starts_at.date(), "appointment", a) for a in appointments
@@ -204,7 +206,7 @@ def enterprise_file(enterprise, user):
     entries.sort(key=lambda entry: entry[0], reverse=True)
     return {"entries": entries, "assignments": assignments, "matters_available": matters is not None,
             "counts": {"visits": len(visits), "meetings": len(meetings), "needs": len(needs),
-                       "matters": len(matters or [])}}
+                       "matters": len(matters or []), "surveys": len(responses)}}
 
 
 def _matters(enterprise, user):
@@ -216,6 +218,13 @@ def _matters(enterprise, user):
     if finder is None:
         return []
     return list(finder(enterprise, user)[:100])
+
+
+def _survey_responses(enterprise, user):
+    """Evaluation answers, through the surveys app's selector (county office only)."""
+    from liaison.surveys import selectors as survey_selectors
+
+    return list(survey_selectors.responses_for_enterprise_file(enterprise, user)[:50])
 
 
 def _matter_date(matter):

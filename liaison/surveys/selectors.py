@@ -360,3 +360,13 @@ def text_answers(survey):
                 .exclude(comment="").select_related("unit", "response__enterprise")
                 .order_by("unit__sort_order", "id"))
     return texts, comments
+
+
+def responses_for_enterprise_file(enterprise, user):
+    """Campaigns this enterprise answered, for the officials' 一企一档 page. Only the county
+    office, which already sees who answered, gets them; anyone else gets none, so a department
+    never learns from this page that an enterprise took part (the anonymity rule)."""
+    if not runs_campaigns(user):
+        return SurveyResponse.objects.none()
+    return (SurveyResponse.objects.submitted().filter(enterprise=enterprise)
+            .select_related("survey").order_by("-submitted_at"))
