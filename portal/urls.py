@@ -1,11 +1,13 @@
 """Root URLconf: the site's pages, each app's URLs, and the officials' admin."""
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from . import search_views, views
 from .forms import LoginForm
+from policies.sitemaps import SITEMAPS
 
 site_patterns = ([
     path("", views.home, name="home"),
@@ -20,6 +22,7 @@ site_patterns = ([
 ], "portal")
 
 urlpatterns = [
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("i18n/setlang/", views.switch_language, name="set_language"),

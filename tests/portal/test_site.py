@@ -86,3 +86,10 @@ def test_interaction_page_lists_the_ways_to_reach_the_county(client):
     response = client.get(reverse("portal:interaction"))
     assert response.status_code == 200
     assert reverse("liaison:home") in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_root_sitemap_is_served(client):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    assert b"<urlset" in response.content
