@@ -103,6 +103,10 @@ else:
     from portal import embedded_db
 
     DATABASES = {"default": environ.Env.db_url_config(embedded_db.database_url())}
+# A unix-socket URL (…/portal?host=/path, as the embedded server gives) arrives as an option;
+# make it the HOST so that everything reading HOST (tools, test helpers) finds the same server.
+if DATABASES["default"].get("OPTIONS", {}).get("host") and not DATABASES["default"].get("HOST"):
+    DATABASES["default"]["HOST"] = DATABASES["default"]["OPTIONS"].pop("host")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5

@@ -82,6 +82,8 @@ def _database_url(settings_dict, name):
     auth = f"{user}:{quote(password)}@" if password else (f"{user}@" if user else "")
     host = settings_dict.get("HOST") or "127.0.0.1"
     port = settings_dict.get("PORT") or "5432"
+    if host.startswith("/"):  # a unix socket (the embedded server)
+        return f"postgres://{auth}/{name}?host={quote(host)}&port={port}"
     return f"postgres://{auth}{host}:{port}/{name}"
 
 
