@@ -25,6 +25,10 @@ class LiaisonConfig(AppConfig):
 
         return enterprise_panel(request)
 
+    def interaction_panel(self, request):
+        """政企互动: where the public sees how matters are handled."""
+        return {"template": "liaison/panel_interaction.html"}
+
     def home_panel(self, request):
         from .panels import home_panel
 

@@ -93,3 +93,9 @@ def test_a_root_sitemap_is_served(client):
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     assert b"<urlset" in response.content
+
+
+@pytest.mark.django_db
+def test_interaction_page_shows_the_matter_figures_panel(client):
+    html = client.get(reverse("portal:interaction")).content.decode()
+    assert reverse("liaison:figures") in html
