@@ -8,7 +8,6 @@ from django.db import OperationalError, InterfaceError
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
-from .access import official_of
 
 
 class ChineseByDefaultMiddleware:
@@ -78,6 +77,3 @@ class DatabaseUnavailableMiddleware:
             return response
         return None
 
-
-__all__ = ["OfficialSessionTimeoutMiddleware", "PrivatePagesMiddleware", "DatabaseUnavailableMiddleware",
-           "official_of"]

@@ -5,7 +5,6 @@ using "app_label.codename" strings. sync_role_groups() collects them into one Dj
 per role; it runs after every migrate and from `manage.py sync_roles`.
 """
 from django.apps import apps
-from django.utils.translation import gettext_lazy as _
 
 from .models import Official
 
@@ -44,5 +43,3 @@ def group_for(role):
 
     return Group.objects.get_or_create(name=GROUP_NAMES[role])[0]
 
-
-ROLE_HELP = _("Role groups are kept in step with the code by `manage.py sync_roles`.")
