@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from portal.models import Unit
+from portal.page_cache import public_page
 from portal.workdays import add_workdays
 
 from . import downloads, selectors
@@ -17,6 +18,7 @@ def _format_or_404(fmt):
     return fmt
 
 
+@public_page
 def home(request):
     """Browse the current edition by department and by life-cycle topic."""
     edition = selectors.current_edition()
@@ -43,6 +45,7 @@ def home(request):
     return render(request, "guide/home.html", context)
 
 
+@public_page
 def item_detail(request, pk):
     """One item as a checklist: what to bring, steps, how long, how much, where, whom to call."""
     item = selectors.published_item(pk)
@@ -54,6 +57,7 @@ def item_detail(request, pk):
                                                       "edition": item.edition})
 
 
+@public_page
 def leaders(request):
     edition = selectors.current_edition()
     duties = list(selectors.leader_duties(edition)) if edition else []
@@ -64,6 +68,7 @@ def leaders(request):
     })
 
 
+@public_page
 def contacts(request):
     units = list(selectors.contact_units())
     groups = [
@@ -76,21 +81,25 @@ def contacts(request):
     return render(request, "guide/contacts_list.html", {"groups": groups})
 
 
+@public_page
 def raise_matter(request):
     office = Unit.objects.filter(kind=Unit.Kind.COUNTY_OFFICE).order_by("sort_order").first()
     return render(request, "guide/raise_matter.html", {"office": office})
 
 
+@public_page
 def credit(request):
     edition = selectors.current_edition()
     products = list(selectors.loan_products(edition)) if edition else []
     return render(request, "guide/credit_list.html", {"edition": edition, "products": products})
 
 
+@public_page
 def editions(request):
     return render(request, "guide/edition_list.html", {"editions": list(selectors.public_editions())})
 
 
+@public_page
 def edition_detail(request, slug):
     edition = get_object_or_404(GuideEdition.objects.public(), slug=slug)
     return render(request, "guide/edition_detail.html", {

@@ -8,11 +8,14 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from portal.access import acting_enterprise, enterprise_account_of, official_of
+from portal.page_cache import public_page
 
 from . import antiabuse, clock, figures, selectors, workflow
 from .forms import (AnonymousMatterForm, AnonymousSiteErrorForm, MatterForm, RateForm, SiteErrorForm,
@@ -35,6 +38,7 @@ def _granted(request, matter):
     return matter.pk in request.session.get(GRANT_KEY, [])
 
 
+@public_page
 def home(request):
     """How to raise a matter, and the lookup by tracking number."""
     return render(request, "liaison/matter_home.html", {"track_form": TrackForm(), "categories": Category.choices})
@@ -151,23 +155,36 @@ def site_error(request):
     return render(request, "liaison/site_error.html", {"form": form})
 
 
-@never_cache
+@public_page
+def _track_form(request):
+    return render(request, "liaison/matter_track.html", {"form": TrackForm()})
+
+
+# No CSRF token: the lookup changes nothing but the visitor's own right to read the matter
+# whose number and code were typed, and without a token the form page sets no cookie, so it
+# comes from the page cache. The lookup itself is rate-limited per address.
+@csrf_exempt
 def track(request):
     """Look a matter up with its tracking number AND query code."""
-    form = TrackForm(request.POST or None)
-    if request.method == "POST":
-        if antiabuse.over_limit(request, "track", antiabuse.tracking_limit()):
-            form.add_error(None, _("Too many lookups from your address; please try again in an hour."))
-            return render(request, "liaison/matter_track.html", {"form": form}, status=429)
+    if request.method != "POST":
+        return _track_form(request)
+    form = TrackForm(request.POST)
+    if antiabuse.over_limit(request, "track", antiabuse.tracking_limit()):
+        form.add_error(None, _("Too many lookups from your address; please try again in an hour."))
+        response = render(request, "liaison/matter_track.html", {"form": form}, status=429)
+    elif form.is_valid() and (matter := selectors.matter_by_tracking(
+            form.cleaned_data["tracking_number"], form.cleaned_data["query_code"])) is not None:
+        _grant(request, matter)
+        response = redirect("liaison:track_detail", matter.tracking_number)
+    else:
         if form.is_valid():
-            matter = selectors.matter_by_tracking(form.cleaned_data["tracking_number"],
-                                                  form.cleaned_data["query_code"])
-            if matter is not None:
-                _grant(request, matter)
-                return redirect("liaison:track_detail", matter.tracking_number)
             form.add_error(None, _("No matter matches this tracking number and query code."))
-        return render(request, "liaison/matter_track.html", {"form": form}, status=404 if form.is_valid() else 400)
-    return render(request, "liaison/matter_track.html", {"form": form})
+            status = 404
+        else:
+            status = 400
+        response = render(request, "liaison/matter_track.html", {"form": form}, status=status)
+    add_never_cache_headers(response)
+    return response
 
 
 def _public_matter(request, tracking_number, *, mine):
@@ -288,6 +305,7 @@ def attachment(request, public_id):
     return response
 
 
+@public_page
 def public_figures(request):
     """The county's overall figures, for everyone."""
     today = clock.today()

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from portal.page_cache import public_page
+
 from . import selectors, services
 from .forms import SubscriptionForm
 from .models import Level
@@ -16,6 +18,7 @@ from .models import Level
 PAGE_SIZE = 20
 
 
+@public_page
 def home(request):
     """企业办事 column: latest policies, open application windows, browse by theme/level/issuer."""
     themes, levels, units = selectors.browse_counts()
@@ -25,6 +28,7 @@ def home(request):
     })
 
 
+@public_page
 def policy_list(request):
     filters = selectors.PolicyFilters.from_query(request.GET)
     qs, facets = selectors.policy_list(filters, user=request.user)
@@ -39,6 +43,7 @@ def policy_list(request):
     })
 
 
+@public_page
 def policy_detail(request, pk):
     policy = selectors.policy_detail(pk, request.user)
     if policy is None:
@@ -46,6 +51,7 @@ def policy_detail(request, pk):
     return render(request, "policies/policy_detail.html", {"policy": policy})
 
 
+@public_page
 def interpretation_detail(request, pk):
     interpretation = selectors.interpretation_detail(pk, request.user)
     if interpretation is None:

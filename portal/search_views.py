@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from . import search
+from .page_cache import public_page
 
 KIND_LABELS = {
     "policy": _("Policy documents"),
@@ -11,6 +12,7 @@ KIND_LABELS = {
 }
 
 
+@public_page
 def search_page(request):
     query = request.GET.get("q", "")
     kind = request.GET.get("type", "")

@@ -57,11 +57,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.DatabaseUnavailableMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.ChineseByDefaultMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Anonymous public pages from the shared cache, before any session or template work.
+    "portal.page_cache.PublicPageCacheMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -113,8 +115,20 @@ DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
-    "default": env.cache("CACHE_URL", default="locmemcache://portal")
+    "default": env.cache("CACHE_URL", default="locmemcache://portal"),
+    # Rendered public pages (portal/page_cache.py). Every server process must share it: a
+    # directory on one machine, Redis (PAGE_CACHE_URL=redis://...) across several.
+    "pages": env.cache("PAGE_CACHE_URL", default="locmemcache://pages" if TESTING
+                       else f"filecache://{BASE_DIR / 'var' / 'cache' / 'pages'}"),
 }
+# Several portals (the e2e and benchmark servers beside a development one) may share a
+# directory or Redis: keys carry the database's name.
+CACHES["pages"].setdefault("KEY_PREFIX", DATABASES["default"]["NAME"])
+CACHES["pages"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 5000)
+# How long the portal keeps a rendered public page (0 turns the page cache off; tests turn
+# it on where they test it), and how long browsers may keep it.
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=0 if TESTING else 120)
+PUBLIC_PAGE_MAX_AGE = env.int("PUBLIC_PAGE_MAX_AGE", default=60)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

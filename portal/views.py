@@ -8,7 +8,7 @@ from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
@@ -16,6 +16,7 @@ from django.views.i18n import set_language
 from .access import enterprise_account_of, official_of
 from .context_processors import LARGE_TEXT_COOKIE
 from .forms import EnterpriseRegistrationForm, OTPSetupForm
+from .page_cache import public_page
 from .services import enterprise_account_register
 
 
@@ -32,19 +33,19 @@ def _panels(request, hook):
     return panels
 
 
-@cache_control(max_age=60, public=True)
+@public_page
 def home(request):
     return render(request, "portal/home.html", {"panels": _panels(request, "home_panel")})
 
 
-@cache_control(max_age=60, public=True)
+@public_page
 def interaction(request):
     """政企互动: the public side of the county's dealings with enterprises — matter figures,
     evaluation campaigns, matchmaking events — as the apps contribute them."""
     return render(request, "portal/interaction.html", {"panels": _panels(request, "interaction_panel")})
 
 
-@cache_control(max_age=3600, public=True)
+@public_page
 def about(request):
     return render(request, "portal/about.html")
 
