@@ -31,7 +31,7 @@ from pathlib import Path
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, FloatField
+from django.db.models import BooleanField, ExpressionWrapper, F, FloatField
 from django.db.models.expressions import RawSQL
 from django.utils.safestring import mark_safe
 
@@ -44,6 +44,12 @@ PAGE_SIZE = 10
 SYNONYM_CACHE_KEY = "portal:search-synonyms:v1"
 NOT_IN_FORCE_FACTOR = 0.4
 RANK_CANDIDATES = 2000
+# Counting every match of a broad query (贷款 matches most policies) means reading every
+# document; each type's count stops here and shows as "2000+".
+COUNT_LIMIT = RANK_CANDIDATES
+# The types of document the apps index; each is counted on its own so that a type with few
+# matches is counted exactly even when another type has thousands.
+KINDS = ("policy", "interpretation", "service_item")
 
 # Every bracket style people type around the year of a 文号 becomes 〔〕.
 _OPEN_BRACKETS = "〔[(【［（〖{｛"
@@ -274,6 +280,7 @@ class SearchResults:
     hits: list = dataclasses.field(default_factory=list)
     total: int = 0
     counts: dict = dataclasses.field(default_factory=dict)
+    capped: frozenset = frozenset()  # types whose count reached COUNT_LIMIT: "at least"
     page: int = 1
     num_pages: int = 0
     kinds: tuple = ()
@@ -281,6 +288,14 @@ class SearchResults:
     corrected_from: str = ""
     notice: str = ""  # "empty", "too_long", "no_words"
     truncated: bool = False
+
+    @property
+    def total_is_capped(self):
+        """The total is a lower bound: some type of the search has more than COUNT_LIMIT."""
+        return bool(self.capped & set(self.kinds or KINDS))
+
+    def count_label(self, kind):
+        return f"{self.counts.get(kind, 0)}+" if kind in self.capped else str(self.counts.get(kind, 0))
 
     @property
     def has_previous(self):
@@ -332,23 +347,33 @@ def _run(normalized, kinds, page, page_size, synonyms):
     if not tsquery:
         return None
     matched = _matching(SearchDocument.objects.available(), tsquery)
-    counts = dict(matched.order_by().values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    # One query: up to COUNT_LIMIT + 1 matches of each type (a scan that stops early).
+    per_kind = [matched.filter(kind=kind).order_by().values_list("kind", flat=True)[:COUNT_LIMIT + 1]
+                for kind in KINDS]
+    found = Counter(per_kind[0].union(*per_kind[1:], all=True))
+    capped = frozenset(kind for kind, n in found.items() if n > COUNT_LIMIT)
+    counts = {kind: min(n, COUNT_LIMIT) for kind, n in found.items()}
     if kinds:
         total = sum(n for kind, n in counts.items() if kind in kinds)
+        broad = bool(capped & set(kinds))
         matched = matched.filter(kind__in=list(kinds))
     else:
         total = sum(counts.values())
+        broad = bool(capped)
     num_pages = max(1, math.ceil(total / page_size)) if total else 0
+    broad = broad or total > RANK_CANDIDATES
+    if broad:  # only the candidates are ranked, so only they are paged through
+        num_pages = min(num_pages, math.ceil(RANK_CANDIDATES / page_size))
     page = min(max(1, page), num_pages or 1)
     hits = []
     if total:
         rank_sql = (f"ts_rank(search_vector, %s::tsquery) * CASE WHEN in_force THEN 1.0 "
                     f"ELSE {NOT_IN_FORCE_FACTOR} END")
         ranked = matched
-        if total > RANK_CANDIDATES and page * page_size <= RANK_CANDIDATES:
+        if broad:
             # A broad query (thousands of matches): ranking every match means reading every
-            # tsvector. Rank only the newest RANK_CANDIDATES matches (in force first), which
-            # bounds the cost; the counts stay exact and later pages rank everything.
+            # tsvector. Rank only the newest RANK_CANDIDATES matches (in force first), found
+            # by walking the searchdoc_newest index, which bounds the cost.
             newest = matched.order_by("-in_force", F("date").desc(nulls_last=True), "-id").values("id")
             ranked = SearchDocument.objects.filter(id__in=newest[:RANK_CANDIDATES])
         rows = (ranked.select_related("unit")
@@ -362,7 +387,7 @@ def _run(normalized, kinds, page, page_size, synonyms):
                             in_force=row.in_force, unit_name=row.unit.name if row.unit else "", rank=row.rank,
                             title_html=_highlight(row.title, highlights),
                             snippet_html=_highlight(source, highlights, width=120)))
-    return total, counts, page, num_pages, hits
+    return total, counts, capped, page, num_pages, hits
 
 
 def search(query, *, kinds=None, page=1, page_size=PAGE_SIZE):
@@ -382,13 +407,13 @@ def search(query, *, kinds=None, page=1, page_size=PAGE_SIZE):
     if ran is None:
         result.notice = "no_words"
         return result
-    result.total, result.counts, result.page, result.num_pages, result.hits = ran
+    result.total, result.counts, result.capped, result.page, result.num_pages, result.hits = ran
     if result.total == 0:
         suggestion = suggest(normalized)
         if suggestion:
             ran = _run(suggestion, result.kinds, page, page_size, synonyms)
             if ran and ran[0]:
-                result.total, result.counts, result.page, result.num_pages, result.hits = ran
+                result.total, result.counts, result.capped, result.page, result.num_pages, result.hits = ran
                 result.corrected_from = raw
             result.suggestion = suggestion
     return result

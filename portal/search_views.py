@@ -20,10 +20,11 @@ def search_page(request):
     page = request.GET.get("page", "1")
     page = int(page) if page.isdigit() and len(page) < 6 else 1
     results = search.search(query, kinds=kinds, page=page)
-    type_links = [(value, label, results.counts.get(value, 0)) for value, label in KIND_LABELS.items()
+    type_links = [(value, label, results.count_label(value)) for value, label in KIND_LABELS.items()
                   if results.counts.get(value)]
+    all_count = sum(results.counts.values())
     return render(request, "portal/search.html", {
         "results": results, "search_query": results.query, "kind": kinds[0] if kinds else "",
         "type_links": type_links, "kind_labels": KIND_LABELS, "popular": search.popular_terms(),
-        "all_count": sum(results.counts.values()),
+        "all_count": f"{all_count}+" if results.capped else all_count,
     })

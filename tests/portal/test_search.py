@@ -160,11 +160,25 @@ def test_broad_queries_rank_a_bounded_candidate_set(db, monkeypatch):
     import datetime
 
     monkeypatch.setattr(search, "RANK_CANDIDATES", 5)
+    monkeypatch.setattr(search, "COUNT_LIMIT", 5)
     for i in range(12):
         search.index_object("policy", 200 + i, title=f"奖补办法{i}", body="奖补", url=f"/p/{i}/",
                             date=datetime.date(2024, 1, 1) + datetime.timedelta(days=i))
+    search.index_object("service_item", 300, title="奖补申领", body="奖补", url="/g/1/")
     first = search.search("奖补", page_size=5)
-    assert first.total == 12 and len(first.hits) == 5
+    # Counting stops at COUNT_LIMIT for the type with many matches; the others stay exact.
+    assert first.counts == {"policy": 5, "service_item": 1} and first.capped == {"policy"}
+    assert first.total_is_capped and first.count_label("policy") == "5+" and first.count_label("service_item") == "1"
+    assert len(first.hits) == 5 and first.num_pages == 1  # only the candidates are paged
     assert {h.title for h in first.hits} == {f"奖补办法{i}" for i in range(7, 12)}  # the newest five
-    third = search.search("奖补", page=3, page_size=5)  # beyond the candidates: everything is ranked
-    assert len(third.hits) == 2
+    assert search.search("奖补", page=3, page_size=5).page == 1
+    only_items = search.search("奖补", kinds=["service_item"], page_size=5)
+    assert only_items.total == 1 and not only_items.total_is_capped
+
+
+def test_a_broad_search_says_its_count_is_a_lower_bound(db, client, monkeypatch):
+    monkeypatch.setattr(search, "COUNT_LIMIT", 3)
+    for i in range(5):
+        search.index_object("policy", 400 + i, title=f"融资担保{i}", body="融资担保", url=f"/p/{i}/")
+    html = client.get("/search/?q=融资担保").content.decode()
+    assert "超过 3 条结果" in html and "(3+)" in html
