@@ -99,7 +99,7 @@ def main(argv=None):
     env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "PORTAL_TESTING")}
     env.update({"DATABASE_URL": url, "DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50),
                 "ALLOWED_HOSTS": "127.0.0.1", "SECURE_COOKIES": "false", "SECURE_SSL_REDIRECT": "false",
-                "DJANGO_SETTINGS_MODULE": "benchmarks.server_settings", "BENCH_STATIC_ROOT": str(work / "static"),
+                "DJANGO_SETTINGS_MODULE": "portal.settings", "STATIC_ROOT": str(work / "static"),
                 "WEB_CONCURRENCY": "3", "GUNICORN_ACCESSLOG": "/dev/null", "LOG_LEVEL": "CRITICAL"})
     print(f"Throwaway PostgreSQL in {work}; migrating ...", flush=True)
     subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=BASE_DIR, env=env, check=True)

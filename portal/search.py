@@ -104,6 +104,11 @@ def _base_tokenizer():
     return tokenizer
 
 
+def warm_up():
+    """Load the segmentation dictionary now (seconds of work) rather than on a first search."""
+    _base_tokenizer()
+
+
 def tokenizer():
     """The jieba tokenizer with our terms (and the synonym table's terms) in its dictionary."""
     tok = _base_tokenizer()
