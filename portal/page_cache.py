@@ -23,7 +23,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
@@ -146,7 +146,15 @@ def content_changed(sender, **kwargs):
         transaction.on_commit(_invalidate_after_commit, using=using)
 
 
+def schema_changed(sender, **kwargs):
+    """After migrate (every `./run start`): pages stored before may come from another database
+    with the same name, or from code that rendered them differently."""
+    if settings.PUBLIC_PAGE_CACHE_SECONDS > 0:
+        invalidate()
+
+
 def connect_signals():
+    post_migrate.connect(schema_changed, dispatch_uid="page-cache-migrate")
     post_save.connect(content_changed, dispatch_uid="page-cache-save")
     post_delete.connect(content_changed, dispatch_uid="page-cache-delete")
     m2m_changed.connect(content_changed, dispatch_uid="page-cache-m2m")
