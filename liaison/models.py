@@ -17,21 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.access import acting_enterprise, official_of, sees_all_units
 from portal.models import Enterprise, Official, Unit
 
-
-class Category(models.TextChoices):
-    FINANCING = "financing", _("Financing")
-    LAND = "land", _("Land use")
-    LABOUR = "labour", _("Labour and hiring")
-    APPROVAL = "approval", _("Approvals")
-    UTILITIES = "utilities", _("Water, power and gas")
-    TRANSPORT = "transport", _("Transport and logistics")
-    POLICY = "policy", _("Policy fulfilment")
-    ENVIRONMENT = "environment", _("Environmental protection")
-    SAFETY = "safety", _("Work safety")
-    COMPLAINT = "complaint", _("Complaint")
-    WEBSITE = "website", _("Website error")
-    RECTIFICATION = "rectification", _("Rectification")
-    OTHER = "other", _("Other")
+from .categories import Category
 
 
 class Urgency(models.TextChoices):

@@ -12,26 +12,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from liaison.categories import ENTERPRISE_CATEGORIES, Category
 from portal.access import official_of, sees_all_units
 from portal.models import Enterprise, FinancialInstitution, Official, Unit
 
 from .validators import validate_upload
-
-
-class ProblemCategory(models.TextChoices):
-    """The liaison app's matter categories (the same codes, so a problem maps onto a matter)."""
-
-    FINANCING = "financing", _("Financing")
-    LAND = "land", _("Land use")
-    LABOUR = "labour", _("Labour and hiring")
-    APPROVAL = "approval", _("Approvals")
-    UTILITIES = "utilities", _("Water, power and gas")
-    TRANSPORT = "transport", _("Transport and logistics")
-    POLICY = "policy", _("Policy fulfilment")
-    ENVIRONMENT = "environment", _("Environmental protection")
-    SAFETY = "safety", _("Work safety")
-    COMPLAINT = "complaint", _("Complaint")
-    OTHER = "other", _("Other")
 
 
 def _is_official_unit_scope(user):
@@ -355,8 +340,9 @@ class ProblemBase(models.Model):
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("enterprise"))
-    category = models.CharField(_("category"), max_length=15, choices=ProblemCategory.choices,
-                                default=ProblemCategory.OTHER)
+    # liaison's matter categories: the matter made from the problem is filed under the same one
+    category = models.CharField(_("category"), max_length=20, choices=ENTERPRISE_CATEGORIES,
+                                default=Category.OTHER)
     title = models.CharField(_("problem"), max_length=200)
     description = models.TextField(_("details"), blank=True)
     solved_on_spot = models.BooleanField(_("solved on the spot"), default=False)

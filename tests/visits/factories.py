@@ -4,6 +4,7 @@ import datetime
 import factory
 from factory.django import DjangoModelFactory
 
+from liaison.categories import Category
 from portal.models import Official, Unit
 from tests.factories import EnterpriseFactory, OfficialFactory, UnitFactory
 from visits.models import LiaisonAssignment, Meeting, Visit, VisitParticipant, VisitProblem
@@ -35,7 +36,7 @@ class VisitProblemFactory(DjangoModelFactory):
     visit = factory.SubFactory(VisitFactory)
     enterprise = factory.SelfAttribute("visit.enterprise")
     title = "用电增容审批慢"
-    category = "utilities"
+    category = Category.UTILITIES
 
 
 class AssignmentFactory(DjangoModelFactory):

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from liaison.categories import ENTERPRISE_CATEGORIES, Category
 from visits import services
 
 from .factories import MeetingFactory, VisitFactory, VisitProblemFactory
@@ -23,14 +24,19 @@ class FakeMatter:
 
 @pytest.fixture
 def fake_liaison(monkeypatch):
-    """A stand-in for liaison.services that records each call, for running without the liaison app."""
+    """A stand-in for liaison.services whose matter_create records each call and makes no matter."""
+    from liaison import services as real
+
     calls = []
 
     def matter_create(**kwargs):
         calls.append(kwargs)
         return FakeMatter(len(calls), **kwargs)
 
+    # the rest of liaison.services stays: liaison's views import from it when a test first
+    # loads the URLconf, which may happen while the stand-in is in place
     module = types.ModuleType("liaison.services")
+    module.__dict__.update((name, value) for name, value in vars(real).items() if not name.startswith("__"))
     module.matter_create = matter_create
     monkeypatch.setitem(sys.modules, "liaison.services", module)
     import liaison
@@ -115,3 +121,22 @@ def test_with_the_real_liaison_app_a_problem_becomes_exactly_one_matter(problem,
     problem.refresh_from_db()
     assert Matter.objects.filter(pk=problem.matter_id).count() == 1
     assert Matter.objects.filter(enterprise=problem.enterprise).count() == 1
+
+
+def test_the_matter_is_filed_under_the_problems_category(town, enterprise, town_staff_user):
+    from liaison.models import Matter
+
+    meeting = MeetingFactory(unit=town)
+    problem = meeting.problems.create(enterprise=enterprise, title="扩建用地指标不足", category=Category.LAND)
+    problem, _created = services.problem_to_matter(problem=problem, by=town_staff_user)
+    matter = Matter.objects.get(pk=problem.matter_id)
+    assert matter.category == Category.LAND and matter.get_category_display() == problem.get_category_display()
+
+
+def test_a_problem_offers_the_categories_an_enterprise_raises_matters_under():
+    from visits.models import MeetingProblem, VisitProblem
+
+    for model in (VisitProblem, MeetingProblem):
+        field = model._meta.get_field("category")
+        assert field.choices == ENTERPRISE_CATEGORIES and field.default == Category.OTHER
+        assert Category.WEBSITE not in dict(field.choices) and Category.RECTIFICATION not in dict(field.choices)
