@@ -42,7 +42,7 @@ class PortalConfig(AppConfig):
         from . import page_cache, roles, workdays
         from .models import CalendarAdjustment
 
-        post_migrate.connect(roles.sync_role_groups, sender=self, dispatch_uid="portal-sync-roles")
+        post_migrate.connect(roles.sync_role_groups_after_migrate, dispatch_uid="portal-sync-roles")
         post_save.connect(workdays.clear_cache, sender=CalendarAdjustment, dispatch_uid="portal-calendar-save")
         post_delete.connect(workdays.clear_cache, sender=CalendarAdjustment, dispatch_uid="portal-calendar-del")
         page_cache.connect_signals()

@@ -12,15 +12,6 @@ _RECORD = ["add_appointment", "change_appointment", "add_visit", "change_visit",
            "change_financingmatch", "delete_financingmatch"]
 
 
-def _sync_roles_at_the_end(sender, **kwargs):
-    from django.apps import apps
-
-    from portal.roles import sync_role_groups
-
-    if sender is list(apps.get_app_configs())[-1]:
-        sync_role_groups()
-
-
 def _perms(*names):
     return [f"visits.{name}" for group in names for name in group]
 
@@ -39,13 +30,6 @@ class VisitsConfig(AppConfig):
         "county_leader": _perms(_VIEW, ["add_visit", "change_visit", "add_visitproblem", "change_visitproblem",
                                         "add_attachment", "add_appointment", "change_appointment"]),
     }
-
-    def ready(self):
-        from django.db.models.signals import post_migrate
-
-        # portal syncs the role groups after its own migrate, before the permissions of the
-        # apps after it exist; sync again at the end of migrate, once they all do.
-        post_migrate.connect(_sync_roles_at_the_end, dispatch_uid="visits-sync-roles")
 
     def admin_dashboard_links(self, request):
         from .access import is_official
