@@ -51,7 +51,12 @@ class EnterpriseFactory(DjangoModelFactory):
     class Meta:
         model = Enterprise
 
-    name = factory.Faker("company", locale="zh_CN")
+    class Params:
+        company = factory.Faker("company", locale="zh_CN")
+
+    # Faker's company names repeat within a run; a sequence number keeps each one unique (tests
+    # look enterprises up by name), and no name is the start of another: 昊嘉信息17有限公司
+    name = factory.LazyAttributeSequence(lambda o, n: f"{o.company.removesuffix('有限公司')}{n}有限公司")
     uscc = factory.Sequence(lambda n: valid_uscc(n + 1000))
     town = factory.SubFactory(UnitFactory, kind=Unit.Kind.TOWN, name=factory.Sequence(lambda n: f"测试镇{n}"))
     industry = "C"
