@@ -44,3 +44,24 @@ def test_sessions_and_uploads_work_across_two_app_servers(new_context, portal_se
     page_b.locator("form[action$='/accounts/logout/'] button").click()
     page_a.goto(portal_server + "/my/")
     assert "/accounts/login/" in page_a.url
+
+
+def test_a_change_made_through_one_server_empties_the_page_cache_of_both(new_context, browser, portal_server,
+                                                                         second_server):
+    """Anonymous public pages are kept in one cache shared by both servers (here the folder
+    var/cache/pages; Redis across machines): a matter submitted through A changes the public
+    figures, and B stops serving the figures page it had stored."""
+    anonymous = browser.new_context()
+    figures_b = second_server + "/matters/figures/"
+    anonymous.request.get(figures_b)
+    stored = anonymous.request.get(figures_b)
+    assert stored.status == 200 and stored.headers.get("x-page-cache") == "hit", stored.headers
+
+    page_a = new_context().new_page()
+    site_login(page_a, "enterprise")
+    raise_matter(page_a, "两台服务器缓存检查", [{"name": "说明.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    assert "/matters/submitted/" in page_a.url, page_a.locator("main").inner_text()[:500]
+
+    fresh = anonymous.request.get(figures_b)
+    assert fresh.status == 200 and fresh.headers.get("x-page-cache") == "miss", fresh.headers
+    anonymous.close()
