@@ -8,7 +8,7 @@ keeps 8 clients busy reading pages and submitting a form. Then it stops PostgreS
 shutdown: every connection is cut), waits --outage seconds, starts it again, and prints a
 second-by-second timeline of the answers, followed by:
 
-- that during the outage every page that needs the database answered 503 with the "temporarily unavailable" page and
+- that during the outage every page that needs the database (and is not in the page cache) answered 503 with the "temporarily unavailable" page and
   a Retry-After header (templates/503.html via DatabaseUnavailableMiddleware), never a bare
   500 or a dropped connection;
 - that a form submitted during the outage was answered with the page that says it was NOT
@@ -167,7 +167,7 @@ def main(argv=None):
     print(f"\nDuring the outage ({up_at - down_at:.1f} s): {dict(outage_statuses)}")
     print(f"  503 pages with a heading and Retry-After: {len(clear_pages)} of {len(during)}")
     print(f"  forms submitted: {len(posts)}; answered 503 saying they were not saved: {len(posts_told)}")
-    print(f"  200 (pages that need no database, e.g. an empty form): {outage_statuses.get(200, 0)}")
+    print(f"  200 (public pages from the page cache, and pages that need no database): {outage_statuses.get(200, 0)}")
     print(f"  other answers (500s, dropped connections): "
           f"{sum(v for k, v in outage_statuses.items() if k not in (200, 503))}")
     print(f"Recovered: first normal answer {recovered:.2f} s after PostgreSQL was back" if recovered is not None
