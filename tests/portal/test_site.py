@@ -99,3 +99,13 @@ def test_a_root_sitemap_is_served(client):
 def test_interaction_page_shows_the_matter_figures_panel(client):
     html = client.get(reverse("portal:interaction")).content.decode()
     assert reverse("liaison:figures") in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path, current", [("/", "/"), ("/policies/", "/policies/"), ("/guide/", "/guide/"),
+                                           ("/matters/", "/matters/"), ("/interaction/", "/interaction/")])
+def test_the_main_navigation_marks_exactly_the_current_section(client, path, current):
+    import re
+
+    nav = re.search(r'<nav class="main-nav".*?</nav>', client.get(path).content.decode(), re.S).group(0)
+    assert re.findall(r'<a href="([^"]+)"\s*aria-current="page"', nav) == [current]
