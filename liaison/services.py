@@ -14,7 +14,7 @@ from portal.access import acting_enterprise, official_of, sees_all_units
 from portal.models import Official, Unit
 from portal.workdays import add_workdays, workdays_between
 
-from . import clock, workflow
+from . import clock, notifications, workflow
 from .models import (POOR_RATINGS, DeadlineRule, Matter, MatterAttachment, MatterCooperation, MatterEvent, Rating)
 from .uploads import MAX_FILES, check_upload, safe_name
 
@@ -135,13 +135,14 @@ def _matter_create(*, enterprise, title, description, category, channel, receive
                     break
             matter.save()
             official = official_of(created_by) if created_by else None
-            MatterEvent.objects.create(
+            event = MatterEvent.objects.create(
                 matter=matter, action="create", from_state="", to_state=matter.state, actor=created_by,
                 actor_name=actor_name or (official.name if official else ""),
                 actor_unit=official.unit if official else received_by, created_at=now,
                 reason=matter.get_channel_display(), is_public=True)
             for upload, mime in checked:
                 _store_attachment(matter, upload, mime)
+            notifications.notify_on_commit(event)
     except IntegrityError:
         # A concurrent call with the same source or submission token won the race.
         if source_type is not None:
@@ -274,10 +275,11 @@ def matter_transition(*, matter, action, user, reason="", public=None, tracking_
     matter.state = to_state
     matter.save(update_fields=sorted(set(changed) | {"state", "updated_at"}))
     name, unit = _actor_label(user, kinds, matter)
-    MatterEvent.objects.create(
+    event = MatterEvent.objects.create(
         matter=matter, action=action, from_state=from_state, to_state=to_state,
         actor=user if getattr(user, "is_authenticated", False) else None, actor_name=name, actor_unit=unit,
         created_at=clock.now(), reason=reason, is_public=spec.public if public is None else bool(public))
+    notifications.notify_on_commit(event, kinds=frozenset(kinds))
     if action in NOTIFY_ENTERPRISE and matter.contact_email:
         transaction.on_commit(lambda: _notify_enterprise(matter, action, reason))
     return matter

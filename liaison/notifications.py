@@ -1,0 +1,240 @@
+"""Mail to the officials who must act next on a matter, so that no matter waits unseen.
+
+`NOTICES` is the one table: for each workflow action (and "create", a matter arriving in a
+unit's inbox) the officials told and what they are asked to do; None: nobody is mailed. The
+enterprise's own mails (reply, request for more) stay in `services._notify_enterprise`.
+
+`services` calls `notify_on_commit` after writing the step's MatterEvent: the mails go when
+the transaction commits (never for a refused or rolled-back step), one per address, in the
+site's language (the actor may be browsing in English), to active users with an address,
+never to the actor. They never carry the query code.
+"""
+import logging
+from dataclasses import dataclass
+from typing import Callable
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, override
+
+from portal.access import official_of
+from portal.models import Official
+
+from . import workflow
+from .models import POOR_RATINGS
+
+logger = logging.getLogger(__name__)
+
+
+# ---------------------------------------------------------------------------- who
+def unit_officials(units):
+    """The officials who work a unit's matters: all of the unit's officials but county
+    leaders, the rule `services.actor_kinds` applies to receiver/handler/lead/participant
+    (and `liaison_deadlines` to its daily mails)."""
+    return Official.objects.filter(unit__in=units).exclude(role=Official.Role.COUNTY_LEADER)
+
+
+def county_office_officials():
+    """县政府办: officials whose role sees every unit (`portal.access.sees_all_units`)."""
+    return Official.objects.filter(role=Official.Role.COUNTY_OFFICE)
+
+
+def _receiving_unit(matter, kinds):
+    return unit_officials([matter.received_by_id])
+
+
+def _handling_unit(matter, kinds):
+    return unit_officials([matter.lead_unit_id or matter.received_by_id])
+
+
+def _handling_and_cooperating_units(matter, kinds):
+    cooperating = matter.cooperations.values_list("unit_id", flat=True)
+    return unit_officials([matter.lead_unit_id or matter.received_by_id, *cooperating])
+
+
+def _county_office(matter, kinds):
+    return county_office_officials()
+
+
+def _county_office_if_unsatisfied(matter, kinds):
+    return county_office_officials() if matter.rating in POOR_RATINGS else None
+
+
+def _handling_unit_if_enterprise_answered(matter, kinds):
+    # The handler may resume a matter itself (the enterprise answered by phone): then the
+    # unit knows already.
+    return None if "handler" in kinds else _handling_unit(matter, kinds)
+
+
+# ---------------------------------------------------------------------------- the table
+@dataclass(frozen=True)
+class Notice:
+    recipients: Callable  # (matter, actor's workflow kinds) -> Official queryset, or None
+    message: str  # what happened and what the recipients should do (%-formatted, see _context)
+    subject: str = ""  # the action in the subject; default: the workflow's label
+
+
+NOTICES = {
+    # A new matter in a unit's inbox, from any channel: the unit must accept it (受理时限).
+    "create": Notice(_receiving_unit, gettext_lazy(
+        "A new matter has been received by %(receiver)s (channel: %(channel)s). Please accept it by %(accept_due)s."),
+        gettext_lazy("New matter")),
+    # Accepting, handling oneself, notes, replies, closing, archiving: the one who acted is
+    # the one who acts next (or nobody must); the enterprise's mails are sent by services.
+    "accept": None,
+    "handle_self": None,
+    "note": None,
+    "request_supplement": None,
+    "reply": None,
+    "close": None,
+    "archive": None,
+    "unsupervise": None,
+    # The county office decides: refer, re-assign, extend, reopen or close.
+    "request_referral": Notice(_county_office, gettext_lazy(
+        "%(receiver)s asks the county office to refer this matter to the unit that can solve it. "
+        "Please assign it.")),
+    "return_assignment": Notice(_county_office, gettext_lazy(
+        "%(returned_by)s has returned the assignment. Please assign the matter again.")),
+    "request_extension": Notice(_county_office, gettext_lazy(
+        "%(handler)s asks for %(requested_days)d more working days. Please approve or refuse the extension.")),
+    # 差评 (the last two levels): the county office reopens it or closes it with an explanation.
+    # A satisfied rating needs nobody.
+    "rate": Notice(_county_office_if_unsatisfied, gettext_lazy(
+        "The enterprise rated the reply “%(rating)s”. Please reopen the matter or close it with an "
+        "explanation."), gettext_lazy("Unsatisfied rating")),
+    # Assigned (or re-assigned): the lead unit and each cooperating unit start work.
+    "assign": Notice(_handling_and_cooperating_units, gettext_lazy(
+        "The county office has assigned this matter to %(lead)s (lead unit)%(cooperating)s. Please handle it "
+        "by the deadline.")),
+    # Reopened after 差评: the same units handle it again, with a new deadline.
+    "reopen": Notice(_handling_and_cooperating_units, gettext_lazy(
+        "The county office has reopened this matter after an unsatisfied rating. Please handle it again by "
+        "the new deadline.")),
+    # The unit asked for an extension and its deadline depends on the answer.
+    "approve_extension": Notice(_handling_unit, gettext_lazy(
+        "The county office has approved the extension. The new deadline is below.")),
+    "reject_extension": Notice(_handling_unit, gettext_lazy(
+        "The county office has refused the extension. The deadline stays as below.")),
+    # 督办: the county office presses the unit that answers for the matter.
+    "supervise": Notice(_handling_unit, gettext_lazy(
+        "The county office is supervising this matter (督办). Please report progress and answer by the "
+        "deadline.")),
+    # 待企业补充 → the enterprise has answered: back on the handling unit's desk, clock running.
+    "resume": Notice(_handling_unit_if_enterprise_answered, gettext_lazy(
+        "The enterprise has supplied the information asked for; the clock runs again. Please continue "
+        "handling the matter.")),
+}
+assert set(NOTICES) == set(workflow.ACTIONS) | {"create"}, "every workflow action needs a line in NOTICES"
+
+
+# ---------------------------------------------------------------------------- sending
+def notify_on_commit(event, *, kinds=frozenset()):
+    """Mail the officials `NOTICES` names for `event` once the transaction commits."""
+    if NOTICES.get(event.action) is not None:
+        transaction.on_commit(lambda: _notify_quietly(event, kinds))
+
+
+def _notify_quietly(event, kinds):
+    # The step is committed; a failure to mail must not turn it into an error page.
+    try:
+        notify_officials(event, kinds=kinds)
+    except Exception:
+        logger.exception("Mail to officials for %s %s failed", event.matter.tracking_number, event.action)
+
+
+def notify_officials(event, *, kinds=frozenset()):
+    """Send the mails for `event` now; returns how many were sent."""
+    notice = NOTICES.get(event.action)
+    if notice is None:
+        return 0
+    officials = notice.recipients(event.matter, kinds)
+    if officials is None:
+        return 0
+    addresses = recipient_addresses(officials, actor=event.actor)
+    if not addresses:
+        return 0
+    with override(settings.LANGUAGE_CODE):
+        subject, body = _render(notice, event)
+    messages = [EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in addresses]
+    return get_connection(fail_silently=True).send_messages(messages) or 0
+
+
+def recipient_addresses(officials, *, actor=None):
+    """Distinct addresses of active users among `officials`, without the actor's."""
+    officials = officials.filter(user__is_active=True).exclude(user__email="")
+    skip = set()
+    if actor is not None:
+        officials = officials.exclude(user_id=actor.pk)
+        if actor.email:
+            skip.add(actor.email.strip().lower())
+    addresses = {}
+    for email in officials.order_by("user__email").values_list("user__email", flat=True):
+        key = email.strip().lower()
+        if key and key not in skip:
+            addresses.setdefault(key, email.strip())
+    return list(addresses.values())
+
+
+def _context(matter):
+    cooperating = [c.unit.name for c in matter.cooperations.select_related("unit").order_by("unit__sort_order",
+                                                                                            "unit__name")]
+    return {
+        "receiver": matter.received_by.name,
+        "handler": matter.handling_unit.name,
+        "lead": matter.lead_unit.name if matter.lead_unit_id else "",
+        "cooperating": (_(", with %(units)s cooperating") % {"units": "、".join(cooperating)}) if cooperating else "",
+        "cooperating_list": "、".join(cooperating),
+        "returned_by": matter.returned_by_unit.name if matter.returned_by_unit_id else "",
+        "channel": matter.get_channel_display(),
+        "accept_due": f"{matter.accept_due:%Y-%m-%d}",
+        "requested_days": matter.extension_requested_days,
+        "rating": matter.get_rating_display() if matter.rating else "",
+    }
+
+
+def _deadline(matter):
+    if matter.due_date is None:
+        return ""
+    date = f"{matter.due_date:%Y-%m-%d}"
+    if not matter.deadline_workdays:
+        return date
+    if matter.extension_workdays:
+        return _("%(date)s (%(n)d working days, extended by %(extra)d)") % {
+            "date": date, "n": matter.deadline_workdays, "extra": matter.extension_workdays}
+    return _("%(date)s (%(n)d working days)") % {"date": date, "n": matter.deadline_workdays}
+
+
+def _render(notice, event):
+    matter = event.matter
+    context = _context(matter)
+    action = notice.subject or workflow.ACTION_LABELS.get(event.action, event.action)
+    subject = _("Matter %(number)s: %(action)s") % {"number": matter.tracking_number, "action": action}
+    lines = [str(notice.message) % context, "",
+             _("Tracking number: %(value)s") % {"value": matter.tracking_number},
+             _("Title: %(value)s") % {"value": matter.title},
+             _("Enterprise: %(value)s") % {"value": matter.display_enterprise or "—"}]
+    if matter.lead_unit_id:
+        lines.append(_("Lead unit: %(value)s") % {"value": context["lead"]})
+    if context["cooperating_list"]:
+        lines.append(_("Cooperating units: %(value)s") % {"value": context["cooperating_list"]})
+    deadline = _deadline(matter)
+    if deadline:
+        lines.append(_("Deadline: %(value)s") % {"value": deadline})
+    elif event.action == "create":
+        lines.append(_("Accept by: %(value)s") % {"value": context["accept_due"]})
+    text = matter.description if event.action == "create" else event.reason
+    if text:
+        lines += ["", _("Reason or text of this step:"), text]
+    by = event.actor_name or "—"
+    official = official_of(event.actor) if event.actor_id else None
+    if official is not None:  # (a matter's "create" event names the receiving unit for anyone)
+        by = f"{by}（{official.unit.name}）"
+    lines += ["", _("By: %(value)s") % {"value": by}]
+    url = settings.SITE_BASE_URL.rstrip("/") + reverse("admin:liaison_matter_change", args=[matter.pk])
+    lines += ["", _("Open the matter: %(url)s") % {"url": url}, "",
+              _("This mail goes to the officials who act next on this matter in %(site)s. Please do not reply "
+                "to it.") % {"site": settings.SITE_NAME}]
+    return subject, "\n".join(lines)
