@@ -1,9 +1,11 @@
 """Every page type the accessibility checks visit.
 
 A page is a start path plus, for detail pages, a pattern of the link to follow from it (the
-first link in <main> whose path matches), so the list grows with the apps without knowing
-their URL names. `login` names a demo user (portal/demo.py) the page needs. A page type
-whose feature has not landed yet (404 at its start path, or no matching link) is skipped.
+first link in <main> whose path matches) — or several, followed one after the other (a list,
+then a record, then one of its workflow pages) — so the list grows with the apps without
+knowing their URL names or the ids in the demo county. `login` names a demo user
+(portal/demo.py) the page needs. A page type whose feature has not landed yet (404 at its
+start path, or no matching link) is skipped.
 """
 import re
 from dataclasses import dataclass
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 class PageType:
     name: str
     path: str
-    follow: str = ""  # regex a link's path must match (full match) to be followed
+    follow: str | tuple = ""  # regex(es) a link's path must match (full match) to be followed, in turn
     login: str = ""  # demo username; "" = anonymous
     status: int = 200
     admin: bool = False
@@ -21,6 +23,10 @@ class PageType:
     @property
     def id(self):
         return self.name
+
+    @property
+    def hops(self):
+        return (self.follow,) if isinstance(self.follow, str) and self.follow else tuple(self.follow or ())
 
 
 PUBLIC = [
@@ -50,6 +56,38 @@ ADMIN = [
     PageType("admin-index", "/admin/", login="countyoffice", admin=True),
     PageType("admin-index-town", "/admin/", login="taihe_staff", admin=True),
     PageType("otp-setup", "/accounts/two-factor/", login="taihe_head", admin=True),
+]
+
+# The apps' own workspace pages beyond the admin index's links (those are found at run time,
+# see test_accessibility.dashboard_pages): records with their workflow (transition) pages,
+# import pages, the pages a problem or an appointment leads to, per role.
+MATTERS = "/admin/liaison/matter/"
+MATTER = r"/admin/liaison/matter/\d+/change/"
+ADMIN_CUSTOM = [
+    PageType("matter-change", MATTERS + "?state__exact=referral_requested", follow=MATTER,
+             login="countyoffice", admin=True),
+    PageType("matter-assign", MATTERS + "?state__exact=referral_requested",
+             follow=(MATTER, r"/admin/liaison/matter/\d+/act/assign/"), login="countyoffice", admin=True),
+    PageType("matter-supervise", MATTERS + "?state__exact=assigned",
+             follow=(MATTER, r"/admin/liaison/matter/\d+/act/supervise/"), login="countyoffice", admin=True),
+    PageType("matter-reply", MATTERS + "?state__exact=assigned",
+             follow=(MATTER, r"/admin/liaison/matter/\d+/act/reply/"), login="zrzy_staff", admin=True),
+    PageType("matter-accept", MATTERS + "?state__exact=received",
+             follow=(MATTER, r"/admin/liaison/matter/\d+/act/accept/"), login="taihe_staff", admin=True),
+    PageType("matter-figures-town", MATTERS + "figures/", login="taihe_staff", admin=True),
+    PageType("matter-record-town", MATTERS + "record/", login="taihe_staff", admin=True),
+    PageType("enterprise-import", "/admin/portal/enterprise/import/", login="taihe_staff", admin=True),
+    PageType("policy-import", "/admin/policies/policy/import/", login="fgj_staff", admin=True),
+    PageType("guide-item-import", "/admin/guide/serviceitem/import/", login="fgj_staff", admin=True),
+    PageType("visit-coverage-town", "/visits/coverage/", login="taihe_staff", admin=True),
+    PageType("visit-enterprise-file", "/visits/enterprises/", follow=r"/visits/enterprises/\d+/",
+             login="countyoffice", admin=True),
+    PageType("visit-problem-to-matter", "/admin/visits/visitproblem/?matter_id__isempty=1&solved_on_spot__exact=0",
+             follow=r"/visits/problems/visit/\d+/to-matter/", login="taihe_staff", admin=True),
+    PageType("visit-appointment-answer", "/admin/visits/appointment/?status__exact=proposed",
+             follow=r"/visits/appointments/\d+/answer/", login="taihe_staff", admin=True),
+    PageType("survey-results", "/surveys/results/", follow=r"/surveys/results/\d+/", login="countyoffice",
+             admin=True),
 ]
 
 
