@@ -19,7 +19,9 @@ def unregistered_taihe_enterprise(e2e_db):
     return enterprise
 
 
-def test_enterprise_registers_is_confirmed_by_its_town_and_logs_in(new_context, e2e_db):
+def register_and_confirm(new_context, e2e_db):
+    """Steps 1 and 2 of the journey (also the start of the full matter journey in
+    test_journey_matters.py): returns (the person's page, username, password, enterprise)."""
     enterprise = unregistered_taihe_enterprise(e2e_db)
     username = "e2e_" + secrets.token_hex(4)
     password = "Qingxin-E2E-" + secrets.token_hex(4)
@@ -54,6 +56,11 @@ def test_enterprise_registers_is_confirmed_by_its_town_and_logs_in(new_context, 
     official.wait_for_load_state()
     assert "已确认" in official.locator(".messagelist").inner_text() or "确认" in official.locator(
         ".messagelist").inner_text()
+    return person, username, password, enterprise
+
+
+def test_enterprise_registers_is_confirmed_by_its_town_and_logs_in(new_context, e2e_db):
+    person, username, password, enterprise = register_and_confirm(new_context, e2e_db)
 
     # 3. The user, on a fresh login, sees the enterprise as confirmed.
     person.context.clear_cookies()
