@@ -79,8 +79,7 @@ def _unit_actor(unit, cache):
     service account without a usable password."""
     if unit.pk in cache:
         return cache[unit.pk]
-    official = Official.objects.filter(unit=unit).exclude(role=Official.Role.COUNTY_LEADER).select_related(
-        "user").order_by("id").first()
+    official = Official.objects.acting_for([unit]).select_related("user").order_by("id").first()
     if official is None:
         User = get_user_model()
         user, created = User.objects.get_or_create(username=f"liaison_desk_{unit.pk}", defaults={"is_staff": True})

@@ -30,37 +30,25 @@ logger = logging.getLogger(__name__)
 
 
 # ---------------------------------------------------------------------------- who
-def unit_officials(units):
-    """The officials who work a unit's matters: all of the unit's officials but county
-    leaders, the rule `services.actor_kinds` applies to receiver/handler/lead/participant
-    (and `liaison_deadlines` to its daily mails)."""
-    return Official.objects.filter(unit__in=units).exclude(role=Official.Role.COUNTY_LEADER)
-
-
-def county_office_officials():
-    """县政府办: officials whose role sees every unit (`portal.access.sees_all_units`)."""
-    return Official.objects.filter(role=Official.Role.COUNTY_OFFICE)
-
-
 def _receiving_unit(matter, kinds):
-    return unit_officials([matter.received_by_id])
+    return Official.objects.acting_for([matter.received_by_id])
 
 
 def _handling_unit(matter, kinds):
-    return unit_officials([matter.lead_unit_id or matter.received_by_id])
+    return Official.objects.acting_for([matter.lead_unit_id or matter.received_by_id])
 
 
 def _handling_and_cooperating_units(matter, kinds):
     cooperating = matter.cooperations.values_list("unit_id", flat=True)
-    return unit_officials([matter.lead_unit_id or matter.received_by_id, *cooperating])
+    return Official.objects.acting_for([matter.lead_unit_id or matter.received_by_id, *cooperating])
 
 
 def _county_office(matter, kinds):
-    return county_office_officials()
+    return Official.objects.county_office()
 
 
 def _county_office_if_unsatisfied(matter, kinds):
-    return county_office_officials() if matter.rating in POOR_RATINGS else None
+    return Official.objects.county_office() if matter.rating in POOR_RATINGS else None
 
 
 def _handling_unit_if_enterprise_answered(matter, kinds):

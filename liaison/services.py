@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from portal.access import acting_enterprise, official_of, sees_all_units
-from portal.models import Official, Unit
+from portal.models import Unit
 from portal.workdays import add_workdays, workdays_between
 
 from . import clock, notifications, workflow
@@ -214,7 +214,7 @@ def actor_kinds(matter, user, *, tracking_grant=False):
         if user.is_superuser:
             kinds.update({"receiver", "handler", "lead", "participant"})
         official = official_of(user)
-        if official is not None and official.role != Official.Role.COUNTY_LEADER:
+        if official is not None and official.acts_for_its_unit:
             unit_id = official.unit_id
             if unit_id == matter.received_by_id:
                 kinds.update({"receiver", "participant"})

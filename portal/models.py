@@ -181,6 +181,23 @@ class Enterprise(models.Model):
             raise ValidationError({"town": _("An enterprise belongs to a town-level unit.")})
 
 
+class OfficialQuerySet(models.QuerySet):
+    def active(self):
+        """Officials whose user account is still active (a deactivated one has left the post)."""
+        return self.filter(user__is_active=True)
+
+    def acting_for(self, units):
+        """The active officials who act for `units` (Unit objects or ids) on matters: each unit's
+        staff and head. County leaders sit in the county government's unit but answer for no
+        unit's matters (they follow their liaison enterprises instead), so they are left out.
+        `Official.acts_for_its_unit` is the same role rule for one official."""
+        return self.active().filter(unit__in=units).exclude(role=Official.Role.COUNTY_LEADER)
+
+    def county_office(self):
+        """The active officials of 县政府办, the role that refers matters and sees every unit."""
+        return self.active().filter(role=Official.Role.COUNTY_OFFICE)
+
+
 class Official(models.Model):
     """An official's profile: ties a staff user to a unit and a role."""
 
@@ -199,6 +216,7 @@ class Official(models.Model):
     phone = models.CharField(_("phone"), max_length=50, blank=True)
 
     history = HistoricalRecords()
+    objects = OfficialQuerySet.as_manager()
 
     class Meta:
         ordering = ["unit__sort_order", "name"]
@@ -213,6 +231,13 @@ class Official(models.Model):
     def sees_everything(self):
         """The county office works across every unit."""
         return self.role == self.Role.COUNTY_OFFICE
+
+    @property
+    def acts_for_its_unit(self):
+        """Whether this official acts for their unit on matters: the role rule of
+        `Official.objects.acting_for` (county leaders do not), for one official already in
+        hand. Whether the user is active is left to authentication."""
+        return self.role != self.Role.COUNTY_LEADER
 
 
 class EnterpriseAccountQuerySet(models.QuerySet):

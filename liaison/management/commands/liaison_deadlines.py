@@ -27,14 +27,10 @@ def _line(matter, today):
     return f"- {matter.tracking_number} {matter.title}（{matter.display_enterprise}）{flag}"
 
 
-def _emails(unit_ids=None, roles=None):
-    officials = Official.objects.filter(user__is_active=True).exclude(user__email="")
-    if unit_ids is not None:
-        officials = officials.filter(unit_id__in=unit_ids).exclude(role=Official.Role.COUNTY_LEADER)
-    if roles is not None:
-        officials = officials.filter(role__in=roles)
+def _emails(officials):
+    """The addresses of `officials` (an Official queryset) that have one, by unit id."""
     result = defaultdict(list)
-    for unit_id, email in officials.values_list("unit_id", "user__email"):
+    for unit_id, email in officials.exclude(user__email="").values_list("unit_id", "user__email"):
         result[unit_id].append(email)
     return result
 
@@ -62,7 +58,7 @@ class Command(BaseCommand):
         by_unit = defaultdict(list)
         for matter in matters:
             by_unit[matter.responsible_unit_id].append(matter)
-        unit_emails = _emails(unit_ids=list(by_unit))
+        unit_emails = _emails(Official.objects.acting_for(list(by_unit)))
         sender = settings.DEFAULT_FROM_EMAIL
         messages = []
         for unit_id, items in by_unit.items():
@@ -74,7 +70,7 @@ class Command(BaseCommand):
                 "overdue": overdue, "near": len(items) - overdue}
             body = "\n".join([_("Matters your unit is responsible for:"), ""] + [_line(m, today) for m in items])
             messages.append((subject, body, sender, recipients))
-        office = [e for emails in _emails(roles=[Official.Role.COUNTY_OFFICE]).values() for e in emails]
+        office = [e for emails in _emails(Official.objects.county_office()).values() for e in emails]
         if office and matters:
             overdue = [m for m in matters if m.due_date < today]
             units = Unit.objects.in_bulk(list(by_unit))
