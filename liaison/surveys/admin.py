@@ -22,13 +22,16 @@ class QuestionInline(admin.StackedInline):
 
 @admin.register(Survey)
 class SurveyAdmin(admin.ModelAdmin):
-    list_display = ["title", "opens_on", "closes_on", "status", "results_link"]
+    list_display = ["title", "opens_on", "closes_on", "status", "results_published_at", "results_link"]
     search_fields = ["title"]
     filter_horizontal = ["target_towns"]
     inlines = [QuestionInline]
-    actions = ["publish", "send_invitations"]
+    actions = ["publish", "publish_results", "send_invitations"]
+    readonly_fields = ["results_published_at", "results_published_by"]
     fieldsets = [
         (None, {"fields": ["title", "intro", "opens_on", "closes_on", "previous"]}),
+        (_("Public results"), {"fields": ["results_published_at", "results_published_by"],
+                               "description": _("Use the action “Publish the results” once the campaign has closed.")}),
         (_("Target enterprises"), {"fields": ["key_only", "target_towns", "target_industries", "target_scales"],
                                    "description": _("Leave a filter empty to include every enterprise.")}),
     ]
@@ -62,6 +65,21 @@ class SurveyAdmin(admin.ModelAdmin):
                 services.survey_publish(survey=survey)
             except services.SurveyError as exc:
                 self.message_user(request, f"{survey}: {exc}", messages.ERROR)
+
+    def has_publish_results_permission(self, request):
+        """Publishing results is the county office's decision alone."""
+        return sees_all_units(request.user) and self.has_change_permission(request)
+
+    @admin.action(description=_("Publish the results of the selected closed campaigns"),
+                  permissions=["publish_results"])
+    def publish_results(self, request, queryset):
+        for survey in queryset:
+            try:
+                services.survey_results_publish(survey=survey, user=request.user)
+            except services.SurveyError as exc:
+                self.message_user(request, f"{survey}: {exc}", messages.ERROR)
+            else:
+                self.message_user(request, _("%(survey)s: results published.") % {"survey": survey})
 
     @admin.action(description=_("E-mail invitations to the target enterprises"), permissions=["change"])
     def send_invitations(self, request, queryset):

@@ -36,6 +36,16 @@ class SurveysConfig(AppConfig):
             survey.my_status = statuses.get(survey.pk)
         return {"template": "surveys/panel_enterprise.html", "surveys": surveys}
 
+    def interaction_panel(self, request):
+        """政企互动: the campaign taking answers now and the campaigns whose results are published
+        (two queries; the page is the same for every visitor)."""
+        from .models import Survey
+        from .selectors import public_surveys
+
+        return {"template": "surveys/panel_interaction.html",
+                "open_surveys": list(Survey.objects.open_now().order_by("closes_on")),
+                "published": list(public_surveys()[:5])}
+
     def admin_dashboard_links(self, request):
         from django.urls import reverse
 

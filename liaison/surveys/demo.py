@@ -1,6 +1,7 @@
 """Demo evaluation: two finished campaigns (2025年度, 2026年上半年) with a few hundred responses
-and one open campaign (2026年下半年). Idempotent: campaigns by title, answers only built for a
-campaign that has none yet. Responses are bulk-created."""
+and one open campaign (2026年下半年); the 2026年上半年 results are published on the public site.
+Idempotent: campaigns by title, answers only built for a campaign that has none yet. Responses
+are bulk-created."""
 import datetime
 import random
 
@@ -61,6 +62,7 @@ def build(stdout):
     if not current.responses.exists():
         _responses(current, rng, enterprises, 46, quality, dealings, 0.35, skip_demo_user=True, drafts=9)
     _findings(surveys[0], departments, office_user)
+    _publish_results(surveys[-1], office_user)
     total = SurveyResponse.objects.filter(survey__title__in=[c[0] for c in CAMPAIGNS] + [OPEN_TITLE]).count()
     stdout.write(f"  surveys: 3 campaigns, {total} responses, {Finding.objects.count()} rectification findings")
 
@@ -150,6 +152,16 @@ def grid_units(grid):
     if grid.pk not in _grid_units_cache:
         _grid_units_cache[grid.pk] = list(grid.units.all())
     return _grid_units_cache[grid.pk]
+
+
+def _publish_results(survey, office_user):
+    """公布: the latest closed campaign's results are on the public 政企互动 page (as the county
+    office would have done a week after the close)."""
+    if survey.results_published_at is None and survey.is_closed:
+        survey.results_published_at = timezone.make_aware(
+            datetime.datetime.combine(survey.closes_on + datetime.timedelta(days=7), datetime.time(10)))
+        survey.results_published_by = office_user
+        survey.save(update_fields=["results_published_at", "results_published_by"])
 
 
 def _findings(survey, departments, office_user):

@@ -54,6 +54,10 @@ class SurveyQuerySet(models.QuerySet):
         """Published campaigns whose answering period is over."""
         return self.published().filter(closes_on__lt=timezone.localdate())
 
+    def results_public(self):
+        """Closed campaigns whose results the county office has published for everyone (公布)."""
+        return self.closed().filter(results_published_at__isnull=False)
+
     def targeting(self, enterprise):
         """Campaigns whose target group includes `enterprise`."""
         return self.filter(
@@ -74,6 +78,12 @@ class Survey(models.Model):
     closes_on = models.DateField(_("closes on"))
     published_at = models.DateTimeField(_("published"), null=True, blank=True,
                                         help_text=_("Empty while the questionnaire is still being drafted."))
+    # 公布: the county office releases a closed campaign's aggregate results to the public.
+    results_published_at = models.DateTimeField(
+        _("results published"), null=True, blank=True,
+        help_text=_("When the county office published the results on the public site; empty while they are internal."))
+    results_published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                             blank=True, related_name="+", verbose_name=_("results published by"))
     # Targeting (面向企业): every filter that is set must match; empty means no restriction.
     key_only = models.BooleanField(_("key enterprises only"), default=False)
     target_towns = models.ManyToManyField(Unit, blank=True, related_name="+", verbose_name=_("towns"),
@@ -112,6 +122,13 @@ class Survey(models.Model):
 
     def get_results_url(self):
         return reverse("surveys:results", args=[self.pk])
+
+    def get_public_results_url(self):
+        return reverse("surveys:public_results", args=[self.pk])
+
+    @property
+    def results_are_public(self):
+        return self.results_published_at is not None and self.is_closed
 
     @property
     def is_open(self):

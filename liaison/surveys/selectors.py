@@ -370,3 +370,43 @@ def responses_for_enterprise_file(enterprise, user):
         return SurveyResponse.objects.none()
     return (SurveyResponse.objects.submitted().filter(enterprise=enterprise)
             .select_related("survey").order_by("-submitted_at"))
+
+
+# --- the public site (公布) -------------------------------------------------------------------
+
+def public_surveys():
+    """Closed campaigns whose results the county office has published."""
+    return Survey.objects.results_public().order_by("-closes_on", "-id")
+
+
+def _competition_ranks(scores):
+    """{key: rank} for {key: score} (1, 2, 2, 4), highest score first; None scores get no rank."""
+    ranks, previous_score, previous_rank = {}, None, 0
+    ordered = sorted(((key, score) for key, score in scores.items() if score is not None), key=lambda item: -item[1])
+    for position, (key, score) in enumerate(ordered, start=1):
+        if score != previous_score:
+            previous_rank, previous_score = position, score
+        ranks[key] = previous_rank
+    return ranks
+
+
+def public_campaign_results(survey):
+    """What the public results page shows: the campaign_results aggregates with everything that is
+    not for the public taken out. A unit rated by fewer than SURVEY_MIN_RESPONSES enterprises keeps
+    only its count; no comments, findings, enterprises or earlier campaigns' scores (which may not
+    be published) remain. Each visible unit also gets `dimension_cells`: (score, rank among the
+    visible units on that dimension) in the questionnaire's order of dimensions."""
+    data = campaign_results(survey)
+    data.previous = None
+    data.drafts = 0
+    for result in data.units:
+        result.comments, result.findings, result.previous_score = [], [], None
+        if not result.visible:
+            result.dimensions, result.score_row, result.no_dealings, result.rank = {}, [], 0, None
+    visible = [r for r in data.units if r.visible]
+    ranks = [_competition_ranks({r.unit.pk: r.score_row[i] for r in visible})
+             for i in range(len(data.dimension_names))]
+    for result in data.units:
+        result.dimension_cells = ([(score, ranks[i].get(result.unit.pk)) for i, score in enumerate(result.score_row)]
+                                  if result.visible else [])
+    return data

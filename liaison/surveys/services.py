@@ -69,6 +69,36 @@ def survey_publish(*, survey: Survey) -> Survey:
     return survey
 
 
+def survey_results_publish(*, survey: Survey, user) -> Survey:
+    """公布: put a closed campaign's aggregate results on the public site. Only the county office
+    decides this, and only once answering is over (while it is open, figures that move after each
+    answer would let anyone guess who answered)."""
+    from .selectors import runs_campaigns
+
+    if not runs_campaigns(user):
+        raise SurveyError(_("Only the county office can publish a campaign's results."))
+    if not survey.is_closed:
+        raise SurveyError(_("Results can be published only after the campaign has closed."))
+    if survey.results_published_at is None:
+        survey.results_published_at = timezone.now()
+        survey.results_published_by = user
+        survey.save(update_fields=["results_published_at", "results_published_by"])
+    return survey
+
+
+def survey_results_withdraw(*, survey: Survey, user) -> Survey:
+    """Take published results off the public site again (county office only)."""
+    from .selectors import runs_campaigns
+
+    if not runs_campaigns(user):
+        raise SurveyError(_("Only the county office can publish a campaign's results."))
+    if survey.results_published_at is not None:
+        survey.results_published_at = None
+        survey.results_published_by = None
+        survey.save(update_fields=["results_published_at", "results_published_by"])
+    return survey
+
+
 # --- personal links and invitations ---------------------------------------------------------
 
 def personal_token(survey, enterprise):

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from portal.access import acting_enterprise, enterprise_account_of, official_of
 from portal.models import Enterprise, Unit
+from portal.page_cache import public_page
 
 from . import selectors, services
 from .forms import AnswerForm, CopyForm, FindingForm, load_questions
@@ -266,6 +267,37 @@ def survey_copy(request, pk):
             return redirect("admin:surveys_survey_change", survey.pk)
     return render(request, "surveys/survey_copy.html", {"form": form, "source": source},
                   status=400 if request.method == "POST" else 200)
+
+
+@office_required
+@require_POST
+def results_publish(request, pk):
+    """公布 / 撤回: the county office puts a closed campaign's aggregate results on the public site,
+    or takes them off again."""
+    survey = get_object_or_404(Survey.objects.published(), pk=pk)
+    withdraw = request.POST.get("action") == "withdraw"
+    try:
+        if withdraw:
+            services.survey_results_withdraw(survey=survey, user=request.user)
+        else:
+            services.survey_results_publish(survey=survey, user=request.user)
+    except services.SurveyError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The results are no longer on the public site.") if withdraw else
+                         _("The results are published on the public site."))
+    return redirect("surveys:results", pk=survey.pk)
+
+
+# --- results (public) -----------------------------------------------------------------------
+
+@public_page
+def public_results(request, pk):
+    """The published results of a closed campaign, for everyone: each department's scores and
+    ranking per dimension and how many enterprises rated it; never who answered or what they wrote."""
+    survey = get_object_or_404(selectors.public_surveys(), pk=pk)
+    return render(request, "surveys/public_results.html", {
+        "survey": survey, "results": selectors.public_campaign_results(survey)})
 
 
 @office_required
