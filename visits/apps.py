@@ -47,3 +47,8 @@ class VisitsConfig(AppConfig):
         from .hooks import enterprise_panel
 
         return enterprise_panel(request)
+
+    def interaction_panel(self, request):
+        from .hooks import interaction_panel
+
+        return interaction_panel(request)

@@ -324,6 +324,28 @@ def build_financing(rng):
             if any(m.outcome == "loan" for m in need.matches.all()):
                 need.status = FinancingNeed.Status.MET
                 need.save(update_fields=["status"])
+    made += _upcoming_event(finance, institutions, enterprises, purposes, rng)
+    return made
+
+
+def _upcoming_event(finance, institutions, enterprises, purposes, rng):
+    """A coming event (three weeks after the demo is loaded) with a few needs registered for it and
+    no results yet, so the public page shows both what is planned and what was achieved."""
+    title = "2026年冬季“助企纾困”政银企对接会"
+    event, created = MatchmakingEvent.objects.get_or_create(title=title, defaults=dict(
+        date=timezone.localdate() + datetime.timedelta(days=21), unit=finance, place="县政务服务中心多功能厅",
+        notes="县金融工作局组织，重点对接中小微企业流动资金需求。"))
+    if created:
+        event.institutions.set(institutions[:4])
+    made = 0
+    for k in range(4):
+        enterprise = enterprises[(k * 11 + 5) % len(enterprises)]
+        purpose, collateral = purposes[k % len(purposes)]
+        _need, created = FinancingNeed.objects.get_or_create(
+            enterprise=enterprise, purpose=purpose, event=event, defaults=dict(
+                amount=Decimal(rng.choice([100, 200, 300, 500])), term_months=12, collateral=collateral,
+                source=FinancingNeed.Source.ENTERPRISE))
+        made += created
     return made
 
 

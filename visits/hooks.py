@@ -1,4 +1,5 @@
-"""What this app contributes to the portal's shared pages (admin index links, 我的企业 panel)."""
+"""What this app contributes to the portal's shared pages (admin index links, 我的企业 panel,
+政企互动 panel)."""
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -33,3 +34,10 @@ def enterprise_panel(request):
         "needs": list(FinancingNeed.objects.filter(enterprise=enterprise).prefetch_related("matches__institution")
                       .order_by("-created_at")[:5]),
     }
+
+
+def interaction_panel(request):
+    """政企互动: the next 政银企 matchmaking event and what the past ones achieved (aggregates only)."""
+    from .selectors import matchmaking_summary
+
+    return {"template": "visits/panel_interaction.html", **matchmaking_summary()}

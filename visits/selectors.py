@@ -3,6 +3,7 @@ financing totals. Every figure is an aggregate query: the number of queries does
 with the number of visits, officials or enterprises."""
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
@@ -276,12 +277,10 @@ def ledger_officials(user):
 # --------------------------------------------------------------------------- 政银企 totals
 
 
-def financing_totals(user):
-    """Needs, credit and loans per event, per institution and per town (three queries)."""
-    needs = FinancingNeed.objects.visible_to(user)
-    matches = FinancingMatch.objects.filter(need__in=needs)
+def _match_money():
+    """The aggregates of a set of matches: how many, with which outcome, credit and loans."""
     outcome = FinancingMatch.Outcome
-    money = dict(
+    return dict(
         matches=Count("id"),
         credit_count=Count("id", filter=Q(outcome__in=[outcome.CREDIT, outcome.LOAN])),
         loan_count=Count("id", filter=Q(outcome=outcome.LOAN)),
@@ -292,6 +291,14 @@ def financing_totals(user):
         loans=Coalesce(Sum("loan_amount", filter=Q(outcome=outcome.LOAN)), 0,
                        output_field=FinancingMatch._meta.get_field("loan_amount")),
     )
+
+
+def financing_totals(user):
+    """Needs, credit and loans per event, per institution and per town (three queries)."""
+    needs = FinancingNeed.objects.visible_to(user)
+    matches = FinancingMatch.objects.filter(need__in=needs)
+    outcome = FinancingMatch.Outcome
+    money = _match_money()
     by_institution = list(matches.values("institution__name", "institution__sort_order").annotate(**money)
                           .order_by("institution__sort_order", "institution__name"))
     by_event = list(MatchmakingEvent.objects.annotate(
@@ -313,6 +320,85 @@ def financing_totals(user):
         row.update({k: v for k, v in town_money.get(row["enterprise__town__name"], {}).items()
                     if k != "need__enterprise__town__name"})
     return {"by_institution": by_institution, "by_event": by_event, "by_town": by_town}
+
+
+def public_min_items():
+    """An amount on the public page adds up at least this many needs or matches; below it the
+    amount is withheld (shown as "—"), since a total of one or two is one enterprise's figure."""
+    return getattr(settings, "MATCHMAKING_PUBLIC_MIN_ITEMS", 3)
+
+
+# Each public amount and the count of the items it adds up.
+_PUBLIC_AMOUNTS = {"need_amount": "need_count", "credit": "credit_count", "loans": "loan_count"}
+
+
+def _withhold_small_amounts(figures, threshold):
+    for amount, count in _PUBLIC_AMOUNTS.items():
+        if count in figures and 0 < figures[count] < threshold:
+            figures[amount] = None
+    return figures
+
+
+@dataclass
+class PublicMatchmaking:
+    upcoming: list  # MatchmakingEvent, soonest first
+    past: list  # MatchmakingEvent with .figures (dict of aggregates), latest first
+    totals: dict  # the past events' figures added up
+    by_institution: list  # dicts: institution__name and the _match_money() aggregates
+    threshold: int  # amounts of fewer items are withheld
+
+
+def public_matchmaking(*, on=None):
+    """政银企对接活动 for the public site: the events (date, place, organiser, institutions) and,
+    per past event and per institution, aggregates only: never an enterprise, a need or one
+    match's amount. Five queries however many events, needs and matches."""
+    on = on or today()
+    events = list(MatchmakingEvent.objects.select_related("unit").prefetch_related("institutions")
+                  .order_by("-date", "-id"))
+    need_rows = {row["event"]: row for row in FinancingNeed.objects.filter(event__isnull=False).values("event")
+                 .annotate(need_count=Count("id"), need_amount=Sum("amount")).order_by()}
+    match_rows = {row["event"]: row for row in FinancingMatch.objects.filter(event__isnull=False).values("event")
+                  .annotate(**_match_money()).order_by()}
+    keys = ["need_count", "need_amount", "matches", "credit_count", "credit", "loan_count", "loans"]
+    totals = dict.fromkeys(keys, 0)
+    upcoming, past = [], []
+    for event in events:
+        figures = {**need_rows.get(event.pk, {}), **match_rows.get(event.pk, {})}
+        event.figures = {key: figures.get(key) or 0 for key in keys}
+        event.institution_names = [i.name for i in sorted(event.institutions.all(),
+                                                         key=lambda i: (i.sort_order, i.name))]
+        if event.date >= on:
+            upcoming.append(event)
+        else:
+            past.append(event)
+            for key in keys:
+                totals[key] += event.figures[key]
+    upcoming.reverse()
+    threshold = public_min_items()
+    for event in past:
+        _withhold_small_amounts(event.figures, threshold)
+    _withhold_small_amounts(totals, threshold)
+    by_institution = [_withhold_small_amounts(row, threshold) for row in FinancingMatch.objects.values(
+        "institution__name", "institution__sort_order").annotate(**_match_money())
+        .order_by("institution__sort_order", "institution__name")]
+    return PublicMatchmaking(upcoming=upcoming, past=past, totals=totals, by_institution=by_institution,
+                             threshold=threshold)
+
+
+def matchmaking_summary(*, on=None):
+    """For the 政企互动 panel: the next event, how many were held, credit and loans at events."""
+    on = on or today()
+    outcome = FinancingMatch.Outcome
+    upcoming = (MatchmakingEvent.objects.filter(date__gte=on).select_related("unit").order_by("date", "id").first())
+    held = MatchmakingEvent.objects.filter(date__lt=on).aggregate(n=Count("id"))["n"]
+    money = FinancingMatch.objects.filter(event__date__lt=on).aggregate(
+        credit_count=Count("id", filter=Q(outcome__in=[outcome.CREDIT, outcome.LOAN])),
+        loan_count=Count("id", filter=Q(outcome=outcome.LOAN)),
+        credit=Coalesce(Sum("credit_amount", filter=Q(outcome__in=[outcome.CREDIT, outcome.LOAN])), 0,
+                        output_field=FinancingMatch._meta.get_field("credit_amount")),
+        loans=Coalesce(Sum("loan_amount", filter=Q(outcome=outcome.LOAN)), 0,
+                       output_field=FinancingMatch._meta.get_field("loan_amount")))
+    return {"next_event": upcoming, "held": held, **_withhold_small_amounts(money, public_min_items())}
 
 
 def open_problems_without_matter(user):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("ledgers/", views.ledgers, name="ledgers"),
     path("ledgers/<slug:kind>.<slug:fmt>", views.ledger_export, name="ledger_export"),
     path("financing/", views.financing_totals, name="financing_totals"),
+    path("matchmaking/", views.matchmaking, name="matchmaking"),
     path("problems/<slug:kind>/<int:pk>/to-matter/", views.problem_to_matter, name="problem_to_matter"),
     path("appointments/<int:pk>/answer/", views.appointment_answer, name="appointment_answer"),
     path("my/appointments/<int:pk>/", views.my_appointment, name="my_appointment"),

@@ -1,5 +1,6 @@
 """Pages: coverage, the enterprise file (一企一档), ledgers and financing totals for officials;
-answering appointments and stating financing needs for enterprises (我的企业)."""
+answering appointments and stating financing needs for enterprises (我的企业); the public page
+of 政银企 matchmaking events."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from portal.access import acting_enterprise, official_of, sees_all_units
 from portal.models import Enterprise, Unit
+from portal.page_cache import public_page
 
 from . import exports, selectors, services
 from .access import official_required
@@ -124,6 +126,15 @@ def ledger_export(request, kind, fmt):
 @official_required
 def financing_totals(request):
     return render(request, "visits/financing_totals.html", {"totals": selectors.financing_totals(request.user)})
+
+
+# --------------------------------------------------------------------------- public
+
+
+@public_page
+def matchmaking(request):
+    """政银企对接活动 for everyone: past and coming events and what they achieved, in totals only."""
+    return render(request, "visits/matchmaking_public.html", {"data": selectors.public_matchmaking()})
 
 
 def _problem(kind, pk, user):
