@@ -6,6 +6,7 @@ that does not follow the order of answering; a unit's results exist only when at
 SURVEY_MIN_RESPONSES enterprises rated it. Only the county office sees who said what.
 """
 import hashlib
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -105,7 +106,10 @@ class UnitResult:
         """The unit's overall score: the mean of its dimension scores (each dimension weighs the
         same, however many enterprises rated it)."""
         scores = [d.score for d in self.dimensions.values() if d.score is not None]
-        return round(sum(scores) / len(scores), 1) if scores else None
+        # fsum: the same total whatever the order of the dimensions (a plain float sum is not,
+        # and the ranking, made before the dimensions are put in the questionnaire's order,
+        # then disagreed with the score shown: 86.85 ranked as 86.8, shown as 86.9).
+        return round(math.fsum(scores) / len(scores), 1) if scores else None
 
     @property
     def change(self):

@@ -108,3 +108,16 @@ def test_response_rate_counts_the_target_group(settings, units):
     submit_ratings(survey, key[0], {units[0]: {"服务态度": 5}})
     results = selectors.campaign_results(survey)
     assert (results.submitted, results.targeted, results.response_rate) == (1, 4, 25.0)
+
+
+def test_overall_score_does_not_depend_on_the_order_of_the_dimensions():
+    from liaison.surveys.selectors import DimensionResult, UnitResult
+
+    def result(names_and_points):
+        dims = {name: DimensionResult(name=name, count=10, total_points=points * 10)
+                for name, points in names_and_points}
+        return UnitResult(unit=None, dimensions=dims).score
+
+    values = [("a", 86.7), ("b", 80.7), ("c", 86.7), ("d", 93.3)]
+    scores = {result(order) for order in (values, values[::-1], values[1:] + values[:1], sorted(values))}
+    assert len(scores) == 1
