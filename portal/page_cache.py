@@ -27,10 +27,14 @@ from django.db.models.signals import m2m_changed, post_delete, post_migrate, pos
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
-# What public pages show lives in these apps; visits and the officials' own records do not.
+# What public pages show lives in these apps, and in visits' 政银企 matchmaking models (the
+# public 政银企对接 page); visits' own records (visits, meetings, appointments) never show.
 PUBLIC_CONTENT_APPS = {"portal", "policies", "guide", "liaison", "surveys"}
-# Saved often and never shown publicly: no reason to empty the cache for them.
-PRIVATE_MODELS = {"liaison.heldupload", "surveys.response", "surveys.answer"}
+PUBLIC_CONTENT_MODELS = {"visits.matchmakingevent", "visits.financingneed", "visits.financingmatch"}
+# Saved often and never shown publicly: no reason to empty the cache for them. (A survey's
+# answers reach the public only through results published after it closes.)
+PRIVATE_MODELS = {"liaison.heldupload", "surveys.invitation", "surveys.surveyresponse", "surveys.unitanswer",
+                  "surveys.rating", "surveys.choiceanswer", "surveys.textanswer"}
 GENERATION_KEY = "page-cache:generation"
 STATUS_HEADER = "X-Page-Cache"
 
@@ -134,7 +138,8 @@ def content_changed(sender, **kwargs):
     """A save or delete in a public app: drop the stored pages now, and once more when the
     transaction commits (a page rendered meanwhile from the old rows must not survive)."""
     meta = getattr(sender, "_meta", None)
-    if meta is None or meta.app_label not in PUBLIC_CONTENT_APPS or meta.label_lower in PRIVATE_MODELS:
+    if meta is None or meta.label_lower in PRIVATE_MODELS or not (
+            meta.app_label in PUBLIC_CONTENT_APPS or meta.label_lower in PUBLIC_CONTENT_MODELS):
         return
     if settings.PUBLIC_PAGE_CACHE_SECONDS <= 0:
         return

@@ -127,3 +127,28 @@ def test_the_cache_is_off_when_its_lifetime_is_zero(client, settings):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
     client.get(reverse("portal:about"))
     assert cache_status(client.get(reverse("portal:about"))) is None
+
+
+def test_models_named_in_the_rules_exist():
+    """A renamed model would silently leave the rules: every label must be a real model."""
+    from django.apps import apps
+
+    from portal import page_cache
+
+    for label in page_cache.PUBLIC_CONTENT_MODELS | page_cache.PRIVATE_MODELS:
+        apps.get_model(label)
+    for app_label in page_cache.PUBLIC_CONTENT_APPS:
+        apps.get_app_config(app_label)
+
+
+def test_a_matchmaking_event_empties_the_pages_but_a_visit_does_not(client, town, enterprise):
+    import datetime
+
+    from tests.visits.factories import VisitFactory
+    from visits.models import MatchmakingEvent
+
+    client.get(reverse("portal:about"))
+    VisitFactory(enterprise=enterprise, unit=town)
+    assert cache_status(client.get(reverse("portal:about"))) == "hit"
+    MatchmakingEvent.objects.create(title="政银企对接会", date=datetime.date(2026, 12, 1), place="县政府", unit=town)
+    assert cache_status(client.get(reverse("portal:about"))) == "miss"
