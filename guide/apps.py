@@ -11,6 +11,7 @@ def _perms(models, actions):
 class GuideConfig(AppConfig):
     name = "guide"
     verbose_name = _("Enterprise service guide")
+    sitemaps = {"guide-pages": "guide.sitemaps.GuidePagesSitemap", "guide-items": "guide.sitemaps.ServiceItemSitemap"}
 
     role_permissions = {
         "county_office": _perms(_CONTENT + ["guideedition", "leaderduty", "loanproduct"],

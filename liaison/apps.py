@@ -8,6 +8,7 @@ _HANDLE = ["liaison.view_matter", "liaison.change_matter", "liaison.handle_matte
 class LiaisonConfig(AppConfig):
     name = "liaison"
     verbose_name = _("Enterprise matters")
+    sitemaps = {"matter-pages": "liaison.sitemaps.MatterPagesSitemap"}
 
     role_permissions = {
         "county_office": _HANDLE + [

@@ -12,6 +12,8 @@ EDIT = ["policies.view_policy", "policies.add_policy", "policies.change_policy",
 class PoliciesConfig(AppConfig):
     name = "policies"
     verbose_name = _("Policy disclosure")
+    sitemaps = {"policy-pages": "policies.sitemaps.PolicyPagesSitemap", "policies": "policies.sitemaps.PolicySitemap",
+                "interpretations": "policies.sitemaps.InterpretationSitemap"}
 
     role_permissions = {
         "county_office": EDIT + ["policies.publish_policy", "policies.add_theme", "policies.change_theme",

@@ -1,13 +1,15 @@
 """Root URLconf: the site's pages, each app's URLs, and the officials' admin."""
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from . import search_views, views
 from .forms import LoginForm
-from policies.sitemaps import SITEMAPS
+from .sitemaps import site_sitemaps
+
+SITEMAPS = site_sitemaps()
 
 site_patterns = ([
     path("", views.home, name="home"),
@@ -22,7 +24,11 @@ site_patterns = ([
 ], "portal")
 
 urlpatterns = [
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # An index of per-section sitemaps, each paged: 100,000 policies do not fit in one file.
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+         name="sitemap"),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("i18n/setlang/", views.switch_language, name="set_language"),

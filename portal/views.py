@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -48,6 +49,15 @@ def interaction(request):
 @public_page
 def about(request):
     return render(request, "portal/about.html")
+
+
+@public_page
+def robots_txt(request):
+    """Crawlers: the public site, not the workspace or anyone's own pages; where the sitemap is."""
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /my/", "Disallow: /accounts/",
+             "Disallow: /matters/track/", "Disallow: /matters/mine/", "Disallow: /search/",
+             f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def healthz(request):

@@ -19,6 +19,7 @@ def _perms(*names):
 class VisitsConfig(AppConfig):
     name = "visits"
     verbose_name = _("Enterprise-situation monitoring")
+    sitemaps = {"matchmaking": "visits.sitemaps.MatchmakingSitemap"}
 
     role_permissions = {
         "county_office": _perms(_VIEW, _RECORD, [

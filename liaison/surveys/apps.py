@@ -9,6 +9,7 @@ class SurveysConfig(AppConfig):
     name = "liaison.surveys"
     label = "surveys"
     verbose_name = _("Government work evaluation")
+    sitemaps = {"survey-results": "liaison.surveys.sitemaps.PublishedResultsSitemap"}
 
     role_permissions = {
         "county_office": [f"surveys.{action}_{model}" for model in (

@@ -89,10 +89,23 @@ def test_interaction_page_lists_the_ways_to_reach_the_county(client):
 
 
 @pytest.mark.django_db
-def test_a_root_sitemap_is_served(client):
+def test_the_root_sitemap_indexes_every_section_and_lists_only_public_pages(client):
+    import re
+
+    from guide.models import ServiceItem
+    from tests.policies.factories import DraftFactory, PolicyFactory
+
+    published, draft = PolicyFactory(), DraftFactory()
     response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    assert b"<urlset" in response.content
+    assert response.status_code == 200 and b"<sitemapindex" in response.content
+    sections = re.findall(r"<loc>http://testserver(/sitemap-[^<]+)</loc>", response.content.decode())
+    names = {s.split("?")[0] for s in sections}
+    assert {"/sitemap-sections.xml", "/sitemap-policies.xml", "/sitemap-guide-items.xml",
+            "/sitemap-matter-pages.xml", "/sitemap-matchmaking.xml", "/sitemap-survey-results.xml"} <= names
+    urls = "".join(client.get(s).content.decode() for s in sections)
+    assert f"/policies/{published.pk}/" in urls and f"/policies/{draft.pk}/" not in urls
+    assert "/matters/figures/" in urls and "/visits/matchmaking/" in urls and "/interaction/" in urls
+    assert not ServiceItem.objects.exists()  # an empty section is still a valid sitemap
 
 
 @pytest.mark.django_db
@@ -109,3 +122,12 @@ def test_the_main_navigation_marks_exactly_the_current_section(client, path, cur
 
     nav = re.search(r'<nav class="main-nav".*?</nav>', client.get(path).content.decode(), re.S).group(0)
     assert re.findall(r'<a href="([^"]+)"\s*aria-current="page"', nav) == [current]
+
+
+@pytest.mark.django_db
+def test_robots_txt_keeps_crawlers_out_of_the_workspace_and_points_at_the_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/plain")
+    text = response.content.decode()
+    assert "Disallow: /admin/" in text and "Disallow: /my/" in text
+    assert "Sitemap: http://testserver/sitemap.xml" in text
