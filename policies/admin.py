@@ -66,6 +66,7 @@ class PolicyAdminForm(forms.ModelForm):
     class Meta:
         model = Policy
         fields = "__all__"
+        widgets = {"themes": forms.CheckboxSelectMultiple}
 
     def clean(self):
         cleaned = super().clean()
@@ -105,8 +106,10 @@ class PolicyAdmin(ImportAdminMixin, UnitScopedAdmin):
     list_select_related = ["unit"]
     list_per_page = 50
     date_hierarchy = "published_on"
-    autocomplete_fields = ["replaced_by", "related"]
-    filter_horizontal = ["themes"]
+    # Plain inputs, not autocomplete/filter widgets: they work without JavaScript and carry
+    # their labels (a policy is picked by its id; the lookup link lists and searches them;
+    # the themes are checkboxes, see PolicyAdminForm).
+    raw_id_fields = ["replaced_by", "related"]
     inlines = [InterpretationInline, AttachmentInline, PolicyChangeInline]
     readonly_fields = ["status", "published_at", "published_by", "withdrawn_at", "withdrawal_reason", "created_by"]
     fieldsets = [

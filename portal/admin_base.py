@@ -65,6 +65,11 @@ class UnitScopedAdmin(SimpleHistoryAdmin):
             unit = unit_of(request.user)
             kwargs["queryset"] = Unit.objects.filter(pk=unit.pk if unit else None)
             kwargs["initial"] = unit
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            # Django drops the empty choice of a required field with an initial value; HTML
+            # requires a required <select> to start with one (the unit stays preselected).
+            field.empty_label = "---------"
+            return field
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):

@@ -312,12 +312,6 @@ def browser():
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-def _favicon(message):
-    """Chromium asks every site for /favicon.ico on its own; the portal has none (a 404 that no
-    page of ours asked for), so that one message is not a page's problem."""
-    return (message.location or {}).get("url", "").endswith("/favicon.ico")
-
-
 class PageProblems:
     """Console errors and failed responses a page produced (CSP violations show up here)."""
 
@@ -326,7 +320,7 @@ class PageProblems:
         self.server_errors = []
 
     def attach(self, page):
-        page.on("console", lambda msg: msg.type == "error" and not _favicon(msg) and self.console.append(msg.text))
+        page.on("console", lambda msg: msg.type == "error" and self.console.append(msg.text))
         page.on("pageerror", lambda exc: self.console.append(str(exc)))
         page.on("response", lambda r: r.status >= 500 and self.server_errors.append(f"{r.status} {r.url}"))
 

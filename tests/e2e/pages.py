@@ -48,6 +48,11 @@ PUBLIC = [
     PageType("matter-track", "/matters/track/"),
     PageType("site-error-report", "/matters/site-error/"),
     PageType("surveys", "/surveys/"),
+    PageType("policy-list-facets", "/policies/list/?level=county"),
+    PageType("interaction", "/interaction/"),
+    PageType("matter-figures", "/matters/figures/"),
+    PageType("matchmaking", "/visits/matchmaking/"),
+    PageType("survey-public-results", "/interaction/", follow=r"/surveys/published/\d+/"),
     PageType("my-enterprise", "/my/", login="enterprise"),
 ]
 

@@ -186,13 +186,7 @@ def check_page(spec, new_context, login_states, axe_source):
 # Problems found by these checks in files this harness does not own, reported to their
 # owners. (page name or path prefix, text of the failure, owner): a failure that matches
 # turns the test into an expected failure that names it; any other failure still fails.
-KNOWN_ISSUES = [
-    ("policy-change", "select2", "policies: the autocomplete (select2) widgets of PolicyAdmin.autocomplete_fields "
-                                 "have no accessible name (Django's select2 markup); a plain select, or a label "
-                                 "wired to select2's combobox, fixes it"),
-    ("policy-change", "aria-prohibited-attr", "policies: filter_horizontal (Django's SelectFilter2) puts aria-label "
-                                              "on a <span> (themes); CheckboxSelectMultiple avoids it"),
-]
+KNOWN_ISSUES = []
 
 
 def split_known(spec, failures):
@@ -269,14 +263,7 @@ def test_every_page_validates(new_context, login_states, vnu):
         pytest.xfail("known, reported: " + " | ".join(sorted(owners)))
 
 
-KNOWN_HTML_ISSUES = [
-    ("policy-change", "must have either an empty “value” attribute", "policies: PolicyAdmin's unit <select> is "
-                                                                      "required and its first option is a unit, not "
-                                                                      "an empty choice"),
-    ("policy-change", "“option” without attribute “label” must not be empty", "policies: Django's autocomplete "
-                                                                             "(select2) renders an empty <option> "
-                                                                             "for replaced_by"),
-]
+KNOWN_HTML_ISSUES = []
 
 
 # ------------------------------------------------------------------ larger text

@@ -77,13 +77,6 @@ def test_registration_never_fails(client, data):
         pytest.fail("invalid registration must answer 400 with the form")
 
 
-LONG_USERNAME_BUG = ("lead: a user name longer than 255 characters reaches authenticate() (Django's "
-                     "AuthenticationForm sets max_length after the field is built, so it is not validated) and "
-                     "django-axes fails to store it in AccessAttempt.username varchar(255): 500. Use a login form "
-                     "whose username field has max_length=150 from the start, for the site and the admin.")
-
-
-@pytest.mark.xfail(reason=LONG_USERNAME_BUG, strict=False)
 @pytest.mark.parametrize("where", ["/accounts/login/", "/admin/login/"])
 def test_login_with_an_overlong_user_name_is_refused_not_a_server_error(client, where):
     response = client.post(where, {"username": "政" * 300, "password": "x"})

@@ -131,3 +131,12 @@ def test_robots_txt_keeps_crawlers_out_of_the_workspace_and_points_at_the_sitema
     text = response.content.decode()
     assert "Disallow: /admin/" in text and "Disallow: /my/" in text
     assert "Sitemap: http://testserver/sitemap.xml" in text
+
+
+@pytest.mark.django_db
+def test_the_icon_is_linked_from_every_page_and_served_at_favicon_ico(client):
+    from django.templatetags.static import static
+
+    assert f'<link rel="icon" href="{static("favicon.ico")}"' in client.get("/").content.decode()
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == static("favicon.ico")
