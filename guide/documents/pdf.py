@@ -1,15 +1,11 @@
 """The guide as PDF (reportlab): cover, table of contents with page numbers, bookmarks,
 running headers and page numbers, with a CJK TrueType font embedded (subset).
 
-The font is WenQuanYi Micro Hei, shipped by the `paperang-p2-fonts-cjk` package from PyPI, so a
-fresh machine has it after `pip install -r requirements.txt` (no system fonts needed).
-settings.GUIDE_PDF_FONT may point at another TrueType (glyf-outline) font.
+The font (and its registration) is shared with the portal's other PDFs: portal/pdf_fonts.py.
 """
 import io
-import os
 from xml.sax.saxutils import escape
 
-from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
@@ -17,34 +13,16 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (BaseDocTemplate, Frame, KeepTogether, NextPageTemplate, PageBreak, PageTemplate,
                                 Paragraph, Spacer, Table, TableStyle)
 from reportlab.platypus.tableofcontents import TableOfContents
 
+from portal.pdf_fonts import FONT, font_path, register_font  # noqa: F401 (re-exported)
+
 from . import chapter_number, fee_lines, item_facts, material_rows
 
-FONT = "GuideCJK"
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 20 * mm
-
-
-def font_path():
-    configured = getattr(settings, "GUIDE_PDF_FONT", None)
-    if configured:
-        return configured
-    import paperang_p2_fonts_cjk
-
-    return os.path.join(os.path.dirname(paperang_p2_fonts_cjk.__file__), "fonts", "wqy-microhei.ttc")
-
-
-def register_font():
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        path = font_path()
-        kwargs = {"subfontIndex": 0} if path.lower().endswith(".ttc") else {}
-        pdfmetrics.registerFont(TTFont(FONT, path, **kwargs))
-    return FONT
 
 
 def _styles():

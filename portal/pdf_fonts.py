@@ -1,0 +1,31 @@
+"""The CJK font every PDF of the portal embeds (reportlab): the guide, the evaluation's letters.
+
+The font is WenQuanYi Micro Hei, shipped by the `paperang-p2-fonts-cjk` package from PyPI, so a
+fresh machine has it after `pip install -r requirements.txt` (no system fonts needed).
+settings.GUIDE_PDF_FONT may point at another TrueType (glyf-outline) font.
+"""
+import os
+
+from django.conf import settings
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+FONT = "GuideCJK"
+
+
+def font_path():
+    configured = getattr(settings, "GUIDE_PDF_FONT", None)
+    if configured:
+        return configured
+    import paperang_p2_fonts_cjk
+
+    return os.path.join(os.path.dirname(paperang_p2_fonts_cjk.__file__), "fonts", "wqy-microhei.ttc")
+
+
+def register_font():
+    """Register the font with reportlab once per process; returns its name."""
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        path = font_path()
+        kwargs = {"subfontIndex": 0} if path.lower().endswith(".ttc") else {}
+        pdfmetrics.registerFont(TTFont(FONT, path, **kwargs))
+    return FONT
