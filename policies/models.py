@@ -174,6 +174,11 @@ class Policy(models.Model):
             models.Index(fields=["validity"], name="policy_validity_idx"),
             models.Index(fields=["application_closes", "application_opens"], name="policy_window_idx"),
             models.Index(fields=["doc_number"], name="policy_doc_number_idx"),
+            # The public list: newest first (the tie broken by id, as it sorts), and the year filter.
+            models.Index(fields=["-published_at", "-id"], name="policy_public_date_idx",
+                         condition=models.Q(status="published")),
+            models.Index(fields=["published_on"], name="policy_public_day_idx",
+                         condition=models.Q(status="published")),
         ]
 
     def __str__(self):
