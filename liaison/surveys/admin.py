@@ -119,10 +119,10 @@ class QuestionAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["enterprise", "survey", "email", "sent_at", "send_count"]
+    list_display = ["enterprise", "survey", "email", "sent_at", "send_count", "printed_at"]
     list_select_related = ["enterprise", "survey"]
     list_filter = ["survey"]
-    readonly_fields = ["survey", "enterprise", "email", "sent_at", "send_count"]
+    readonly_fields = ["survey", "enterprise", "email", "sent_at", "send_count", "printed_at"]
 
     def has_add_permission(self, request):
         return False

@@ -180,3 +180,16 @@ class CopyForm(forms.Form):
         if data.get("opens_on") and data.get("closes_on") and data["closes_on"] < data["opens_on"]:
             self.add_error("closes_on", _("The closing date cannot be before the opening date."))
         return data
+
+
+class LettersForm(forms.Form):
+    """Which town's paper invitation letters to print (纸质邀请函)."""
+
+    town = forms.ModelChoiceField(label=_("Town"), queryset=None, empty_label=None)
+    include_emailed = forms.BooleanField(
+        label=_("Also enterprises with an e-mail address"), required=False,
+        help_text=_("Without this, letters are printed only for the enterprises that cannot be e-mailed."))
+
+    def __init__(self, *args, towns, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["town"].queryset = towns.order_by("sort_order", "name")

@@ -241,7 +241,8 @@ class Choice(models.Model):
 
 
 class Invitation(models.Model):
-    """The e-mail inviting one enterprise, with its personal link (signed, works without login)."""
+    """The invitation of one enterprise, by e-mail or as a printed letter, with its personal link
+    (signed, works without login; see services.personal_token)."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations",
                                verbose_name=_("campaign"))
@@ -250,6 +251,9 @@ class Invitation(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     send_count = models.PositiveSmallIntegerField(_("times sent"), default=0)
+    # 纸质邀请函: for enterprises without e-mail, a town cadre hands the letter over.
+    printed_at = models.DateTimeField(_("letter printed"), null=True, blank=True,
+                                      help_text=_("When the paper invitation letter was last printed."))
 
     class Meta:
         ordering = ["survey", "enterprise__name"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count, Q
 
-from portal.access import has_role, sees_all_units, unit_of
+from portal.access import has_role, official_of, sees_all_units, unit_of
 from portal.models import Unit
 
 from .models import SCALE_LEVELS, Finding, Question, Rating, RatingScale, Survey, SurveyResponse, UnitAnswer
@@ -57,6 +57,48 @@ def surveys_with_results_for(user):
     if unit is None:
         return Survey.objects.none()
     return Survey.objects.closed().filter(questions__kind=Question.Kind.RATING_GRID, questions__units=unit).distinct()
+
+
+def letter_towns(user):
+    """Towns whose paper invitation letters the user may print: every town for the county office,
+    their own town for a town's officials (the unit they act for), none for anyone else."""
+    if runs_campaigns(user):
+        return Unit.objects.towns()
+    official = official_of(user)
+    if official is not None and official.unit.is_town and official.acts_for_its_unit:
+        return Unit.objects.filter(pk=official.unit_id)
+    return Unit.objects.none()
+
+
+def surveys_for_letters(user):
+    """Published campaigns the user may print letters for: all for the county office; for a
+    town's officials, those that ask enterprises of their town."""
+    if runs_campaigns(user):
+        return Survey.objects.published()
+    towns = list(letter_towns(user))
+    if not towns:
+        return Survey.objects.none()
+    return Survey.objects.published().filter(Q(target_towns__isnull=True) | Q(target_towns__in=towns)).distinct()
+
+
+def letter_enterprises(survey, town, *, include_emailed=False):
+    """The enterprises of `town` that `survey` asks and that have not submitted, in name order:
+    without an e-mail address only (they cannot be mailed), or all with `include_emailed`."""
+    submitted = SurveyResponse.objects.submitted().filter(survey=survey).values("enterprise_id")
+    enterprises = survey.targeted_enterprises().filter(town=town).exclude(pk__in=submitted)
+    if not include_emailed:
+        enterprises = enterprises.filter(email="")
+    return enterprises.order_by("name", "pk")
+
+
+def county_office_phone():
+    """The number printed on letters for enterprises to call: the county office's enterprise
+    service phone (its office phone if that is empty)."""
+    unit = (Unit.objects.filter(kind__in=[Unit.Kind.COUNTY_OFFICE, Unit.Kind.COUNTY_GOVERNMENT])
+            .order_by("-kind", "sort_order").first())
+    if unit is None:
+        return ""
+    return unit.service_phone or unit.phone
 
 
 def surveys_for_enterprise(enterprise):

@@ -2,6 +2,7 @@
 submitting a response, and sending findings to departments as rectification matters."""
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -120,40 +121,84 @@ def read_token(token):
         return None
 
 
+def invitations_for(*, survey: Survey, enterprises) -> list[Invitation]:
+    """Each enterprise's invitation to `survey`, in the order given, created where it does not
+    exist yet (one per enterprise and campaign; its personal link is personal_url()). Two or three
+    queries whatever the number of enterprises."""
+    enterprises = list(enterprises)
+    ids = [e.pk for e in enterprises]
+
+    def existing():
+        return {i.enterprise_id: i for i in Invitation.objects.filter(survey=survey, enterprise_id__in=ids)}
+
+    found = existing()
+    missing = [Invitation(survey=survey, enterprise=e) for e in enterprises if e.pk not in found]
+    if missing:
+        # ignore_conflicts: another official printing or sending at the same moment made some.
+        Invitation.objects.bulk_create(missing, ignore_conflicts=True)
+        found = existing()
+    invitations = []
+    for enterprise in enterprises:
+        invitation = found[enterprise.pk]
+        invitation.enterprise, invitation.survey = enterprise, survey  # no query per row later
+        invitations.append(invitation)
+    return invitations
+
+
 def invitations_send(*, survey: Survey, only_new=True) -> tuple[int, int]:
     """E-mail every targeted enterprise that has an address and has not submitted its personal
     link. Returns (sent, without an address)."""
     if not survey.is_open:
         raise SurveyError(_("Invitations can only be sent while the campaign is open."))
     submitted = SurveyResponse.objects.submitted().filter(survey=survey).values("enterprise_id")
-    targets = survey.targeted_enterprises().exclude(pk__in=submitted)
-    existing = {i.enterprise_id: i for i in Invitation.objects.filter(survey=survey)}
+    targets = list(survey.targeted_enterprises().exclude(pk__in=submitted).order_by("pk"))
+    if only_new:
+        sent_before = set(Invitation.objects.filter(survey=survey, sent_at__isnull=False)
+                          .values_list("enterprise_id", flat=True))
+        targets = [e for e in targets if e.pk not in sent_before]
+    with_email = [e for e in targets if e.email]
     now = timezone.now()
-    messages, touched, missing = [], [], 0
+    messages = []
     base = settings.SITE_BASE_URL.rstrip("/")
-    for enterprise in targets.order_by("pk"):
-        invitation = existing.get(enterprise.pk) or Invitation(survey=survey, enterprise=enterprise)
-        if only_new and invitation.sent_at:
-            continue
-        if not enterprise.email:
-            missing += 1
-            continue
-        subject = _("%(county)s government work evaluation: %(title)s") % {
-            "county": settings.COUNTY_NAME, "title": survey.title}
-        body = _("To %(name)s:\n\nThe county government invites your enterprise to evaluate the work of its "
-                 "departments. Your answers are anonymous to the departments. Please answer by %(closes)s "
-                 "through your personal link (no login needed; you can save and finish later):\n\n%(url)s\n\n"
-                 "%(sponsor)s") % {"name": enterprise.name, "closes": survey.closes_on.isoformat(),
-                                    "url": base + personal_url(survey, enterprise), "sponsor": settings.SITE_SPONSOR}
-        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [enterprise.email]))
-        invitation.email, invitation.sent_at = enterprise.email, now
-        invitation.send_count += 1
-        touched.append(invitation)
     with transaction.atomic():
-        Invitation.objects.bulk_create([i for i in touched if i.pk is None])
-        Invitation.objects.bulk_update([i for i in touched if i.pk is not None], ["email", "sent_at", "send_count"])
+        invitations = invitations_for(survey=survey, enterprises=with_email)
+        for invitation in invitations:
+            enterprise = invitation.enterprise
+            subject = _("%(county)s government work evaluation: %(title)s") % {
+                "county": settings.COUNTY_NAME, "title": survey.title}
+            body = _("To %(name)s:\n\nThe county government invites your enterprise to evaluate the work of its "
+                     "departments. Your answers are anonymous to the departments. Please answer by %(closes)s "
+                     "through your personal link (no login needed; you can save and finish later):\n\n%(url)s\n\n"
+                     "%(sponsor)s") % {"name": enterprise.name, "closes": survey.closes_on.isoformat(),
+                                        "url": base + personal_url(survey, enterprise),
+                                        "sponsor": settings.SITE_SPONSOR}
+            messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [enterprise.email]))
+            invitation.email, invitation.sent_at = enterprise.email, now
+            invitation.send_count += 1
+        Invitation.objects.bulk_update(invitations, ["email", "sent_at", "send_count"])
         transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
-    return len(touched), missing
+    return len(invitations), len(targets) - len(with_email)
+
+
+def invitation_letters_print(*, survey: Survey, town, user, include_emailed=False) -> list[Invitation]:
+    """纸质邀请函: the invitations to print as letters for `town`'s enterprises that the campaign
+    asks and that have not submitted: those without an e-mail address, or all of them with
+    `include_emailed`. Creates the invitations that do not exist yet and records when they were
+    printed. The county office prints for any town, a town's officials for their own town."""
+    from .selectors import letter_enterprises, letter_towns
+
+    if not letter_towns(user).filter(pk=town.pk).exists():
+        raise PermissionDenied
+    if not survey.is_open:
+        raise SurveyError(_("Invitation letters can only be printed while the campaign is open."))
+    enterprises = letter_enterprises(survey, town, include_emailed=include_emailed)
+    now = timezone.now()
+    with transaction.atomic():
+        invitations = invitations_for(survey=survey, enterprises=enterprises)
+        Invitation.objects.filter(pk__in=[i.pk for i in invitations]).update(printed_at=now)
+    for invitation in invitations:
+        invitation.printed_at = now
+    return invitations
 
 
 # --- responses ------------------------------------------------------------------------------

@@ -17,6 +17,8 @@ urlpatterns = [
     path("results/<int:pk>/findings/<int:finding_pk>/send/", views.finding_send, name="finding_send"),
     path("results/<int:pk>/copy/", views.survey_copy, name="copy"),
     path("results/<int:pk>/invite/", views.invitations_send, name="invite"),
+    path("letters/", views.letters_list, name="letters_list"),
+    path("letters/<int:pk>/", views.letters, name="letters"),
     path("results/<int:pk>/publish/", views.results_publish, name="publish_results"),
     path("published/<int:pk>/", views.public_results, name="public_results"),
 ]

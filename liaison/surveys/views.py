@@ -18,7 +18,7 @@ from portal.models import Enterprise, Unit
 from portal.page_cache import public_page
 
 from . import selectors, services
-from .forms import AnswerForm, CopyForm, FindingForm, load_questions
+from .forms import AnswerForm, CopyForm, FindingForm, LettersForm, load_questions
 from .models import Survey, SurveyResponse
 
 
@@ -28,6 +28,9 @@ from .models import Survey, SurveyResponse
 def index(request):
     """An enterprise's campaigns; officials go to the results."""
     if official_of(request.user) or request.user.is_staff:
+        if (not selectors.sees_everything(request.user) and selectors.results_unit(request.user) is None
+                and selectors.letter_towns(request.user).exists()):
+            return redirect("surveys:letters_list")  # a town's officials: they print the letters
         return redirect("surveys:results_list")
     enterprise = acting_enterprise(request.user)
     if enterprise is None:
@@ -312,3 +315,68 @@ def invitations_send(request, pk):
         messages.success(request, _("%(sent)d invitations sent; %(missing)d enterprises have no e-mail address.")
                          % {"sent": sent, "missing": missing})
     return redirect("surveys:results", pk=survey.pk)
+
+
+# --- paper invitation letters (纸质邀请函) ----------------------------------------------------
+
+def letters_required(view):
+    """Officials who passed the workspace's login and may print letters for at least one town
+    (the county office, a town's officials)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        if not admin.site.has_permission(request):
+            if request.user.is_staff:
+                return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+            raise PermissionDenied
+        if not selectors.letter_towns(request.user).exists():
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@letters_required
+def letters_list(request):
+    """The campaigns whose letters the user may print (a town's officials start here)."""
+    surveys = [s for s in selectors.surveys_for_letters(request.user).order_by("closes_on") if s.is_open]
+    return render(request, "surveys/letters_list.html", {"surveys": surveys})
+
+
+@letters_required
+def letters(request, pk):
+    """Choose a town and download its letters as one PDF: one A4 page per enterprise."""
+    survey = get_object_or_404(selectors.surveys_for_letters(request.user), pk=pk)
+    towns = selectors.letter_towns(request.user)
+    context = {"survey": survey, "office": selectors.runs_campaigns(request.user)}
+    if not survey.is_open:
+        context["refusal"] = _("The campaign is not open, so no invitation letters can be printed for it: letters "
+                               "can only be printed between its opening and closing dates.")
+        return render(request, "surveys/letters_form.html", context, status=409)
+    chosen = request.POST.get("town", "")
+    if chosen.isdigit() and not towns.filter(pk=chosen).exists() and Unit.objects.towns().filter(pk=chosen).exists():
+        raise PermissionDenied  # another town's enterprises
+    form = LettersForm(request.POST or None, towns=towns)
+    if request.method == "POST" and form.is_valid():
+        town = form.cleaned_data["town"]
+        try:
+            invitations = services.invitation_letters_print(
+                survey=survey, town=town, user=request.user, include_emailed=form.cleaned_data["include_emailed"])
+        except services.SurveyError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if invitations:
+                from .letters import letters_pdf
+
+                content = letters_pdf(survey, invitations, phone=selectors.county_office_phone())
+                response = HttpResponse(content, content_type="application/pdf")
+                response["Content-Disposition"] = (
+                    f'attachment; filename="invitation-letters-{survey.pk}-town-{town.pk}.pdf"')
+                return response
+            form.add_error(None, _("No enterprise of %(town)s needs a letter: every enterprise the campaign asks "
+                                   "there has an e-mail address or has already answered.") % {"town": town})
+    context["form"] = form
+    return render(request, "surveys/letters_form.html", context,
+                  status=400 if request.method == "POST" and not form.is_valid() else 200)
