@@ -123,8 +123,10 @@ def policy_list(filters, *, user=None):
                     Value(keys or [0], output_field=ArrayField(BigIntegerField())), F("pk"),
                     function="array_position", output_field=BigIntegerField()))
             else:
-                base = base.filter(pk__in=search_docs.annotate(
-                    pk_value=Cast("key", BigIntegerField())).values("pk_value"))
+                # EXISTS on the index's (kind, key) key rather than IN over every matching key
+                # cast to a number: no de-duplication of up to 100,000 keys in each query, and
+                # PostgreSQL may look a policy's document up when other filters are narrow.
+                base = base.filter(Exists(search_docs.filter(key=Cast(OuterRef("pk"), CharField()))))
     qs = _apply(base, filters)
     if filters.sort == "relevance" and filters.q and search_docs is not None:
         qs = qs.order_by("relevance", "-published_at", "-id")
