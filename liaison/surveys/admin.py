@@ -45,7 +45,11 @@ class SurveyAdmin(admin.ModelAdmin):
         copy = format_html('<a href="{}">{}</a>', reverse("surveys:copy", args=[obj.pk]), _("Copy"))
         if obj.published_at is None:
             return copy
-        return format_html('<a href="{}">{}</a> · {}', reverse("surveys:results", args=[obj.pk]), _("Results"), copy)
+        links = format_html('<a href="{}">{}</a> · {}', reverse("surveys:results", args=[obj.pk]), _("Results"), copy)
+        if obj.is_open:
+            links = format_html('{} · <a href="{}">{}</a>', links, reverse("surveys:letters", args=[obj.pk]),
+                                _("Print invitation letters"))
+        return links
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
