@@ -50,7 +50,7 @@ class SurveysConfig(AppConfig):
     def admin_dashboard_links(self, request):
         from django.urls import reverse
 
-        from .selectors import results_unit, sees_everything
+        from .selectors import letter_towns, results_unit, sees_everything
 
         if sees_everything(request.user):
             return [(_("Government work evaluation: results"), reverse("surveys:results_list"),
@@ -58,4 +58,8 @@ class SurveysConfig(AppConfig):
         if results_unit(request.user) is not None:
             return [(_("Government work evaluation: our results"), reverse("surveys:results_list"),
                      _("Your department's scores, anonymised comments and rectification tasks."))]
+        if letter_towns(request.user).exists():
+            return [(_("Government work evaluation: invitation letters"), reverse("surveys:letters_list"),
+                     _("Print letters with a personal link and QR code for the enterprises of your town "
+                       "that have no e-mail address."))]
         return []

@@ -195,6 +195,13 @@ def test_dashboard_links_for_office_and_department(county_office_user, departmen
     assert "/surveys/results/" in login(department_staff_user).get("/admin/").content.decode()
 
 
+def test_a_towns_officials_find_the_invitation_letters_on_their_workspace(town_staff_user, department_staff_user,
+                                                                         login, client):
+    assert "/surveys/letters/" in login(town_staff_user).get("/admin/").content.decode()
+    client.logout()
+    assert "/surveys/letters/" not in login(department_staff_user).get("/admin/").content.decode()
+
+
 def test_admin_pages_open_for_the_county_office(campaign, county_office_user, login):
     survey, _e = campaign
     client = login(county_office_user)
