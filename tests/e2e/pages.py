@@ -97,6 +97,8 @@ ADMIN_CUSTOM = [
              follow=(r"/surveys/results/\d+/", r"/surveys/results/\d+/units/\d+/"), login="countyoffice", admin=True),
     PageType("survey-comments", "/surveys/results/",
              follow=(r"/surveys/results/\d+/", r"/surveys/results/\d+/comments/"), login="countyoffice", admin=True),
+    PageType("survey-letters", "/surveys/letters/", follow=r"/surveys/letters/\d+/", login="taihe_staff",
+             admin=True),
     PageType("county-leader-enterprises", "/admin/visits/countyleader/",
              follow=r"/admin/visits/countyleader/\d+/change/", login="countyoffice", admin=True),
     PageType("policy-change", "/admin/policies/policy/?status__exact=published",
