@@ -52,6 +52,49 @@ def test_publishing_refreshes_cached_counts(client, town, town_head_user, django
     assert client.get("/policies/list/").context["facets"]["theme"] == [("finance-credit", "金融信贷", 1)]
 
 
+def test_withdrawing_refreshes_cached_counts(client, town, town_head_user, django_capture_on_commit_callbacks):
+    from policies import services
+
+    policy = PolicyFactory(unit=town, themes=[theme()], level=Level.TOWN)
+    facets = client.get("/policies/list/").context["facets"]
+    assert facets["theme"] == [("finance-credit", "金融信贷", 1)] and [v for v, _l, _n in facets["level"]] == ["town"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.policy_withdraw(policy=policy, user=town_head_user, reason="文件有误")
+    facets = client.get("/policies/list/").context["facets"]
+    assert facets["theme"] == [] and facets["level"] == [] and facets["unit"] == [] and facets["year"] == []
+
+
+@pytest.mark.parametrize("params", [{}, {"level": "county"}, {"unit": "TOWN", "year": "2023"},
+                                    {"industry": "C", "validity": "repealed"},
+                                    {"theme": "finance-credit", "level": "town", "industry": "A"}])
+def test_each_facet_count_is_what_its_link_lists(client, town, other_town, params):
+    """The count beside a facet value is the number of policies its link lists, whatever other
+    filters are active (the counts are added up in Python from one grouping query)."""
+    from policies.models import Policy
+
+    def at(year):
+        return timezone.make_aware(datetime.datetime(year, 6, 1, 9))
+
+    rows = [(town, Level.COUNTY, Policy.Validity.IN_FORCE, 2023, ["C"], [theme()]),
+            (town, Level.COUNTY, Policy.Validity.REPEALED, 2024, [], [theme("tax-incentives")]),
+            (town, Level.TOWN, Policy.Validity.IN_FORCE, 2023, ["A", "C"], [theme(), theme("tax-incentives")]),
+            (other_town, Level.TOWN, Policy.Validity.REPEALED, 2023, ["C"], []),
+            (other_town, Level.TOWN, Policy.Validity.IN_FORCE, 2022, [], [theme()]),
+            (other_town, Level.NATIONAL, Policy.Validity.IN_FORCE, 2024, ["B"], [theme()])]
+    for unit, level, validity, year, industries, themes in rows:
+        PolicyFactory(unit=unit, level=level, validity=validity, published_at=at(year), industries=industries,
+                      themes=themes)
+    params = {k: str(town.pk) if v == "TOWN" else v for k, v in params.items()}
+    facets = client.get("/policies/list/", params).context["facets"]
+    checked = 0
+    for name, values in facets.items():
+        for value, _label, count in values:
+            listed = client.get("/policies/list/", {**params, name: value}).context["page"].paginator.count
+            assert count == listed, (name, value)
+            checked += 1
+    assert checked >= 5
+
+
 def test_detail_page_runs_a_fixed_number_of_queries(client, town):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
