@@ -68,6 +68,7 @@ class EnterpriseFactory(DjangoModelFactory):
 class OfficialFactory(DjangoModelFactory):
     class Meta:
         model = Official
+        skip_postgeneration_save = True  # the hook only adds a group to the user
 
     user = factory.SubFactory(UserFactory, is_staff=True)
     unit = factory.SubFactory(UnitFactory)
