@@ -14,14 +14,17 @@ answering. The rules, each of which keeps one visitor's page from reaching anoth
   PUBLIC_PAGE_CACHE_SECONDS bounds what no save announces (a policy scheduled to appear).
 
 The cache alias "pages" must be shared by every server process (a file cache on one machine,
-Redis across several); see docs/deployment.md.
+Redis across several); see docs/deployment.md. If it is unreachable, pages are rendered as if
+there were no cache (and the error is logged), never a 500.
 """
 import hashlib
+import logging
 import uuid
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import DisallowedHost
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils import timezone
@@ -36,6 +39,7 @@ PUBLIC_CONTENT_MODELS = {"visits.matchmakingevent", "visits.financingneed", "vis
 PRIVATE_MODELS = {"liaison.heldupload", "surveys.invitation", "surveys.surveyresponse", "surveys.unitanswer",
                   "surveys.rating", "surveys.choiceanswer", "surveys.textanswer"}
 GENERATION_KEY = "page-cache:generation"
+logger = logging.getLogger(__name__)
 STATUS_HEADER = "X-Page-Cache"
 
 
@@ -69,7 +73,10 @@ def _generation(cache):
 
 def invalidate():
     """Start a new generation: every page stored so far is no longer found."""
-    page_cache().set(GENERATION_KEY, uuid.uuid4().hex, None)
+    try:
+        page_cache().set(GENERATION_KEY, uuid.uuid4().hex, None)
+    except Exception:  # noqa: BLE001 - a cache outage must not undo a save; TTL bounds staleness
+        logger.exception("page cache: could not start a new generation")
 
 
 def _preference_cookies():
@@ -115,16 +122,24 @@ class PublicPageCacheMiddleware:
         key = None
         if seconds > 0:
             cache = page_cache()
-            key = request_key(request, _generation(cache))
-            if key is not None:
-                response = cache.get(key)
-                if response is not None:
-                    response[STATUS_HEADER] = "hit"
-                    return response
+            try:
+                key = request_key(request, _generation(cache))
+                response = cache.get(key) if key is not None else None
+            except DisallowedHost:
+                raise
+            except Exception:  # noqa: BLE001 - the cache is away (Redis down): render as without it
+                logger.exception("page cache: lookup failed")
+                key = response = None
+            if response is not None:
+                response[STATUS_HEADER] = "hit"
+                return response
         response = self.get_response(request)
         if key is not None and storable(response):
             response[STATUS_HEADER] = "miss"
-            cache.set(key, response, seconds)
+            try:
+                cache.set(key, response, seconds)
+            except Exception:  # noqa: BLE001
+                logger.exception("page cache: store failed")
         return response
 
 

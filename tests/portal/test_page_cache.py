@@ -152,3 +152,18 @@ def test_a_matchmaking_event_empties_the_pages_but_a_visit_does_not(client, town
     assert cache_status(client.get(reverse("portal:about"))) == "hit"
     MatchmakingEvent.objects.create(title="政银企对接会", date=datetime.date(2026, 12, 1), place="县政府", unit=town)
     assert cache_status(client.get(reverse("portal:about"))) == "miss"
+
+
+def test_an_unreachable_cache_server_means_rendering_not_an_error(client, settings):
+    """Redis down (here: nothing listens on the port): pages are rendered, saves still work."""
+    from django.test import override_settings
+
+    unreachable = {**settings.CACHES, "pages": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0",
+        "OPTIONS": {"socket_connect_timeout": 0.2}}}
+    with override_settings(CACHES=unreachable):
+        for _ in range(2):
+            response = client.get(reverse("portal:about"))
+            assert response.status_code == 200 and cache_status(response) is None
+        PolicyFactory(title="缓存不可用时仍可保存")  # the invalidation fails quietly
+        assert "缓存不可用时仍可保存" in client.get(reverse("policies:list")).content.decode()
