@@ -111,23 +111,31 @@ def _refuse(request, message, status=403):
 
 # --- results (officials) --------------------------------------------------------------------
 
-def official_required(view):
-    """Officials who passed the workspace's login (with its second factor where required), and who
-    are the county office or a department; everyone else is refused."""
+def _workspace_required(may_enter):
+    """A decorator: officials who passed the workspace's login (with its second factor where
+    required) and for whom `may_enter(user)` holds; everyone else is refused."""
 
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-        if not admin.site.has_permission(request):
-            if request.user.is_staff:
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-            raise PermissionDenied
-        if not selectors.sees_everything(request.user) and selectors.results_unit(request.user) is None:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
+            if not admin.site.has_permission(request):
+                if request.user.is_staff:
+                    return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+                raise PermissionDenied
+            if not may_enter(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorator
+
+
+# The county office or a department.
+official_required = _workspace_required(
+    lambda user: selectors.sees_everything(user) or selectors.results_unit(user) is not None)
 
 
 def office_required(view):
@@ -319,23 +327,8 @@ def invitations_send(request, pk):
 
 # --- paper invitation letters (纸质邀请函) ----------------------------------------------------
 
-def letters_required(view):
-    """Officials who passed the workspace's login and may print letters for at least one town
-    (the county office, a town's officials)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-        if not admin.site.has_permission(request):
-            if request.user.is_staff:
-                return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-            raise PermissionDenied
-        if not selectors.letter_towns(request.user).exists():
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Officials who may print letters for at least one town (the county office, a town's officials).
+letters_required = _workspace_required(lambda user: selectors.letter_towns(user).exists())
 
 
 @letters_required
