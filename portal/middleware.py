@@ -1,13 +1,15 @@
 """Cross-cutting request handling: idle timeout for officials, private pages never cached
 by shared caches, and a clear 503 page while the database is away."""
+import sys
 import time
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.db import OperationalError, InterfaceError
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
-
+from django.views import defaults
 
 
 class ChineseByDefaultMiddleware:
@@ -60,20 +62,46 @@ class PrivatePagesMiddleware:
         return response
 
 
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+def database_unavailable_response(request):
+    """The 503 page. Rendered without the request's context processors: they read the
+    session and the user, which need the very database that is away."""
+    html = render_to_string("503.html", {"was_submission": request.method == "POST"})
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = "10"
+    patch_cache_control(response, no_store=True)
+    return response
+
+
 class DatabaseUnavailableMiddleware:
     """While PostgreSQL is unreachable, answer 503 with a page that says so (and that
-    anything just submitted was not saved), instead of a bare 500."""
+    anything just submitted was not saved), instead of a bare 500.
+
+    A view's error reaches `process_exception`. An error raised inside another middleware
+    (the session and user lookups of the session, auth, OTP, idle-timeout and axes
+    middleware, or the session save after the view) never reaches this one: Django turns it
+    into a response at that middleware with the 500 handler, so `server_error` below, the
+    root URLconf's handler500, makes the same 503 of it. Together they cover every path."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        except DATABASE_ERRORS:
+            return database_unavailable_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, (OperationalError, InterfaceError)):
-            response = render(request, "503.html", {"was_submission": request.method == "POST"}, status=503)
-            response["Retry-After"] = "10"
-            return response
+        if isinstance(exception, DATABASE_ERRORS):
+            return database_unavailable_response(request)
         return None
 
+
+def server_error(request):
+    """handler500: a lost database is a 503 wherever it struck; anything else the usual 500."""
+    if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+        return database_unavailable_response(request)
+    return defaults.server_error(request)

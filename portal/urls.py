@@ -11,6 +11,9 @@ from .sitemaps import site_sitemaps
 
 SITEMAPS = site_sitemaps()
 
+# A database error raised in any middleware (session, user, second factor) is a 503 too.
+handler500 = "portal.middleware.server_error"
+
 site_patterns = ([
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
