@@ -1,13 +1,14 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _, ngettext
 
-from .access import official_of
+from .access import official_of, sees_all_units
 from .admin_base import UnitScopedAdmin
 from .admin_import import ImportAdminMixin
 from .imports import EnterpriseImporter
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import CalendarAdjustment, FinancialInstitution, Enterprise, EnterpriseAccount, LeadingGroupMember, Official, Unit
+from .rules import UNIT_HEAD_EDITABLE_FIELDS
 from .services import can_decide_account, enterprise_account_confirm, enterprise_account_reject
 
 
@@ -27,6 +28,13 @@ class UnitAdmin(UnitScopedAdmin):
     def scope_queryset(self, request, queryset):
         # Every official may look up any unit (to refer matters, find phones).
         return queryset if official_of(request.user) or request.user.is_superuser else queryset.none()
+
+    def get_readonly_fields(self, request, obj=None):
+        # A unit head keeps their own unit's contact details current; what decides scope (kind,
+        # name, active) stays with the county office (portal/rules.py).
+        if obj is None or sees_all_units(request.user):
+            return super().get_readonly_fields(request, obj)
+        return [f.name for f in Unit._meta.fields if f.name not in UNIT_HEAD_EDITABLE_FIELDS and f.name != "id"]
 
 
 @admin.register(Enterprise)

@@ -5,6 +5,7 @@ superusers) see all. A ModelAdmin names the path from its model to the owning un
 `unit_field` ("unit", "town", "visit__unit", ...). Records out of scope are absent from the
 changelist and answer as missing when opened by URL.
 """
+import rules
 from django.contrib import admin
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
@@ -27,7 +28,7 @@ class UnitScopedAdmin(SimpleHistoryAdmin):
         unit = unit_of(request.user)
         if unit is None:
             return queryset.none()
-        return queryset.filter(**{self.unit_field: unit})
+        return queryset.filter(**{self.unit_field: unit.pk})
 
     def get_queryset(self, request):
         return self.scope_queryset(request, super().get_queryset(request))
@@ -49,13 +50,35 @@ class UnitScopedAdmin(SimpleHistoryAdmin):
     def _in_editable_scope(self, request, obj):
         return self.editable_queryset(request, type(obj)._default_manager.filter(pk=obj.pk)).exists()
 
+    def object_rule(self, request, action, obj):
+        """The app's rule for `action` on `obj` (<app>/rules.py through has_perm), or None when
+        the app has written no rule for this model yet (then the unit scope decides)."""
+        opts = self.opts
+        perm = f"{opts.app_label}.{action}_{opts.model_name}"
+        if not rules.perm_exists(perm):
+            return None
+        return request.user.has_perm(perm, obj)
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        if not allowed or obj is None:
+            return allowed
+        view = self.object_rule(request, "view", obj)
+        return view is None or view or bool(self.object_rule(request, "change", obj))
+
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or self._in_editable_scope(request, obj))
+        if not allowed or obj is None:
+            return allowed
+        rule = self.object_rule(request, "change", obj)
+        return self._in_editable_scope(request, obj) if rule is None else rule
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or self._in_editable_scope(request, obj))
+        if not allowed or obj is None:
+            return allowed
+        rule = self.object_rule(request, "delete", obj)
+        return self._in_editable_scope(request, obj) if rule is None else rule
 
     def _direct_unit_field(self):
         return self.unit_field if "__" not in self.unit_field else None

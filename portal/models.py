@@ -136,6 +136,32 @@ class EnterpriseQuerySet(models.QuerySet):
     def in_town(self, town):
         return self.filter(town=town)
 
+    def visible_to(self, user):
+        """The enterprises a user may look up: the county office, county leaders, departments
+        and agencies every one (they serve every town); a town its own; an enterprise account
+        the enterprise it acts for. The one definition of "a town sees its own enterprises"."""
+        from .access import acting_enterprise, official_of, sees_all_units
+
+        if sees_all_units(user):
+            return self
+        official = official_of(user)
+        if official is not None:
+            return self.filter(town_id=official.unit_id) if official.unit.is_town else self
+        enterprise = acting_enterprise(user)
+        return self.filter(pk=enterprise.pk) if enterprise else self.none()
+
+    def editable_by(self, user):
+        """The enterprises whose record a user may change: the county office every one, a town
+        its own (departments and county leaders look but do not change)."""
+        from .access import official_of, sees_all_units
+
+        if sees_all_units(user):
+            return self
+        official = official_of(user)
+        if official is None or not official.unit.is_town:
+            return self.none()
+        return self.filter(town_id=official.unit_id)
+
 
 class Enterprise(models.Model):
     """企业, identified by its unified social credit code (统一社会信用代码)."""
