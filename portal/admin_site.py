@@ -1,11 +1,15 @@
 """The officials' workspace: the Django admin, titled with the county's name, with a
 second factor (TOTP) for every official who has set one up, and required for the roles in
 settings.OTP_REQUIRED_ROLES."""
+import rules
 from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
 from django_otp.forms import OTPAuthenticationFormMixin
@@ -75,6 +79,41 @@ class PortalAdminSite(admin.AdminSite):
         if user.is_authenticated and user.is_staff and otp_required_for(user) and not user_has_device(user):
             return redirect("portal:otp_setup")
         return response
+
+    def get_urls(self):
+        # Django's view-on-site redirect (/admin/r/<ct>/<pk>/) looks any object up for any staff
+        # user and reveals its public address (a matter's tracking number, a file's id); ours
+        # asks the object's rule first.
+        urls = super().get_urls()
+        for index, pattern in enumerate(urls):
+            if getattr(pattern, "name", None) == "view_on_site":
+                urls[index] = path("r/<int:content_type_id>/<path:object_id>/", self.admin_view(self.view_on_site),
+                                   name="view_on_site")
+        return urls
+
+    def view_on_site(self, request, content_type_id, object_id):
+        from django.contrib.contenttypes.models import ContentType
+        from django.contrib.contenttypes.views import shortcut
+
+        try:
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+            obj = model._default_manager.get(pk=object_id) if model else None
+        except (ContentType.DoesNotExist, ObjectDoesNotExist, ValueError, ValidationError):
+            raise Http404
+        if obj is None or not self.may_view(request, obj):
+            raise Http404
+        return shortcut(request, content_type_id, object_id)
+
+    def may_view(self, request, obj):
+        """The object's admin (its scope and object rules) or, for a model without one, the
+        app's view rule; a model with neither is seen by nobody through the workspace."""
+        model_admin = self._registry.get(type(obj))
+        if model_admin is not None:
+            return (model_admin.get_queryset(request).filter(pk=obj.pk).exists()
+                    and model_admin.has_view_or_change_permission(request, obj))
+        opts = obj._meta
+        perm = f"{opts.app_label}.view_{opts.model_name}"
+        return rules.perm_exists(perm) and request.user.has_perm(perm, obj)
 
     def index(self, request, extra_context=None):
         from .admin_dashboard import dashboard_links
