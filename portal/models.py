@@ -223,6 +223,16 @@ class OfficialQuerySet(models.QuerySet):
         """The active officials of 县政府办, the role that refers matters and sees every unit."""
         return self.active().filter(role=Official.Role.COUNTY_OFFICE)
 
+    def pickable_by(self, user):
+        """The officials `user` may name on a record (a visit's team, an assignment, a ledger
+        filter): the county office any, anyone else their own unit's."""
+        from .access import official_of, sees_all_units
+
+        if sees_all_units(user):
+            return self
+        official = official_of(user)
+        return self.filter(unit_id=official.unit_id) if official else self.none()
+
 
 class Official(models.Model):
     """An official's profile: ties a staff user to a unit and a role."""

@@ -23,22 +23,12 @@ from .selectors import overlapping_appointments
 
 
 def _enterprises_for(user):
-    """Enterprises an official may pick: a town's own, everyone else's any."""
-    qs = Enterprise.objects.select_related("town").order_by("town__sort_order", "name")
-    if sees_all_units(user):
-        return qs
-    unit = unit_of(user)
-    if unit is not None and unit.kind == Unit.Kind.TOWN:
-        return qs.filter(town=unit)
-    return qs
+    """Enterprises an official may pick: those they may see."""
+    return Enterprise.objects.visible_to(user).select_related("town").order_by("town__sort_order", "name")
 
 
 def _officials_for(user):
-    qs = Official.objects.select_related("unit").order_by("unit__sort_order", "name")
-    if sees_all_units(user):
-        return qs
-    unit = unit_of(user)
-    return qs.filter(unit=unit) if unit else qs.none()
+    return Official.objects.pickable_by(user).select_related("unit").order_by("unit__sort_order", "name")
 
 
 def _apply_validation_error(form, error):
@@ -515,7 +505,7 @@ class VisitProblemAdmin(ProblemAdminBase):
     readonly_fields = ["visit", "enterprise"]
 
     def scope_queryset(self, request, queryset):
-        return queryset.filter(visit__in=Visit.objects.visible_to(request.user))
+        return queryset.visible_to(request.user)
 
 
 # --------------------------------------------------------------------------- meetings
@@ -591,7 +581,7 @@ class MeetingProblemAdmin(ProblemAdminBase):
     readonly_fields = ["meeting", "enterprise"]
 
     def scope_queryset(self, request, queryset):
-        return queryset.filter(meeting__in=Meeting.objects.visible_to(request.user))
+        return queryset.visible_to(request.user)
 
 
 # --------------------------------------------------------------------------- 政银企
@@ -630,7 +620,7 @@ class FinancingNeedAdmin(UnitScopedAdmin):
         return queryset.visible_to(request.user)
 
     def editable_queryset(self, request, queryset):
-        return self.scope_queryset(request, queryset)
+        return queryset.editable_by(request.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "enterprise":

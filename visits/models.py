@@ -45,6 +45,15 @@ class LiaisonAssignmentQuerySet(models.QuerySet):
 
         return self.active_on(today())
 
+    def enterprises_looked_after_by(self, user):
+        """Ids (a subquery) of the enterprises `user` looks after today: for a county leader,
+        their key enterprises (挂钩企业). The one definition the visit, financing and matter
+        rules share."""
+        official = official_of(user)
+        if official is None:
+            return self.none().values("enterprise_id")
+        return self.current().filter(official=official).values("enterprise_id")
+
     def leaders(self):
         return self.filter(kind=LiaisonAssignment.Kind.LEADER)
 
@@ -228,8 +237,7 @@ class VisitQuerySet(models.QuerySet):
         if unit.is_town:
             condition |= Q(enterprise__in=Enterprise.objects.filter(town=unit).values("pk"))
         if official.role == Official.Role.COUNTY_LEADER:
-            condition |= Q(enterprise__in=LiaisonAssignment.objects.filter(
-                official=official, end_date__isnull=True).values("enterprise"))
+            condition |= Q(enterprise__in=LiaisonAssignment.objects.enterprises_looked_after_by(user))
         return self.filter(condition)
 
     def in_period(self, period):
@@ -361,10 +369,18 @@ class ProblemBase(models.Model):
         return self.matter_id is not None
 
 
+class VisitProblemQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A problem is seen with its visit."""
+        return self.filter(visit__in=Visit.objects.visible_to(user))
+
+
 class VisitProblem(ProblemBase):
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="problems", verbose_name=_("visit"))
 
     CHANNEL = "visit"
+
+    objects = VisitProblemQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
@@ -479,11 +495,19 @@ class Meeting(models.Model):
         return f"{self.date} {self.title}"
 
 
+class MeetingProblemQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A problem is seen with its meeting."""
+        return self.filter(meeting__in=Meeting.objects.visible_to(user))
+
+
 class MeetingProblem(ProblemBase):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="problems",
                                 verbose_name=_("meeting"))
 
     CHANNEL = "meeting"
+
+    objects = MeetingProblemQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
@@ -551,8 +575,9 @@ class MatchmakingEvent(models.Model):
 
 class FinancingNeedQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Financing is county-wide work: the county office, county leaders, departments and
-        agencies (金融局) see every need; a town its own enterprises'."""
+        """Financing is county-wide work: the county office, departments and agencies (金融局)
+        see every need; a town its own enterprises'; a county leader those of the enterprises
+        they look after (挂钩企业)."""
         everything, unit = _is_official_unit_scope(user)
         if everything:
             return self
@@ -560,7 +585,19 @@ class FinancingNeedQuerySet(models.QuerySet):
             return self.none()
         if unit.is_town:
             return self.filter(enterprise__town=unit)
+        if official_of(user).role == Official.Role.COUNTY_LEADER:
+            return self.filter(enterprise__in=LiaisonAssignment.objects.enterprises_looked_after_by(user))
         return self
+
+    def editable_by(self, user):
+        """Who changes a need: the county office, and the town of the enterprise (departments
+        and leaders read; 金融局 records matches through the county office's events)."""
+        everything, unit = _is_official_unit_scope(user)
+        if everything:
+            return self
+        if unit is None or not unit.is_town:
+            return self.none()
+        return self.filter(enterprise__town=unit)
 
 
 class FinancingNeed(models.Model):

@@ -21,19 +21,12 @@ from .periods import current_period, last_periods, today
 def liaison_enterprise_ids(user):
     """Ids of the enterprises the user currently looks after (liaison assignments in force
     today). The liaison app shows a county leader these enterprises' matters."""
-    official = official_of(user)
-    if official is None:
-        return set()
-    return set(LiaisonAssignment.objects.active_on(today()).filter(official=official)
-               .values_list("enterprise_id", flat=True))
+    return set(liaison_enterprise_ids_queryset(user).values_list("enterprise_id", flat=True))
 
 
 def liaison_enterprise_ids_queryset(user):
     """The same ids as a subquery (for `enterprise_id__in=`), as liaison's hook wants."""
-    official = official_of(user)
-    if official is None:
-        return LiaisonAssignment.objects.none().values("enterprise_id")
-    return LiaisonAssignment.objects.active_on(today()).filter(official=official).values("enterprise_id")
+    return LiaisonAssignment.objects.enterprises_looked_after_by(user)
 
 
 def current_liaison_officials(enterprise):
@@ -167,16 +160,8 @@ def unvisited_assignments(period, *, on=None, official=None):
 
 
 def can_view_enterprise_file(user, enterprise):
-    """Officials who may look the enterprise up: the county office, county leaders, departments
-    and agencies for any enterprise, a town for its own."""
-    if sees_all_units(user):
-        return True
-    official = official_of(user)
-    if official is None:
-        return False
-    if official.unit.kind == Unit.Kind.TOWN:
-        return enterprise.town_id == official.unit_id
-    return True
+    """Officials who may look the enterprise up (Enterprise.objects.visible_to)."""
+    return official_of(user) is not None and user.has_perm("portal.view_enterprise", enterprise)
 
 
 def enterprise_file(enterprise, user):
@@ -184,7 +169,7 @@ def enterprise_file(enterprise, user):
     officials who look after it. A fixed number of queries."""
     visits = list(Visit.objects.visible_to(user).filter(enterprise=enterprise).select_related("unit")
                   .prefetch_related("participants__official", "problems").order_by("-date", "-id")[:200])
-    meetings = list(Meeting.objects.filter(Q(enterprises_attending=enterprise)
+    meetings = list(Meeting.objects.visible_to(user).filter(Q(enterprises_attending=enterprise)
                                            | Q(pk__in=MeetingProblem.objects.filter(enterprise=enterprise)
                                                .values("meeting_id")))
                     .distinct().select_related("unit")
@@ -267,11 +252,7 @@ def meeting_ledger(user, *, unit=None, start=None, end=None):
 
 
 def ledger_officials(user):
-    qs = Official.objects.select_related("unit").order_by("unit__sort_order", "name")
-    if sees_all_units(user):
-        return qs
-    official = official_of(user)
-    return qs.filter(unit=official.unit) if official else qs.none()
+    return Official.objects.pickable_by(user).select_related("unit").order_by("unit__sort_order", "name")
 
 
 # --------------------------------------------------------------------------- 政银企 totals
@@ -402,8 +383,7 @@ def matchmaking_summary(*, on=None):
 
 
 def open_problems_without_matter(user):
-    return VisitProblem.objects.filter(visit__in=Visit.objects.visible_to(user), matter_id__isnull=True,
-                                       solved_on_spot=False)
+    return VisitProblem.objects.visible_to(user).filter(matter_id__isnull=True, solved_on_spot=False)
 
 
 def last_visit_dates(enterprise_ids):

@@ -52,10 +52,7 @@ def coverage(request):
 def enterprise_list(request):
     """Find an enterprise to open its file."""
     query = (request.GET.get("q") or "").strip()[:50]
-    qs = Enterprise.objects.select_related("town").order_by("town__sort_order", "name")
-    official = official_of(request.user)
-    if not sees_all_units(request.user) and official and official.unit.kind == Unit.Kind.TOWN:
-        qs = qs.filter(town=official.unit)
+    qs = Enterprise.objects.visible_to(request.user).select_related("town").order_by("town__sort_order", "name")
     if query:
         qs = qs.filter(Q(name__icontains=query) | Q(uscc__iexact=query))
     if request.GET.get("key") == "1":
@@ -139,15 +136,9 @@ def matchmaking(request):
 
 def _problem(kind, pk, user):
     if kind == "visit":
-        from .models import Visit
-
-        qs = VisitProblem.objects.filter(visit__in=Visit.objects.visible_to(user)).select_related(
-            "visit__unit", "enterprise")
+        qs = VisitProblem.objects.visible_to(user).select_related("visit__unit", "enterprise")
     elif kind == "meeting":
-        from .models import Meeting
-
-        qs = MeetingProblem.objects.filter(meeting__in=Meeting.objects.visible_to(user)).select_related(
-            "meeting__unit", "enterprise")
+        qs = MeetingProblem.objects.visible_to(user).select_related("meeting__unit", "enterprise")
     else:
         raise Http404
     return get_object_or_404(qs, pk=pk)
@@ -158,7 +149,7 @@ def _problem(kind, pk, user):
 def problem_to_matter(request, kind, pk):
     """The one button per problem: hand it to matter handling (idempotent)."""
     problem = _problem(kind, pk, request.user)
-    if not request.user.has_perm(f"visits.change_{kind}problem"):
+    if not request.user.has_perm(f"visits.change_{kind}problem", problem):
         raise PermissionDenied
     owner_url = reverse(f"admin:visits_{kind}_change", args=[problem.owner.pk])
     form = ProblemToMatterForm(request.POST or None)
@@ -188,7 +179,7 @@ def appointment_answer(request, pk):
     """The official records the enterprise's answer given by phone, or takes its proposed time."""
     appointment = get_object_or_404(Appointment.objects.visible_to(request.user)
                                     .select_related("enterprise", "unit", "proposed_by"), pk=pk)
-    if not request.user.has_perm("visits.change_appointment"):
+    if not request.user.has_perm("visits.change_appointment", appointment):
         raise PermissionDenied
     back = reverse("admin:visits_appointment_change", args=[pk])
     if request.method == "POST" and request.POST.get("take_counter") == "1":
