@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.access import sees_all_units, unit_of
-from portal.importing import RowError, SpreadsheetImporter, parse_whole_number, split_values
+from portal.importing import RowError, SpreadsheetImporter, normalise_key_part, parse_whole_number, split_values
 from portal.models import Unit
 
 from .models import Fee, GuideEdition, Material, ServiceItem, Step, Topic
@@ -41,6 +41,16 @@ class ServiceItemImporter(SpreadsheetImporter):
     required_headers = ("部门", "事项名称")
     optional_headers = HEADERS[2:]
 
+    example_row = {"部门": "县市场监督管理局", "事项名称": "食品经营许可", "事项编码": "11441827MB2C93213X4442111001000",
+                   "事项类型": "行政许可", "主题": "开办企业；生产经营", "设定依据": "《中华人民共和国食品安全法》第三十五条",
+                   "申请材料": "食品经营许可申请书\n营业执照复印件", "办理流程": "申请\n受理\n审查\n决定",
+                   "法定办结时限": "20", "承诺办结时限": "10", "收费标准": "不收费", "办理地点": "县政务服务中心",
+                   "咨询电话": "0763-5812345"}
+    choices = {"事项类型": list(TYPE_LABELS.values())}
+    column_notes = {"主题": "、".join(TOPIC_LABELS.values()) + "，多个用；分隔", "申请材料": "一行一份材料",
+                    "办理流程": "一行一步，按顺序", "法定办结时限": "工作日，整数", "承诺办结时限": "工作日，整数，不超过法定时限",
+                    "收费标准": "不收费，或“项目：金额”，一行一项"}
+
     def __init__(self, user=None, edition=None):
         self.user = user
         self.edition = edition
@@ -55,6 +65,9 @@ class ServiceItemImporter(SpreadsheetImporter):
         self.types = {label: value for value, label in TYPE_LABELS.items()}
         self.topics = {label: value for value, label in TOPIC_LABELS.items()}
         self.own_unit = None if self.user is None or sees_all_units(self.user) else unit_of(self.user)
+
+    def natural_key(self, row):
+        return (normalise_key_part(row["部门"]), normalise_key_part(row["事项名称"]))
 
     def import_row(self, row, row_number):
         if self.edition is None:

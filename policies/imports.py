@@ -9,7 +9,7 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.importing import RowError, SpreadsheetImporter, parse_date, split_values
+from portal.importing import RowError, SpreadsheetImporter, normalise_key_part, parse_date, split_values
 from portal.models import Industry, Unit
 
 from .models import Level, Policy, Theme
@@ -26,6 +26,15 @@ class PolicyImporter(SpreadsheetImporter):
     optional_headers = ("索引号", "文号", "主题分类", "成文日期", "施行日期", "失效日期", "有效性", "适用行业",
                         "申报开始", "申报截止")
 
+    example_row = {"标题": "关于进一步优化营商环境的若干措施", "发布机构": "清新县人民政府", "层级": "县",
+                   "发布日期": "2026-03-01", "正文": "第一条 ……\n第二条 ……", "文号": "清新府〔2026〕5号",
+                   "主题分类": "综合政务；工业交通", "有效性": "有效", "适用行业": "制造业"}
+    choices = {"层级": list(LEVELS), "有效性": ["有效", "已修订", "已废止", "已失效"]}
+    column_notes = {"发布机构": "单位名称，或外单位名称（如 广东省人民政府）", "正文": "空行或换行分段",
+                    "主题分类": "政府信息公开主题分类或本县主题，多个用；分隔", "适用行业": "GB/T 4754 门类名称，多个用；分隔",
+                    "发布日期": "YYYY-MM-DD", "成文日期": "YYYY-MM-DD", "施行日期": "YYYY-MM-DD",
+                    "失效日期": "YYYY-MM-DD", "申报开始": "YYYY-MM-DD", "申报截止": "YYYY-MM-DD"}
+
     def __init__(self, *, owner_unit=None, user=None):
         self.owner_unit = owner_unit
         self.user = user
@@ -41,6 +50,14 @@ class PolicyImporter(SpreadsheetImporter):
         self.industries.update({value: value for value in Industry.values})
         self.default_unit = self.owner_unit or Unit.objects.filter(
             kind__in=[Unit.Kind.COUNTY_OFFICE, Unit.Kind.COUNTY_GOVERNMENT]).order_by("sort_order").first()
+
+    def natural_key(self, row):
+        """索引号, else 文号 + 发布机构, else 标题 + 发布日期 (formats.md)."""
+        if row.get("索引号", "").strip():
+            return ("索引号", normalise_key_part(row["索引号"]))
+        if row.get("文号", "").strip():
+            return (normalise_key_part(row["文号"]), normalise_key_part(row["发布机构"]))
+        return (normalise_key_part(row["标题"]), row["发布日期"].strip()[:10])
 
     def import_row(self, row, row_number):
         title = row["标题"].strip()

@@ -1,10 +1,15 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _, ngettext
 
 from .access import official_of, sees_all_units
 from .admin_base import UnitScopedAdmin
 from .admin_import import ImportAdminMixin
-from .imports import EnterpriseImporter
+from .imports import EnterpriseImporter, OfficialImporter, UnitImporter
+from .onboarding import awaiting_first_login, welcome_mail_send
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import CalendarAdjustment, FinancialInstitution, Enterprise, EnterpriseAccount, LeadingGroupMember, Official, Unit
@@ -18,8 +23,9 @@ class LeadingGroupMemberInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(UnitScopedAdmin):
+class UnitAdmin(ImportAdminMixin, UnitScopedAdmin):
     unit_field = "pk"
+    importer_class = UnitImporter
     list_display = ["name", "kind", "principal_name", "service_phone", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "short_name"]
@@ -58,12 +64,74 @@ class EnterpriseAdmin(ImportAdminMixin, UnitScopedAdmin):
 
 
 @admin.register(Official)
-class OfficialAdmin(UnitScopedAdmin):
+class OfficialAdmin(ImportAdminMixin, UnitScopedAdmin):
+    importer_class = OfficialImporter
     list_display = ["name", "unit", "role", "post", "phone"]
     list_filter = ["role", "unit__kind"]
-    search_fields = ["name", "user__username"]
+    search_fields = ["name", "user__username", "unit__name"]
     list_select_related = ["unit", "user"]
     raw_id_fields = ["user"]
+    autocomplete_fields = ["unit"]
+    actions = ["print_welcome_sheets", "mail_welcome_links"]
+
+    def get_importer(self, request):
+        return OfficialImporter(user=request.user)
+
+    def get_urls(self):
+        return [path("welcome-sheets.pdf", self.admin_site.admin_view(self.welcome_sheets_view),
+                     name="portal_official_welcome_sheets")] + super().get_urls()
+
+    def import_extra(self, request, importer, result):
+        if result.dry_run or not importer.to_print:
+            return []
+        ids = ",".join(str(o.pk) for o in importer.to_print)
+        return [(ngettext("Print the account-opening sheet of %d new official without e-mail",
+                          "Print the account-opening sheets of %d new officials without e-mail",
+                          len(importer.to_print)) % len(importer.to_print),
+                 reverse("admin:portal_official_welcome_sheets") + f"?ids={ids}")]
+
+    def _awaiting(self, request, queryset):
+        """Of `queryset`, the officials this user may see whose account is not open yet."""
+        return (self.get_queryset(request) & queryset & awaiting_first_login()).select_related("unit", "user") \
+            .order_by("unit__sort_order", "unit__name", "name")
+
+    def welcome_sheets_view(self, request):
+        """The sheets (one A4 page each) of officials whose account is not open yet: those in
+        ?ids=, else all this user may manage; ?unit= narrows to one unit."""
+        from .welcome_sheets import welcome_sheets_pdf
+
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        queryset = self.model.objects.all()
+        ids = [int(i) for i in request.GET.get("ids", "").split(",") if i.isdigit()]
+        if ids:
+            queryset = queryset.filter(pk__in=ids)
+        unit = request.GET.get("unit", "")
+        if unit.isdigit():
+            queryset = queryset.filter(unit_id=int(unit))
+        officials = list(self._awaiting(request, queryset))
+        if not officials:
+            self.message_user(request, _("Every selected official has already opened their account."),
+                              messages.WARNING)
+            return redirect("admin:portal_official_changelist")
+        response = HttpResponse(welcome_sheets_pdf(officials), content_type="application/pdf")
+        response["Content-Disposition"] = 'inline; filename="account-opening-sheets.pdf"'
+        return response
+
+    @admin.action(description=_("Print account-opening sheets (accounts not opened yet)"), permissions=["add"])
+    def print_welcome_sheets(self, request, queryset):
+        request.GET = request.GET.copy()
+        request.GET["ids"] = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
+        return self.welcome_sheets_view(request)
+
+    @admin.action(description=_("E-mail a new account-opening link (accounts not opened yet)"),
+                  permissions=["add"])
+    def mail_welcome_links(self, request, queryset):
+        sent = 0
+        for official in self._awaiting(request, queryset).exclude(user__email=""):
+            welcome_mail_send(official)
+            sent += 1
+        self.message_user(request, ngettext("%d link sent.", "%d links sent.", sent) % sent, messages.SUCCESS)
 
 
 @admin.register(EnterpriseAccount)

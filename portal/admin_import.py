@@ -2,10 +2,12 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from .import_files import XLSX, report_xlsx, template_xlsx
 from .importing import format_report
 
 
@@ -30,25 +32,57 @@ class ImportAdminMixin:
 
     def get_urls(self):
         opts = self.model._meta
+        prefix = f"{opts.app_label}_{opts.model_name}_import"
         return [
-            path("import/", self.admin_site.admin_view(self.import_view),
-                 name=f"{opts.app_label}_{opts.model_name}_import"),
+            path("import/", self.admin_site.admin_view(self.import_view), name=prefix),
+            path("import/template.xlsx", self.admin_site.admin_view(self.import_template_view),
+                 name=f"{prefix}_template"),
+            path("import/report.xlsx", self.admin_site.admin_view(self.import_report_view),
+                 name=f"{prefix}_report"),
         ] + super().get_urls()
 
     def get_importer(self, request):
         return self.importer_class()
 
+    def import_extra(self, request, importer, result):
+        """(text, url) links an importer adds under its report, e.g. sheets to print."""
+        return []
+
+    def _report_session_key(self):
+        return f"import_report:{self.model._meta.label_lower}"
+
+    def import_template_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        response = HttpResponse(template_xlsx(self.importer_class), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{self.model._meta.model_name}-template.xlsx"'
+        return response
+
+    def import_report_view(self, request):
+        """The last report this user got on this page, as XLSX (kept in their session)."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        kept = request.session.get(self._report_session_key())
+        if not kept:
+            raise Http404(_("There is no import report yet; run an import first."))
+        response = HttpResponse(report_xlsx(kept["lines"], kept["errors"]), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{self.model._meta.model_name}-import-report.xlsx"'
+        return response
+
     def import_view(self, request):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        result = None
+        result, extra = None, []
         form = ImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             uploaded = form.cleaned_data["file"]
-            result = self.get_importer(request).run(uploaded, dry_run=form.cleaned_data["dry_run"],
-                                                    filename=uploaded.name)
+            importer = self.get_importer(request)
+            result = importer.run(uploaded, dry_run=form.cleaned_data["dry_run"], filename=uploaded.name)
             level = messages.SUCCESS if result.ok else messages.WARNING
             self.message_user(request, format_report(result)[-1], level)
+            request.session[self._report_session_key()] = {
+                "lines": format_report(result), "errors": [[n, str(m)] for n, m in result.errors[:5000]]}
+            extra = self.import_extra(request, importer, result)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -56,6 +90,7 @@ class ImportAdminMixin:
             "form": form,
             "result": result,
             "report": format_report(result) if result else [],
+            "extra": extra,
             "headers_required": self.importer_class.required_headers,
             "headers_optional": self.importer_class.optional_headers,
         }

@@ -106,9 +106,19 @@ def read_table(uploaded, filename=""):
 class SpreadsheetImporter:
     required_headers = ()
     optional_headers = ()
+    # For the XLSX template (portal/import_files.py): an example row, the columns that take
+    # one of a fixed list of values, and what the other columns take.
+    example_row = {}
+    choices = {}
+    column_notes = {}
 
     def prepare(self):
         """Load lookup tables once per import."""
+
+    def natural_key(self, row):
+        """The row's natural key, normalised as the import compares it (formats.md: trimmed,
+        codes upper-cased), or None when the row has none; a key may appear once per file."""
+        return None
 
     def import_row(self, row, row_number):
         """Create or update one record from `row` (header → text); return True if created."""
@@ -133,11 +143,21 @@ class SpreadsheetImporter:
             if result.header_errors:
                 return result
             self.prepare()
+            first_rows = {}  # natural key → the line it first appeared on
             with transaction.atomic():
                 for index, values in enumerate(rows, start=2):
                     row = {h: (values[i] if i < len(values) else "") for i, h in enumerate(headers) if h in known}
                     if not any(row.values()):
                         continue
+                    key = self.natural_key(row)
+                    if key is not None:
+                        if key in first_rows:
+                            result.errors.append((index, _("Same record as line %(first)d (%(key)s); a record may "
+                                                           "appear only once in a file, so line %(line)d was not "
+                                                           "imported.") % {"first": first_rows[key], "line": index,
+                                                                          "key": key_text(key)}))
+                            continue
+                        first_rows[key] = index
                     try:
                         with transaction.atomic():
                             created = self.import_row(row, index)
@@ -156,6 +176,16 @@ class SpreadsheetImporter:
         return result
 
 
+def key_text(key):
+    """A natural key as the report shows it: its parts joined by “ / ”."""
+    return " / ".join(str(part) for part in key) if isinstance(key, tuple) else str(key)
+
+
+def normalise_key_part(value):
+    """Trimmed, inner whitespace collapsed, upper-cased: how codes and names are compared."""
+    return " ".join((value or "").split()).upper()
+
+
 def _validation_messages(exc):
     if hasattr(exc, "message_dict"):
         return [m for messages in exc.message_dict.values() for m in messages]
@@ -166,6 +196,8 @@ def format_report(result):
     """Plain-text lines of an import report, for the management commands."""
     lines = []
     lines.extend(_("File rejected: %s") % e for e in result.header_errors)
+    if result.errors:
+        lines.append(_("Line numbers are spreadsheet lines: the header is line 1, the first data row line 2."))
     if result.unknown_columns:
         lines.append(_("Columns ignored (unknown): %s") % "、".join(result.unknown_columns))
     lines.extend(_("Row %(row)d: %(message)s") % {"row": row, "message": message} for row, message in result.errors)

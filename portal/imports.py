@@ -1,9 +1,20 @@
-"""import_enterprises: the enterprise register from a county's spreadsheet."""
+"""The base's imports (formats.md): units, officials, and the enterprise register."""
+import re
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from .importing import RowError, SpreadsheetImporter
-from .models import Enterprise, Industry, Scale, Unit
-from .validators import normalize_uscc
+from .access import official_of
+from .importing import RowError, SpreadsheetImporter, normalise_key_part, parse_whole_number, split_values
+from .models import Enterprise, Industry, Official, Scale, Unit
+from .onboarding import official_save, welcome_mail_send
+from .roles import GROUP_NAMES
+from .validators import normalize_uscc, validate_uscc
 
 YES_NO = {"是": True, "否": False, "": False, "Y": True, "N": False}
 
@@ -11,6 +22,12 @@ YES_NO = {"是": True, "否": False, "": False, "Y": True, "N": False}
 class EnterpriseImporter(SpreadsheetImporter):
     required_headers = ("企业名称", "统一社会信用代码", "所属镇")
     optional_headers = ("行业", "规模", "重点企业", "地址", "联系人", "联系电话")
+    example_row = {"企业名称": "清远市示例制造有限公司", "统一社会信用代码": "91441827MA4UJXQ03Q", "所属镇": "太和镇",
+                   "行业": "制造业", "规模": "小型", "重点企业": "否", "地址": "清新县太和镇工业园1号",
+                   "联系人": "张丽", "联系电话": "13800138000"}
+    choices = {"规模": ["大型", "中型", "小型", "微型"], "重点企业": ["是", "否"]}
+    column_notes = {"统一社会信用代码": "18 位，校验码须正确（GB 32100-2015）", "所属镇": "镇级单位名称",
+                    "行业": "GB/T 4754 门类名称，如 制造业"}
 
     def prepare(self):
         self.towns = {}
@@ -23,6 +40,9 @@ class EnterpriseImporter(SpreadsheetImporter):
         self.industries.update({value: value for value in Industry.values})
         self.scales = {str(label): value for value, label in Scale.choices}
         self.scales.update({label[:2]: value for label, value in self.scales.items()})
+
+    def natural_key(self, row):
+        return normalize_uscc(row["统一社会信用代码"]) or None
 
     def import_row(self, row, row_number):
         name = row["企业名称"]
@@ -56,3 +76,172 @@ class EnterpriseImporter(SpreadsheetImporter):
         enterprise.full_clean()
         enterprise.save()
         return created
+
+
+def units_by_name():
+    """Every unit under its name and, where it has one, its short name."""
+    units = {}
+    for unit in Unit.objects.all():
+        units[unit.name] = unit
+        if unit.short_name:
+            units.setdefault(unit.short_name, unit)
+    return units
+
+
+UNIT_KINDS = {"县政府": Unit.Kind.COUNTY_GOVERNMENT, "县政府办": Unit.Kind.COUNTY_OFFICE, "镇": Unit.Kind.TOWN,
+              "部门": Unit.Kind.DEPARTMENT, "直属机构": Unit.Kind.AGENCY}
+
+
+class UnitImporter(SpreadsheetImporter):
+    """import_units: the county's towns, government, office, departments and agencies."""
+
+    required_headers = ("单位名称", "类型")
+    optional_headers = ("简称", "统一社会信用代码", "第一责任人", "职务", "职责", "地址", "办公电话", "企业服务电话",
+                        "排序")
+    example_row = {"单位名称": "清新县发展和改革局", "类型": "部门", "简称": "县发改局", "第一责任人": "谢永红",
+                   "职务": "局长", "职责": "项目审批、企业投资服务", "地址": "清新县太和镇", "办公电话": "0763-5850001",
+                   "企业服务电话": "0763-5850123", "排序": "30"}
+    choices = {"类型": list(UNIT_KINDS)}
+    column_notes = {"类型": "笔架林场等林场、农场也填 镇", "统一社会信用代码": "18 位，校验码须正确；用于本单位文件的索引号",
+                    "排序": "整数，小的排在前面"}
+
+    def natural_key(self, row):
+        return normalise_key_part(row["单位名称"]) or None
+
+    def import_row(self, row, row_number):
+        name = " ".join(row["单位名称"].split())
+        if not name:
+            raise RowError(_("单位名称 is empty."))
+        kind = UNIT_KINDS.get(row["类型"])
+        if kind is None:
+            raise RowError(_("类型 must be one of %(choices)s, not “%(value)s”.")
+                           % {"choices": "、".join(UNIT_KINDS), "value": row["类型"]})
+        code = normalize_uscc(row.get("统一社会信用代码", ""))
+        if code:
+            try:
+                validate_uscc(code)
+            except ValidationError as exc:
+                raise RowError(_("统一社会信用代码: %s") % "；".join(exc.messages))
+        unit = Unit.objects.filter(name=name).first()
+        created = unit is None
+        unit = unit or Unit(name=name)
+        unit.kind = kind
+        for header, field in (("简称", "short_name"), ("第一责任人", "principal_name"), ("职务", "principal_post"),
+                              ("职责", "remit"), ("地址", "address"), ("办公电话", "phone"),
+                              ("企业服务电话", "service_phone")):
+            if header in row:
+                setattr(unit, field, row[header])
+        if "统一社会信用代码" in row:
+            unit.code = code
+        order = parse_whole_number(row.get("排序", ""), "排序")
+        if order is not None:
+            unit.sort_order = order
+        unit.full_clean()
+        unit.save()
+        return created
+
+
+ROLES = {label: role for role, label in GROUP_NAMES.items()}
+USERNAME = re.compile(r"^[A-Za-z0-9_.-]{1,150}$")
+
+
+def liaison_setter():
+    """The function that sets an official's whole set of 联系企业, offered by the app that keeps
+    liaison assignments (visits) as `official_enterprises_set` on its AppConfig: the base
+    imports no app."""
+    for config in apps.get_app_configs():
+        path = getattr(config, "official_enterprises_set", None)
+        if path:
+            return import_string(path)
+    return None
+
+
+class OfficialImporter(SpreadsheetImporter):
+    """import_officials: accounts for the county's officials. A new account has no password;
+    its one-time link goes by e-mail, or on the unit's printed sheet (portal/welcome_sheets.py)."""
+
+    required_headers = ("姓名", "用户名", "单位", "角色")
+    optional_headers = ("职务", "手机", "邮箱", "联系企业")
+    example_row = {"姓名": "林海燕", "用户名": "taihe_lin", "单位": "太和镇", "角色": "单位工作人员",
+                   "职务": "经济发展办干部", "手机": "13800138000", "邮箱": "", "联系企业": ""}
+    choices = {"角色": list(ROLES)}
+    column_notes = {"用户名": "字母、数字、_ . -；不写密码，新账号凭开通链接自设密码",
+                    "邮箱": "有邮箱的发送开通链接邮件；没有的打印开通通知单",
+                    "联系企业": "县领导（2–3 家重点企业）和干部联系的企业的统一社会信用代码，多个用；分隔；填写即为完整名单"}
+
+    def __init__(self, *, user=None):
+        self.user = user
+        self.welcomed_by_mail = []
+        self.to_print = []
+
+    def prepare(self):
+        self.units = units_by_name()
+        self.set_enterprises = liaison_setter()
+
+    def natural_key(self, row):
+        return row["用户名"].strip().lower() or None
+
+    def import_row(self, row, row_number):
+        name = row["姓名"].strip()
+        if not name:
+            raise RowError(_("姓名 is empty."))
+        username = row["用户名"].strip()
+        if not USERNAME.match(username):
+            raise RowError(_("用户名 “%s” may hold only letters, digits and _ . - (no spaces).") % username)
+        unit = self.units.get(row["单位"].strip())
+        if unit is None:
+            raise RowError(_("单位 “%s” is not a unit of this county; import the units first.") % row["单位"])
+        role = ROLES.get(row["角色"].strip())
+        if role is None:
+            raise RowError(_("角色 must be one of %(choices)s, not “%(value)s”.")
+                           % {"choices": "、".join(ROLES), "value": row["角色"]})
+        if role == Official.Role.COUNTY_OFFICE and not unit.is_county_office:
+            raise RowError(_("角色 县政府办 belongs to the county government office, not to %s.") % unit.name)
+        if role == Official.Role.COUNTY_LEADER and unit.kind != Unit.Kind.COUNTY_GOVERNMENT:
+            raise RowError(_("County leaders belong to the county government unit, not to %s.") % unit.name)
+        email = row.get("邮箱", "").strip()
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                raise RowError(_("邮箱 “%s” is not an e-mail address.") % email)
+        existing = get_user_model().objects.filter(username__iexact=username).select_related("official").first()
+        if existing is not None:
+            if official_of(existing) is None:
+                raise RowError(_("用户名 “%s” is already used by an account that is not an official's.") % username)
+            username = existing.username
+        enterprises = self._enterprises(row.get("联系企业", ""))
+        official, created = official_save(username=username, name=name, unit=unit, role=role,
+                                          post=row.get("职务", "").strip(), phone=row.get("手机", "").strip(),
+                                          email=email)
+        if enterprises is not None:
+            self._assign(official, enterprises)
+        if created:
+            if email:
+                welcome_mail_send(official)
+                self.welcomed_by_mail.append(official)
+            else:
+                self.to_print.append(official)
+        return created
+
+    def _enterprises(self, cell):
+        codes = [normalize_uscc(code) for code in split_values(cell)]
+        if not codes:
+            return None
+        found = {e.uscc: e for e in Enterprise.objects.filter(uscc__in=codes).select_related("town")}
+        unknown = [code for code in codes if code not in found]
+        if unknown:
+            raise RowError(_("联系企业: no enterprise has the credit code %s; import the enterprises first.")
+                           % "、".join(unknown))
+        return [found[code] for code in dict.fromkeys(codes)]
+
+    def _assign(self, official, enterprises):
+        if self.set_enterprises is None:
+            raise RowError(_("联系企业 cannot be imported: liaison assignments are not installed."))
+        try:
+            self.set_enterprises(official=official, enterprises=enterprises, start_date=timezone.localdate(),
+                                 by=self.user)
+        except PermissionDenied as exc:
+            raise RowError(_("联系企业: %s") % exc)
+        except ValidationError as exc:
+            raise RowError(_("联系企业: %s") % "；".join(exc.messages))

@@ -23,6 +23,7 @@ site_patterns = ([
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/two-factor/", views.otp_setup, name="otp_setup"),
+    path("accounts/welcome/<str:token>/", views.welcome, name="welcome"),
     path("my/", views.my_home, name="my_home"),
 ], "portal")
 

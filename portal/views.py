@@ -169,3 +169,28 @@ def otp_setup(request):
     secret = b32encode(device.bin_key).decode()
     return render(request, "registration/otp_setup.html", {"form": form, "qr_svg": qr_svg, "secret": secret},
                   status=400 if request.method == "POST" else 200)
+
+
+@never_cache
+def welcome(request, token):
+    """A new official's one-time link: choose a password, then (where the role requires it)
+    set up the authenticator app. A used, forged or expired link says so and changes nothing."""
+    from django.contrib.auth.forms import SetPasswordForm
+
+    from .admin_site import otp_required_for
+    from .onboarding import user_for_welcome_token
+
+    user = user_for_welcome_token(token)
+    if user is None:
+        return render(request, "registration/welcome.html", {"invalid": True}, status=404)
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        if otp_required_for(user):
+            messages.success(request, _("Your password is set. Now set up your authenticator app."))
+            return redirect("portal:otp_setup")
+        messages.success(request, _("Your password is set. Welcome to the officials' workspace."))
+        return redirect("admin:index")
+    return render(request, "registration/welcome.html", {"form": form, "account": user},
+                  status=400 if request.method == "POST" else 200)

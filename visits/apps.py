@@ -20,6 +20,8 @@ class VisitsConfig(AppConfig):
     name = "visits"
     verbose_name = _("Enterprise-situation monitoring")
     sitemaps = {"matchmaking": "visits.sitemaps.MatchmakingSitemap"}
+    # The officials import (portal/imports.py) sets 联系企业 through this service.
+    official_enterprises_set = "visits.services.official_enterprises_set"
 
     role_permissions = {
         "county_office": _perms(_VIEW, _RECORD, [

@@ -118,6 +118,24 @@ def assignment_create(*, official, enterprise, start_date, note="", by=None):
 
 
 @transaction.atomic
+def official_enterprises_set(*, official, enterprises, start_date, by=None):
+    """An official's whole set of 联系企业 at once (the officials import): a county leader's
+    through the 2–3 rule, a cadre's enterprise by enterprise under the remit rule; enterprises
+    left out end the day before `start_date`, unchanged ones continue."""
+    if official.role == Official.Role.COUNTY_LEADER:
+        return leader_assignments_set(leader=official, enterprises=enterprises, start_date=start_date, by=by)
+    if by is not None and not can_manage_assignments(by, official):
+        raise PermissionDenied(_("You may assign enterprises to your own unit's officials only."))
+    wanted = {e.pk: e for e in enterprises}
+    current = {a.enterprise_id: a for a in _open_assignments(official)}
+    for enterprise_id, assignment in current.items():
+        if enterprise_id not in wanted:
+            _end(assignment, start_date - datetime.timedelta(days=1))
+    return [assignment_create(official=official, enterprise=enterprise, start_date=start_date, by=by)
+            for enterprise_id, enterprise in wanted.items() if enterprise_id not in current]
+
+
+@transaction.atomic
 def assignment_end(*, assignment, end_date, by=None):
     """End an assignment; a county leader may not drop below the minimum this way."""
     if by is not None and not can_manage_assignments(by, assignment.official):

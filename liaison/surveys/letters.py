@@ -4,7 +4,6 @@ young, so the personal link is printed large and as a QR code, with a phone numb
 import io
 from xml.sax.saxutils import escape
 
-import segno
 from django.conf import settings
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph
 
-from portal.pdf_fonts import register_font
+from portal.pdf_fonts import draw_qr, register_font
 
 from .services import personal_url
 
@@ -100,7 +99,7 @@ def _letter(pdf, styles, font, survey, enterprise, url, phone):
     # The QR code, drawn module by module (vector: sharp at any printer resolution).
     size = 56 * mm
     y -= 10
-    _qr(pdf, url, PAGE_WIDTH / 2 - size / 2, y - size, size)
+    draw_qr(pdf, url, PAGE_WIDTH / 2 - size / 2, y - size, size)
     y -= size + 14
 
     # The link in full, large: split over as few lines as it needs, the token on lines of its own.
@@ -129,14 +128,3 @@ def link_lines(url):
     lines += [rest[i:i + per_line] for i in range(0, len(rest), per_line)]
     return lines
 
-
-def _qr(pdf, data, x, y, size):
-    qr = segno.make(data, error="m", micro=False)
-    matrix = qr.matrix
-    count = len(matrix) + 8  # the quiet zone: four modules each side
-    module = size / count
-    pdf.setFillColor(colors.black)
-    for row, cells in enumerate(matrix):
-        for col, dark in enumerate(cells):
-            if dark:
-                pdf.rect(x + (col + 4) * module, y + size - (row + 5) * module, module, module, stroke=0, fill=1)

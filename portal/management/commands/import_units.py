@@ -1,0 +1,9 @@
+from portal.import_command import ImportCommand
+from portal.imports import UnitImporter
+
+
+class Command(ImportCommand):
+    help = "Import units (towns, county government and office, departments, agencies) from CSV or XLSX (key: 单位名称)."
+
+    def get_importer(self, **options):
+        return UnitImporter()
