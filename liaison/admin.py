@@ -12,11 +12,26 @@ from django.utils.translation import gettext_lazy
 
 from portal.access import official_of, sees_all_units, unit_of
 from portal.admin_base import UnitScopedAdmin
+from portal.workdays import workdays_between
 
 from . import clock, figures, ledgers, selectors, workflow
 from .admin_forms import ActionForm, LedgerForm, PeriodForm, RecordForm, reply_templates
 from .models import DeadlineRule, Matter, ReplyTemplate
 from .services import MatterActionRefused, _matter_create, available_actions, matter_transition
+
+
+def deadline_flag(matter, today, horizon):
+    found = matter.next_deadline
+    if found is None:
+        return "—"
+    which, day = found
+    if day < today:
+        late = workdays_between(day, today)
+        return format_html('<span class="flag-overdue">{}：{} {}</span>', which.label, day,
+                           _("overdue by %(n)d working days") % {"n": late})
+    if day <= horizon:
+        return format_html('<span class="flag-near">{}：{} {}</span>', which.label, day, _("near due"))
+    return format_html("{}：{}", which.label, day)
 
 
 class DueFlagFilter(admin.SimpleListFilter):
@@ -55,7 +70,8 @@ class MatterAdmin(UnitScopedAdmin):
                        "enterprise", "enterprise_name", "contact_name", "contact_phone", "contact_email",
                        "received_by", "lead_unit", "responsible_unit", "received_at", "accept_due", "accepted_at",
                        "assigned_at", "return_due", "deadline_workdays", "due_date", "extension_workdays",
-                       "extension_requested_days", "extension_reason", "paused_on", "paused_workdays",
+                       "extension_requested_days", "extension_reason", "extension_decide_by", "reassign_due",
+                       "supplement_due", "paused_on", "paused_workdays",
                        "referral_reason", "returned_by_unit", "return_reason", "supervised", "supervision_note",
                        "reply", "replied_at", "workdays_to_close", "closed_on_time", "rating", "rating_reason",
                        "closing_explanation", "archived_at")
@@ -66,8 +82,9 @@ class MatterAdmin(UnitScopedAdmin):
         (gettext_lazy("Units and deadlines"), {"fields": (
             ("received_by", "received_at"), ("accept_due", "accepted_at"), ("lead_unit", "responsible_unit"),
             ("assigned_at", "return_due"), ("deadline_workdays", "due_date"),
-            ("extension_workdays", "extension_requested_days"), "extension_reason", ("paused_on", "paused_workdays"),
-            "referral_reason", ("returned_by_unit", "return_reason"), ("supervised", "supervision_note"))}),
+            ("extension_workdays", "extension_requested_days"), ("extension_reason", "extension_decide_by"),
+            ("paused_on", "paused_workdays", "supplement_due"),
+            "referral_reason", ("returned_by_unit", "return_reason", "reassign_due"), ("supervised", "supervision_note"))}),
         (gettext_lazy("Outcome"), {"fields": ("reply", ("replied_at", "workdays_to_close", "closed_on_time"),
                                               ("rating", "rating_reason"), "closing_explanation", "archived_at")}),
     )
@@ -91,15 +108,9 @@ class MatterAdmin(UnitScopedAdmin):
 
     @admin.display(description=gettext_lazy("due"), ordering="due_date")
     def due_column(self, obj):
-        if obj.due_date is None:
-            return "—"
-        today = clock.today()
-        if obj.state in workflow.CLOCK_STATES:
-            if obj.due_date < today:
-                return format_html('<span class="flag-overdue">{} {}</span>', obj.due_date, _("overdue"))
-            if obj.due_date <= selectors.near_due_horizon(today):
-                return format_html('<span class="flag-near">{} {}</span>', obj.due_date, _("near due"))
-        return obj.due_date
+        """The soonest running clock (acceptance, handling, reassignment, extension decision,
+        supplement) with its date and a flag."""
+        return deadline_flag(obj, clock.today(), selectors.near_due_horizon(clock.today()))
 
     # ------------------------------------------------------------------ URLs
     def get_urls(self):
@@ -201,8 +212,12 @@ class MatterAdmin(UnitScopedAdmin):
         changelist = reverse("admin:liaison_matter_changelist")
         sections = [(key, labels[key], count, rows, changelist + filters[key])
                     for key, count, rows in selectors.review_queue(request.user)]
+        today = clock.today()
+        horizon = selectors.near_due_horizon(today)
+        sections = [(key, label, count, [(m, deadline_flag(m, today, horizon)) for m in rows], full)
+                    for key, label, count, rows, full in sections]
         return TemplateResponse(request, "liaison/admin/matter_queue.html", self._context(
-            request, _("Matters: review queue"), sections=sections, today=clock.today(),
+            request, _("Matters: review queue"), sections=sections, today=today,
             limit=selectors.REVIEW_QUEUE_LIMIT))
 
     def figures_view(self, request):

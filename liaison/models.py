@@ -91,17 +91,22 @@ class MatterQuerySet(models.QuerySet):
 
     def running(self):
         """Matters whose handling clock runs (not paused, not finished)."""
-        from .workflow import CLOCK_STATES
+        from .deadlines import HANDLING_STATES
 
-        return self.filter(state__in=CLOCK_STATES, due_date__isnull=False)
+        return self.filter(state__in=HANDLING_STATES, due_date__isnull=False)
 
-    def overdue(self, today):
-        """Past the handling deadline and not yet replied (clock running)."""
-        return self.running().filter(due_date__lt=today)
+    def overdue(self, today, clocks=None):
+        """A running clock (deadlines.CLOCKS: acceptance, handling, reassignment, extension
+        decision, supplement; or only those named) ran out before `today`."""
+        from . import deadlines
 
-    def near_due(self, today, horizon):
-        """Due between today and `horizon` (the date N working days ahead)."""
-        return self.running().filter(due_date__gte=today, due_date__lte=horizon)
+        return self.filter(deadlines.past(today, clocks))
+
+    def near_due(self, today, horizon, clocks=None):
+        """A running clock runs out between today and `horizon` (N working days ahead)."""
+        from . import deadlines
+
+        return self.filter(deadlines.due_between(today, horizon, clocks))
 
     def referral_requests(self):
         return self.filter(state="referral_requested")
@@ -197,6 +202,9 @@ class Matter(models.Model):
     extension_workdays = models.PositiveSmallIntegerField(_("extension granted (working days)"), default=0)
     extension_requested_days = models.PositiveSmallIntegerField(_("extension requested (working days)"), default=0)
     extension_reason = models.CharField(_("reason for the extension"), max_length=500, blank=True)
+    extension_decide_by = models.DateField(_("extension to be decided by"), null=True, blank=True)
+    reassign_due = models.DateField(_("to be assigned again by"), null=True, blank=True)
+    supplement_due = models.DateField(_("supplement expected by"), null=True, blank=True)
     paused_state = models.CharField(_("state before the pause"), max_length=20, blank=True)
     paused_on = models.DateField(_("paused since"), null=True, blank=True)
     paused_workdays = models.PositiveSmallIntegerField(_("paused working days"), default=0)
@@ -238,6 +246,22 @@ class Matter(models.Model):
             models.CheckConstraint(condition=Q(extension_workdays__lte=10), name="matter_extension_at_most_10"),
             models.CheckConstraint(condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
                                    name="matter_rating_1_to_5"),
+            # Every clock has its date (liaison/deadlines.py): no open matter escapes the chase.
+            models.CheckConstraint(
+                condition=~Q(state__in=["accepted", "handling", "referral_requested", "assigned", "returned",
+                                        "waiting"]) | Q(due_date__isnull=False),
+                name="matter_open_has_due_date",
+                violation_error_message=_("An open matter needs a due date.")),
+            models.CheckConstraint(
+                condition=~Q(state="returned") | Q(reassign_due__isnull=False), name="matter_returned_has_due",
+                violation_error_message=_("A returned matter needs a date to be assigned again by.")),
+            models.CheckConstraint(
+                condition=~Q(state="waiting") | Q(supplement_due__isnull=False), name="matter_waiting_has_due",
+                violation_error_message=_("A matter waiting for the enterprise needs a date.")),
+            models.CheckConstraint(
+                condition=Q(extension_requested_days=0) | Q(extension_decide_by__isnull=False),
+                name="matter_extension_request_has_due",
+                violation_error_message=_("An extension request needs a date to be decided by.")),
         ]
         indexes = [
             models.Index(fields=["received_by", "-received_at"], name="matter_recv_idx"),
@@ -274,6 +298,13 @@ class Matter(models.Model):
     @property
     def handling_unit(self):
         return self.lead_unit if self.lead_unit_id else self.received_by
+
+    @property
+    def next_deadline(self):
+        """The soonest running clock as (clock, date), or None (see deadlines.py)."""
+        from .deadlines import next_deadline
+
+        return next_deadline(self)
 
     @property
     def rating_is_poor(self):

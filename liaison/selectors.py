@@ -4,9 +4,8 @@ import hmac
 from portal.workdays import add_workdays
 
 from . import clock
+from .deadlines import NEAR_DUE_WORKDAYS
 from .models import Matter, MatterAttachment
-
-NEAR_DUE_WORKDAYS = 2
 
 
 def matters_for_enterprise(enterprise, user):
@@ -67,8 +66,8 @@ def review_queue(user, today=None):
         ("referral_requests", base.referral_requests().order_by("received_at", "id")),
         ("extension_requests", base.extension_requests().order_by("due_date", "id")),
         ("returned", base.returned().select_related("returned_by_unit").order_by("received_at", "id")),
-        ("overdue", base.overdue(today).order_by("due_date", "id")),
-        ("near_due", base.near_due(today, near_due_horizon(today)).order_by("due_date", "id")),
+        ("overdue", base.overdue(today).order_by("received_at", "id")),
+        ("near_due", base.near_due(today, near_due_horizon(today)).order_by("received_at", "id")),
         ("supervised", base.supervised().order_by("due_date", "id")),
         ("unsatisfied", base.unsatisfied().order_by("rated_at", "id")),
     ]

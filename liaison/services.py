@@ -14,7 +14,7 @@ from portal.access import acting_enterprise, official_of, sees_all_units
 from portal.models import Unit
 from portal.workdays import add_workdays, workdays_between
 
-from . import clock, notifications, workflow
+from . import clock, deadlines, notifications, workflow
 from .models import (POOR_RATINGS, DeadlineRule, Matter, MatterAttachment, MatterCooperation, MatterEvent, Rating)
 from .uploads import MAX_FILES, check_upload, safe_name
 
@@ -303,9 +303,13 @@ def _notify_enterprise(matter, action, text):
 
 
 def _accept(matter, **kw):
+    """受理 starts the handling clock: the due date exists from this moment on."""
     matter.accepted_at = clock.now()
     matter.accepted_on_time = clock.today() <= matter.accept_due
-    return ["accepted_at", "accepted_on_time"]
+    if matter.due_date is None:
+        matter.deadline_workdays = deadline_workdays_for(matter.category, matter.urgency)
+        matter.due_date = add_workdays(clock.today(), matter.deadline_workdays)
+    return ["accepted_at", "accepted_on_time", "deadline_workdays", "due_date"]
 
 
 def _handle_self(matter, **kw):
@@ -330,10 +334,10 @@ def _assign(matter, lead_unit=None, cooperating_units=(), workdays=None, **kw):
         raise MatterActionRefused(_("The deadline must be between 1 and 60 working days."), "workdays")
     today = clock.today()
     fields = ["lead_unit", "responsible_unit", "assigned_at", "return_due", "deadline_workdays", "due_date",
-              "extension_workdays", "extension_requested_days", "extension_reason", "paused_workdays"]
+              "extension_workdays", "extension_requested_days", "extension_reason", "paused_workdays",
+              "reassign_due", "extension_decide_by"]
     if matter.accepted_at is None:
-        _accept(matter)
-        fields += ["accepted_at", "accepted_on_time"]
+        fields += _accept(matter)
     matter.lead_unit = lead_unit
     matter.responsible_unit = lead_unit
     matter.assigned_at = clock.now()
@@ -343,6 +347,8 @@ def _assign(matter, lead_unit=None, cooperating_units=(), workdays=None, **kw):
     matter.extension_workdays = 0
     matter.extension_requested_days = 0
     matter.extension_reason = ""
+    matter.extension_decide_by = None
+    matter.reassign_due = None
     matter.paused_workdays = 0
     MatterCooperation.objects.filter(matter=matter).delete()
     MatterCooperation.objects.bulk_create([MatterCooperation(matter=matter, unit=u) for u in cooperating])
@@ -359,18 +365,21 @@ def _return_assignment(matter, reason, **kw):
     matter.return_reason = reason
     matter.lead_unit = None
     matter.responsible_unit = matter.received_by
-    matter.due_date = None
+    # The handling due date stays (the enterprise's wait goes on); the county office now
+    # has its own clock to assign again.
     matter.return_due = None
+    matter.reassign_due = add_workdays(clock.today(), deadlines.REASSIGN_WORKDAYS)
     MatterCooperation.objects.filter(matter=matter).delete()
     matter.unit_ids = matter.compute_unit_ids()
-    return ["returned_by_unit", "return_reason", "lead_unit", "responsible_unit", "due_date", "return_due",
+    return ["returned_by_unit", "return_reason", "lead_unit", "responsible_unit", "return_due", "reassign_due",
             "unit_ids"]
 
 
 def _request_supplement(matter, **kw):
     matter.paused_state = matter.state
     matter.paused_on = clock.today()
-    return ["paused_state", "paused_on"]
+    matter.supplement_due = add_workdays(matter.paused_on, deadlines.SUPPLEMENT_WORKDAYS)
+    return ["paused_state", "paused_on", "supplement_due"]
 
 
 def _resume(matter, **kw):
@@ -384,7 +393,8 @@ def _resume(matter, **kw):
     matter.state = matter.paused_state or (workflow.ASSIGNED if matter.lead_unit_id else workflow.HANDLING)
     matter.paused_state = ""
     matter.paused_on = None
-    return ["due_date", "return_due", "paused_workdays", "paused_state", "paused_on"]
+    matter.supplement_due = None
+    return ["due_date", "return_due", "paused_workdays", "paused_state", "paused_on", "supplement_due"]
 
 
 def _note(matter, **kw):
@@ -404,7 +414,8 @@ def _request_extension(matter, reason, days=None, **kw):
             "extension_limit")
     matter.extension_requested_days = days
     matter.extension_reason = reason
-    return ["extension_requested_days", "extension_reason"]
+    matter.extension_decide_by = add_workdays(clock.today(), deadlines.EXTENSION_DECISION_WORKDAYS)
+    return ["extension_requested_days", "extension_reason", "extension_decide_by"]
 
 
 def _approve_extension(matter, **kw):
@@ -417,14 +428,16 @@ def _approve_extension(matter, **kw):
     matter.due_date = add_workdays(matter.due_date or clock.today(), days)
     matter.extension_workdays += days
     matter.extension_requested_days = 0
-    return ["due_date", "extension_workdays", "extension_requested_days"]
+    matter.extension_decide_by = None
+    return ["due_date", "extension_workdays", "extension_requested_days", "extension_decide_by"]
 
 
 def _reject_extension(matter, **kw):
     if not matter.extension_requested_days:
         raise MatterActionRefused(_("No extension has been requested."), "no_request")
     matter.extension_requested_days = 0
-    return ["extension_requested_days"]
+    matter.extension_decide_by = None
+    return ["extension_requested_days", "extension_decide_by"]
 
 
 def _reply(matter, reason, **kw):
@@ -434,7 +447,9 @@ def _reply(matter, reason, **kw):
     matter.workdays_to_close = workdays_between(clock.today_of(matter.received_at), today)
     matter.closed_on_time = matter.due_date is None or today <= matter.due_date
     matter.extension_requested_days = 0
-    return ["reply", "replied_at", "workdays_to_close", "closed_on_time", "extension_requested_days"]
+    matter.extension_decide_by = None
+    return ["reply", "replied_at", "workdays_to_close", "closed_on_time", "extension_requested_days",
+            "extension_decide_by"]
 
 
 def _rate(matter, reason, rating=None, **kw):

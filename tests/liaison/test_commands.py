@@ -20,10 +20,12 @@ def test_deadline_mails_go_to_the_responsible_unit_and_the_county_office(actors,
     with clock.travel(datetime.date(2026, 3, 12)):
         out = io.StringIO()
         call_command("liaison_deadlines", stdout=out)
-    assert "1 matters flagged" in out.getvalue()
+    assert "2 matters flagged" in out.getvalue()
     to_department = [m for m in mail.outbox if department_staff_user.email in m.to]
     to_office = [m for m in mail.outbox if county_office_user.email in m.to]
     assert len(to_department) == 1 and late.tracking_number in to_department[0].body
     assert len(to_office) == 1 and late.tracking_number in to_office[0].body
-    assert paused.tracking_number not in to_office[0].body  # the clock is paused
+    # the handling clock is paused; the supplement clock (5 working days) ran out on 9 March
+    paused_lines = [line for line in to_office[0].body.splitlines() if paused.tracking_number in line]
+    assert len(paused_lines) == 1 and "补充" in paused_lines[0] and "已逾期 3 个工作日" in paused_lines[0]
     assert not [m for m in mail.outbox if other_town_staff_user.email in m.to]

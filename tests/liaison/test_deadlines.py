@@ -46,7 +46,7 @@ def test_waiting_for_the_enterprise_pauses_the_clock(actors, enterprise, town):
     # paused Monday → resumed Thursday: 3 working days (Tue, Wed, Thu) are added
     with clock.travel(datetime.date(2026, 3, 5)):
         from liaison.models import Matter
-        assert not Matter.objects.overdue(datetime.date(2026, 3, 20)).filter(pk=matter.pk).exists()
+        assert not Matter.objects.overdue(datetime.date(2026, 3, 20), ["handling"]).filter(pk=matter.pk).exists()
         matter = matter_transition(matter=matter, action="resume", user=actors.enterprise_user, reason="已补充材料")
     assert matter.state == workflow.ASSIGNED
     assert matter.paused_workdays == 3

@@ -1,5 +1,7 @@
 """Cron (daily, e.g. 08:00 on working days): mail each responsible unit its overdue and
-near-due matters, and the county office the whole list; drop held uploads older than a day.
+near-due clocks (acceptance, handling, supplement; see liaison/deadlines.py), and the county
+office the whole list plus its own clocks (reassignment, extension decisions); drop held
+uploads older than a day. --dry-run prints the mails and changes nothing.
 
     manage.py liaison_deadlines [--dry-run]
 """
@@ -14,17 +16,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from portal.models import Official, Unit
-from portal.workdays import is_workday
+from portal.workdays import is_workday, workdays_between
 
-from liaison import clock
+from liaison import clock, deadlines
 from liaison.models import HeldUpload, Matter
 from liaison.selectors import near_due_horizon
 
 
-def _line(matter, today):
-    late = (today - matter.due_date).days
-    flag = _("overdue by %(n)d days") % {"n": late} if late > 0 else _("due %(date)s") % {"date": matter.due_date}
-    return f"- {matter.tracking_number} {matter.title}（{matter.display_enterprise}）{flag}"
+def _line(matter, clock_, day, today):
+    """One line per running clock: which clock, and how late in working days (法定工作日)."""
+    if day < today:
+        flag = _("overdue by %(n)d working days") % {"n": workdays_between(day, today)}
+    else:
+        flag = _("due %(date)s") % {"date": day}
+    return f"- {matter.tracking_number} {matter.title}（{matter.display_enterprise}）{clock_.label}：{flag}"
 
 
 def _emails(officials):
@@ -48,16 +53,24 @@ class Command(BaseCommand):
 
     def _run(self, dry_run, any_day):
         today = clock.today()
-        HeldUpload.objects.filter(created_at__lt=timezone.now() - datetime.timedelta(days=1)).delete()
+        stale = HeldUpload.objects.filter(created_at__lt=timezone.now() - datetime.timedelta(days=1))
+        if dry_run:
+            self.stdout.write(f"{stale.count()} held uploads would be removed.")
+        else:
+            stale.delete()
         if not is_workday(today) and not any_day:
             self.stdout.write("Not a working day; nothing sent.")
             return
         horizon = near_due_horizon(today)
-        matters = list(Matter.objects.running().filter(due_date__lte=horizon)
-                       .select_related("enterprise", "responsible_unit").order_by("due_date", "id"))
+        matters = list(Matter.objects.filter(deadlines.past(horizon + datetime.timedelta(days=1)))
+                       .select_related("enterprise", "responsible_unit").order_by("received_at", "id"))
+        # (matter, clock, date) for every clock that ran out or runs out by the horizon. The
+        # unit's own clocks go to the unit; the county office's clocks only to the office.
+        lines = [(m, c, day) for m in matters for c, day in deadlines.running_clocks(m) if day <= horizon]
         by_unit = defaultdict(list)
-        for matter in matters:
-            by_unit[matter.responsible_unit_id].append(matter)
+        for matter, clock_, day in lines:
+            if clock_.owner == deadlines.UNIT:
+                by_unit[matter.responsible_unit_id].append((matter, clock_, day))
         unit_emails = _emails(Official.objects.acting_for(list(by_unit)))
         sender = settings.DEFAULT_FROM_EMAIL
         messages = []
@@ -65,25 +78,31 @@ class Command(BaseCommand):
             recipients = unit_emails.get(unit_id)
             if not recipients:
                 continue
-            overdue = sum(1 for m in items if m.due_date < today)
+            overdue = sum(1 for _m, _c, day in items if day < today)
             subject = _("Matters to answer: %(overdue)d overdue, %(near)d due soon") % {
                 "overdue": overdue, "near": len(items) - overdue}
-            body = "\n".join([_("Matters your unit is responsible for:"), ""] + [_line(m, today) for m in items])
+            body = "\n".join([_("Matters your unit is responsible for:"), ""]
+                             + [_line(m, c, day, today) for m, c, day in items])
             messages.append((subject, body, sender, recipients))
         office = [e for emails in _emails(Official.objects.county_office()).values() for e in emails]
-        if office and matters:
-            overdue = [m for m in matters if m.due_date < today]
+        if office and lines:
+            overdue = sum(1 for _m, _c, day in lines if day < today)
+            own = [item for item in lines if item[1].owner == deadlines.COUNTY_OFFICE]
+            body = []
+            if own:
+                body.append(_("For the county office:"))
+                body += [_line(m, c, day, today) for m, c, day in own]
             units = Unit.objects.in_bulk(list(by_unit))
-            lines = []
             for unit_id, items in by_unit.items():
-                lines.append(f"{units[unit_id].name}:")
-                lines += [_line(m, today) for m in items]
+                body.append(f"{units[unit_id].name}:")
+                body += [_line(m, c, day, today) for m, c, day in items]
             subject = _("County overview: %(overdue)d overdue, %(near)d due soon") % {
-                "overdue": len(overdue), "near": len(matters) - len(overdue)}
-            messages.append((subject, "\n".join(lines), sender, office))
+                "overdue": overdue, "near": len(lines) - overdue}
+            messages.append((subject, "\n".join(body), sender, office))
         if dry_run:
             for subject, body, _sender, recipients in messages:
                 self.stdout.write(f"To: {', '.join(recipients)}\nSubject: {subject}\n\n{body}\n")
         else:
             send_mass_mail(messages, fail_silently=False)
-        self.stdout.write(f"{len(matters)} matters flagged; {len(messages)} mails.")
+        flagged = len({m.pk for m, _c, _d in lines})
+        self.stdout.write(f"{flagged} matters flagged; {len(messages)} mails.")
