@@ -12,7 +12,7 @@ from portal.models import FinancialInstitution, Unit
 from .models import Faq, Fee, GuideEdition, LeaderDuty, LoanProduct, Material, ServiceItem, Step, Topic
 
 T = Topic
-L, C, F, P, O = "licence", "confirmation", "filing", "public_service", "other"
+L, C, F, P, O = "licence", "confirmation", "filing", "public_service", "other"  # noqa: E741 - kind codes
 PLACE = "清新县政务服务中心（太和镇府前路8号）{}号窗口"
 HOURS = "工作日 上午8:30—12:00，下午14:30—17:30（法定节假日除外）"
 ONLINE = "https://www.gdzwfw.gov.cn/"

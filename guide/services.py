@@ -311,7 +311,7 @@ def item_delete(*, item, user, build_files=True):
 
 
 def _after_item_change(item, *, build_files):
-    pk, edition_pk = item.pk, item.edition_id
+    pk = item.pk
 
     def after_commit():
         from .selectors import with_content

@@ -5,7 +5,7 @@ import random
 from django.contrib.auth import get_user_model
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import Enterprise, EnterpriseAccount, Industry, LeadingGroupMember, Official, Scale, Unit
+from .models import Enterprise, EnterpriseAccount, LeadingGroupMember, Official, Scale, Unit
 from .roles import group_for
 from .validators import USCC_CHARSET, uscc_check_character
 

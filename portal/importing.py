@@ -87,8 +87,8 @@ def read_table(uploaded, filename=""):
     if content[:2] == b"PK" or name.endswith(".xlsx"):
         try:
             dataset = tablib.Dataset().load(io.BytesIO(content), format="xlsx")
-        except Exception:
-            raise RowError(_("The file could not be read as an XLSX workbook."))
+        except Exception as error:
+            raise RowError(_("The file could not be read as an XLSX workbook.")) from error
     else:
         try:
             text = content.decode("utf-8-sig")
@@ -96,8 +96,8 @@ def read_table(uploaded, filename=""):
             raise RowError(_("The file is not UTF-8 text. Save the spreadsheet as “CSV UTF-8” or as XLSX."))
         try:
             dataset = tablib.Dataset().load(text, format="csv")
-        except Exception:
-            raise RowError(_("The file could not be read as CSV."))
+        except Exception as error:
+            raise RowError(_("The file could not be read as CSV.")) from error
     headers = [_cell_text(h) for h in (dataset.headers or [])]
     rows = [[_cell_text(v) for v in row] for row in dataset]
     return headers, rows

@@ -2,7 +2,7 @@
 
 start: database (embedded unless DATABASE_URL is set) → migrate → static files →
 demo data the first time → gunicorn on 127.0.0.1:8000, stopping everything on Ctrl-C.
-test:  database → pytest with any further arguments.
+test:  ruff check → database → pytest (settings portal.settings_test) with any further arguments.
 """
 import os
 import secrets
@@ -70,7 +70,14 @@ def start(args):
 
 
 def test(args):
+    # The static checks first (pyproject.toml configures them): they need no database.
+    for check in (["ruff", "check", "--quiet", "."],):
+        result = subprocess.run([PYTHON, "-m", *check], cwd=BASE_DIR)
+        if result.returncode != 0:
+            print(f"{check[0]} found problems (see above)", file=sys.stderr)
+            return result.returncode
     env = _environment()
+    env["DJANGO_SETTINGS_MODULE"] = "portal.settings_test"
     # Migrations are committed with the models: fail early if a model change lacks one.
     check = subprocess.run([PYTHON, "manage.py", "makemigrations", "--check", "--dry-run"], cwd=BASE_DIR, env=env)
     if check.returncode != 0:

@@ -3,7 +3,6 @@ and the working-day calendar adjustments."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -373,4 +372,4 @@ class FinancialInstitution(models.Model):
         return self.name
 
 
-from .search_models import *  # noqa: E402,F401,F403  (the site-wide search index lives in its own module)
+from .search_models import *  # noqa: E402, F403  (the site-wide search index lives in its own module)

@@ -75,7 +75,7 @@ def invalidate():
     """Start a new generation: every page stored so far is no longer found."""
     try:
         page_cache().set(GENERATION_KEY, uuid.uuid4().hex, None)
-    except Exception:  # noqa: BLE001 - a cache outage must not undo a save; TTL bounds staleness
+    except Exception:  # logged: a cache outage must not undo a save; TTL bounds staleness
         logger.exception("page cache: could not start a new generation")
 
 
@@ -127,7 +127,7 @@ class PublicPageCacheMiddleware:
                 response = cache.get(key) if key is not None else None
             except DisallowedHost:
                 raise
-            except Exception:  # noqa: BLE001 - the cache is away (Redis down): render as without it
+            except Exception:  # logged: the cache is away (Redis down): render as without it
                 logger.exception("page cache: lookup failed")
                 key = response = None
             if response is not None:
@@ -138,7 +138,7 @@ class PublicPageCacheMiddleware:
             response[STATUS_HEADER] = "miss"
             try:
                 cache.set(key, response, seconds)
-            except Exception:  # noqa: BLE001
+            except Exception:  # logged
                 logger.exception("page cache: store failed")
         return response
 

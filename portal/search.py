@@ -214,7 +214,7 @@ def clear_synonym_cache():
 def _synonym_words():
     try:
         mapping = _load_synonyms()
-    except Exception:  # the table may not exist yet (during migrate)
+    except Exception:  # noqa: BLE001 - the table may not exist yet (during migrate)
         return []
     out = []
     for term, officials in mapping.items():

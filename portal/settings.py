@@ -4,17 +4,16 @@ One settings module for development, tests and production: production-style is t
 default (DEBUG off), and a real SECRET_KEY is required unless DEBUG or a test run.
 """
 import os
-import sys
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
-TESTING = "pytest" in sys.modules or os.environ.get("PORTAL_TESTING") == "1"
+# Test runs choose portal.settings_test (pytest.ini, `./run test`), which sets PORTAL_TESTING.
+TESTING = os.environ.get("PORTAL_TESTING") == "1"
 DEBUG = env.bool("DEBUG", default=False)
 
 SECRET_KEY = env("SECRET_KEY", default="")
@@ -220,13 +219,15 @@ CSRF_COOKIE_SECURE = SECURE_COOKIES
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG and not TESTING)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+# Opt-in: a preloaded domain stays https-only in browsers for months even after it is removed.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 X_FRAME_OPTIONS = "DENY"
-SILENCED_SYSTEM_CHECKS = []
+# W021 asks for preload, which is the deployment's choice (SECURE_HSTS_PRELOAD, docs/deployment.md).
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
 from csp.constants import NONCE, NONE, SELF  # noqa: E402
 

@@ -19,7 +19,6 @@ from .models import (Appointment, Attachment, CountyLeader, FinancingMatch, Fina
                      MatchmakingEvent, Meeting, MeetingDecision, MeetingProblem, ReminderLog, Visit,
                      VisitParticipant, VisitProblem)
 from .periods import last_periods, parse_period
-from .selectors import overlapping_appointments
 
 
 def _enterprises_for(user):

@@ -296,7 +296,7 @@ def visit_record(*, unit, enterprise, date, officials, recorded_by=None, appoint
 
 def liaison_available():
     try:
-        from liaison import services  # noqa: F401
+        from liaison import services
     except ImportError:
         return False
     return hasattr(services, "matter_create")

@@ -11,7 +11,8 @@ read the same database through the ORM alias "e2e" (see `e2e_db`).
 
 Tests are skipped, with the reason, when Chromium or Playwright is missing; the checkers
 (axe-core, the Nu HTML Checker) are skipped when `npm ci --prefix tests/e2e` has not run or
-there is no Java.
+there is no Java. Under CI (CI=true) a missing tool fails these tests instead, so a broken CI
+setup cannot pass as green.
 """
 import hashlib
 import os
@@ -51,13 +52,22 @@ def _missing_browser_reason():
     return None
 
 
-def pytest_collection_modifyitems(config, items):
-    reason = _missing_browser_reason()
-    if reason:
-        skip = pytest.mark.skip(reason=reason)
-        for item in items:
-            if "e2e" in item.keywords:
-                item.add_marker(skip)
+def in_ci():
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def missing_tool(reason):
+    """Skip for want of a tool on a developer's machine; fail under CI, where it must be there."""
+    if in_ci():
+        pytest.fail(f"CI lacks a test tool: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def pytest_runtest_setup(item):
+    if "e2e" in item.keywords:
+        reason = _missing_browser_reason()
+        if reason:
+            missing_tool(reason)
 
 
 # --------------------------------------------------------------------------------------
@@ -182,7 +192,7 @@ def e2e_database(request, django_db_setup, django_db_blocker):
             if "e2e" in connections.settings:
                 try:
                     connections["e2e"].close()
-                except Exception:
+                except Exception:  # noqa: BLE001 - best effort when tearing down
                     pass
                 del connections.settings["e2e"]
             if not os.environ.get("E2E_KEEP_DB"):
@@ -295,7 +305,7 @@ def portal_server(server_env, e2e_paths):
 def browser():
     reason = _missing_browser_reason()
     if reason:
-        pytest.skip(reason)
+        missing_tool(reason)
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make
@@ -411,7 +421,7 @@ def site_login(page, username, password=None):
 @pytest.fixture
 def axe_source():
     if not AXE_JS.exists():
-        pytest.skip("axe-core is not installed: run `npm ci --ignore-scripts --prefix tests/e2e`")
+        missing_tool("axe-core is not installed: run `npm ci --ignore-scripts --prefix tests/e2e`")
     return AXE_JS.read_text()
 
 
@@ -419,10 +429,10 @@ def axe_source():
 def vnu():
     """Validate HTML documents with the Nu HTML Checker; returns {name: [error messages]}."""
     if not VNU_JAR.exists():
-        pytest.skip("the Nu HTML Checker is not installed: run `npm ci --ignore-scripts --prefix tests/e2e`")
+        missing_tool("the Nu HTML Checker is not installed: run `npm ci --ignore-scripts --prefix tests/e2e`")
     java = shutil.which("java")
     if not java:
-        pytest.skip("the Nu HTML Checker needs Java (apt-get install -y default-jre-headless)")
+        missing_tool("the Nu HTML Checker needs Java (apt-get install -y default-jre-headless)")
 
     def check(documents):
         import json

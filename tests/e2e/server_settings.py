@@ -6,7 +6,7 @@ files are collected into a temporary folder of the test run instead of the proje
 """
 import os
 
-from portal.settings import *  # noqa: F401,F403
+from portal.settings import *  # noqa: F403
 from portal.settings import STATIC_ROOT as _DEFAULT_STATIC_ROOT
 
 STATIC_ROOT = os.environ.get("E2E_STATIC_ROOT") or os.environ.get("STATIC_ROOT") or _DEFAULT_STATIC_ROOT

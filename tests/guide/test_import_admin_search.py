@@ -3,7 +3,6 @@ import datetime
 import io
 
 import openpyxl
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from guide import services

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from guide import services
 from guide.downloads import edition_build_files
 from guide.models import GuideEdition, LeaderDuty, LoanProduct, ServiceItem
-from tests.guide.factories import GuideEditionFactory, LeaderDutyFactory, LoanProductFactory, ServiceItemFactory
+from tests.guide.factories import LeaderDutyFactory, LoanProductFactory, ServiceItemFactory
 
 SECRET = "未经审核的新材料清单"
 

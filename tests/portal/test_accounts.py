@@ -9,7 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.models import EnterpriseAccount
 from portal.services import enterprise_account_confirm
-from tests.factories import PASSWORD, EnterpriseFactory
+from tests.factories import PASSWORD
 
 
 def _admin_login(client, username, password, **extra):

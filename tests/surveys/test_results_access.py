@@ -41,7 +41,7 @@ def submit_ratings_extra(survey, enterprise, unit):
 
 
 def _all_text_of(client, survey, unit):
-    pages = [f"/surveys/results/", f"/surveys/results/{survey.pk}/", f"/surveys/results/{survey.pk}/report/",
+    pages = ["/surveys/results/", f"/surveys/results/{survey.pk}/", f"/surveys/results/{survey.pk}/report/",
              f"/surveys/results/{survey.pk}/units/{unit.pk}/"]
     text = ""
     for url in pages:
@@ -104,7 +104,7 @@ def test_comments_page_with_names_is_for_the_county_office_only(campaign, depart
 
 def test_the_public_and_enterprises_see_no_results(campaign, enterprise_user, town_staff_user, login, client):
     survey, _e = campaign
-    urls = [f"/surveys/results/", f"/surveys/results/{survey.pk}/", f"/surveys/results/{survey.pk}/report/",
+    urls = ["/surveys/results/", f"/surveys/results/{survey.pk}/", f"/surveys/results/{survey.pk}/report/",
             f"/surveys/results/{survey.pk}/export.xlsx", f"/surveys/results/{survey.pk}/comments/"]
     for url in urls:
         response = client.get(url)

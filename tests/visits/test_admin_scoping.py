@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from portal.models import Official
 from tests.factories import OfficialFactory
-from visits.models import Appointment, LiaisonAssignment, Visit, VisitParticipant
+from visits.models import Appointment, Visit, VisitParticipant
 
 from .factories import AssignmentFactory, MeetingFactory, VisitFactory, VisitProblemFactory
 

@@ -6,8 +6,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from portal.models import Official
-from tests.factories import EnterpriseFactory, OfficialFactory
 from visits import services
 from visits.models import LiaisonAssignment
 from visits.selectors import liaison_enterprise_ids

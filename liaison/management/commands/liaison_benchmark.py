@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from portal.models import Enterprise, Official, Unit
 
-from liaison import clock, workflow
+from liaison import workflow
 from liaison.models import Matter, MatterCooperation, MatterEvent
 from liaison.selectors import review_queue
 
@@ -105,11 +105,9 @@ class Command(BaseCommand):
 
     def _load(self, n):
         rng = random.Random(7)
-        towns = list(Unit.objects.towns())
         departments = list(Unit.objects.departments())
         office = Unit.objects.filter(kind=Unit.Kind.COUNTY_OFFICE).first()
         enterprises = list(Enterprise.objects.values_list("pk", "town_id"))
-        today = clock.today()
         now = timezone.now()
         states = [s for s, _w in STATES]
         weights = [w for _s, w in STATES]
