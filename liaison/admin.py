@@ -188,7 +188,7 @@ class MatterAdmin(UnitScopedAdmin):
                 else:
                     messages.success(request, _("Recorded as %(number)s (query code %(code)s): give both to the "
                                                 "caller.") % {"number": matter.tracking_number,
-                                                              "code": matter.query_code})
+                                                              "code": getattr(matter, "issued_query_code", "")})
                     return redirect("admin:liaison_matter_change", matter.pk)
             status = 400
         return TemplateResponse(request, "liaison/admin/matter_record.html",

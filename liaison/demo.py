@@ -7,6 +7,7 @@ import time
 import uuid
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ from .models import DeadlineRule, Matter, ReplyTemplate
 from .services import _matter_create, matter_transition
 
 COUNT = 300
+DEMO_QUERY_CODE = "DEMAKR26"
 NAMESPACE = uuid.UUID("6d1f3c1e-6c55-4a4e-9d8e-2d0b7f1a9e01")
 
 PROBLEMS = {
@@ -117,6 +119,9 @@ def build(stdout):
     if not enterprises or office is None or office_user is None:
         stdout.write("liaison: no portal demo data; skipped.")
         return
+    # Every demo matter shares one query code, hashed once, so that the demo can be followed
+    # by tracking number (the code is printed below; real codes are never stored in clear).
+    code_hash = make_password(DEMO_QUERY_CODE)
     existing = set(Matter.objects.filter(idempotency_key__isnull=False).values_list("idempotency_key", flat=True))
     actors = {}
     today = clock.today()
@@ -152,11 +157,11 @@ def build(stdout):
                 title=title, description=description, category=category, channel=channel, urgency=urgency,
                 received_by=receiver, created_by=_unit_actor(receiver, actors) if channel in ("phone", "complaint")
                 else None, contact_name=enterprise.contact_name or "联系人", contact_phone=enterprise.contact_phone,
-                idempotency_key=key)
+                idempotency_key=key, query_code_hash=code_hash)
         _drive(matter, target, rng, received, today, office_user, actors, units, enterprise_users, enterprise)
         made += 1
     stdout.write(f"liaison: {made} demo matters made ({Matter.objects.count()} in all) "
-                 f"in {time.monotonic() - started:.1f} s.")
+                 f"in {time.monotonic() - started:.1f} s; their query code is {DEMO_QUERY_CODE}.")
 
 
 def _drive(matter, target, rng, received, today, office_user, actors, units, enterprise_users, enterprise):

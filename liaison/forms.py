@@ -155,6 +155,10 @@ class TrackForm(forms.Form):
     query_code = forms.CharField(label=_("Query code"), max_length=12)
 
 
+class ForgotCodeForm(forms.Form):
+    tracking_number = forms.CharField(label=_("Tracking number"), max_length=20)
+
+
 class RateForm(forms.Form):
     rating = forms.TypedChoiceField(label=_("How satisfied are you with the handling?"), choices=Rating.choices,
                                     coerce=int, widget=forms.RadioSelect)

@@ -5,6 +5,7 @@ import uuid
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -156,7 +157,9 @@ class Matter(models.Model):
     Rating = Rating
 
     tracking_number = models.CharField(_("tracking number"), max_length=20, unique=True, editable=False)
-    query_code = models.CharField(_("query code"), max_length=12, editable=False)
+    # Stored like a password (see set_query_code): whoever reads the database or the admin
+    # cannot rate in the enterprise's name.
+    query_code = models.CharField(_("query code"), max_length=128, editable=False)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"))
     category = models.CharField(_("category"), max_length=20, choices=Category.choices, default=Category.OTHER)
@@ -290,6 +293,19 @@ class Matter(models.Model):
     def get_absolute_url(self):
         """The enterprise's own page (我的企业); never a sequential id."""
         return reverse("liaison:mine_detail", args=[self.tracking_number])
+
+    def set_query_code(self, raw_code):
+        """Store `raw_code` hashed; the plain code stays on this instance only
+        (`issued_query_code`) so it can be shown once and mailed."""
+        self.query_code = make_password(raw_code)
+        self.issued_query_code = raw_code
+
+    def check_query_code(self, raw_code):
+        """Whether `raw_code` is this matter's code (constant-time, upgrades old hashes)."""
+        def upgrade(raw):
+            self.query_code = make_password(raw)
+            Matter.objects.filter(pk=self.pk).update(query_code=self.query_code)
+        return bool(raw_code) and check_password(raw_code, self.query_code, setter=upgrade)
 
     def compute_unit_ids(self, cooperating=()):
         ids = [self.received_by_id] + ([self.lead_unit_id] if self.lead_unit_id else [])

@@ -10,6 +10,7 @@ urlpatterns = [
     path("submitted/", views.submitted, name="submitted"),
     path("site-error/", views.site_error, name="site_error"),
     path("track/", views.track, name="track"),
+    path("track/new-code/", views.forgot_code, name="forgot_code"),
     path("track/<str:tracking_number>/", views.track_detail, name="track_detail"),
     path("track/<str:tracking_number>/act/", views.track_act, name="track_act"),
     path("mine/", views.mine, name="mine"),

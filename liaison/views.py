@@ -18,10 +18,11 @@ from portal.access import acting_enterprise, enterprise_account_of, official_of
 from portal.page_cache import public_page
 
 from . import antiabuse, clock, figures, selectors, workflow
-from .forms import (AnonymousMatterForm, AnonymousSiteErrorForm, MatterForm, RateForm, SiteErrorForm,
-                    SupplementForm, TrackForm)
+from .forms import (AnonymousMatterForm, AnonymousSiteErrorForm, ForgotCodeForm, MatterForm, RateForm,
+                    SiteErrorForm, SupplementForm, TrackForm)
 from .models import Category, HeldUpload, Matter
-from .services import MatterActionRefused, matter_attach, matter_submit_online, matter_transition
+from .services import (MatterActionRefused, matter_attach, matter_reissue_query_code, matter_submit_online,
+                       matter_transition)
 from .uploads import check_upload, safe_name
 
 GRANT_KEY = "liaison_tracking_grants"
@@ -36,6 +37,13 @@ def _grant(request, matter):
 
 def _granted(request, matter):
     return matter.pk in request.session.get(GRANT_KEY, [])
+
+
+def _just_submitted(request, matter):
+    """Remember the new matter for the confirmation page; its plain query code exists only
+    now (a repeated submission has none: the code was shown the first time)."""
+    _grant(request, matter)
+    request.session[JUST_SUBMITTED_KEY] = {"pk": matter.pk, "code": getattr(matter, "issued_query_code", "")}
 
 
 @public_page
@@ -97,8 +105,7 @@ def submit(request):
                     h.file.close()
                     h.file.delete(save=False)
                     h.delete()
-                _grant(request, matter)
-                request.session[JUST_SUBMITTED_KEY] = matter.pk
+                _just_submitted(request, matter)
                 if not created:
                     messages.info(request, _("This form had already been sent; here is the matter it made."))
                 return redirect("liaison:submitted")
@@ -114,11 +121,15 @@ def submit(request):
 @never_cache
 def submitted(request):
     """The tracking number and query code, shown once after submission."""
-    pk = request.session.get(JUST_SUBMITTED_KEY)
+    just = request.session.get(JUST_SUBMITTED_KEY)
+    pk = just.get("pk") if isinstance(just, dict) else None
     matter = Matter.objects.filter(pk=pk).first() if pk else None
     if matter is None or not _granted(request, matter):
         return redirect("liaison:home")
-    return render(request, "liaison/matter_submitted.html", {"matter": matter})
+    # Shown once: a reload or a later visit shows the number only.
+    code = just.pop("code", "")
+    request.session[JUST_SUBMITTED_KEY] = just
+    return render(request, "liaison/matter_submitted.html", {"matter": matter, "query_code": code})
 
 
 @never_cache
@@ -144,8 +155,7 @@ def site_error(request):
             except MatterActionRefused as refused:
                 form.add_error(None, refused.message)
             else:
-                _grant(request, matter)
-                request.session[JUST_SUBMITTED_KEY] = matter.pk
+                _just_submitted(request, matter)
                 return redirect("liaison:submitted")
         if anonymous:
             form.setup_challenge()
@@ -213,6 +223,24 @@ def _detail(request, matter, *, mine):
         "act_url": reverse("liaison:mine_act" if mine else "liaison:track_act", args=[matter.tracking_number]),
     }
     return context
+
+
+@never_cache
+def forgot_code(request):
+    """A lost query code: a new one goes to the e-mail on file. The answer is the same
+    whether or not the number exists, so the page reveals nothing."""
+    form = ForgotCodeForm(request.POST or None)
+    sent = False
+    if request.method == "POST":
+        if antiabuse.over_limit(request, "forgot_code", antiabuse.tracking_limit()):
+            form.add_error(None, _("Too many requests from your address; please try again in an hour."))
+            return render(request, "liaison/matter_forgot_code.html", {"form": form}, status=429)
+        if form.is_valid():
+            matter_reissue_query_code(tracking_number=form.cleaned_data["tracking_number"])
+            sent, form = True, ForgotCodeForm()
+        else:
+            return render(request, "liaison/matter_forgot_code.html", {"form": form}, status=400)
+    return render(request, "liaison/matter_forgot_code.html", {"form": form, "sent": sent})
 
 
 @never_cache

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path
@@ -17,6 +18,20 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .access import official_of
 from .forms import UsernameLengthMixin
+
+
+# Fields that hold secrets (hashes of passwords and query codes): no admin list may filter
+# on them, in any model or across any relation, or a prefix filter recovers them.
+SECRET_FIELD_NAMES = frozenset({"query_code", "password"})
+
+
+class SecretLookupsRefused:
+    """Mixed into every ModelAdmin by PortalAdminSite.register."""
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if SECRET_FIELD_NAMES.intersection(lookup.split(LOOKUP_SEP)):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
 
 def otp_required_for(user):
@@ -63,6 +78,12 @@ class PortalAdminSite(admin.AdminSite):
     @property
     def site_header(self):
         return f"{settings.COUNTY_NAME}{settings.SITE_NAME} · " + str(_("Officials' workspace"))
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, SecretLookupsRefused):
+            admin_class = type(admin_class.__name__, (SecretLookupsRefused, admin_class), {})
+        super().register(model_or_iterable, admin_class, **options)
 
     def has_permission(self, request):
         if not super().has_permission(request):

@@ -73,14 +73,14 @@ def test_tracking_number_needs_its_own_query_code(client, assigned, other_enterp
     other = make_matter(enterprise=other_enterprise, received_by=other_town)
     url = reverse("liaison:track")
     # a guessed or borrowed code does not open the matter
-    for number, code in [(assigned.tracking_number, other.query_code), (assigned.tracking_number, ""),
+    for number, code in [(assigned.tracking_number, other.issued_query_code), (assigned.tracking_number, ""),
                          (assigned.tracking_number, "ABCDEFGH")]:
         response = client.post(url, {"tracking_number": number, "query_code": code})
         assert response.status_code in (400, 404)
         assert assigned.title not in response.content.decode()
     # without the lookup, the detail URL is a 404, even with the right number
     assert client.get(reverse("liaison:track_detail", args=[assigned.tracking_number])).status_code == 404
-    response = client.post(url, {"tracking_number": assigned.tracking_number.lower(), "query_code": assigned.query_code})
+    response = client.post(url, {"tracking_number": assigned.tracking_number.lower(), "query_code": assigned.issued_query_code})
     assert response.status_code == 302
     page = client.get(response["Location"])
     assert page.status_code == 200 and assigned.title in page.content.decode()
@@ -93,7 +93,7 @@ def test_public_timeline_hides_internal_notes(client, actors, assigned):
     actors.perform(assigned, "note", reason="内部研判意见", public=False)
     actors.perform(assigned, "note", reason="已安排现场查看", public=True)
     client.post(reverse("liaison:track"), {"tracking_number": assigned.tracking_number,
-                                           "query_code": assigned.query_code})
+                                           "query_code": assigned.issued_query_code})
     body = client.get(reverse("liaison:track_detail", args=[assigned.tracking_number])).content.decode()
     assert "已安排现场查看" in body and "内部研判意见" not in body
 
@@ -158,11 +158,12 @@ def test_public_urls_never_carry_the_sequential_id(assigned):
 
 @pytest.mark.django_db
 def test_the_tracking_code_holder_rates_the_reply_and_nothing_else(client, actors, matter):
+    code = matter.issued_query_code
     matter = actors.drive(matter, workflow.REPLIED)
     act = reverse("liaison:track_act", args=[matter.tracking_number])
     assert client.post(act, {"action": "rate", "rating": 5}).status_code == 404  # no lookup yet
     client.post(reverse("liaison:track"), {"tracking_number": matter.tracking_number,
-                                           "query_code": matter.query_code})
+                                           "query_code": code})
     assert client.post(act, {"action": "accept"}).status_code == 404
     assert client.post(act, {"action": "rate", "rating": 1, "reason": ""}).status_code == 400
     assert client.post(act, {"action": "rate", "rating": 5}).status_code == 302

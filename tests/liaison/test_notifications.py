@@ -167,7 +167,7 @@ def test_an_online_submission_mails_the_enterprises_town(desk, enterprise, djang
     assert mailed_officials(desk) == desk.emails("town_staff", "town_head")
     # the enterprise gets its own confirmation (with the query code); the officials' mails do not have it
     officials_mails = [m for m in mail.outbox if m.to[0] in official_addresses(desk)]
-    assert all(matter.query_code not in m.subject + m.body for m in officials_mails)
+    assert all(matter.issued_query_code not in m.subject + m.body for m in officials_mails)
 
 
 @pytest.mark.django_db
@@ -218,7 +218,8 @@ def test_the_mail_is_in_chinese_with_number_title_deadline_text_and_admin_link_b
                  "5个工作日", "请牵头协调用地报批。", desk.actors.department.name, desk.cooperating_unit.name, url):
         assert part in body
     assert "请" in body and "Please" not in body
-    assert matter.query_code not in body and matter.query_code not in message.subject
+    code = fresh_matter.issued_query_code
+    assert code not in body and code not in message.subject
 
 
 @pytest.mark.django_db

@@ -239,8 +239,8 @@ def test_tracking_numbers_and_codes_are_not_sequential(enterprise, town):
     matters = [matter_create(enterprise=enterprise, title="t", description="d", category="other", channel="phone",
                              received_by=town) for _ in range(5)]
     numbers = [m.tracking_number for m in matters]
-    assert len(set(numbers)) == 5 and len({m.query_code for m in matters}) == 5
-    assert all(len(m.query_code) == 8 for m in matters)
+    assert len(set(numbers)) == 5 and len({m.issued_query_code for m in matters}) == 5
+    assert all(len(m.issued_query_code) == 8 for m in matters)
     assert sorted(numbers) != numbers or sorted(numbers, reverse=True) != numbers
 
 
