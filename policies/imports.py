@@ -1,8 +1,9 @@
 """import_policies: a county's existing documents from CSV/XLSX (formats.md, "Policies").
 
 Natural key: 索引号 when given, else 文号 + 发布机构, else 标题 + 发布日期. Imported policies
-are published at their 发布日期 (they are already public documents); the importing user's unit
-owns them unless 发布机构 names one of our units.
+are published at their 发布日期 (they are already public documents) when the importing user may
+publish (a unit head, the county office, a command); unit staff import drafts for review. The
+importing user's unit owns them unless 发布机构 names one of our units.
 """
 import datetime
 
@@ -36,8 +37,8 @@ class PolicyImporter(SpreadsheetImporter):
                     "失效日期": "YYYY-MM-DD", "申报开始": "YYYY-MM-DD", "申报截止": "YYYY-MM-DD"}
 
     def __init__(self, *, owner_unit=None, user=None):
+        super().__init__(user=user)
         self.owner_unit = owner_unit
-        self.user = user
 
     def prepare(self):
         self.units = {}
@@ -110,6 +111,9 @@ class PolicyImporter(SpreadsheetImporter):
             policy = Policy(created_by=self.user)
         elif self.owner_unit is not None and policy.unit_id != self.owner_unit.pk:
             raise RowError(_("This document belongs to another unit."))
+        else:
+            self.require("policies.change_policy", policy,
+                         _("This document is published; only the unit head or the county office may change it."))
         policy.title = title
         policy.body = "\n\n".join(p.strip() for p in body.splitlines() if p.strip())
         policy.unit = owner
@@ -124,14 +128,16 @@ class PolicyImporter(SpreadsheetImporter):
         policy.industries = industries
         policy.application_opens = parse_date(row.get("申报开始", ""), "申报开始")
         policy.application_closes = parse_date(row.get("申报截止", ""), "申报截止")
-        if policy.status != Policy.Status.WITHDRAWN:
+        # Rows are published at their 发布日期 for those who may press 发布 in the form; unit
+        # staff's rows become drafts for their head to review and publish.
+        if policy.status != Policy.Status.WITHDRAWN and self.may("policies.publish_policy", policy):
             policy.status = Policy.Status.PUBLISHED
             policy.published_at = policy.published_at or timezone.make_aware(
                 datetime.datetime.combine(published_on, datetime.time(9, 0)))
         if created and index_number:
             policy.index_number = index_number
         policy.full_clean(exclude=["index_number"] if not created else None)
-        if not policy.index_number:
+        if not policy.index_number and policy.status == Policy.Status.PUBLISHED:
             policy.index_number = next_index_number(unit=owner, year=(policy.written_on or published_on).year)
         policy.save()
         policy.themes.set(themes)

@@ -13,8 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import search
-from portal.access import has_role, sees_all_units, unit_of
-from portal.models import Official, Unit
+from portal.models import Unit
 
 from .models import Policy, PolicyChange, Subscription
 from .rendering import plain_text
@@ -39,22 +38,13 @@ class WorkflowError(ValidationError):
 
 def can_edit(user, policy):
     """Unit staff edit their unit's drafts; the unit head also its published policies; the
-    county office everything."""
-    if sees_all_units(user):
-        return True
-    if unit_of(user) is None or policy.unit_id != unit_of(user).pk:
-        return False
-    if policy.status == Policy.Status.DRAFT or policy.pk is None:
-        return True
-    return has_role(user, Official.Role.UNIT_HEAD)
+    county office everything (policies/rules.py)."""
+    return user.has_perm("policies.change_policy", policy)
 
 
 def can_publish(user, policy):
-    """Only the unit's head (or the county office) publishes and withdraws."""
-    if sees_all_units(user):
-        return True
-    unit = unit_of(user)
-    return bool(unit and policy.unit_id == unit.pk and has_role(user, Official.Role.UNIT_HEAD))
+    """Only the unit's head (or the county office) publishes and withdraws (policies/rules.py)."""
+    return user.has_perm("policies.publish_policy", policy)
 
 
 def _transition(policy, target, user):

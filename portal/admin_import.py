@@ -42,7 +42,8 @@ class ImportAdminMixin:
         ] + super().get_urls()
 
     def get_importer(self, request):
-        return self.importer_class()
+        # The importer asks the rules row by row with the importing user's rights.
+        return self.importer_class(user=request.user)
 
     def import_extra(self, request, importer, result):
         """(text, url) links an importer adds under its report, e.g. sheets to print."""

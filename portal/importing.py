@@ -104,6 +104,9 @@ def read_table(uploaded, filename=""):
 
 
 class SpreadsheetImporter:
+    """Imports run with the importing user's rights: each row asks the same rules as the forms
+    (`require`); `user=None` is the operator running a management command."""
+
     required_headers = ()
     optional_headers = ()
     # For the XLSX template (portal/import_files.py): an example row, the columns that take
@@ -111,6 +114,17 @@ class SpreadsheetImporter:
     example_row = {}
     choices = {}
     column_notes = {}
+
+    def __init__(self, *, user=None):
+        self.user = user
+
+    def require(self, perm, obj, message):
+        """Refuse the row (reported with its number) unless the importing user may `perm` `obj`."""
+        if self.user is not None and not self.user.has_perm(perm, obj):
+            raise RowError(message)
+
+    def may(self, perm, obj):
+        return self.user is None or self.user.has_perm(perm, obj)
 
     def prepare(self):
         """Load lookup tables once per import."""

@@ -65,6 +65,11 @@ class EnterpriseImporter(SpreadsheetImporter):
         created = enterprise is None
         if created:
             enterprise = Enterprise(uscc=uscc)
+        else:
+            # Never take over (or move away) an enterprise the user may not change.
+            self.require("portal.change_enterprise", enterprise,
+                         _("This credit code belongs to an enterprise you may not change (another town's); "
+                           "you may import only your own town's enterprises."))
         enterprise.name = name
         enterprise.town = town
         enterprise.industry = self.industries.get(industry, "")
@@ -73,6 +78,8 @@ class EnterpriseImporter(SpreadsheetImporter):
         enterprise.address = row.get("地址", "")
         enterprise.contact_name = row.get("联系人", "")
         enterprise.contact_phone = row.get("联系电话", "")
+        self.require("portal.add_enterprise" if created else "portal.change_enterprise", enterprise,
+                     _("所属镇 “%s” is not your town; you may import only your own town's enterprises.") % town.name)
         enterprise.full_clean()
         enterprise.save()
         return created

@@ -113,11 +113,12 @@ for _action in ("add", "change", "delete"):
 
 # ---------------------------------------------------------------- enterprises
 enterprise_visible = in_queryset("enterprise_visible", lambda user, manager: manager.visible_to(user))
-enterprise_editable = in_queryset("enterprise_editable", lambda user, manager: manager.editable_by(user))
+# Asked of the record as it stands and as an import or form would leave it (an unsaved town
+# change), so read from the object: Enterprise.objects.editable_by is the same rule as a filter.
+enterprise_in_own_town = unit_path("enterprise_in_own_town", "town_id")
 scoped("portal.view_enterprise", enterprise_visible)
-rules.add_perm("portal.add_enterprise", role_grant("portal.add_enterprise"))
-scoped("portal.change_enterprise", enterprise_editable)
-scoped("portal.delete_enterprise", enterprise_editable)
+for _action in ("add", "change", "delete"):
+    scoped(f"portal.{_action}_enterprise", enterprise_in_own_town)
 
 account_in_town = unit_path("account_in_town", "enterprise.town_id")
 for _action in ("view", "change", "delete"):
