@@ -31,12 +31,6 @@ TOPIC_LABELS = {
 FEE_SEPARATOR = re.compile(r"[：:]")
 
 
-def target_edition():
-    """The edition being edited: the one in preparation, else the current one."""
-    return GuideEdition.objects.in_preparation().order_by("-created_at").first() or \
-        GuideEdition.objects.current().first()
-
-
 class ServiceItemImporter(SpreadsheetImporter):
     required_headers = ("部门", "事项名称")
     optional_headers = HEADERS[2:]
@@ -56,7 +50,19 @@ class ServiceItemImporter(SpreadsheetImporter):
         self.edition = edition
 
     def prepare(self):
-        self.edition = self.edition or target_edition()
+        if self.edition is None:
+            from .services import edition_for_import
+
+            self.edition, started = edition_for_import(user=self.user)
+            if started:
+                based_on = self.edition.based_on
+                self.result.messages.append(
+                    (_("There was no edition in preparation: this import started “%(title)s”, a copy of “%(source)s”.")
+                     if based_on else _("There was no edition in preparation: this import started “%(title)s”."))
+                    % {"title": self.edition.title, "source": based_on.title if based_on else ""})
+        if self.edition is not None:
+            self.result.messages.append(_("Importing into the edition “%(title)s” (%(status)s).") % {
+                "title": self.edition.title, "status": self.edition.get_status_display()})
         self.units = {}
         for unit in Unit.objects.active():
             self.units[unit.name] = unit
@@ -71,7 +77,8 @@ class ServiceItemImporter(SpreadsheetImporter):
 
     def import_row(self, row, row_number):
         if self.edition is None:
-            raise RowError(_("There is no edition to import into; create an edition first."))
+            raise RowError(_("There is no edition of the guide yet; the county government office starts one by "
+                             "importing."))
         department = self.units.get(row["部门"])
         if department is None:
             raise RowError(_("部门 “%s” is not a unit of this county.") % row["部门"])

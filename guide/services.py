@@ -8,6 +8,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -138,10 +139,18 @@ def edition_prepare(*, source, title, slug, user):
     _require_county_office(user)
     if GuideEdition.objects.filter(title=title).exists() or GuideEdition.objects.filter(slug=slug).exists():
         raise GuideError(_("An edition with this title or URL name already exists."))
-    edition = GuideEdition(title=title, slug=slug, foreword=source.foreword, compiled_by=source.compiled_by,
-                           based_on=source, status=GuideEdition.Status.DRAFT)
+    return _edition_start(source=source, title=title, slug=slug)
+
+
+def _edition_start(*, source, title, slug):
+    """A new edition in preparation, copied from `source` when there is one."""
+    edition = GuideEdition(title=title, slug=slug, status=GuideEdition.Status.DRAFT)
+    if source is not None:
+        edition.foreword, edition.compiled_by, edition.based_on = source.foreword, source.compiled_by, source
     edition.full_clean()
     edition.save()
+    if source is None:
+        return edition
     for item in ServiceItem.objects.approved().filter(edition=source).select_related("department"):
         _copy_item(item, edition=edition, status=ServiceItem.Status.DRAFT)
     LeaderDuty.objects.bulk_create([
@@ -153,6 +162,26 @@ def edition_prepare(*, source, title, slug, user):
                                        if f.name not in ("id", "edition")})
         for p in LoanProduct.objects.filter(edition=source)])
     return edition
+
+
+@transaction.atomic
+def edition_for_import(*, user=None):
+    """The edition an import writes into: the one in preparation. When there is none, the county
+    office (or the operator's command, `user` None) starts one named after the current year,
+    copied from the current edition if any; anyone else imports into the current edition, where
+    each change waits for approval. Returns (edition or None, started)."""
+    edition = GuideEdition.objects.in_preparation().order_by("-created_at").first()
+    if edition is not None:
+        return edition, False
+    current = GuideEdition.objects.current().first()
+    if user is not None and not sees_all_units(user):
+        return current, False
+    year = timezone.localdate().year
+    title, slug, number = f"{year}年版", str(year), 1
+    while GuideEdition.objects.filter(Q(title=title) | Q(slug=slug)).exists():
+        number += 1
+        title, slug = f"{year}年版（第{number}次修订）", f"{year}-{number}"
+    return _edition_start(source=current, title=title, slug=slug), True
 
 
 @transaction.atomic

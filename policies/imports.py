@@ -6,6 +6,8 @@ publish (a unit head, the county office, a command); unit staff import drafts fo
 importing user's unit owns them unless 发布机构 names one of our units.
 """
 import datetime
+import hashlib
+import re
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +22,11 @@ LEVELS = {"国家": Level.NATIONAL, "省": Level.PROVINCIAL, "市": Level.MUNICI
           "镇": Level.TOWN}
 VALIDITIES = {"有效": Policy.Validity.IN_FORCE, "已修订": Policy.Validity.AMENDED,
               "已废止": Policy.Validity.REPEALED, "已失效": Policy.Validity.EXPIRED, "": Policy.Validity.IN_FORCE}
+
+
+def theme_key(name):
+    """A theme's name as imports compare it: 财政金融审计 is 财政、金融、审计."""
+    return re.sub(r"[、，,\s]", "", name)
 
 
 class PolicyImporter(SpreadsheetImporter):
@@ -39,6 +46,9 @@ class PolicyImporter(SpreadsheetImporter):
     def __init__(self, *, owner_unit=None, user=None):
         super().__init__(user=user)
         self.owner_unit = owner_unit
+        # The county office (or the operator at the command line) adds the subjects its
+        # documents carry; others may only use the themes the portal knows.
+        self.may_add_themes = self.may("policies.add_theme", None)
 
     def prepare(self):
         self.units = {}
@@ -46,11 +56,26 @@ class PolicyImporter(SpreadsheetImporter):
             self.units[unit.name] = unit
             if unit.short_name:
                 self.units.setdefault(unit.short_name, unit)
-        self.themes = {t.name: t for t in Theme.objects.all()}
+        self.themes = {theme_key(t.name): t for t in Theme.objects.all()}
         self.industries = {str(label): value for value, label in Industry.choices}
         self.industries.update({value: value for value in Industry.values})
         self.default_unit = self.owner_unit or Unit.objects.filter(
             kind__in=[Unit.Kind.COUNTY_OFFICE, Unit.Kind.COUNTY_GOVERNMENT]).order_by("sort_order").first()
+
+    def _theme(self, name):
+        """The theme called `name` (written with or without 、), created when the importer may."""
+        name = name.strip()[:30]
+        known = self.themes.get(theme_key(name)) or Theme.objects.filter(name=name).first()
+        if known is not None:
+            return known
+        if not self.may_add_themes:
+            raise RowError(_("主题分类 “%(name)s” is not a theme of the portal; only the county government office may "
+                             "add themes (by importing, or under Themes). Known themes: %(known)s.")
+                           % {"name": name, "known": "、".join(t.name for t in self.themes.values())})
+        theme = Theme.objects.create(name=name, slug="theme-" + hashlib.sha1(name.encode()).hexdigest()[:10],
+                                     sort_order=500)
+        self.note(_("new theme “%s” created") % name)
+        return theme
 
     def natural_key(self, row):
         """索引号, else 文号 + 发布机构, else 标题 + 发布日期 (formats.md)."""
@@ -85,12 +110,7 @@ class PolicyImporter(SpreadsheetImporter):
         owner = unit or self.default_unit
         if owner is None:
             raise RowError(_("No unit can own this document; create the county government unit first."))
-        themes = []
-        for name in split_values(row.get("主题分类", "")):
-            if name not in self.themes:
-                raise RowError(_("主题分类 “%(name)s” is unknown; known themes: %(known)s.")
-                               % {"name": name, "known": "、".join(self.themes)})
-            themes.append(self.themes[name])
+        themes = [self._theme(name) for name in split_values(row.get("主题分类", ""))]
         industries = []
         for name in split_values(row.get("适用行业", "")):
             if name not in self.industries:

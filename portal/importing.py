@@ -29,6 +29,8 @@ class ImportResult:
     errors: list = field(default_factory=list)  # (row number, message)
     unknown_columns: list = field(default_factory=list)
     header_errors: list = field(default_factory=list)
+    notes: list = field(default_factory=list)  # (row number, what the import did beside the record)
+    messages: list = field(default_factory=list)  # what the import did for the whole file
     dry_run: bool = False
 
     @property
@@ -129,6 +131,11 @@ class SpreadsheetImporter:
     def prepare(self):
         """Load lookup tables once per import."""
 
+    def note(self, message):
+        """Report something the current row did beside its record (e.g. a new theme); kept only
+        if the row is imported."""
+        self._row_notes.append(message)
+
     def natural_key(self, row):
         """The row's natural key, normalised as the import compares it (formats.md: trimmed,
         codes upper-cased), or None when the row has none; a key may appear once per file."""
@@ -156,9 +163,10 @@ class SpreadsheetImporter:
             result.unknown_columns = [h for h in headers if h and h not in known]
             if result.header_errors:
                 return result
-            self.prepare()
             first_rows = {}  # natural key → the line it first appeared on
+            self.result = result
             with transaction.atomic():
+                self.prepare()  # inside: what it writes (a new guide edition) is rolled back by a dry run
                 for index, values in enumerate(rows, start=2):
                     row = {h: (values[i] if i < len(values) else "") for i, h in enumerate(headers) if h in known}
                     if not any(row.values()):
@@ -172,6 +180,7 @@ class SpreadsheetImporter:
                                                                           "key": key_text(key)}))
                             continue
                         first_rows[key] = index
+                    self._row_notes = []
                     try:
                         with transaction.atomic():
                             created = self.import_row(row, index)
@@ -181,6 +190,7 @@ class SpreadsheetImporter:
                     except ValidationError as exc:
                         result.errors.append((index, "；".join(_validation_messages(exc))))
                         continue
+                    result.notes.extend((index, message) for message in self._row_notes)
                     if created:
                         result.created += 1
                     else:
@@ -210,10 +220,12 @@ def format_report(result):
     """Plain-text lines of an import report, for the management commands."""
     lines = []
     lines.extend(_("File rejected: %s") % e for e in result.header_errors)
-    if result.errors:
+    lines.extend(result.messages)
+    if result.errors or result.notes:
         lines.append(_("Line numbers are spreadsheet lines: the header is line 1, the first data row line 2."))
     if result.unknown_columns:
         lines.append(_("Columns ignored (unknown): %s") % "、".join(result.unknown_columns))
+    lines.extend(_("Row %(row)d: %(message)s") % {"row": row, "message": message} for row, message in result.notes)
     lines.extend(_("Row %(row)d: %(message)s") % {"row": row, "message": message} for row, message in result.errors)
     if not result.header_errors:
         summary = _("%(created)d created, %(updated)d updated, %(rejected)d rows rejected.") % {
