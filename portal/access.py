@@ -1,15 +1,62 @@
-"""Who a user is in the portal. Every app's access rules start from these few functions."""
+"""Who a user is in the portal. Every app's access rules start from these few functions.
+
+An official whose session still owes its second factor is no official here: every page,
+preview, attachment and download that asks `official_of` or `sees_all_units` refuses it.
+"""
+from django.conf import settings
+from django_otp import user_has_device
+
 from .models import EnterpriseAccount, Official
 
 
-def official_of(user):
-    """The user's official profile, or None."""
-    if not getattr(user, "is_authenticated", False):
-        return None
+def _official_profile(user):
     try:
         return user.official
     except Official.DoesNotExist:
         return None
+
+
+def otp_required_for(user):
+    """Whether the user's role must use a second factor: superusers and OTP_REQUIRED_ROLES."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    official = _official_profile(user)
+    return bool(user.is_superuser or (official and official.role in settings.OTP_REQUIRED_ROLES))
+
+
+def needs_second_factor(user):
+    """Superusers, officials of a role in OTP_REQUIRED_ROLES, and anyone who has set up an
+    authenticator must confirm each login with a code (cached on the user object)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    cached = getattr(user, "_portal_needs_second_factor", None)
+    if cached is None:
+        cached = bool(otp_required_for(user)
+                      or ((user.is_staff or _official_profile(user)) and user_has_device(user)))
+        user._portal_needs_second_factor = cached
+    return cached
+
+
+def awaiting_second_factor(user):
+    """True for a request user who must give a code and has not yet in this session.
+
+    django-otp's OTPMiddleware gives every request user `is_verified()`; a user loaded
+    outside a request (a command acting for someone) has none and is taken as it is.
+    """
+    is_verified = getattr(user, "is_verified", None)
+    if is_verified is None or is_verified():
+        return False
+    return needs_second_factor(user)
+
+
+def official_of(user):
+    """The user's official profile, or None (also while the second factor is owed)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    official = _official_profile(user)
+    if official is None or awaiting_second_factor(user):
+        return None
+    return official
 
 
 def unit_of(user):
@@ -22,7 +69,7 @@ def sees_all_units(user):
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser:
-        return True
+        return not awaiting_second_factor(user)
     official = official_of(user)
     return bool(official and official.sees_everything)
 

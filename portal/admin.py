@@ -14,6 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import CalendarAdjustment, FinancialInstitution, Enterprise, EnterpriseAccount, LeadingGroupMember, Official, Unit
 from .rules import UNIT_HEAD_EDITABLE_FIELDS
+from .second_factor import can_reset_second_factor, second_factor_reset
 from .services import can_decide_account, enterprise_account_confirm, enterprise_account_reject
 
 
@@ -72,7 +73,7 @@ class OfficialAdmin(ImportAdminMixin, UnitScopedAdmin):
     list_select_related = ["unit", "user"]
     raw_id_fields = ["user"]
     autocomplete_fields = ["unit"]
-    actions = ["print_welcome_sheets", "mail_welcome_links"]
+    actions = ["print_welcome_sheets", "mail_welcome_links", "reset_second_factor"]
 
     def get_importer(self, request):
         return OfficialImporter(user=request.user)
@@ -132,6 +133,25 @@ class OfficialAdmin(ImportAdminMixin, UnitScopedAdmin):
             welcome_mail_send(official)
             sent += 1
         self.message_user(request, ngettext("%d link sent.", "%d links sent.", sent) % sent, messages.SUCCESS)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not can_reset_second_factor(request.user):
+            actions.pop("reset_second_factor", None)
+        return actions
+
+    @admin.action(description=_("Reset the second factor (lost phone)"))
+    def reset_second_factor(self, request, queryset):
+        if not can_reset_second_factor(request.user):
+            raise PermissionDenied
+        count = 0
+        for official in queryset.select_related("user"):
+            second_factor_reset(user=official.user, by=request.user)
+            count += 1
+        self.message_user(request, ngettext(
+            "The second factor of %(count)d official was reset; they set up a new authenticator at their next login.",
+            "The second factors of %(count)d officials were reset; they set up a new authenticator at their next login.",
+            count) % {"count": count}, messages.SUCCESS)
 
 
 @admin.register(EnterpriseAccount)

@@ -14,10 +14,12 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
 from django_otp.forms import OTPAuthenticationFormMixin
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .access import official_of
+from .access import awaiting_second_factor, otp_required_for
+from .audit import audit_record
 from .forms import UsernameLengthMixin
+from .models import AuditEntry
+from .second_factor import device_for_code
 
 
 # Fields that hold secrets (hashes of passwords and query codes): no admin list may filter
@@ -34,9 +36,7 @@ class SecretLookupsRefused:
         return super().lookup_allowed(lookup, value, request)
 
 
-def otp_required_for(user):
-    official = official_of(user)
-    return bool(official and official.role in settings.OTP_REQUIRED_ROLES)
+__all__ = ["PortalAdminLoginForm", "PortalAdminSite", "SecretLookupsRefused", "otp_required_for"]
 
 
 class PortalAdminLoginForm(UsernameLengthMixin, OTPAuthenticationFormMixin, AdminAuthenticationForm):
@@ -46,7 +46,8 @@ class PortalAdminLoginForm(UsernameLengthMixin, OTPAuthenticationFormMixin, Admi
     otp_token = forms.CharField(
         required=False, label=_("Verification code"), max_length=8,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
-        help_text=_("The 6-digit code from your authenticator app, if you have set one up."),
+        help_text=_("The 6-digit code from your authenticator app, if you have set one up; "
+                    "or one of your recovery codes if you lost your phone."),
     )
     otp_challenge = None
     otp_error_messages = dict(
@@ -56,11 +57,9 @@ class PortalAdminLoginForm(UsernameLengthMixin, OTPAuthenticationFormMixin, Admi
     )
 
     def _chosen_device(self, user):
-        # Officials have one authenticator app; no need to make them pick it.
-        device = super()._chosen_device(user)
-        if device is None:
-            device = TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
-        return device
+        # Officials have one authenticator app and a sheet of recovery codes; the code's
+        # shape says which, so nobody has to pick a device.
+        return device_for_code(user, self.cleaned_data.get("otp_token"))
 
     def clean(self):
         self.cleaned_data = super().clean()
@@ -86,14 +85,17 @@ class PortalAdminSite(admin.AdminSite):
         super().register(model_or_iterable, admin_class, **options)
 
     def has_permission(self, request):
-        if not super().has_permission(request):
-            return False
-        user = request.user
-        if user.is_verified():
-            return True
-        return not otp_required_for(user) and not user_has_device(user)
+        allowed = super().has_permission(request) and not awaiting_second_factor(request.user)
+        if not allowed and request.user.is_authenticated and not getattr(request, "_audit_refusal_logged", False):
+            # A logged-in user turned away from the workspace (no official, or the code owed).
+            request._audit_refusal_logged = True
+            audit_record(kind=AuditEntry.Kind.REFUSED, action="admin.refused", request=request,
+                         subject=request.path[:300],
+                         detail="second factor owed" if awaiting_second_factor(request.user) else "not staff")
+        return allowed
 
     def login(self, request, extra_context=None):
+        request._audit_refusal_logged = True  # the login page itself is no refused attempt
         response = super().login(request, extra_context)
         user = request.user
         # A role that must use a second factor but has none yet goes to set it up.

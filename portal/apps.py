@@ -39,13 +39,14 @@ class PortalConfig(AppConfig):
     }
 
     def ready(self):
-        from . import page_cache, roles, workdays
+        from . import audit, page_cache, roles, workdays
         from .models import CalendarAdjustment
 
         post_migrate.connect(roles.sync_role_groups_after_migrate, dispatch_uid="portal-sync-roles")
         post_save.connect(workdays.clear_cache, sender=CalendarAdjustment, dispatch_uid="portal-calendar-save")
         post_delete.connect(workdays.clear_cache, sender=CalendarAdjustment, dispatch_uid="portal-calendar-del")
         page_cache.connect_signals()
+        audit.connect_signals()
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

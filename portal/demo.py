@@ -163,6 +163,9 @@ def build_logins(units):
                                      defaults={"key": DEMO_TOTP_HEX, "confirmed": True})
     if not User.objects.filter(username="admin").exists():
         User.objects.create_superuser("admin", "admin@example.gov.cn", DEMO_PASSWORD)
+    # Superusers owe a second factor like the county office: the same demo authenticator.
+    TOTPDevice.objects.get_or_create(user=User.objects.get(username="admin"), name="演示验证器",
+                                     defaults={"key": DEMO_TOTP_HEX, "confirmed": True})
     enterprise = Enterprise.objects.filter(town=units["太和镇"]).order_by("id").first()
     for username, status in [("enterprise", EnterpriseAccount.Status.CONFIRMED),
                              ("enterprise_pending", EnterpriseAccount.Status.PENDING)]:

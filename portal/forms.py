@@ -75,4 +75,30 @@ class UsernameLengthMixin:
 
 
 class LoginForm(UsernameLengthMixin, AuthenticationForm):
-    pass
+    """The enterprise login. Officials and superusers are refused here (the view sends them to
+    the officials' login, which asks for the second factor)."""
+
+    official_user = None
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if user.is_staff or user.is_superuser or hasattr(user, "official"):
+            self.official_user = user
+            raise ValidationError(_("Officials log in at the officials' workspace."), code="official_login")
+
+
+class OTPReplaceForm(forms.Form):
+    """Replacing a confirmed authenticator: a current code (or a recovery code) first."""
+
+    current_token = forms.RegexField(
+        label=_("Current code"), regex=r"^(\d{6}|[A-Za-z0-9]{8})$", max_length=8,
+        help_text=_("The 6-digit code from the authenticator you use now, or one of your recovery codes."),
+        error_messages={"invalid": _("Enter the 6 digits of your current authenticator or an 8-character "
+                                     "recovery code.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}))
+    token = forms.RegexField(label=_("Code from the new authenticator"), regex=r"^\d{6}$", max_length=6,
+                             error_messages={"invalid": _("Enter the 6 digits shown in your authenticator app.")},
+                             widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+
+    def clean_current_token(self):
+        return self.cleaned_data["current_token"].strip().lower()

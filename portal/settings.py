@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "rules.apps.AutodiscoverRulesConfig",  # imports every app's rules.py
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [

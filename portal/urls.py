@@ -6,7 +6,6 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from . import search_views, views
-from .forms import LoginForm
 from .sitemaps import site_sitemaps
 
 SITEMAPS = site_sitemaps()
@@ -20,12 +19,15 @@ site_patterns = ([
     path("interaction/", views.interaction, name="interaction"),
     path("text-size/", views.text_size, name="text_size"),
     path("accounts/register/", views.register, name="register"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm), name="login"),
+    path("accounts/login/", views.SiteLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/two-factor/", views.otp_setup, name="otp_setup"),
     path("accounts/welcome/<str:token>/", views.welcome, name="welcome"),
+    path("accounts/two-factor/recovery-codes/", views.otp_recovery_codes, name="otp_recovery_codes"),
     path("my/", views.my_home, name="my_home"),
 ], "portal")
+
+handler403 = "portal.views.permission_denied"
 
 urlpatterns = [
     # An index of per-section sitemaps, each paged: 100,000 policies do not fit in one file.

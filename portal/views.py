@@ -1,10 +1,21 @@
 """Site pages: home, about, health checks, accounts, display preferences."""
+from base64 import b32encode
+from urllib.parse import urlencode
+
+import segno
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.db import connection
-from django.http import HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect, JsonResponse
+from django.http import (
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -14,10 +25,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
+from django_otp import login as otp_login
 
-from .access import enterprise_account_of, official_of
+from . import second_factor
+from .access import awaiting_second_factor, enterprise_account_of, official_of
+from .audit import audit_record
 from .context_processors import LARGE_TEXT_COOKIE
-from .forms import EnterpriseRegistrationForm, OTPSetupForm
+from .forms import EnterpriseRegistrationForm, LoginForm, OTPReplaceForm, OTPSetupForm
+from .models import AuditEntry
 from .page_cache import public_page
 from .services import enterprise_account_register
 
@@ -140,34 +155,65 @@ def my_home(request):
     })
 
 
+class SiteLoginView(auth_views.LoginView):
+    """The enterprise login. An official who types their password here is sent to the
+    officials' login, where the second factor is asked: no official session starts here."""
+
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        if form.official_user is not None:
+            messages.info(self.request, _("Officials log in here, at the officials' workspace, with their "
+                                          "verification code."))
+            target = reverse("admin:login")
+            next_url = self.get_redirect_url()
+            return redirect(f"{target}?{urlencode({'next': next_url})}" if next_url else target)
+        return super().form_invalid(form)
+
+
+def _verified_staff(request):
+    """Staff whose session owes no second factor (a page that changes one's devices)."""
+    return request.user.is_staff and not awaiting_second_factor(request.user)
+
+
+@never_cache
 @login_required
 def otp_setup(request):
-    """Set up the authenticator app (TOTP) for an official."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-    import segno
+    """Set up the authenticator app (TOTP), or replace the confirmed one.
 
+    A first authenticator is set up right after the password (the officials' login sends a
+    role that needs one here). A confirmed one is replaced only in a session that has given
+    its code, and only with a current code (or a recovery code) typed again here; a session
+    that still owes its code is sent to the officials' login, never shown a new secret.
+    """
     if not request.user.is_staff:
         return redirect("portal:my_home")
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=request.user, name=_("Authenticator app"), confirmed=False)
-    form = OTPSetupForm(request.POST or None)
+    current = second_factor.confirmed_authenticator(request.user)
+    if current is not None and not _verified_staff(request):
+        messages.info(request, _("You already have an authenticator app. Log in with its code first."))
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+    device = second_factor.pending_authenticator(request.user)
+    form_class = OTPReplaceForm if current is not None else OTPSetupForm
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
-            from django_otp import login as otp_login
-
-            otp_login(request, device)
-            messages.success(request, _("The authenticator app is set up."))
-            return redirect("admin:index")
-        form.add_error("token", _("The code does not match; check the time on your phone and try again."))
+        proof = None
+        if current is not None:
+            proof = second_factor.verify_code(request.user, form.cleaned_data["current_token"])
+            if proof is None:
+                form.add_error("current_token", _("The current code is wrong or has expired."))
+        if not form.errors:
+            if second_factor.authenticator_confirm(user=request.user, device=device,
+                                                   code=form.cleaned_data["token"]):
+                otp_login(request, device)
+                messages.success(request, _("The authenticator app is set up. Now make your recovery codes "
+                                            "and keep them somewhere safe."))
+                return redirect("portal:otp_recovery_codes")
+            form.add_error("token", _("The code does not match; check the time on your phone and try again."))
     qr_svg = segno.make(device.config_url, micro=False).svg_inline(scale=5, title=_("Authenticator QR code"))
-    from base64 import b32encode
-
     secret = b32encode(device.bin_key).decode()
-    return render(request, "registration/otp_setup.html", {"form": form, "qr_svg": qr_svg, "secret": secret},
+    return render(request, "registration/otp_setup.html",
+                  {"form": form, "qr_svg": qr_svg, "secret": secret, "replacing": current is not None},
                   status=400 if request.method == "POST" else 200)
 
 
@@ -194,3 +240,29 @@ def welcome(request, token):
         return redirect("admin:index")
     return render(request, "registration/welcome.html", {"form": form, "account": user},
                   status=400 if request.method == "POST" else 200)
+@login_required
+def otp_recovery_codes(request):
+    """One-time recovery codes for a lost phone: made here (POST), shown once."""
+    if not request.user.is_staff:
+        return redirect("portal:my_home")
+    if second_factor.confirmed_authenticator(request.user) is None:
+        return redirect("portal:otp_setup")
+    if not _verified_staff(request):
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+    codes = None
+    if request.method == "POST":
+        codes = second_factor.recovery_codes_issue(user=request.user)
+    response = render(request, "registration/otp_recovery_codes.html", {
+        "codes": codes, "left": second_factor.recovery_codes_left(request.user)})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def permission_denied(request, exception=None):
+    """403 for every view, with the refusal written to the audit log when it was an official
+    page (a logged-in user, or the officials' workspace)."""
+    user = getattr(request, "user", None)
+    if getattr(user, "is_authenticated", False) or request.path.startswith(reverse("admin:index")):
+        audit_record(kind=AuditEntry.Kind.REFUSED, action="page.refused", request=request,
+                     subject=request.path[:300], detail=str(exception or "")[:500])
+    return render(request, "403.html", status=403)

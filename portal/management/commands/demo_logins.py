@@ -19,7 +19,7 @@ class Command(BaseCommand):
         code = totp(bytes.fromhex(DEMO_TOTP_HEX))
         out(f"    countyoffice also needs a verification code: TOTP key {secret} "
             f"(now {code:06d}; `./run manage totp_code` prints the current one)")
-        out("    admin            superuser")
+        out("    admin            superuser (the same verification code as countyoffice)")
         out("  Enterprise users: /accounts/login/")
         out("    enterprise       confirmed account of a 太和镇 enterprise")
         out("    enterprise_pending  account waiting for 太和镇 to confirm it\n")
