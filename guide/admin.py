@@ -8,7 +8,7 @@ reaches enterprises.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from portal import spreadsheets
 from portal.access import sees_all_units, unit_of
 from portal.admin_base import ScopedInlineMixin, UnitScopedAdmin
 from portal.admin_import import ImportAdminMixin
@@ -350,12 +351,8 @@ class ServiceItemAdmin(ImportAdminMixin, UnitScopedAdmin):
         return self._xlsx_response(queryset.filter(revision_of__isnull=True))
 
     def _xlsx_response(self, queryset):
-        data = items_workbook(queryset)
-        response = HttpResponse(
-            data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         stamp = timezone.localdate().isoformat()
-        response["Content-Disposition"] = f'attachment; filename="service-items-{stamp}.xlsx"'
-        return response
+        return spreadsheets.bytes_response(items_workbook(queryset), f"service-items-{stamp}.xlsx")
 
     def get_importer(self, request):
         return ServiceItemImporter(user=request.user)

@@ -1,10 +1,8 @@
 """XLSX export of service items, in the import format (../shared/formats.md), so an exported
 file can be edited and imported again."""
-import io
-
 from django.utils import translation
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+
+from portal.spreadsheets import Sheet, xlsx_bytes
 
 from .imports import FEE_FREE, HEADERS, TOPIC_LABELS, TYPE_LABELS
 from .selectors import with_content
@@ -28,18 +26,5 @@ def item_row(item):
 def items_workbook(queryset):
     """XLSX bytes of the items (with their materials, steps and fees)."""
     with translation.override("zh-hans"):
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = "办事事项"
-        sheet.append(list(HEADERS))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for item in with_content(queryset).order_by("department__sort_order", "sort_order", "name"):
-            sheet.append(item_row(item))
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.freeze_panes = "A2"
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return buffer.getvalue()
+        items = with_content(queryset).order_by("department__sort_order", "sort_order", "name")
+        return xlsx_bytes(Sheet(title="办事事项", header=list(HEADERS), rows=(item_row(i) for i in items), wrap=True))

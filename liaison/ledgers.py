@@ -1,12 +1,11 @@
 """台帐: 投诉受理台帐 (complaints accepted) and 事项处置台帐 (matters handled), per unit and
-period, as XLSX (openpyxl) or CSV (UTF-8 with BOM so that Excel reads the Chinese)."""
-import csv
-import io
-
+period, as XLSX or CSV through the base writer (portal/spreadsheets.py): dates are date cells
+in local time, text that looks like a formula stays text."""
 from django.db.models import Prefetch, Q
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from portal import spreadsheets
 
 from .figures import _bounds
 from .models import Matter, MatterCooperation
@@ -33,8 +32,8 @@ def ledger_rows(matters, kind, start, end, unit=None):
                   _("Supervised")]
     rows = []
     for n, m in enumerate(qs.iterator(chunk_size=2000), start=1):
-        received = timezone.localtime(m.received_at).strftime("%Y-%m-%d")
-        replied = timezone.localtime(m.replied_at).strftime("%Y-%m-%d") if m.replied_at else ""
+        received = timezone.localdate(m.received_at)
+        replied = timezone.localdate(m.replied_at) if m.replied_at else None
         lead = m.lead_unit.name if m.lead_unit_id else ""
         rating = m.get_rating_display() if m.rating else ""
         if kind == "complaints":
@@ -46,7 +45,7 @@ def ledger_rows(matters, kind, start, end, unit=None):
             on_time = "" if m.closed_on_time is None else (_("yes") if m.closed_on_time else _("no"))
             rows.append([n, m.tracking_number, received, m.get_channel_display(), m.display_enterprise,
                          m.get_category_display(), m.title, m.received_by.name, lead, coop,
-                         m.due_date.isoformat() if m.due_date else "", m.get_state_display(), replied, on_time,
+                         m.due_date, m.get_state_display(), replied, on_time,
                          m.workdays_to_close if m.workdays_to_close is not None else "", rating,
                          _("yes") if m.supervised else ""])
     return [str(h) for h in header], rows
@@ -62,38 +61,7 @@ def ledger_response(matters, kind, start, end, fmt, unit=None):
     scope = unit.name if unit else _("all units")
     filename = f"{title}-{scope}-{start:%Y%m%d}-{end:%Y%m%d}"
     if fmt == "csv":
-        buffer = io.StringIO()
-        buffer.write("\ufeff")  # BOM: Excel then reads UTF-8
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(rows)
-        response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
-        ext = "csv"
-    else:
-        from openpyxl import Workbook
-        from openpyxl.styles import Alignment, Font
-
-        wb = Workbook(write_only=False)
-        ws = wb.active
-        ws.title = str(title)[:31]
-        ws.append([f"{title}（{scope}，{start:%Y-%m-%d}—{end:%Y-%m-%d}）"])
-        ws["A1"].font = Font(bold=True, size=14)
-        ws.append(header)
-        for cell in ws[2]:
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(wrap_text=True)
-        for row in rows:
-            ws.append(row)
-        ws.freeze_panes = "A3"
-        for column, width in zip("ABCDEFGHIJKLMNOPQ", [6, 18, 12, 12, 24, 12, 30, 20, 20, 20, 12, 12, 12, 10, 10,
-                                                        10, 8]):
-            ws.column_dimensions[column].width = width
-        buffer = io.BytesIO()
-        wb.save(buffer)
-        response = HttpResponse(buffer.getvalue(),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        ext = "xlsx"
-    from urllib.parse import quote
-
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}.{ext}"
-    return response
+        return spreadsheets.csv_response(filename, header, rows)
+    return spreadsheets.xlsx_response(filename, spreadsheets.Sheet(
+        title=str(title), header=header, rows=rows, caption=f"{title}（{scope}，{start:%Y-%m-%d}—{end:%Y-%m-%d}）",
+        widths=[6, 18, 12, 12, 24, 12, 30, 20, 20, 20, 12, 12, 12, 10, 10, 10, 8], wrap=True))

@@ -11,14 +11,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from django.utils.translation import gettext as _
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from .spreadsheets import XLSX_TYPE as XLSX
+from .spreadsheets import safe_text as _cell
 
-
-def _cell(value):
-    """Text that a spreadsheet would run as a formula is kept as text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+__all__ = ["XLSX", "report_xlsx", "template_xlsx"]
 
 
 def _save(workbook):

@@ -15,6 +15,8 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from .spreadsheets import unquote_text
+
 MULTI_VALUE_SEPARATORS = re.compile(r"[；;\n]+")
 
 
@@ -79,7 +81,8 @@ def _cell_text(value):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    # A file the portal exported carries a quote before text that looks like a formula.
+    return unquote_text(str(value).strip())
 
 
 def read_table(uploaded, filename=""):

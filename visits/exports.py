@@ -1,9 +1,5 @@
-"""The ledgers (台帐) as XLSX and CSV. CSV is UTF-8 with a BOM so Excel opens the Chinese
-correctly; both are written row by row so a year's ledger streams without filling memory."""
-import csv
-import io
-
-from django.http import HttpResponse, StreamingHttpResponse
+"""The visit and meeting ledgers (台帐): their columns and rows. The files are written by the
+base writer (portal/spreadsheets.py), row by row, so a year's ledger never fills memory."""
 from django.utils.translation import gettext as _
 
 
@@ -54,51 +50,3 @@ def meeting_ledger_rows(meetings):
                "、".join(e.name for e in meeting.enterprises_attending.all()), meeting.agenda, meeting.minutes,
                "；".join(f"{p.enterprise.name}：{p.title}" for p in meeting.problems.all()),
                "；".join(decisions)]
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def csv_response(filename, header, rows):
-    writer = csv.writer(_Echo())
-
-    def stream():
-        yield "\ufeff" + writer.writerow(header)
-        for row in rows:
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = _disposition(filename + ".csv")
-    return response
-
-
-def xlsx_response(filename, title, header, rows):
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    bold = Font(bold=True)
-    cells = []
-    for value in header:
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.font = bold
-        cells.append(cell)
-    sheet.append(cells)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = _disposition(filename + ".xlsx")
-    return response
-
-
-def _disposition(filename):
-    from urllib.parse import quote
-
-    return f"attachment; filename=\"ledger.{filename.rsplit('.', 1)[1]}\"; filename*=UTF-8''{quote(filename)}"

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from portal import spreadsheets
 from portal.access import acting_enterprise, official_of, sees_all_units
 from portal.models import Enterprise, Unit
 from portal.page_cache import public_page
@@ -114,9 +115,9 @@ def ledger_export(request, kind, fmt):
                         f"_{data['official'].name}" if data["official"] and kind == "visits" else "",
                         f"_{period}" if period else ""])
     if fmt == "csv":
-        return exports.csv_response(filename, header, rows)
+        return spreadsheets.csv_response(filename, header, rows)
     if fmt == "xlsx":
-        return exports.xlsx_response(filename, title, header, rows)
+        return spreadsheets.xlsx_response(filename, spreadsheets.Sheet(title=title, header=header, rows=rows))
     raise Http404
 
 

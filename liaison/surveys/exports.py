@@ -1,30 +1,18 @@
 """The results as an XLSX workbook. Built only from selectors.campaign_results, so that it holds
 exactly what the results page shows the same user: no enterprise names, only units with
 enough respondents, and a department's own unit only."""
-from io import BytesIO
-
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
+
+from portal.spreadsheets import Sheet, xlsx_bytes
 
 
-def _sheet(workbook, title, header, rows, first=False):
-    sheet = workbook.active if first else workbook.create_sheet()
-    sheet.title = title[:31]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-    sheet.freeze_panes = "A2"
-    for column, _h in enumerate(header, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = 16
-    return sheet
+def _sheet(sheets, title, header, rows, first=False):
+    sheets.append(Sheet(title=str(title), header=header, rows=rows, widths=[16] * len(header)))
 
 
 def results_workbook(results, choice_summary=None):
     survey = results.survey
-    workbook = Workbook()
+    workbook = []
     _sheet(workbook, _("Summary"), [_("Item"), _("Value")], [
         (_("Campaign"), survey.title),
         (_("Period"), f"{survey.opens_on:%Y-%m-%d} – {survey.closes_on:%Y-%m-%d}"),
@@ -62,6 +50,4 @@ def results_workbook(results, choice_summary=None):
     if choice_summary:
         _sheet(workbook, _("Choice questions"), [_("Question"), _("Option"), _("Answers")],
                [[q.text, c.label, c.n] for q, choices in choice_summary.items() for c in choices])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(*workbook)

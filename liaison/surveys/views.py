@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal import spreadsheets
 from portal.access import acting_enterprise, enterprise_account_of, official_of
 from portal.models import Enterprise, Unit
 from portal.page_cache import public_page
@@ -211,10 +212,7 @@ def results_xlsx(request, pk):
     unit = _scope_unit(request)
     data = selectors.campaign_results(survey, unit=unit, with_comments=True)
     content = results_workbook(data, choice_summary=selectors.choice_summary(survey) if unit is None else None)
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    filename = f"survey-{survey.pk}-results.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return spreadsheets.bytes_response(content, f"survey-{survey.pk}-results.xlsx")
 
 
 @office_required

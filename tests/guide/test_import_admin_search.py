@@ -179,3 +179,16 @@ def test_published_items_are_found_by_the_site_search_and_drafts_are_not(
     with django_capture_on_commit_callbacks(execute=True):
         services.item_delete(item=item, user=county_office_user, build_files=False)
     assert not kinds_and_keys("排污许可")
+
+
+def test_export_keeps_formula_text_inert_and_the_import_reads_it_back(tmp_path, edition, department,
+                                                                      county_office_user, login):
+    ServiceItemFactory(edition=edition, department=department, name="企业设立登记", conditions="=1+1 不是公式")
+    response = login(county_office_user).get("/admin/guide/serviceitem/export/")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    cell = next(c for c in next(sheet.iter_rows(min_row=2)) if c.value and "不是公式" in str(c.value))
+    assert cell.data_type == "s" and cell.value == "'=1+1 不是公式"
+    from portal.importing import read_table
+
+    headers, rows = read_table(response.content, "items.xlsx")
+    assert "=1+1 不是公式" in rows[0]

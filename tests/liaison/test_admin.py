@@ -1,6 +1,7 @@
 """The officials' pages: transition forms, the review queue, figures, ledgers; fixed query
 counts on the queue and on the unit's list."""
 import csv
+import datetime
 import io
 
 import pytest
@@ -137,8 +138,9 @@ def test_ledgers_as_xlsx_and_csv_with_bom(login, county_office_user, town_staff_
     today = timezone.localdate(complaint.received_at)  # the ledger filters by local date
     params = {"kind": "complaints", "start": today.replace(month=1, day=1), "end": today, "format": "csv"}
     response = client.get(url, params)
-    assert response.status_code == 200 and response.content.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    body = b"".join(response.streaming_content)
+    assert response.status_code == 200 and body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert len(rows) == 2 and rows[1][1] == complaint.tracking_number
     response = client.get(url, {**params, "kind": "matters", "format": "xlsx"})
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -146,7 +148,7 @@ def test_ledgers_as_xlsx_and_csv_with_bom(login, county_office_user, town_staff_
     assert numbers == {complaint.tracking_number, other.tracking_number}
     # another town's official gets an empty ledger, not these rows
     response = login(other_town_staff_user).get(url, {**params, "kind": "matters"})
-    assert complaint.tracking_number.encode() not in response.content
+    assert complaint.tracking_number.encode() not in b"".join(response.streaming_content)
     # a unit cannot ask for another unit's ledger
     response = login(other_town_staff_user).get(url, {**params, "unit": town.pk})
     assert response.status_code == 400
@@ -175,3 +177,38 @@ def test_county_leader_sees_the_list_but_no_action_buttons(login, county_leader_
     assert matter.tracking_number in client.get(reverse("admin:liaison_matter_changelist")).content.decode()
     body = client.get(reverse("admin:liaison_matter_change", args=[matter.pk])).content.decode()
     assert reverse("admin:liaison_matter_act", args=[matter.pk, "accept"]) not in body
+
+
+FORMULA_TITLE = '=HYPERLINK("http://x","y")'
+
+
+@pytest.mark.django_db
+def test_ledgers_keep_formula_titles_as_text_and_dates_as_local_date_cells(login, county_office_user, enterprise,
+                                                                          town):
+    from liaison import clock
+
+    # received at 23:30 UTC: already the next day in Shanghai, the date the ledger must show
+    late = timezone.now().astimezone(datetime.timezone.utc).replace(hour=23, minute=30) - datetime.timedelta(days=1)
+    with clock.travel(late):
+        matter = make_matter(enterprise=enterprise, received_by=town, channel="complaint", category="complaint",
+                             title=FORMULA_TITLE)
+    local_day = timezone.localdate(matter.received_at)
+    Matter.objects.filter(pk=matter.pk).update(due_date=local_day + datetime.timedelta(days=7))
+    matter.refresh_from_db()
+    assert local_day != matter.received_at.astimezone(datetime.timezone.utc).date()
+    client = login(county_office_user)
+    url = reverse("admin:liaison_matter_ledgers")
+    params = {"kind": "matters", "start": local_day, "end": local_day, "format": "xlsx"}
+    sheet = load_workbook(io.BytesIO(client.get(url, params).content)).active
+    row = next(r for r in sheet.iter_rows(min_row=3) if r[1].value == matter.tracking_number)
+    title = next(c for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value)
+    assert title.data_type == "s" and title.value == "'" + FORMULA_TITLE
+    assert row[2].is_date and row[2].value.date() == local_day
+    assert row[10].is_date and row[10].value.date() == matter.due_date
+    response = client.get(url, {**params, "kind": "complaints", "format": "csv"})
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    complaint = next(r for r in rows if r[1] == matter.tracking_number)
+    assert complaint[2] == local_day.isoformat()
+    assert complaint[5].startswith("'=HYPERLINK(")

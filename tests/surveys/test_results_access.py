@@ -234,3 +234,14 @@ def test_county_office_export_has_every_department_and_no_names(campaign, depart
     text = " ".join(str(v) for sheet in workbook for row in sheet.iter_rows(values_only=True) for v in row if v)
     for enterprise in enterprises:
         assert enterprise.name not in text
+
+
+def test_export_keeps_formula_text_inert(campaign, county_office_user, login):
+    survey, _enterprises = campaign
+    type(survey).objects.filter(pk=survey.pk).update(title='=HYPERLINK("http://x","y")')
+    export = login(county_office_user).get(f"/surveys/results/{survey.pk}/export.xlsx")
+    assert export["X-Content-Type-Options"] == "nosniff"
+    cells = [c for sheet in load_workbook(BytesIO(export.content)) for row in sheet.iter_rows() for c in row]
+    title = next(c for c in cells if isinstance(c.value, str) and "HYPERLINK" in c.value)
+    assert title.data_type == "s" and title.value.startswith("'=")
+    assert not any(c.data_type == "f" for c in cells)

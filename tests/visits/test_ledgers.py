@@ -119,3 +119,17 @@ def test_ledger_export_queries_do_not_grow(login, town_staff_user, town, enterpr
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(one) == len(many)
+
+
+def test_ledger_cells_that_look_like_formulas_stay_text_and_dates_are_date_cells(login, town_staff_user, town,
+                                                                               enterprise):
+    VisitFactory(unit=town, enterprise=enterprise, date=datetime.date(2026, 5, 6), met_persons='=HYPERLINK("http://x","y")',
+                 officials=[town_staff_user.official])
+    client = login(town_staff_user)
+    rows = _csv(client.get(reverse("visits:ledger_export", args=["visits", "csv"])))
+    assert rows[1][8] == "'=HYPERLINK(\"http://x\",\"y\")" and rows[1][1] == "2026-05-06"
+    response = client.get(reverse("visits:ledger_export", args=["visits", "xlsx"]))
+    assert response["X-Content-Type-Options"] == "nosniff"
+    row = next(load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2))
+    assert row[8].data_type == "s" and row[8].value.startswith("'=")
+    assert row[1].is_date and row[1].value == datetime.datetime(2026, 5, 6)
