@@ -7,6 +7,8 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import FieldNamedErrorsMixin
+
 from . import antiabuse
 from .models import Category, Rating, Urgency
 from .uploads import MAX_FILES, check_upload
@@ -62,11 +64,11 @@ class AntiAbuseMixin(forms.Form):
         return cleaned
 
 
-class MatterForm(forms.Form):
+class MatterForm(FieldNamedErrorsMixin, forms.Form):
     title = forms.CharField(label=_("Subject"), max_length=100)
     description = forms.CharField(label=_("What is the problem and what do you ask for?"),
                                   widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
-    category = forms.ChoiceField(label=_("Category"), choices=PUBLIC_CATEGORIES)
+    category = forms.ChoiceField(label=_("Category"), choices=[("", _("Please choose"))] + list(PUBLIC_CATEGORIES))
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
     enterprise_name = forms.CharField(label=_("Enterprise name"), max_length=200)
     contact_name = forms.CharField(label=_("Your name"), max_length=50)
@@ -132,7 +134,7 @@ class AnonymousMatterForm(AntiAbuseMixin, MatterForm):
     pass
 
 
-class SiteErrorForm(forms.Form):
+class SiteErrorForm(FieldNamedErrorsMixin, forms.Form):
     page = forms.CharField(label=_("Address or name of the page"), max_length=300)
     description = forms.CharField(label=_("What is wrong?"), widget=forms.Textarea(attrs={"rows": 5}),
                                   max_length=3000)
@@ -150,16 +152,16 @@ class AnonymousSiteErrorForm(AntiAbuseMixin, SiteErrorForm):
     pass
 
 
-class TrackForm(forms.Form):
+class TrackForm(FieldNamedErrorsMixin, forms.Form):
     tracking_number = forms.CharField(label=_("Tracking number"), max_length=20)
     query_code = forms.CharField(label=_("Query code"), max_length=12)
 
 
-class ForgotCodeForm(forms.Form):
+class ForgotCodeForm(FieldNamedErrorsMixin, forms.Form):
     tracking_number = forms.CharField(label=_("Tracking number"), max_length=20)
 
 
-class RateForm(forms.Form):
+class RateForm(FieldNamedErrorsMixin, forms.Form):
     rating = forms.TypedChoiceField(label=_("How satisfied are you with the handling?"), choices=Rating.choices,
                                     coerce=int, widget=forms.RadioSelect)
     reason = forms.CharField(label=_("Reason (required if unsatisfied)"), required=False,
@@ -172,7 +174,7 @@ class RateForm(forms.Form):
         return cleaned
 
 
-class SupplementForm(forms.Form):
+class SupplementForm(FieldNamedErrorsMixin, forms.Form):
     message = forms.CharField(label=_("Your answer or the information asked for"),
                               widget=forms.Textarea(attrs={"rows": 4}), max_length=3000)
     attachments = MultipleFileField(label=_("Files"), required=False)

@@ -1,12 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import FieldNamedErrorsMixin
 from portal.models import Industry
 
 from .models import Theme
 
 
-class SubscriptionForm(forms.Form):
+class SubscriptionForm(FieldNamedErrorsMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
     themes = forms.ModelMultipleChoiceField(
         label=_("Themes"), queryset=Theme.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,

@@ -221,6 +221,14 @@ class Policy(models.Model):
         return self.validity == self.Validity.IN_FORCE
 
     @property
+    def ends_on(self):
+        """失效日期 as the reader needs it: the set expiry date, or the day an expired policy
+        was marked so when it had none (the banner shows the same date)."""
+        if self.expires_on:
+            return self.expires_on
+        return self.validity_changed_on if self.validity == self.Validity.EXPIRED else None
+
+    @property
     def window_open(self):
         today = timezone.localdate()
         return bool(self.application_opens and self.application_closes

@@ -12,9 +12,14 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope", "colspan", "rowspa
 
 def render_markdown(text):
     html = markdown.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
-    # Headings start at h2: the page title is the only h1.
-    for level in range(5, 0, -1):
-        html = html.replace(f"<h{level}>", f"<h{level + 1}>").replace(f"</h{level}>", f"</h{level + 1}>")
+    # Headings start at h2 whatever level the author began with (# or ##): the page title is
+    # the only h1 and no level is skipped below it.
+    used = [level for level in range(1, 7) if f"<h{level}>" in html]
+    shift = 2 - used[0] if used else 0
+    levels = range(6, 0, -1) if shift > 0 else range(1, 7)
+    for level in levels:
+        target = min(max(level + shift, 2), 6)
+        html = html.replace(f"<h{level}>", f"<h{target}>").replace(f"</h{level}>", f"</h{target}>")
     return mark_safe(nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                                url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer"))
 

@@ -273,3 +273,10 @@ def late_disclosures(*, unit=None):
         qs = qs.filter(unit=unit)
     qs = qs.filter(published_on__gt=F("written_on") + datetime.timedelta(days=DISCLOSURE_LIMIT_WORKDAYS))
     return [p for p in qs[:1000] if (p.disclosure_workdays or 0) > DISCLOSURE_LIMIT_WORKDAYS]
+
+
+def withdrawn_policy(pk):
+    """A policy taken back from the public (撤回): links already out (digests, feeds, other
+    sites) get a notice with the reason and any replacement instead of a bare 404."""
+    return (Policy.objects.filter(pk=pk, status=Policy.Status.WITHDRAWN)
+            .select_related("replaced_by").first())

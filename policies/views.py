@@ -47,6 +47,9 @@ def policy_list(request):
 def policy_detail(request, pk):
     policy = selectors.policy_detail(pk, request.user)
     if policy is None:
+        withdrawn = selectors.withdrawn_policy(pk)
+        if withdrawn is not None:
+            return render(request, "policies/policy_withdrawn.html", {"policy": withdrawn}, status=410)
         raise Http404(_("No such policy, or it is not published."))
     return render(request, "policies/policy_detail.html", {"policy": policy})
 

@@ -9,7 +9,24 @@ from .models import Enterprise
 from .validators import normalize_uscc, validate_uscc
 
 
-class EnterpriseRegistrationForm(forms.Form):
+class FieldNamedErrorsMixin:
+    """A required field's message names the field (请填写诉求标题, 请选择事项类别), as GOV.UK
+    forms do, so that the error summary at the top of the page reads on its own."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        generic = str(forms.Field.default_error_messages["required"])
+        for field in self.fields.values():
+            if str(field.error_messages.get("required", "")) != generic or not field.label:
+                continue
+            if isinstance(field, (forms.ChoiceField, forms.FileField, forms.BooleanField)):
+                message = _("Select %(label)s")
+            else:
+                message = _("Enter %(label)s")
+            field.error_messages["required"] = message % {"label": field.label}
+
+
+class EnterpriseRegistrationForm(FieldNamedErrorsMixin, forms.Form):
     """Self-registration of an enterprise user, found by its credit code."""
 
     uscc = forms.CharField(label=_("Unified social credit code of your enterprise"), max_length=18,

@@ -80,9 +80,9 @@ def invalidate():
 
 
 def _preference_cookies():
-    from .context_processors import LARGE_TEXT_COOKIE
+    from .context_processors import PREFERENCE_COOKIES
 
-    return {settings.LANGUAGE_COOKIE_NAME, LARGE_TEXT_COOKIE}
+    return {settings.LANGUAGE_COOKIE_NAME, *PREFERENCE_COOKIES}
 
 
 def request_key(request, generation):

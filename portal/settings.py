@@ -210,6 +210,13 @@ SITE_SPONSOR = env("SITE_SPONSOR", default="清新县人民政府办公室")  # 
 SITE_ICP = env("SITE_ICP", default="粤ICP备00000000号")  # ICP备案号
 SITE_GOV_ID = env("SITE_GOV_ID", default="4418270000")  # 政府网站标识码
 SITE_CONTACT_PHONE = env("SITE_CONTACT_PHONE", default="0763-5812345")
+SITE_PSB = env("SITE_PSB", default="")  # 公安机关备案号, e.g. 粤公网安备44182702000001号 (shown when set)
+SITE_CONAC_URL = env("SITE_CONAC_URL", default="")  # 党政机关网站标识: the link of the county's 开办者 record
+ICP_LINK = "https://beian.miit.gov.cn/"
+# 个人信息保护: contacts of finished matters and of enterprises' staff are kept this long after
+# the last activity; unconfirmed registrations and subscriptions are removed after so many days.
+PERSONAL_DATA_RETENTION_YEARS = env.int("PERSONAL_DATA_RETENTION_YEARS", default=3)
+UNCONFIRMED_PERSONAL_DATA_DAYS = env.int("UNCONFIRMED_PERSONAL_DATA_DAYS", default=30)  # the MIIT 备案 system every ICP number links to
 SITE_BASE_URL = env("SITE_BASE_URL", default="http://127.0.0.1:8000")
 
 # Security headers. SECURE_COOKIES / SECURE_SSL_REDIRECT default on outside DEBUG; the

@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 import segno
 from django.apps import apps
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -30,7 +31,7 @@ from django_otp import login as otp_login
 from . import second_factor
 from .access import awaiting_second_factor, enterprise_account_of, official_of
 from .audit import audit_record
-from .context_processors import LARGE_TEXT_COOKIE
+from .context_processors import HIGH_CONTRAST_COOKIE, LARGE_TEXT_COOKIE
 from .forms import EnterpriseRegistrationForm, LoginForm, OTPReplaceForm, OTPSetupForm
 from .models import AuditEntry
 from .page_cache import public_page
@@ -65,6 +66,15 @@ def interaction(request):
 @public_page
 def about(request):
     return render(request, "portal/about.html")
+
+
+@public_page
+def privacy(request):
+    """个人信息保护 notice (个人信息保护法 §17): what is collected, why, who sees it, how long."""
+    return render(request, "portal/privacy.html", {
+        "retention_years": settings.PERSONAL_DATA_RETENTION_YEARS,
+        "pending_days": settings.UNCONFIRMED_PERSONAL_DATA_DAYS,
+    })
 
 
 @public_page
@@ -109,11 +119,22 @@ def _safe_next(request, fallback):
 @require_POST
 def text_size(request):
     """适老化: toggle the larger-text mode; kept in a cookie for a year. Works without JS."""
+    return _toggle_preference(request, LARGE_TEXT_COOKIE, request.POST.get("large") == "1")
+
+
+@csrf_exempt  # as text_size
+@require_POST
+def contrast(request):
+    """适老化: toggle the high-contrast mode (black on white, yellow focus, underlined links)."""
+    return _toggle_preference(request, HIGH_CONTRAST_COOKIE, request.POST.get("high") == "1")
+
+
+def _toggle_preference(request, cookie, on):
     response = HttpResponseRedirect(_safe_next(request, "/"))
-    if request.POST.get("large") == "1":
-        response.set_cookie(LARGE_TEXT_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax")
+    if on:
+        response.set_cookie(cookie, "1", max_age=365 * 24 * 3600, samesite="Lax")
     else:
-        response.delete_cookie(LARGE_TEXT_COOKIE)
+        response.delete_cookie(cookie)
     return response
 
 
