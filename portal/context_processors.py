@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.utils.html import format_html
+from django.utils.translation import get_language
 
 from .access import enterprise_account_of, official_of
 
@@ -13,6 +15,7 @@ def site(request):
     return {
         "COUNTY_NAME": settings.COUNTY_NAME,
         "SITE_NAME": settings.SITE_NAME,
+        "COUNTY_LABEL": _county_label(),
         "SITE_SPONSOR": settings.SITE_SPONSOR,
         "SITE_ICP": settings.SITE_ICP,
         "SITE_GOV_ID": settings.SITE_GOV_ID,
@@ -26,3 +29,13 @@ def site(request):
         "current_official": official_of(user) if user is not None else None,
         "current_enterprise_account": enterprise_account_of(user) if user is not None else None,
     }
+
+
+def _county_label():
+    """The county's name as a page in the current language shows it: Chinese pages use the
+    Chinese name; others the English name if one is set, else the Chinese one marked as such."""
+    if (get_language() or "").startswith("zh"):
+        return settings.COUNTY_NAME
+    if settings.COUNTY_NAME_EN:
+        return settings.COUNTY_NAME_EN
+    return format_html('<span lang="zh-CN">{}</span>', settings.COUNTY_NAME)

@@ -210,6 +210,7 @@ SITE_SPONSOR = env("SITE_SPONSOR", default="清新县人民政府办公室")  # 
 SITE_ICP = env("SITE_ICP", default="粤ICP备00000000号")  # ICP备案号
 SITE_GOV_ID = env("SITE_GOV_ID", default="4418270000")  # 政府网站标识码
 SITE_CONTACT_PHONE = env("SITE_CONTACT_PHONE", default="0763-5812345")
+COUNTY_NAME_EN = env("COUNTY_NAME_EN", default="Qingxin County")  # the county in English pages
 SITE_PSB = env("SITE_PSB", default="")  # 公安机关备案号, e.g. 粤公网安备44182702000001号 (shown when set)
 SITE_CONAC_URL = env("SITE_CONAC_URL", default="")  # 党政机关网站标识: the link of the county's 开办者 record
 ICP_LINK = "https://beian.miit.gov.cn/"

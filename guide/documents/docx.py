@@ -1,8 +1,10 @@
-"""The guide as Word (.docx, python-docx): cover, a table-of-contents field Word fills on
-opening, one Heading 1 per department and Heading 2 per item, tables for materials and facts,
-page numbers in the footer. East-Asian text is set in a common Chinese font name."""
+"""The guide as Word (.docx, python-docx): A4, the county as author, cover, a table of contents
+already filled with the chapters and items (a TOC field Word can update with page numbers), one
+Heading 1 per department and Heading 2 per item, tables for materials and facts, page numbers in
+the footer. East-Asian text is set in a common Chinese font name."""
 import io
 
+from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from docx import Document
@@ -10,7 +12,7 @@ from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Mm, Pt
 
 from . import chapter_number, fee_lines, item_facts, material_rows
 
@@ -26,21 +28,47 @@ def _set_east_asian_font(style):
     fonts.set(qn("w:eastAsia"), EAST_ASIAN_FONT)
 
 
-def _field(paragraph, instruction):
-    """A Word field (TOC, PAGE) that Word computes when the file is opened or printed."""
+def _field(paragraph, instruction, shown):
+    """A Word field (PAGE) that Word computes when the file is opened or printed."""
+    _field_part(paragraph, "begin")
+    _field_part(paragraph, "instr", instruction)
+    _field_part(paragraph, "separate")
+    paragraph.add_run(shown)
+    _field_part(paragraph, "end")
+
+
+def _table_of_contents(document, end):
+    """A TOC field whose shown result is already the list of chapters and items, so the file
+    opens with a filled table of contents; Word adds the page numbers when the field is
+    updated (printing does it)."""
+    entries = [(level, text) for level, text in document.headings if level <= 2]
+    if not entries:
+        end.add_run(_("(no chapters)"))
+        return
+    paragraphs = []
+    for level, text in entries:
+        paragraph = end.insert_paragraph_before()
+        paragraph.paragraph_format.left_indent = Pt(21 * (level - 1))
+        paragraphs.append((paragraph, text))
+    first, text = paragraphs[0]
+    _field_part(first, "begin")
+    _field_part(first, "instr", 'TOC \\o "1-2" \\h \\z \\u')
+    _field_part(first, "separate")
+    for paragraph, text in paragraphs:
+        paragraph.add_run(text)
+    _field_part(end, "end")
+
+
+def _field_part(paragraph, kind, instruction=None):
     run = paragraph.add_run()
-    for tag, attrs, text in (("w:fldChar", {"w:fldCharType": "begin"}, None),
-                             ("w:instrText", {"xml:space": "preserve"}, instruction),
-                             ("w:fldChar", {"w:fldCharType": "separate"}, None),
-                             ("w:t", {}, _("Right-click and choose Update Field to show the contents.")
-                              if instruction.startswith("TOC") else "1"),
-                             ("w:fldChar", {"w:fldCharType": "end"}, None)):
-        element = OxmlElement(tag)
-        for key, value in attrs.items():
-            element.set(qn(key), value)
-        if text is not None:
-            element.text = text
-        run._r.append(element)
+    if kind == "instr":
+        element = OxmlElement("w:instrText")
+        element.set(qn("xml:space"), "preserve")
+        element.text = instruction
+    else:
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+    run._r.append(element)
 
 
 class _Writer:
@@ -50,12 +78,14 @@ class _Writer:
     def __init__(self, document):
         self.document = document
         self.body = document._body
+        self.headings = []  # (level, text) in order, for the table of contents
         self.styles = {style.name: style for style in document.styles}
         self.style_ids = {name: style.style_id for name, style in self.styles.items()}
         section = document.sections[-1]
         self.width = section.page_width - section.left_margin - section.right_margin
 
     def heading(self, text, level):
+        self.headings.append((level, text))
         return self.paragraph(text, f"Heading {level}")
 
     def paragraph(self, text="", style=None):
@@ -126,17 +156,24 @@ def _build(content):
     edition = content.edition
     header_text = _("Qingxin County Enterprise Service Guide (%(edition)s)") % {"edition": edition.title}
     raw = Document()
+    section = raw.sections[0]
+    # A4 with the margins of 党政机关公文格式 (GB/T 9704): python-docx's template is US Letter.
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
     document = _Writer(raw)
     raw.core_properties.title = header_text
     raw.core_properties.language = "zh-CN"
+    raw.core_properties.author = edition.compiled_by or settings.SITE_SPONSOR
+    raw.core_properties.last_modified_by = settings.SITE_SPONSOR
+    raw.core_properties.comments = ""
     for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Heading 4"):
         _set_east_asian_font(document.styles[name])
     document.styles["Normal"].font.size = Pt(10.5)
-    section = raw.sections[0]
     section.header.paragraphs[0].text = header_text
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _field(footer, "PAGE")
+    _field(footer, "PAGE", "1")
 
     if content.scope != "item":
         title = document.paragraph(style="Title")
@@ -148,8 +185,8 @@ def _build(content):
             paragraph = document.paragraph(line)
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         document.paragraph().add_run().add_break(WD_BREAK.PAGE)
-        document.heading(_("Contents"), level=1)
-        _field(document.paragraph(), 'TOC \\o "1-2" \\h \\z \\u')
+        document.paragraph(_("Contents"), style="Heading 1")  # not a heading() of its own TOC
+        toc_end = document.paragraph()
         raw.add_section(WD_SECTION.NEW_PAGE)
         if content.scope == "full" and edition.foreword:
             document.heading(_("Foreword"), level=1)
@@ -188,6 +225,8 @@ def _build(content):
                 (_("Steps"), "\n".join(f"{i}. {s}" for i, s in enumerate(product.step_lines(), 1)) or "—"),
                 (_("Contact"), f"{product.contact_name} {product.contact_phone}".strip() or "—"),
             ])
+    if content.scope != "item":
+        _table_of_contents(document, toc_end)
     buffer = io.BytesIO()
     raw.save(buffer)
     return buffer.getvalue()

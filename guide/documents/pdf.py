@@ -6,6 +6,7 @@ The font (and its registration) is shared with the portal's other PDFs: portal/p
 import io
 from xml.sax.saxutils import escape
 
+from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
@@ -64,8 +65,10 @@ class Heading(Paragraph):
 class GuideDocTemplate(BaseDocTemplate):
     def __init__(self, buffer, *, title, header, with_cover):
         super().__init__(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN + 6 * mm,
-                         bottomMargin=MARGIN, title=title, author=header, subject=title, creator="政企通",
-                         lang="zh-CN")
+                         bottomMargin=MARGIN, title=title, author=settings.SITE_SPONSOR, subject=title,
+                         creator=settings.SITE_NAME, lang="zh-CN",
+                         # Else reportlab declares its default Helvetica, which no reader has embedded.
+                         initialFontName=register_font())
         self.header = header
         self.chapter = ""
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
@@ -106,6 +109,7 @@ def _table(rows, widths, styles, header=True):
     table = Table(data, colWidths=widths, repeatRows=1 if header else 0)
     commands = [
         ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#888888")),
+        ("FONTNAME", (0, 0), (-1, -1), FONT),  # the cells' own default is Helvetica, never embedded
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
         ("RIGHTPADDING", (0, 0), (-1, -1), 4),
@@ -214,7 +218,9 @@ def _build(content):
         story += [Spacer(1, 70 * mm), p(edition.compiled_by, styles["cover_sub"]),
                   p(timezone.localdate().strftime("%Y-%m"), styles["cover_sub"]),
                   NextPageTemplate("body"), PageBreak()]
-        toc = TableOfContents(levelStyles=[styles["toc0"], styles["toc1"]], dotsMinLevel=0)
+        toc = TableOfContents(levelStyles=[styles["toc0"], styles["toc1"]], dotsMinLevel=0, tableStyle=TableStyle([
+            ("FONTNAME", (0, 0), (-1, -1), FONT), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
         story += [p(_("Contents"), styles["toc_title"]), toc, PageBreak()]
         if content.scope == "full" and edition.foreword:
             story += [Heading(_("Foreword"), styles["h1"], 0, "foreword"), p(edition.foreword, styles["body"]),

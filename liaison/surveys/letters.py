@@ -33,7 +33,7 @@ def letters_pdf(survey, invitations, *, phone: str) -> bytes:
     font = register_font()
     base = settings.SITE_BASE_URL.rstrip("/")
     buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
+    pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1, initialFontName=font)  # no stray Helvetica
     pdf.setTitle(_("Invitation letters: %(title)s") % {"title": survey.title})
     pdf.setAuthor(settings.SITE_SPONSOR)
     styles = _styles(font)
