@@ -39,3 +39,9 @@ class LiaisonConfig(AppConfig):
         from .panels import admin_dashboard_links
 
         return admin_dashboard_links(request)
+
+    def personal_data_cleanup(self, *, now, dry_run):
+        from .services import matter_contacts_erase_old
+
+        return [("contact details of matters finished long ago",
+                 matter_contacts_erase_old(now=now, dry_run=dry_run))]

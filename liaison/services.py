@@ -1,5 +1,6 @@
 """Writes for matters. `matter_create` is the contract other apps (visits, surveys) call;
 `matter_transition` is the one function that moves a matter through `workflow.ACTIONS`."""
+import datetime
 import secrets
 
 from django.conf import settings
@@ -575,3 +576,18 @@ def matter_attach(*, matter, uploads, is_public=True):
             raise MatterActionRefused(" ".join(error.messages), "attachment") from error
         stored.append(_store_attachment(matter, upload, mime, is_public=is_public))
     return stored
+
+
+def matter_contacts_erase_old(*, now, dry_run=False):
+    """个人信息保护: a finished matter keeps its record (the ledgers and figures need it) but
+    loses the contact's name, phone and e-mail PERSONAL_DATA_RETENTION_YEARS after its last
+    change, as the privacy notice promises."""
+    cutoff = now - datetime.timedelta(days=365 * settings.PERSONAL_DATA_RETENTION_YEARS)
+    finished = (Matter.objects.filter(state__in=[Matter.State.RATED, Matter.State.CLOSED, Matter.State.ARCHIVED],
+                                      updated_at__lt=cutoff)
+                .exclude(contact_name="", contact_phone="", contact_email=""))
+    count = finished.count()
+    if not dry_run:
+        # update() on purpose: erasing contacts is not a change of the matter (updated_at stays).
+        finished.update(contact_name="", contact_phone="", contact_email="")
+    return count

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -48,3 +49,25 @@ class PoliciesConfig(AppConfig):
         return [(_("Policy disclosure report"), reverse("admin:policies_policy_report"),
                  _("Interpretations overdue (3 working days) and documents published more than 20 working days "
                    "after being written."))]
+
+    def admin_dashboard_notices(self, request):
+        """政府网站 inspection rule: the home page shows something new at least every two weeks.
+        The county office is told when the newest published policy is older than that."""
+        from portal.access import sees_all_units
+
+        from . import selectors
+
+        if not sees_all_units(request.user):
+            return []
+        days = selectors.days_since_last_publication()
+        if days is None or days < settings.HOME_STALE_DAYS:
+            return []
+        return [_("Nothing new has been published for %(days)d days: the home page of a government website must be "
+                  "updated at least every %(limit)d days. Publish the latest policies or interpretations.")
+                % {"days": days, "limit": settings.HOME_STALE_DAYS}]
+
+    def personal_data_cleanup(self, *, now, dry_run):
+        from . import services
+
+        return [("subscriptions never confirmed, or unsubscribed",
+                 services.subscriptions_purge_stale(now=now, dry_run=dry_run))]

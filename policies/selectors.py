@@ -6,7 +6,8 @@ import hashlib
 
 from django.contrib.postgres.fields import ArrayField
 from django.core.cache import cache
-from django.db.models import BigIntegerField, CharField, Count, Exists, F, Func, OuterRef, Prefetch, Q, Value
+from django.db.models import (BigIntegerField, CharField, Count, Exists, F, Func, Max, OuterRef, Prefetch, Q,
+                              Value)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.db.models.functions import ExtractYear
@@ -280,3 +281,12 @@ def withdrawn_policy(pk):
     sites) get a notice with the reason and any replacement instead of a bare 404."""
     return (Policy.objects.filter(pk=pk, status=Policy.Status.WITHDRAWN)
             .select_related("replaced_by").first())
+
+
+def days_since_last_publication(today=None):
+    """Days since the newest published policy or interpretation appeared, or None if none has."""
+    today = today or timezone.localdate()
+    dates = [d for d in (Policy.objects.published().aggregate(last=Max("published_on"))["last"],
+                         Interpretation.objects.filter(policy__in=Policy.objects.published())
+                         .aggregate(last=Max("published_on"))["last"]) if d]
+    return (today - max(dates)).days if dates else None

@@ -1,5 +1,6 @@
 """Writes of the policies app: the publishing workflow, change notes, the search index and
 subscriptions. Every transition goes through `_transition`, which checks the table below."""
+import datetime
 import re
 
 from django.conf import settings
@@ -7,6 +8,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -311,3 +313,15 @@ def subscription_send_digests(*, now=None, dry_run=False):
             subscription.save(update_fields=["last_sent_at"])
         sent += 1
     return sent, checked
+
+
+def subscriptions_purge_stale(*, now, dry_run=False):
+    """个人信息保护: addresses never confirmed within UNCONFIRMED_PERSONAL_DATA_DAYS, and those
+    that unsubscribed, are deleted (the privacy notice says so)."""
+    cutoff = now - datetime.timedelta(days=settings.UNCONFIRMED_PERSONAL_DATA_DAYS)
+    stale = Subscription.objects.filter(Q(confirmed_at__isnull=True, created_at__lt=cutoff)
+                                        | Q(unsubscribed_at__isnull=False))
+    count = stale.count()
+    if not dry_run:
+        stale.delete()
+    return count

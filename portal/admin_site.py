@@ -139,7 +139,8 @@ class PortalAdminSite(admin.AdminSite):
         return rules.perm_exists(perm) and request.user.has_perm(perm, obj)
 
     def index(self, request, extra_context=None):
-        from .admin_dashboard import dashboard_links
+        from .admin_dashboard import dashboard_links, dashboard_notices
 
-        extra_context = {**(extra_context or {}), "dashboard_links": dashboard_links(request)}
+        extra_context = {**(extra_context or {}), "dashboard_links": dashboard_links(request),
+                         "dashboard_notices": dashboard_notices(request)}
         return super().index(request, extra_context)

@@ -48,6 +48,12 @@ class PortalConfig(AppConfig):
         page_cache.connect_signals()
         audit.connect_signals()
 
+    def personal_data_cleanup(self, *, now, dry_run):
+        from . import services
+
+        return [("enterprise registrations rejected or never confirmed",
+                 services.enterprise_accounts_purge_stale(now=now, dry_run=dry_run))]
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     default = False

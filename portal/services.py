@@ -1,7 +1,11 @@
 """Writes on the shared schema: enterprise accounts and their confirmation."""
+import datetime
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,3 +49,17 @@ def enterprise_account_confirm(*, account, by, note=""):
 
 def enterprise_account_reject(*, account, by, note=""):
     return _decide(account, by=by, status=EnterpriseAccount.Status.REJECTED, note=note)
+
+
+def enterprise_accounts_purge_stale(*, now, dry_run=False):
+    """个人信息保护: registrations rejected, or never confirmed, for longer than
+    UNCONFIRMED_PERSONAL_DATA_DAYS are deleted with their user (the privacy notice says so)."""
+    cutoff = now - datetime.timedelta(days=settings.UNCONFIRMED_PERSONAL_DATA_DAYS)
+    stale = EnterpriseAccount.objects.filter(
+        Q(status=EnterpriseAccount.Status.REJECTED, decided_at__lt=cutoff)
+        | Q(status=EnterpriseAccount.Status.PENDING, created_at__lt=cutoff))
+    users = get_user_model().objects.filter(enterprise_account__in=stale, is_staff=False)
+    count = users.count()
+    if not dry_run:
+        users.delete()
+    return count

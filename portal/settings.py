@@ -216,6 +216,8 @@ SITE_CONAC_URL = env("SITE_CONAC_URL", default="")  # 党政机关网站标识: 
 ICP_LINK = "https://beian.miit.gov.cn/"
 # 个人信息保护: contacts of finished matters and of enterprises' staff are kept this long after
 # the last activity; unconfirmed registrations and subscriptions are removed after so many days.
+# 政府网站 inspection: the county office is warned when nothing new was published for this long.
+HOME_STALE_DAYS = env.int("HOME_STALE_DAYS", default=14)
 PERSONAL_DATA_RETENTION_YEARS = env.int("PERSONAL_DATA_RETENTION_YEARS", default=3)
 UNCONFIRMED_PERSONAL_DATA_DAYS = env.int("UNCONFIRMED_PERSONAL_DATA_DAYS", default=30)  # the MIIT 备案 system every ICP number links to
 SITE_BASE_URL = env("SITE_BASE_URL", default="http://127.0.0.1:8000")
