@@ -47,8 +47,14 @@ def test_hidden_policies_absent_from_public_lists(client, hidden, url):
 
 
 def test_hidden_policy_pages_answer_404(client, hidden):
-    for policy in hidden:
+    draft, withdrawn, scheduled = hidden
+    for policy in (draft, scheduled):
         assert client.get(policy.get_absolute_url()).status_code == 404
+    # A withdrawn policy was public once: links to it (digests, feeds) get a notice, 410 Gone,
+    # with the reason — and never its text.
+    gone = client.get(withdrawn.get_absolute_url())
+    assert gone.status_code == 410
+    assert "错误" in gone.content.decode() and "对符合条件的企业给予奖补" not in gone.content.decode()
 
 
 def test_interpretation_and_attachment_of_a_draft_are_404(client, town):

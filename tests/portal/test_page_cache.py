@@ -94,7 +94,8 @@ def test_a_withdrawn_policy_disappears_at_once(client, county_office_user):
     assert client.get(url).status_code == 200
     assert cache_status(client.get(url)) == "hit"
     policy_withdraw(policy=policy, user=county_office_user, reason="内容有误")
-    assert client.get(url).status_code == 404
+    gone = client.get(url)
+    assert gone.status_code == 410 and "内容有误" in gone.content.decode()
 
 
 def test_changes_outside_the_public_apps_keep_the_pages(client, town):
