@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from portal.models import Unit
 from portal.page_cache import public_page
-from portal.workdays import add_workdays
+from portal.workdays import add_workdays, is_estimated
 
 from . import downloads, selectors
 from .models import GuideEdition, ServiceItem, Topic
@@ -53,8 +53,9 @@ def item_detail(request, pk):
         raise Http404
     today = timezone.localdate()
     expected = add_workdays(today, item.time_limit) if item.time_limit else None
+    estimated = expected is not None and is_estimated(expected, today)
     return render(request, "guide/item_detail.html", {"item": item, "today": today, "expected": expected,
-                                                      "edition": item.edition})
+                                                      "estimated": estimated, "edition": item.edition})
 
 
 @public_page

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from portal.access import official_of, sees_all_units, unit_of
 from portal.admin_base import UnitScopedAdmin
-from portal.workdays import workdays_between
+from portal.workdays import is_estimated, workdays_between
 
 from . import clock, figures, ledgers, selectors, workflow
 from .admin_forms import ActionForm, LedgerForm, PeriodForm, RecordForm, reply_templates
@@ -21,6 +21,8 @@ from .services import MatterActionRefused, _matter_create, available_actions, ma
 
 
 def deadline_flag(matter, today, horizon):
+    """The soonest running clock: its name, date and flag (overdue in working days, near,
+    or 预计 when the date's year has no confirmed holiday arrangement)."""
     found = matter.next_deadline
     if found is None:
         return "—"
@@ -29,9 +31,10 @@ def deadline_flag(matter, today, horizon):
         late = workdays_between(day, today)
         return format_html('<span class="flag-overdue">{}：{} {}</span>', which.label, day,
                            _("overdue by %(n)d working days") % {"n": late})
+    estimated = format_html("（{}）", _("estimated")) if is_estimated(day, today) else ""
     if day <= horizon:
-        return format_html('<span class="flag-near">{}：{} {}</span>', which.label, day, _("near due"))
-    return format_html("{}：{}", which.label, day)
+        return format_html('<span class="flag-near">{}：{}{} {}</span>', which.label, day, estimated, _("near due"))
+    return format_html("{}：{}{}", which.label, day, estimated)
 
 
 class DueFlagFilter(admin.SimpleListFilter):

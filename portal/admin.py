@@ -12,7 +12,7 @@ from .imports import EnterpriseImporter, OfficialImporter, UnitImporter
 from .onboarding import awaiting_first_login, welcome_mail_send
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import CalendarAdjustment, FinancialInstitution, Enterprise, EnterpriseAccount, LeadingGroupMember, Official, Unit
+from .models import CalendarAdjustment, CalendarYear, FinancialInstitution, Enterprise, EnterpriseAccount, LeadingGroupMember, Official, Unit
 from .rules import UNIT_HEAD_EDITABLE_FIELDS
 from .second_factor import can_reset_second_factor, second_factor_reset
 from .services import can_decide_account, enterprise_account_confirm, enterprise_account_reject
@@ -195,6 +195,11 @@ class CalendarAdjustmentAdmin(admin.ModelAdmin):
     list_display = ["date", "is_workday", "name"]
     list_filter = ["is_workday"]
     date_hierarchy = "date"
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    list_display = ["year", "notice"]
 
 
 @admin.register(FinancialInstitution)

@@ -11,6 +11,7 @@ from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
 from django_otp.forms import OTPAuthenticationFormMixin
@@ -138,9 +139,21 @@ class PortalAdminSite(admin.AdminSite):
         perm = f"{opts.app_label}.view_{opts.model_name}"
         return rules.perm_exists(perm) and request.user.has_perm(perm, obj)
 
+    @staticmethod
+    def _calendar_year_missing(request):
+        """The county office (who enters the State Council's notice) is told which year's
+        holidays are not known yet: from November, next year."""
+        from .access import sees_all_units
+        from .workdays import missing_year_warning
+
+        if not sees_all_units(request.user):
+            return None
+        return missing_year_warning(timezone.localdate())
+
     def index(self, request, extra_context=None):
         from .admin_dashboard import dashboard_links, dashboard_notices
 
         extra_context = {**(extra_context or {}), "dashboard_links": dashboard_links(request),
-                         "dashboard_notices": dashboard_notices(request)}
+                         "dashboard_notices": dashboard_notices(request),
+                         "calendar_year_missing": self._calendar_year_missing(request)}
         return super().index(request, extra_context)

@@ -40,11 +40,13 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from . import audit, page_cache, roles, workdays
-        from .models import CalendarAdjustment
+        from .models import CalendarAdjustment, CalendarYear
 
         post_migrate.connect(roles.sync_role_groups_after_migrate, dispatch_uid="portal-sync-roles")
         post_save.connect(workdays.clear_cache, sender=CalendarAdjustment, dispatch_uid="portal-calendar-save")
         post_delete.connect(workdays.clear_cache, sender=CalendarAdjustment, dispatch_uid="portal-calendar-del")
+        post_save.connect(workdays.clear_cache, sender=CalendarYear, dispatch_uid="portal-calendar-year-save")
+        post_delete.connect(workdays.clear_cache, sender=CalendarYear, dispatch_uid="portal-calendar-year-del")
         page_cache.connect_signals()
         audit.connect_signals()
 

@@ -341,6 +341,26 @@ class CalendarAdjustment(models.Model):
         return f"{self.date} {self.name}"
 
 
+class CalendarYear(models.Model):
+    """The county office's word that a year's official holiday arrangement (the State
+    Council's notice) has been entered as CalendarAdjustment rows. Dates in a year no
+    library and no such row confirms are shown as estimates (预计)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    notice = models.CharField(_("notice"), max_length=200,
+                              help_text=_("e.g. 国务院办公厅关于2027年部分节假日安排的通知"))
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("confirmed holiday year")
+        verbose_name_plural = _("confirmed holiday years")
+        constraints = [models.CheckConstraint(condition=models.Q(year__gte=2000, year__lte=2100),
+                                              name="calendar_year_range")]
+
+    def __str__(self):
+        return str(self.year)
+
+
 class FinancialInstitution(models.Model):
     """A bank, guarantee company or other lender (金融机构). Not a unit: it has no officials
     in the portal, but the service guide lists its loan products and 政银企 matchmaking

@@ -129,3 +129,17 @@ def test_edition_pages_and_raise_page_use_constant_queries(client, edition, coun
         assert client.get("/guide/editions/2026/").status_code == 200
     with django_assert_num_queries(1):
         assert client.get("/guide/raise-a-matter/").status_code == 200
+
+
+def test_a_date_in_a_year_no_calendar_confirms_is_marked_as_an_estimate(client, edition, department):
+    """30 working days from 2 Dec 2026 fall in 2027, whose adjusted working days nobody has
+    published yet: 元旦 is deducted (not a day early), and the page says 预计 instead of
+    claiming every holiday was deducted."""
+    import time_machine
+
+    item = ServiceItemFactory(edition=edition, department=department, legal_time_limit=30, promised_time_limit=30)
+    expected = workdays.add_workdays(datetime.date(2026, 12, 2), 30)
+    assert expected == datetime.date(2027, 1, 14)  # 1 Jan 2027 is 元旦, not a working day
+    with time_machine.travel(datetime.datetime(2026, 12, 2, 10, 0, tzinfo=datetime.timezone.utc)):
+        html = client.get(item.get_absolute_url()).content.decode()
+    assert "2027年1月14日" in html and "预计" in html and "尚未公布" in html and "已扣除法定节假日" not in html

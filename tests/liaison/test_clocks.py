@@ -126,3 +126,18 @@ def test_dry_run_changes_nothing(enterprise, town):
     assert "1 held uploads would be removed" in out.getvalue()
     call_command("liaison_deadlines", "--any-day", stdout=io.StringIO())
     assert not HeldUpload.objects.filter(pk=held.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_due_date_in_an_unconfirmed_year_is_marked_estimated(client, login, actors, enterprise, town,
+                                                               county_office_user):
+    from portal import workdays
+
+    workdays.clear_cache()
+    with clock.travel(datetime.date(2026, 12, 30)):
+        matter = actors.drive(make_matter(enterprise=enterprise, received_by=town, title="跨年事项"),
+                              workflow.HANDLING)
+        assert matter.due_date == datetime.date(2027, 1, 7)  # 31 Dec, 4–7 Jan: 元旦 skipped
+        login(county_office_user)
+        page = client.get(reverse("admin:liaison_matter_changelist")).content.decode()
+    assert "2027-01-07（预计）" in page
