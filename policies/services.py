@@ -1,5 +1,5 @@
 """Writes of the policies app: the publishing workflow, change notes, the search index and
-subscriptions. Every transition goes through `_transition`, which checks the table below."""
+subscriptions. Every transition goes through `portal.workflow.transition` with the table below."""
 import datetime
 import re
 
@@ -13,26 +13,24 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from portal import search
 from portal.models import Unit
+from portal.workflow import Action, Workflow, transition
 
 from .models import Policy, PolicyChange, Subscription
 from .rendering import plain_text
 
-# The publishing workflow: state → states it may move to.
-TRANSITIONS = {
-    Policy.Status.DRAFT: {Policy.Status.PUBLISHED},
-    Policy.Status.PUBLISHED: {Policy.Status.WITHDRAWN},
-    Policy.Status.WITHDRAWN: {Policy.Status.DRAFT},
-}
+# The publishing workflow, written down once; `portal.workflow.transition` applies it.
+WORKFLOW = Workflow(Policy.Status, [
+    Action("publish", _lazy("Publish"), (Policy.Status.DRAFT,), Policy.Status.PUBLISHED),
+    Action("withdraw", _lazy("Withdraw"), (Policy.Status.PUBLISHED,), Policy.Status.WITHDRAWN, needs_reason=True),
+    Action("return_to_draft", _lazy("Return to draft"), (Policy.Status.WITHDRAWN,), Policy.Status.DRAFT),
+], state_refusal=_lazy("A %(state)s policy cannot become %(target)s."))
 
 SUBSCRIPTION_SALT = "policies.subscription"
 CONFIRM_MAX_AGE = 7 * 24 * 3600
-
-
-class WorkflowError(ValidationError):
-    """A transition the workflow does not allow; the message is shown to the user."""
 
 
 # ---------------------------------------------------------------------- permissions
@@ -49,10 +47,7 @@ def can_publish(user, policy):
     return user.has_perm("policies.publish_policy", policy)
 
 
-def _transition(policy, target, user):
-    if target not in TRANSITIONS.get(policy.status, set()):
-        raise WorkflowError(_("A %(state)s policy cannot become %(target)s.") % {
-            "state": policy.get_status_display(), "target": Policy.Status(target).label})
+def _require_publisher(user, policy):
     if not can_publish(user, policy):
         raise PermissionDenied(_("Only the unit head or the county office may publish or withdraw a policy."))
 
@@ -77,22 +72,26 @@ def next_index_number(*, unit, year):
 @transaction.atomic
 def policy_publish(*, policy, user, publish_at=None):
     """Publish now or at `publish_at` (scheduled). Assigns the 索引号 if it has none."""
-    policy = Policy.objects.select_for_update().get(pk=policy.pk)
-    _transition(policy, Policy.Status.PUBLISHED, user)
     now = timezone.now()
     when = publish_at or now
-    policy.full_clean()
-    policy.status = Policy.Status.PUBLISHED
-    policy.published_at = when
-    policy.published_on = policy.published_on or timezone.localdate(when)
-    policy.published_by = user
-    fields = ["status", "published_at", "published_on", "published_by", "updated_at"]
-    if not policy.index_number:
-        policy.index_number = next_index_number(unit=policy.unit, year=(policy.written_on or policy.published_on).year)
-        fields.append("index_number")
-    policy._change_reason = _("Scheduled for %(when)s") % {"when": f"{timezone.localtime(when):%Y-%m-%d %H:%M}"} \
+    reason = _("Scheduled for %(when)s") % {"when": f"{timezone.localtime(when):%Y-%m-%d %H:%M}"} \
         if when > now else _("Published")
-    policy.save(update_fields=fields)
+
+    def apply(policy):
+        _require_publisher(user, policy)
+        policy.full_clean()
+        policy.published_at = when
+        policy.published_on = policy.published_on or timezone.localdate(when)
+        policy.published_by = user
+        fields = ["published_at", "published_on", "published_by"]
+        if not policy.index_number:
+            year = (policy.written_on or policy.published_on).year
+            policy.index_number = next_index_number(unit=policy.unit, year=year)
+            fields.append("index_number")
+        policy._change_reason = reason
+        return fields
+
+    policy = transition(policy, WORKFLOW, "publish", user=user, reason=reason, apply=apply)
     policy_reindex(policy=policy)
     return policy
 
@@ -103,13 +102,15 @@ def policy_withdraw(*, policy, user, reason):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for the withdrawal.")})
-    policy = Policy.objects.select_for_update().get(pk=policy.pk)
-    _transition(policy, Policy.Status.WITHDRAWN, user)
-    policy.status = Policy.Status.WITHDRAWN
-    policy.withdrawn_at = timezone.now()
-    policy.withdrawal_reason = reason[:300]
-    policy._change_reason = _("Withdrawn: %(reason)s") % {"reason": reason}
-    policy.save(update_fields=["status", "withdrawn_at", "withdrawal_reason", "updated_at"])
+
+    def apply(policy):
+        _require_publisher(user, policy)
+        policy.withdrawn_at = timezone.now()
+        policy.withdrawal_reason = reason[:300]
+        policy._change_reason = _("Withdrawn: %(reason)s") % {"reason": reason}
+        return ["withdrawn_at", "withdrawal_reason"]
+
+    policy = transition(policy, WORKFLOW, "withdraw", user=user, reason=reason, apply=apply)
     policy_reindex(policy=policy)
     return policy
 
@@ -117,11 +118,12 @@ def policy_withdraw(*, policy, user, reason):
 @transaction.atomic
 def policy_return_to_draft(*, policy, user):
     """A withdrawn policy goes back to draft to be corrected and published again."""
-    policy = Policy.objects.select_for_update().get(pk=policy.pk)
-    _transition(policy, Policy.Status.DRAFT, user)
-    policy.status = Policy.Status.DRAFT
-    policy._change_reason = _("Returned to draft")
-    policy.save(update_fields=["status", "updated_at"])
+
+    def apply(policy):
+        _require_publisher(user, policy)
+        policy._change_reason = _("Returned to draft")
+
+    policy = transition(policy, WORKFLOW, "return_to_draft", user=user, apply=apply)
     policy_reindex(policy=policy)
     return policy
 

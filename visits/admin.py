@@ -451,9 +451,8 @@ class VisitAdmin(UnitScopedAdmin):
             if not obj.unit_id:
                 obj.unit = unit_of(request.user) or form.cleaned_data["team"][0].unit
         super().save_model(request, obj, form, change)
-        if obj.appointment_id and obj.appointment.status == Appointment.Status.ACCEPTED:
-            obj.appointment.status = Appointment.Status.HELD
-            obj.appointment.save(update_fields=["status"])
+        if obj.appointment_id:
+            services.appointment_held(appointment=obj.appointment, by=request.user)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

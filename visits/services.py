@@ -9,9 +9,11 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from portal.access import official_of, sees_all_units
 from portal.models import Official, Unit
+from portal.workflow import Action, ActionRefused, Workflow, transition
 
 from .models import Appointment, FinancingNeed, LiaisonAssignment, ReminderLog, Visit, VisitParticipant
 from .periods import current_period, today as local_today
@@ -153,26 +155,17 @@ def assignment_end(*, assignment, end_date, by=None):
 
 # --------------------------------------------------------------------------- appointments
 
-# status → statuses it may move to, and who moves it there
-APPOINTMENT_TRANSITIONS = {
-    Appointment.Status.PROPOSED: {Appointment.Status.ACCEPTED, Appointment.Status.COUNTER,
-                                  Appointment.Status.DECLINED, Appointment.Status.CANCELLED},
-    Appointment.Status.COUNTER: {Appointment.Status.ACCEPTED, Appointment.Status.PROPOSED,
-                                 Appointment.Status.CANCELLED},
-    Appointment.Status.ACCEPTED: {Appointment.Status.HELD, Appointment.Status.CANCELLED,
-                                  Appointment.Status.PROPOSED},
-    Appointment.Status.DECLINED: {Appointment.Status.PROPOSED},
-    Appointment.Status.CANCELLED: set(),
-    Appointment.Status.HELD: set(),
-}
-
-
-def _move(appointment, status):
-    if status not in APPOINTMENT_TRANSITIONS[appointment.status]:
-        raise ValidationError(_("An appointment that is “%(current)s” cannot become “%(new)s”.")
-                              % {"current": appointment.get_status_display(),
-                                 "new": Appointment.Status(status).label})
-    appointment.status = status
+# The appointment workflow, written down once; `portal.workflow.transition` applies it.
+_S = Appointment.Status
+APPOINTMENT_WORKFLOW = Workflow(_S, [
+    Action("accept", _lazy("Accept"), (_S.PROPOSED,), _S.ACCEPTED),
+    Action("counter", _lazy("Propose another time"), (_S.PROPOSED, _S.ACCEPTED), _S.COUNTER),
+    Action("decline", _lazy("Decline"), (_S.PROPOSED, _S.ACCEPTED), _S.DECLINED),
+    Action("accept_counter", _lazy("Agree to the enterprise's time"), (_S.COUNTER,), _S.ACCEPTED),
+    Action("reschedule", _lazy("Propose a new time"), (_S.COUNTER, _S.ACCEPTED, _S.DECLINED), _S.PROPOSED),
+    Action("cancel", _lazy("Cancel the appointment"), (_S.PROPOSED, _S.COUNTER, _S.ACCEPTED), _S.CANCELLED),
+    Action("hold", _lazy("Visit held"), (_S.ACCEPTED,), _S.HELD),
+], state_refusal=_lazy("An appointment that is “%(state)s” cannot become “%(target)s”."))
 
 
 def _check_times(starts_at, ends_at):
@@ -199,60 +192,72 @@ def appointment_respond(*, appointment, by, answer, starts_at=None, ends_at=None
                         channel=Appointment.Channel.ONLINE):
     """The enterprise's answer: "accept", "counter" (with another time) or "decline" — given
     online by its confirmed account, or by phone and recorded by an official of the unit."""
-    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
-    target = {"accept": Appointment.Status.ACCEPTED, "counter": Appointment.Status.COUNTER,
-              "decline": Appointment.Status.DECLINED}.get(answer)
-    if target is None:
-        raise ValidationError(_("Choose an answer."))
-    if appointment.status not in (Appointment.Status.PROPOSED, Appointment.Status.ACCEPTED) or (
-            appointment.status == Appointment.Status.ACCEPTED and target == Appointment.Status.ACCEPTED):
-        raise ValidationError(_("This appointment is not waiting for the enterprise's answer."))
-    fields = ["status", "response_note", "response_channel", "responded_by", "responded_at"]
-    if target == Appointment.Status.COUNTER:
-        _check_times(starts_at, ends_at)
-        if starts_at < timezone.now():
-            raise ValidationError(_("Propose a time in the future."))
-        appointment.counter_starts_at, appointment.counter_ends_at = starts_at, ends_at
-        fields += ["counter_starts_at", "counter_ends_at"]
-    if appointment.status == Appointment.Status.ACCEPTED:
-        appointment.status = Appointment.Status.PROPOSED  # re-open, then answer again
-    _move(appointment, target)
-    appointment.response_note = note
-    appointment.response_channel = channel
-    appointment.responded_by = by
-    appointment.responded_at = timezone.now()
-    appointment.save(update_fields=fields)
-    return appointment
+    if answer not in ("accept", "counter", "decline"):
+        raise ActionRefused(_("Choose an answer."), "answer")
+    current = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if current.status not in APPOINTMENT_WORKFLOW[answer].sources:
+        raise ActionRefused(_("This appointment is not waiting for the enterprise's answer."), "state")
+
+    def apply(appointment):
+        fields = ["response_note", "response_channel", "responded_by", "responded_at"]
+        if answer == "counter":
+            _check_times(starts_at, ends_at)
+            if starts_at < timezone.now():
+                raise ActionRefused(_("Propose a time in the future."), "time")
+            appointment.counter_starts_at, appointment.counter_ends_at = starts_at, ends_at
+            fields += ["counter_starts_at", "counter_ends_at"]
+        appointment.response_note = note
+        appointment.response_channel = channel
+        appointment.responded_by = by
+        appointment.responded_at = timezone.now()
+        return fields
+
+    return transition(current, APPOINTMENT_WORKFLOW, answer, user=by, reason=note, apply=apply)
 
 
 @transaction.atomic
 def appointment_accept_counter(*, appointment, by):
     """The official takes the time the enterprise proposed."""
-    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
-    if appointment.status != Appointment.Status.COUNTER:
-        raise ValidationError(_("The enterprise has not proposed another time."))
-    _move(appointment, Appointment.Status.ACCEPTED)
-    appointment.starts_at, appointment.ends_at = appointment.counter_starts_at, appointment.counter_ends_at
-    appointment.save(update_fields=["status", "starts_at", "ends_at"])
-    return appointment
+    current = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if current.status != Appointment.Status.COUNTER:
+        raise ActionRefused(_("The enterprise has not proposed another time."), "state")
+
+    def apply(appointment):
+        appointment.starts_at, appointment.ends_at = appointment.counter_starts_at, appointment.counter_ends_at
+        return ["starts_at", "ends_at"]
+
+    return transition(current, APPOINTMENT_WORKFLOW, "accept_counter", user=by, apply=apply)
 
 
 @transaction.atomic
 def appointment_reschedule(*, appointment, starts_at, ends_at, by=None):
     """The official proposes a new time; the enterprise is asked again."""
     _check_times(starts_at, ends_at)
-    _move(appointment, Appointment.Status.PROPOSED)
-    appointment.starts_at, appointment.ends_at = starts_at, ends_at
-    appointment.save(update_fields=["status", "starts_at", "ends_at"])
+
+    def apply(locked):
+        locked.starts_at, locked.ends_at = starts_at, ends_at
+        return ["starts_at", "ends_at"]
+
+    appointment = transition(appointment, APPOINTMENT_WORKFLOW, "reschedule", user=by, apply=apply)
     from .selectors import overlapping_appointments
 
     return appointment, list(overlapping_appointments(appointment))
 
 
-def appointment_cancel(*, appointment, by=None):
-    _move(appointment, Appointment.Status.CANCELLED)
-    appointment.save(update_fields=["status"])
-    return appointment
+def appointment_cancel(*, appointment, by, reason=""):
+    """The official's unit or the enterprise calls the visit off while it is still open."""
+    return transition(appointment, APPOINTMENT_WORKFLOW, "cancel", user=by, reason=reason)
+
+
+@transaction.atomic
+def appointment_held(*, appointment, by=None):
+    """A visit was recorded for an appointment: if it was agreed, it took place (已走访)."""
+    if appointment is None:
+        return None
+    current = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if current.status != Appointment.Status.ACCEPTED:
+        return current
+    return transition(current, APPOINTMENT_WORKFLOW, "hold", user=by)
 
 
 # --------------------------------------------------------------------------- visits
@@ -285,9 +290,7 @@ def visit_record(*, unit, enterprise, date, officials, recorded_by=None, appoint
     visit_set_participants(visit=visit, officials=officials)
     for problem in problems:
         visit.problems.create(enterprise=enterprise, **problem)
-    if appointment is not None and appointment.status == Appointment.Status.ACCEPTED:
-        appointment.status = Appointment.Status.HELD
-        appointment.save(update_fields=["status"])
+    appointment_held(appointment=appointment, by=recorded_by)
     return visit
 
 

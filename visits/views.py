@@ -183,6 +183,8 @@ def appointment_answer(request, pk):
     if not request.user.has_perm("visits.change_appointment", appointment):
         raise PermissionDenied
     back = reverse("admin:visits_appointment_change", args=[pk])
+    if request.method == "POST" and request.POST.get("cancel") == "1":
+        return _cancel(request, appointment, back, _("The appointment is cancelled."))
     if request.method == "POST" and request.POST.get("take_counter") == "1":
         try:
             services.appointment_accept_counter(appointment=appointment, by=request.user)
@@ -207,6 +209,17 @@ def appointment_answer(request, pk):
                   status=400 if request.method == "POST" else 200)
 
 
+def _cancel(request, appointment, back, done):
+    try:
+        services.appointment_cancel(appointment=appointment, by=request.user,
+                                    reason=request.POST.get("reason", "")[:500])
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect(back)
+
+
 # --------------------------------------------------------------------------- enterprises (我的企业)
 
 
@@ -223,6 +236,9 @@ def my_appointment(request, pk):
     enterprise = _acting_enterprise_or_403(request)
     appointment = get_object_or_404(Appointment.objects.for_enterprise(enterprise)
                                     .select_related("unit", "proposed_by"), pk=pk)
+    if request.method == "POST" and request.POST.get("cancel") == "1":
+        return _cancel(request, appointment, reverse("visits:my_appointment", args=[pk]),
+                       _("The appointment is cancelled; %(unit)s can see it.") % {"unit": appointment.unit.name})
     form = AppointmentAnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -8,6 +8,7 @@ from django.utils import timezone
 from policies import services
 from policies.models import Policy
 from portal.models import SearchDocument
+from portal.workflow import ActionRefused, history_of
 
 from .factories import DraftFactory, PolicyFactory
 
@@ -119,3 +120,22 @@ def test_summary_longer_than_100_characters_is_rejected(town):
     policy = DraftFactory.build(unit=town, summary="字" * 101)
     with pytest.raises(ValidationError):
         policy.full_clean()
+
+
+def test_every_transition_is_recorded_with_who_when_and_why(draft, town_head_user, county_office_user):
+    services.policy_publish(policy=draft, user=town_head_user)
+    services.policy_withdraw(policy=draft, user=county_office_user, reason="文字错误")
+    services.policy_return_to_draft(policy=draft, user=town_head_user)
+    log = list(history_of(draft))
+    assert [(e.action, e.from_state, e.to_state, e.actor) for e in log] == [
+        ("publish", "draft", "published", town_head_user), ("withdraw", "published", "withdrawn", county_office_user),
+        ("return_to_draft", "withdrawn", "draft", town_head_user)]
+    assert log[1].reason == "文字错误" and all(e.created_at for e in log)
+
+
+def test_a_refused_step_is_the_domain_exception_and_records_nothing(draft, town_head_user):
+    with pytest.raises(ActionRefused) as refused:
+        services.policy_withdraw(policy=draft, user=town_head_user, reason="尚未发布")
+    assert refused.value.code == "state"
+    draft.refresh_from_db()
+    assert draft.status == "draft" and not history_of(draft).exists()

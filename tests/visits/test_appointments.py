@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.workflow import ActionRefused, history_of
 from visits import services
 from visits.models import Appointment
 
@@ -133,3 +134,76 @@ def test_the_enterprise_states_a_financing_need(login, enterprise_user, enterpri
 
 def test_pending_accounts_cannot_state_needs(login, pending_enterprise_user):
     assert login(pending_enterprise_user).get(reverse("visits:my_financing_need")).status_code == 403
+
+
+# --- one workflow: every change through the transition service, recorded who/when/why ----------
+
+
+def test_every_answer_is_recorded_with_who_when_and_why(appointment, enterprise_user, town_staff_user):
+    services.appointment_respond(appointment=appointment, by=enterprise_user, answer="decline", note="停产检修")
+    services.appointment_reschedule(appointment=appointment, starts_at=_at(6), ends_at=_at(6, 10),
+                                    by=town_staff_user)
+    log = list(history_of(appointment))
+    assert [(e.action, e.from_state, e.to_state) for e in log] == [
+        ("decline", "proposed", "declined"), ("reschedule", "declined", "proposed")]
+    assert log[0].actor == enterprise_user and log[0].reason == "停产检修" and log[0].created_at
+    assert log[1].actor == town_staff_user
+
+
+def test_refusals_are_the_one_domain_exception(appointment, enterprise_user):
+    services.appointment_respond(appointment=appointment, by=enterprise_user, answer="decline")
+    with pytest.raises(ActionRefused) as refused:
+        services.appointment_respond(appointment=appointment, by=enterprise_user, answer="accept")
+    assert refused.value.code == "state"
+    with pytest.raises(ActionRefused) as refused:
+        services.appointment_cancel(appointment=appointment, by=enterprise_user)  # declined: nothing to cancel
+    assert refused.value.code == "state" and "不能" in str(refused.value)
+    assert Appointment.objects.get(pk=appointment.pk).status == "declined"
+
+
+def test_the_official_cancels_an_appointment_with_a_reason(login, town_staff_user, appointment):
+    client = login(town_staff_user)
+    page = client.get(reverse("visits:appointment_answer", args=[appointment.pk])).content.decode()
+    assert 'name="cancel"' in page
+    response = client.post(reverse("visits:appointment_answer", args=[appointment.pk]),
+                           {"cancel": "1", "reason": "领导临时有会"}, follow=True)
+    assert response.status_code == 200 and "预约已取消" in response.content.decode()
+    appointment.refresh_from_db()
+    assert appointment.status == "cancelled"
+    event = history_of(appointment).get()
+    assert (event.action, event.actor, event.reason) == ("cancel", town_staff_user, "领导临时有会")
+    # a cancelled appointment cannot be cancelled again: a message, not a 500
+    response = client.post(reverse("visits:appointment_answer", args=[appointment.pk]), {"cancel": "1"},
+                           follow=True)
+    assert response.status_code == 200 and "已取消" in response.content.decode()
+    assert history_of(appointment).count() == 1
+
+
+def test_the_enterprise_cancels_its_appointment_but_not_another_enterprises(login, enterprise_user,
+                                                                            other_enterprise_user,
+                                                                            other_town_staff_user, appointment):
+    url = reverse("visits:my_appointment", args=[appointment.pk])
+    assert login(other_enterprise_user).post(url, {"cancel": "1"}).status_code == 404
+    assert login(other_town_staff_user).post(reverse("visits:appointment_answer", args=[appointment.pk]),
+                                             {"cancel": "1"}).status_code == 404
+    appointment.refresh_from_db()
+    assert appointment.status == "proposed"
+    client = login(enterprise_user)
+    assert 'name="cancel"' in client.get(url).content.decode()
+    response = client.post(url, {"cancel": "1", "reason": "另有安排"})
+    assert response.status_code == 302
+    appointment.refresh_from_db()
+    assert appointment.status == "cancelled"
+    assert history_of(appointment).get().actor == enterprise_user
+    assert 'name="cancel"' not in client.get(url).content.decode()
+
+
+def test_recording_a_visit_marks_its_agreed_appointment_held_through_the_service(appointment, enterprise_user,
+                                                                                 town_staff_user, enterprise):
+    services.appointment_respond(appointment=appointment, by=enterprise_user, answer="accept")
+    services.visit_record(unit=town_staff_user.official.unit, enterprise=enterprise, date=timezone.localdate(),
+                          officials=[town_staff_user.official], recorded_by=town_staff_user, appointment=appointment,
+                          met_persons="张总经理")
+    appointment.refresh_from_db()
+    assert appointment.status == "held"
+    assert [e.action for e in history_of(appointment)] == ["accept", "hold"]
