@@ -1,6 +1,5 @@
 """Themes on import: the standard 政府信息公开 subject categories ship with the portal; the
 county office's import creates a theme it does not know yet and says so; others are refused."""
-import pytest
 
 from policies.imports import PolicyImporter
 from policies.models import Policy, Theme
@@ -43,7 +42,7 @@ def test_a_new_theme_in_a_dry_run_is_not_kept(county_government, county_office_u
 
 def test_other_importers_are_refused_a_new_theme_with_a_clear_message(county_government, department,
                                                                       department_staff_user):
-    result = run([[f"办法", department.name, "县", "2024-01-02", "正文", "乡村振兴"]],
+    result = run([["办法", department.name, "县", "2024-01-02", "正文", "乡村振兴"]],
                  owner_unit=department, user=department_staff_user)
     assert result.created == 0
     message = result.errors[0][1]
