@@ -1,28 +1,34 @@
 #!/usr/bin/env bash
 # Proves the backup can be restored: back up a database holding the demo county with
-# docs/ops/backup.sh, restore it into a scratch database with docs/ops/restore.sh, and
+# docs/ops/backup.sh (./run backup), restore it into a scratch database with docs/ops/restore.sh
+# (./run restore), and
 # compare the row count of every table, plus `manage.py migrate --check` and a query
 # through the portal's own code on the restored copy.
 #
 #   .ci/restore_check.sh            # uses DATABASE_URL's server (needs createdb rights)
 #
-# Creates and drops the databases portal_backup_src and portal_backup_restored.
+# Creates and drops the databases ${prefix}_src and ${prefix}_restored.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${DATABASE_URL:?set DATABASE_URL to any database on the server to use}"
 server=${DATABASE_URL%/*}
-src="$server/portal_backup_src"; dst="$server/portal_backup_restored"
+prefix=${RESTORE_CHECK_PREFIX:-portal_backup}  # another name lets several checks share a server
+src="$server/${prefix}_src"; dst="$server/${prefix}_restored"
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-psql "$DATABASE_URL" -qc "DROP DATABASE IF EXISTS portal_backup_src WITH (FORCE)" -c "CREATE DATABASE portal_backup_src" \
-  -c "DROP DATABASE IF EXISTS portal_backup_restored WITH (FORCE)" -c "CREATE DATABASE portal_backup_restored"
+psql "$DATABASE_URL" -qc "DROP DATABASE IF EXISTS ${prefix}_src WITH (FORCE)" -c "CREATE DATABASE ${prefix}_src" \
+  -c "DROP DATABASE IF EXISTS ${prefix}_restored WITH (FORCE)" -c "CREATE DATABASE ${prefix}_restored"
+for old in $(psql "$DATABASE_URL" -Atc "SELECT datname FROM pg_database WHERE datname LIKE '${prefix}_restored_%'"); do
+  psql "$DATABASE_URL" -qc "DROP DATABASE \"$old\" WITH (FORCE)"; done
 export SECRET_KEY=restore-check-$RANDOM$RANDOM$RANDOM DEBUG=false
 echo "== building a database with the demo county"
 DATABASE_URL=$src .venv/bin/python manage.py migrate --noinput -v0
 DATABASE_URL=$src .venv/bin/python manage.py seed_demo > /dev/null
 mkdir -p "$work/media/attachments"; echo "附件内容 attachment" > "$work/media/attachments/test.txt"
 echo "== backup"
-dump=$(docs/ops/backup.sh "$src" "$work/media" "$work/backups")
+docs/ops/backup.sh "$src" "$work/media" "$work/backups"
 ls -l "$work/backups"
+dump=$(ls "$work"/backups/portal-*.dump)
+test -z "$(ls -A "$work"/backups/.*.part 2>/dev/null)"
 echo "== restore into a scratch database"
 docs/ops/restore.sh "$dump" "$dst" "$work/restored-media"
 echo "== compare"
@@ -41,5 +47,6 @@ from django.contrib.auth import get_user_model
 assert Enterprise.objects.count() >= 160 and Unit.objects.towns().count() >= 10
 assert get_user_model().objects.get(username='taihe_staff').check_password('Qingxin-Demo-2026'), 'passwords restored'
 print('restored copy answers through the portal code')"
-psql "$DATABASE_URL" -qc "DROP DATABASE portal_backup_src WITH (FORCE)" -c "DROP DATABASE portal_backup_restored WITH (FORCE)"
+for db in $(psql "$DATABASE_URL" -Atc "SELECT datname FROM pg_database WHERE datname LIKE '${prefix}_%'"); do
+  psql "$DATABASE_URL" -qc "DROP DATABASE \"$db\" WITH (FORCE)"; done
 echo "RESTORE CHECK PASSED"

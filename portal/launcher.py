@@ -110,12 +110,48 @@ def bench(args):
     return code
 
 
-COMMANDS = {"start": start, "test": test, "manage": manage, "bench": bench}
+def backup(args):
+    """./run backup [BACKUP_DIR]: the database and uploaded files (portal/backup.py)."""
+    return _backup_command("backup", args)
+
+
+def restore(args):
+    """./run restore BACKUP.dump: put a backup in place of the database and uploaded files."""
+    return _backup_command("restore", args)
+
+
+def _backup_command(action, args):
+    from portal import backup as backups
+
+    env = _environment()
+    media = Path(env.get("MEDIA_ROOT") or VAR / "media")
+    try:
+        if action == "backup":
+            folder = args[0] if args else env.get("BACKUP_DIR") or VAR / "backups"
+            path = backups.backup(database_url=env["DATABASE_URL"], media_root=media, backup_dir=folder,
+                                  keep_days=int(env.get("BACKUP_KEEP_DAYS", 30)))
+            print(f"Backup written: {path} (+ {path.name.removesuffix('.dump')}.media.tar.gz)")
+        else:
+            if not args:
+                print("usage: ./run restore BACKUP.dump", file=sys.stderr)
+                return 2
+            kept = backups.restore(args[0], database_url=env["DATABASE_URL"], media_root=media)
+            print(f"Restored {args[0]}. The previous database is kept as {kept}; drop it when satisfied.")
+        return 0
+    except backups.BackupError as error:
+        print(f"{action} failed, nothing changed: {error}", file=sys.stderr)
+        return 1
+    finally:
+        _stop_embedded()
+
+
+COMMANDS = {"start": start, "test": test, "manage": manage, "bench": bench, "backup": backup, "restore": restore}
 
 
 def main(argv):
     if not argv or argv[0] not in COMMANDS:
-        print("usage: ./run start | ./run test [pytest options] | ./run manage COMMAND ... | ./run bench [options]")
+        print("usage: ./run start | ./run test [pytest options] | ./run manage COMMAND ... | ./run bench [options]"
+              " | ./run backup [DIR] | ./run restore BACKUP.dump")
         return 2
     return COMMANDS[argv[0]](argv[1:])
 

@@ -115,12 +115,19 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+def cache_config(value):
+    """A cache URL, or a plain folder path (absolute, or relative to the project) for a file cache."""
+    if "://" not in value:
+        value = f"filecache://{(BASE_DIR / value).resolve()}"
+    return environ.Env.cache_url_config(value)
+
+
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://portal"),
     # Rendered public pages (portal/page_cache.py). Every server process must share it: a
     # directory on one machine, Redis (PAGE_CACHE_URL=redis://...) across several.
-    "pages": env.cache("PAGE_CACHE_URL", default="locmemcache://pages" if TESTING
-                       else f"filecache://{BASE_DIR / 'var' / 'cache' / 'pages'}"),
+    "pages": cache_config(env("PAGE_CACHE_URL", default="locmemcache://pages" if TESTING
+                              else str(BASE_DIR / "var" / "cache" / "pages"))),
 }
 # Several portals (the e2e and benchmark servers beside a development one) may share a
 # directory or Redis: keys carry the database's name.

@@ -1,16 +1,12 @@
 #!/usr/bin/env bash
-# Restore a backup made by backup.sh into a database (which must exist and be empty) and a
-# media folder.
+# Restore a backup with `./run restore` (portal/backup.py): the dump is loaded into a new
+# database that replaces DATABASE_URL's only when complete (the previous one is kept under a
+# dated name), and the .media.tar.gz beside the dump replaces MEDIA_ROOT the same way.
 #
-#   docs/ops/restore.sh BACKUP.dump TARGET_DATABASE_URL [MEDIA_ROOT]
+#   docs/ops/restore.sh BACKUP.dump DATABASE_URL MEDIA_ROOT
 #
-# The .media.tar.gz beside the dump is unpacked into MEDIA_ROOT when given.
+# Stop the portal first. Pass an empty DATABASE_URL ("") for the embedded server.
 set -euo pipefail
-dump=${1:?BACKUP.dump}; url=${2:?TARGET_DATABASE_URL}; media=${3:-}
-pg_restore --no-owner --no-privileges --exit-on-error --single-transaction --dbname="$url" "$dump"
-archive="${dump%.dump}.media.tar.gz"
-if [ -n "$media" ] && [ -f "$archive" ]; then
-  mkdir -p "$media"
-  tar -C "$media" -xzf "$archive"
-fi
-echo "restored $dump"
+cd "$(dirname "$0")/../.."
+dump=${1:?BACKUP.dump}; url=${2?DATABASE_URL (may be empty)}; media=${3:?MEDIA_ROOT}
+DATABASE_URL=$url MEDIA_ROOT=$media exec ./run restore "$dump"
