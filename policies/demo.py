@@ -13,7 +13,10 @@ from portal.models import Unit
 from .models import Interpretation, Level, Policy, Theme
 from .services import next_index_number, policy_reindex
 
-SEED_FILE = Path(getattr(settings, "SHARED_DIR", Path(settings.BASE_DIR).parent / "shared")) / "data" / "seed-policy-2012.txt"
+# The founding document's full text is not ours to ship: it is read from SEED_POLICY_FILE when
+# that file exists (the project's working copy keeps it in ../shared/data/). Without it the demo
+# shows a summary written for the portal, in the repository — never the title alone.
+SEED_SUMMARY_FILE = Path(__file__).resolve().parent / "data" / "seed-policy-2012-summary.txt"
 SEED_TITLE = "关于建立政企沟通制度的实施意见"
 SEED_DOC_NUMBER = "清新府〔2012〕35号"
 
@@ -117,14 +120,23 @@ def _body(title, themes, summary):
     return "\n\n".join(p for p in parts if p)
 
 
+def seed_file():
+    """The full text's file: settings.SEED_POLICY_FILE, by default ../shared/data/seed-policy-2012.txt."""
+    configured = getattr(settings, "SEED_POLICY_FILE", "")
+    return Path(configured) if configured else Path(settings.BASE_DIR).parent / "shared" / "data" / \
+        "seed-policy-2012.txt"
+
+
 def _seed_body():
-    text = SEED_FILE.read_text(encoding="utf-8") if SEED_FILE.exists() else SEED_TITLE
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    full = seed_file()
+    if not full.is_file():
+        return SEED_SUMMARY_FILE.read_text(encoding="utf-8").strip()
+    lines = [line.strip() for line in full.read_text(encoding="utf-8").splitlines() if line.strip()]
     out = []
     for line in lines:
         if line[:2] in ("一、", "二、", "三、", "四、"):
             out.append(f"## {line}")
-        elif line.startswith("（") and "）" in line[:4]:
+        elif line[:1] in ("（", "(") and ("）" in line[:4] or ")" in line[:4]):
             out.append(f"### {line}")
         else:
             out.append(line)

@@ -228,6 +228,8 @@ HOME_STALE_DAYS = env.int("HOME_STALE_DAYS", default=14)
 PERSONAL_DATA_RETENTION_YEARS = env.int("PERSONAL_DATA_RETENTION_YEARS", default=3)
 UNCONFIRMED_PERSONAL_DATA_DAYS = env.int("UNCONFIRMED_PERSONAL_DATA_DAYS", default=30)  # the MIIT 备案 system every ICP number links to
 SITE_BASE_URL = env("SITE_BASE_URL", default="http://127.0.0.1:8000")
+# The demo's founding document (清新府〔2012〕35号) in full; without it the demo shows a summary.
+SEED_POLICY_FILE = env("SEED_POLICY_FILE", default=str(BASE_DIR.parent / "shared" / "data" / "seed-policy-2012.txt"))
 
 # Security headers. SECURE_COOKIES / SECURE_SSL_REDIRECT default on outside DEBUG; the
 # local `./run start` turns them off because it serves plain http on 127.0.0.1.
