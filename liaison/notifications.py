@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from typing import Callable
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
+from portal import messaging
 from portal.access import official_of
 from portal.models import Official
 
@@ -146,8 +146,9 @@ def notify_officials(event, *, kinds=frozenset()):
         return 0
     with override(settings.LANGUAGE_CODE):
         subject, body = _render(notice, event)
-    messages = [EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in addresses]
-    return get_connection(fail_silently=True).send_messages(messages) or 0
+    for address in addresses:
+        messaging.send_email(subject=subject, body=body, to=[address])
+    return len(addresses)
 
 
 def recipient_addresses(officials, *, actor=None):

@@ -7,10 +7,10 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from portal import messaging
 from portal.access import acting_enterprise, official_of, sees_all_units
 from portal.models import Unit
 from portal.workdays import add_workdays, workdays_between
@@ -207,8 +207,8 @@ def _send_confirmation(matter):
              "by %(date)s.") % {
         "title": matter.title, "number": matter.tracking_number, "code": matter.issued_query_code,
         "url": settings.SITE_BASE_URL.rstrip("/") + "/matters/track/", "date": matter.accept_due}
-    send_mail(_("Matter %(number)s received") % {"number": matter.tracking_number}, body,
-              settings.DEFAULT_FROM_EMAIL, [matter.contact_email], fail_silently=True)
+    messaging.send_email(subject=_("Matter %(number)s received") % {"number": matter.tracking_number}, body=body,
+                         to=[matter.contact_email])
 
 
 def matter_reissue_query_code(*, tracking_number):
@@ -339,8 +339,7 @@ def _notify_enterprise(matter, action, text):
         lead = _("The unit handling your matter \"%(title)s\" needs more from you:") % {"title": matter.title}
     tail = _("See the matter and answer or rate it at %(url)s with your tracking number and query code.") % {
         "url": settings.SITE_BASE_URL.rstrip("/") + "/matters/track/"}
-    send_mail(subject, f"{lead}\n\n{text}\n\n{tail}", settings.DEFAULT_FROM_EMAIL, [matter.contact_email],
-              fail_silently=True)
+    messaging.send_email(subject=subject, body=f"{lead}\n\n{text}\n\n{tail}", to=[matter.contact_email])
 
 
 def _accept(matter, **kw):

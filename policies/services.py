@@ -6,7 +6,6 @@ import re
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -15,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from portal import search
+from portal import messaging, search
 from portal.models import Unit
 from portal.workflow import Action, Workflow, transition
 
@@ -277,11 +276,8 @@ def subscription_cancel(*, token):
 def _send(subscription, subject, template, context):
     unsubscribe = _absolute(unsubscribe_url(subscription))
     body = render_to_string(template, {**context, "unsubscribe": unsubscribe})
-    message = EmailMultiAlternatives(subject=f"[{settings.SITE_NAME}] {subject}", body=body,
-                                     to=[subscription.email], headers={
-                                         "List-Unsubscribe": f"<{unsubscribe}>",
-                                         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
-    message.send()
+    messaging.send_email(subject=f"[{settings.SITE_NAME}] {subject}", body=body, to=[subscription.email], headers={
+        "List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
 
 
 def digest_policies(subscription, since, until):

@@ -1,7 +1,8 @@
 """`./run start` and `./run test`: everything a fresh machine needs, in order.
 
 start: database (embedded unless DATABASE_URL is set) → migrate → static files →
-demo data the first time → gunicorn on 127.0.0.1:8000, stopping everything on Ctrl-C.
+demo data the first time → gunicorn on 127.0.0.1:8000 and the background-job worker beside it
+(mail, text messages, guide builds), stopping everything on Ctrl-C.
 test:  ruff check → database → pytest (settings portal.settings_test) with any further arguments.
 """
 import os
@@ -58,15 +59,30 @@ def start(args):
         [PYTHON, "-m", "gunicorn", "portal.wsgi", "--config", "python:portal.gunicorn_conf", "--bind", bind],
         cwd=BASE_DIR, env=env,
     )
+    worker = subprocess.Popen([PYTHON, "manage.py", "task_worker"], cwd=BASE_DIR, env=env)
 
     def forward(signum, frame):
-        server.send_signal(signal.SIGTERM)
+        for process in (server, worker):
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
 
     signal.signal(signal.SIGTERM, forward)
     signal.signal(signal.SIGINT, forward)
     code = server.wait()
+    _stop(worker)
     _stop_embedded()
     return code
+
+
+def _stop(process, grace=30):
+    """Stop a child: the worker finishes the job in hand (a mail, a guide build), then exits."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def test(args):

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "rules.apps.AutodiscoverRulesConfig",  # imports every app's rules.py
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -207,6 +209,23 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@zqt.example.gov.cn")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Background jobs (portal/queue.py): every mail and text message, guide builds, digests.
+# Default: the queue in PostgreSQL (django-tasks-db), worked by `manage.py db_worker` (./run
+# start runs one); several app servers share it because they share the database. Failed
+# jobs are tried again TASKS_RETRY_ATTEMPTS times, the delay doubling from
+# TASKS_RETRY_FIRST_DELAY seconds (30 s … about an hour).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASKS_RETRY_ATTEMPTS = env.int("TASKS_RETRY_ATTEMPTS", default=8)
+TASKS_RETRY_FIRST_DELAY = env.int("TASKS_RETRY_FIRST_DELAY", default=30)
+
+# Text messages (短信): portal/sms.py. Console by default; a gateway with
+# SMS_BACKEND=portal.sms.HttpGatewayBackend, SMS_GATEWAY_URL and SMS_GATEWAY_KEY.
+SMS_BACKEND = env("SMS_BACKEND", default="portal.sms.ConsoleBackend")
+SMS_FILE_PATH = env("SMS_FILE_PATH", default="")
+SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_KEY = env("SMS_GATEWAY_KEY", default="")
+SMS_SIGNATURE = env("SMS_SIGNATURE", default="【" + env("COUNTY_NAME", default="清新县") + "政企通】")
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -276,3 +295,7 @@ LOGGING = {
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Tests: jobs run at once, in the process that queues them (the tests of the queue itself
+    # switch to the database backend and run the worker); text messages kept in memory.
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    SMS_BACKEND = "portal.sms.LocmemBackend"

@@ -4,13 +4,13 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from portal import messaging
 from portal.access import official_of, sees_all_units
 from portal.models import Official, Unit
 from portal.workflow import Action, ActionRefused, Workflow, transition
@@ -407,7 +407,7 @@ def coverage_reminders_send(*, day=None, force=False):
                    period.days_left(day), "site_url": settings.SITE_BASE_URL}
         subject = _("Enterprises you have not visited in %(period)s") % {"period": period.label}
         body = render_to_string("visits/email/coverage_reminder.txt", context)
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [official.user.email])
+        messaging.send_email(subject=subject, body=body, to=[official.user.email])
         ReminderLog.objects.create(official=official, period_start=period.start, enterprise_count=len(enterprises))
         sent += 1
     return sent, skipped

@@ -3,11 +3,12 @@ submitting a response, and sending findings to departments as rectification matt
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from portal import messaging
 
 from .models import (Choice, ChoiceAnswer, Dimension, Finding, Invitation, Question, Rating, Survey,
                      SurveyResponse, TextAnswer, UnitAnswer)
@@ -176,7 +177,7 @@ def invitations_send(*, survey: Survey, only_new=True) -> tuple[int, int]:
             invitation.email, invitation.sent_at = enterprise.email, now
             invitation.send_count += 1
         Invitation.objects.bulk_update(invitations, ["email", "sent_at", "send_count"])
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+        messaging.send_emails(messages)
     return len(invitations), len(targets) - len(with_email)
 
 

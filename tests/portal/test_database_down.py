@@ -54,7 +54,7 @@ def _assert_clear_503(response, *, submission=False):
         assert "没有保存" in html
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("who", ["anonymous", "enterprise", "official", "county_office"])
 def test_every_page_answers_503_not_500_while_the_database_is_away_logged_in_or_not(
         who, client, login, enterprise_user, town_staff_user, county_office_user):

@@ -9,12 +9,12 @@ import datetime
 from collections import defaultdict
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from portal import messaging
 from portal.models import Official, Unit
 from portal.workdays import is_workday, workdays_between
 
@@ -103,6 +103,6 @@ class Command(BaseCommand):
             for subject, body, _sender, recipients in messages:
                 self.stdout.write(f"To: {', '.join(recipients)}\nSubject: {subject}\n\n{body}\n")
         else:
-            send_mass_mail(messages, fail_silently=False)
+            messaging.send_emails(messages)
         flagged = len({m.pk for m, _c, _d in lines})
         self.stdout.write(f"{flagged} matters flagged; {len(messages)} mails.")
