@@ -232,8 +232,8 @@ def _send_new_code(matter, code):
              "did not ask for this, keep the new code; nobody else has received it.") % {
         "title": matter.title, "number": matter.tracking_number, "code": code,
         "url": settings.SITE_BASE_URL.rstrip("/") + "/matters/track/"}
-    send_mail(_("New query code for matter %(number)s") % {"number": matter.tracking_number}, body,
-              settings.DEFAULT_FROM_EMAIL, [matter.contact_email], fail_silently=True)
+    messaging.send_email(subject=_("New query code for matter %(number)s") % {"number": matter.tracking_number},
+                         body=body, to=[matter.contact_email])
 
 
 # ---------------------------------------------------------------------------- who acts

@@ -9,12 +9,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from . import messaging
 from .admin_site import otp_required_for
 from .models import Official
 from .roles import GROUP_NAMES, group_for
@@ -92,4 +92,4 @@ def welcome_mail_send(official):
         "name": official.name, "site": settings.COUNTY_NAME + settings.SITE_NAME, "username": user.username,
         "days": link_days(), "url": url,
         "otp": _(" and set up your authenticator app") if otp_required_for(user) else ""}
-    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
+    transaction.on_commit(lambda: messaging.send_email(subject=subject, body=body, to=[user.email]))
