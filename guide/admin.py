@@ -8,6 +8,7 @@ reaches enterprises.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -429,8 +430,24 @@ class GuideEditionAdmin(admin.ModelAdmin):
         return super().changeform_view(request, object_id, form_url, extra_context)
 
 
+class DirectoryReindexMixin:
+    """Leaders' duties and loan products are in the site search: refresh it after each change."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(services.directory_reindex)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        transaction.on_commit(services.directory_reindex)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(services.directory_reindex)
+
+
 @admin.register(LeaderDuty)
-class LeaderDutyAdmin(UnitScopedAdmin):
+class LeaderDutyAdmin(DirectoryReindexMixin, UnitScopedAdmin):
     """Towns keep their own leaders' duties; the county office keeps the county leaders'."""
 
     unit_field = "unit"
@@ -448,7 +465,7 @@ class LeaderDutyAdmin(UnitScopedAdmin):
 
 
 @admin.register(LoanProduct)
-class LoanProductAdmin(admin.ModelAdmin):
+class LoanProductAdmin(DirectoryReindexMixin, admin.ModelAdmin):
     list_display = ["name", "institution", "edition", "amount", "contact_phone"]
     list_filter = ["edition", "institution"]
     search_fields = ["name", "institution__name"]

@@ -12,6 +12,7 @@ class GuideConfig(AppConfig):
     name = "guide"
     verbose_name = _("Enterprise service guide")
     sitemaps = {"guide-pages": "guide.sitemaps.GuidePagesSitemap", "guide-items": "guide.sitemaps.ServiceItemSitemap"}
+    search_indexer = "guide.services.search_reindex"
 
     role_permissions = {
         "county_office": _perms(_CONTENT + ["guideedition", "leaderduty", "loanproduct"],

@@ -9,6 +9,7 @@ import logging
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -59,32 +60,89 @@ def item_search_body(item):
 
 
 def item_index(*, item):
-    """Put a published item into the site search; remove it when it is not published."""
+    """Put a published item (and each of its FAQ answers) into the site search; remove them
+    when it is not published."""
     search = _search_module()
     if search is None:
         return
     if not item.is_public:
-        search.remove_object(SEARCH_TYPE, str(item.pk))
+        item_unindex(item_pk=item.pk)
         return
     search.index_object(
         SEARCH_TYPE, str(item.pk), title=item.name, body=item_search_body(item), url=item.get_absolute_url(),
         summary=item.summary or item.conditions[:200], date=item.last_reviewed or timezone.localdate(),
-        in_force=True, unit=item.department,
+        in_force=True, unit=item.department, extra_terms=f"{item.code} {item.department.name}",
     )
+    keys = []
+    for faq in item.faqs.all():
+        keys.append(f"{item.pk}-{faq.pk}")
+        search.index_object(
+            "faq", keys[-1], title=faq.question, body=faq.answer, summary=item.name, extra_terms=item.name,
+            url=f"{item.get_absolute_url()}#faq-{faq.pk}", date=item.last_reviewed, unit=item.department)
+    search.remove_stale("faq", keys, key_prefix=f"{item.pk}-")
 
 
 def item_unindex(*, item_pk):
     search = _search_module()
     if search is not None:
         search.remove_object(SEARCH_TYPE, str(item_pk))
+        search.remove_stale("faq", [], key_prefix=f"{item_pk}-")
 
 
 def edition_reindex(*, edition):
-    """Index every published item of the edition (after it becomes current)."""
+    """Index every published item of the edition (after it becomes current), and the guide's
+    other findable pages: loan products, leaders' duties, contacts."""
     from .selectors import with_content
 
+    count = 0
     for item in with_content(ServiceItem.objects.public_in(edition)):
         item_index(item=item)
+        count += 1
+    return count + directory_reindex()
+
+
+def directory_reindex():
+    """Index the current edition's loan products and leaders' duties and every unit's contacts;
+    take out what is no longer there. Returns how many documents."""
+    from . import selectors
+
+    search = _search_module()
+    if search is None:
+        return 0
+    edition = selectors.current_edition()
+    products = list(selectors.loan_products(edition)) if edition else []
+    duties = list(selectors.leader_duties(edition)) if edition else []
+    units = list(selectors.contact_units())
+    credit, leaders, contacts = reverse("guide:credit"), reverse("guide:leaders"), reverse("guide:contacts")
+    for product in products:
+        search.index_object(
+            "loan_product", product.pk, title=f"{product.name}（{product.institution.name}）",
+            summary=product.description, extra_terms=f"{product.institution.name} 贷款产品 融资信贷",
+            body="\n".join([product.amount, product.term, product.rate, product.eligibility, product.materials,
+                            product.steps, product.contact_name, product.contact_phone]),
+            url=f"{credit}#loan-{product.pk}", date=edition.published_at and timezone.localdate(edition.published_at))
+    for duty in duties:
+        search.index_object(
+            "leader", duty.pk, title=f"{duty.name}（{duty.unit.name}{duty.post}）", summary=duty.duties, unit=duty.unit,
+            extra_terms=f"{duty.unit.name} 领导分工 {duty.units_in_charge}",
+            body="\n".join([duty.liaison_enterprises, duty.office_phone]), url=f"{leaders}#leader-{duty.pk}")
+    for unit in units:
+        search.index_object(
+            "contact", unit.pk, title=unit.name, summary=unit.remit, unit=unit,
+            extra_terms=f"{unit.short_name} 联系电话 {unit.principal_name}",
+            body="\n".join([unit.service_phone, unit.phone, unit.address]), url=f"{contacts}#unit-{unit.pk}")
+    search.remove_stale("loan_product", [p.pk for p in products])
+    search.remove_stale("leader", [d.pk for d in duties])
+    search.remove_stale("contact", [u.pk for u in units])
+    return len(products) + len(duties) + len(units)
+
+
+def search_reindex():
+    """Everything the guide puts in the site search (rebuild_search_index)."""
+    from .selectors import current_edition
+
+    edition = current_edition()
+    return edition_reindex(edition=edition) if edition else directory_reindex()
 
 
 # --- permissions ------------------------------------------------------------------------

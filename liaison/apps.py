@@ -7,6 +7,7 @@ _HANDLE = ["liaison.view_matter", "liaison.change_matter", "liaison.handle_matte
 
 class LiaisonConfig(AppConfig):
     name = "liaison"
+    search_indexer = "liaison.figures.search_index"
     verbose_name = _("Enterprise matters")
     sitemaps = {"matter-pages": "liaison.sitemaps.MatterPagesSitemap"}
 

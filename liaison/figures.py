@@ -135,3 +135,21 @@ def with_bars(rows, key="received"):
     for r in rows:
         r["bar"] = round(100 * r[key] / peak)
     return rows
+
+
+def search_index():
+    """The public figures page in the site search (in the site's language)."""
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils import translation
+
+    from portal import search
+
+    with translation.override(settings.LANGUAGE_CODE):
+        search.index_object(
+            "page", "matter-figures", title=str(_("How matters are handled")), url=reverse("liaison:figures"),
+            summary=str(_("County totals of enterprise matters: received, accepted and closed on time, "
+                          "satisfaction.")),
+            extra_terms="统计 数据 办理情况 满意率 按时办结率",
+            body="\n".join(f"{name}：{text}" for name, text in DEFINITIONS))
+    return 1

@@ -15,6 +15,7 @@ class PoliciesConfig(AppConfig):
     verbose_name = _("Policy disclosure")
     sitemaps = {"policy-pages": "policies.sitemaps.PolicyPagesSitemap", "policies": "policies.sitemaps.PolicySitemap",
                 "interpretations": "policies.sitemaps.InterpretationSitemap"}
+    search_indexer = "policies.services.rebuild_index"
 
     role_permissions = {
         "county_office": EDIT + ["policies.publish_policy", "policies.add_theme", "policies.change_theme",

@@ -171,7 +171,7 @@ def index_policy_document(policy):
         "policy", policy.pk, title=policy.title, body=plain_text(policy.body), url=policy.get_absolute_url(),
         summary=policy.summary, date=policy.published_on, in_force=policy.in_force, unit=policy.unit,
         extra_terms=" ".join([policy.doc_number, policy.index_number or "", policy.issuer, policy.keywords, themes]),
-        available_from=policy.published_at)
+        available_from=policy.published_at, validity="" if policy.in_force else policy.validity)
 
 
 def index_interpretation_document(interpretation, policy):
@@ -181,7 +181,8 @@ def index_interpretation_document(interpretation, policy):
         "interpretation", interpretation.pk, title=interpretation.title,
         body=f"{plain_text(interpretation.body)}\n{policy.doc_number} {policy.title}",
         url=interpretation.get_absolute_url(), summary=policy.title, date=interpretation.published_on,
-        in_force=policy.in_force, unit=policy.unit, available_from=policy.published_at)
+        in_force=policy.in_force, unit=policy.unit, available_from=policy.published_at,
+        validity="" if policy.in_force else policy.validity)
 
 
 def interpretation_saved(*, interpretation):

@@ -3,8 +3,11 @@
 Write side — every app calls these when something public is published, changed or withdrawn:
 
     index_object(kind, key, *, title, body, url, summary="", date=None, in_force=True, unit=None,
-                 extra_terms="", available_from=None)
-    remove_object(kind, key)
+                 extra_terms="", available_from=None, validity="")
+    remove_object(kind, key) / remove_stale(kind, keep_keys)
+
+and names, in its AppConfig's `search_indexer` ("module.function"), a function that indexes
+everything it owns; `manage.py rebuild_search_index` runs them all after a dictionary change.
 
 Read side — the search page (and any app) calls `search(query, kinds=..., page=...)`.
 
@@ -12,11 +15,19 @@ How Chinese is searched: text is converted to simplified characters (zhconv), NF
 its 文号 brackets made canonical, and segmented with jieba in search mode, with our own
 administrative terms (portal/data/search_terms.txt and the synonym table) added to its
 dictionary. The words are written straight into a `tsvector` literal with positions and
-weights (title A, summary and extra terms B, body C) so that PostgreSQL's parser and locale do
-not re-split them; one GIN index serves the `@@` match. Ranking is ts_rank, halved for documents
-no longer in force. Short queries also look at titles with ILIKE (pg_trgm GIN); a query that
-finds nothing is checked for a one-character slip against titles and known terms and, if a
-correction exists, its results are shown with a "did you mean" note.
+weights (title A; 文号, 主题词 and other key terms B; summary C; body D) so that PostgreSQL's
+parser and locale do not re-split them; one GIN index serves the `@@` match. Titles also carry
+their pinyin (full and initials) in a trigram-indexed column.
+
+How a query is understood (`plan_query`): question words and fillers (怎么, 要, 多久, 吗 …) are
+dropped; each remaining word may also match its official terms from the lexicon (the synonym
+table, seeded from portal/data/search_lexicon.txt); words like 申请 or 流程 are optional. Every
+required word must match; when that finds little, documents covering at least half of the
+query (by word length) are ranked too. Ranking: how much of the query a document covers,
+in its title and key terms above its summary and body, closeness of the words (ts_rank_cd), a
+title holding the whole query, lowered for documents no longer in force. A query that finds
+nothing is checked for a one-character slip against titles and known terms and, if a correction
+exists, its results are shown with a "did you mean" note.
 """
 import dataclasses
 import datetime
@@ -31,7 +42,7 @@ from pathlib import Path
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import BooleanField, ExpressionWrapper, F, FloatField
+from django.db.models import ExpressionWrapper, F, FloatField
 from django.db.models.expressions import RawSQL
 from django.utils.safestring import mark_safe
 
@@ -49,7 +60,41 @@ RANK_CANDIDATES = 2000
 COUNT_LIMIT = RANK_CANDIDATES
 # The types of document the apps index; each is counted on its own so that a type with few
 # matches is counted exactly even when another type has thousands.
-KINDS = ("policy", "interpretation", "service_item")
+KINDS = ("policy", "interpretation", "service_item", "faq", "loan_product", "leader", "contact", "page")
+# ts_rank weights for D (body), C (summary), B (文号, 主题词, key terms), A (title).
+RANK_WEIGHTS = "{0.1, 0.3, 0.7, 1.0}"
+# Fewer strict matches than this: documents that cover part of the query are ranked too.
+PARTIAL_BELOW = 3
+MIN_COVERAGE = 0.5
+PINYIN_MIN_LETTERS = 3
+DERIVED_KINDS = ("interpretation", "faq")
+DERIVED_FACTOR = 0.9
+
+
+
+def _word_set(text):
+    return frozenset(text.split())
+
+
+# Question words and fillers people type around what they look for (怎么申请贷款贴息,
+# 企业开办要多久): never required, never matched.
+FILLERS = _word_set("""
+怎么 怎样 怎么样 怎么办 如何 咋 咋办 咋样 要 需要 需 得 办 弄 搞 做 什么 啥 啥子 什么样 多久 多长时间 多长 几天 多少天 多少钱 多少
+哪里 哪儿 在哪 在哪里 去哪 去哪里 哪个 哪些 哪家 吗 呢 吧 啊 呀 嘛 哦 的 地 了 过 着 和 与 及 或 我 我们 我的 咱 你 你们 他们
+可以 能 能否 能不能 可不可以 是否 有没有 有 没有 是 不是 请问 请 想 想要 打算 准备 一下 应该 该 去 找 给 在 到 这个 那个 这 那
+关于 为什么 为啥 谁 一个 一家 一些 几个 这种 那种 个 家 都 也 还 就 才 又 再 如果 但是 而且 现在 今年 时候 自己 帮 帮忙 告诉 知道 了解 问问 问 一般
+""")
+# Question phrases taken out of the text before it is cut into words, so that they cannot
+# stick to a neighbour (我想开一家公司 would otherwise give 想开).
+QUESTION_PHRASES = re.compile("|".join(sorted("""
+请问 我想 我们想 我要 我们要 想问 想知道 怎么样 怎么 怎样 如何 为什么 什么样 什么 多长时间 多久 哪里 哪儿 在哪 去哪 是否 能不能
+可不可以 有没有 需不需要 要不要 需要 可以吗 去哪里 在哪里 到哪里 找哪个 哪个部门
+""".split(), key=len, reverse=True)))
+# Words that describe the request rather than its subject: they help ranking but are optional.
+SOFT_WORDS = _word_set("""
+申请 申报 办理 流程 手续 材料 资料 条件 要求 步骤 程序 规定 办法 政策 相关 有关 问题 事项 情况 具体 最新 企业 公司 单位 服务 标准 时间 时限
+费用 收费 地点 地址 电话 网上 在线 清新 清新县 县 本地 新 文件 通知 指南 需要什么 哪些材料
+""")
 
 # Every bracket style people type around the year of a 文号 becomes 〔〕.
 _OPEN_BRACKETS = "〔[(【［（〖{｛"
@@ -139,18 +184,34 @@ def _lexeme_literal(word):
     return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def build_vector(title, extra, body):
-    """A tsvector literal: every word with up to 8 positions, title A, extra B, body C."""
+def title_words(title):
+    """Words of a title, plus each of its characters (so one- and two-character queries work)."""
     normalized_title = normalize(title)
-    title_words = words(normalized_title, normalized=True) + list(dict.fromkeys(_CJK.findall(normalized_title)))
-    return vector_from_words(title_words, words(extra), words(body[:MAX_BODY_CHARS * 2]))
+    return words(normalized_title, normalized=True) + list(dict.fromkeys(_CJK.findall(normalized_title)))
 
 
-def vector_from_words(title_words, extra_words, body_words):
+def build_vector(title, key_terms, summary, body):
+    """A tsvector literal: every word with up to 8 positions; title A, key terms (文号, 主题词) B,
+    summary C, body D."""
+    return vector_from_words(title_words(title), words(key_terms), words(summary),
+                             words(body[:MAX_BODY_CHARS * 2]))
+
+
+def title_pinyin(title):
+    """Full pinyin and initials of a title's Chinese characters: 住房公积金 → "zhufanggongjijin zfgjj"."""
+    from pypinyin import Style, lazy_pinyin
+
+    chinese = "".join(_CJK.findall(normalize(title)))
+    if not chinese:
+        return ""
+    return "".join(lazy_pinyin(chinese)) + " " + "".join(lazy_pinyin(chinese, style=Style.FIRST_LETTER))
+
+
+def vector_from_words(title_words, key_words, summary_words, body_words=()):
     """The tsvector literal for already-segmented words (the benchmark's bulk loader uses it)."""
     positions = {}
     pos = 1
-    for weight, section_words in (("A", title_words), ("B", extra_words), ("C", body_words)):
+    for weight, section_words in (("A", title_words), ("B", key_words), ("C", summary_words), ("D", body_words)):
         for word in section_words:
             if pos >= 16383:
                 break
@@ -165,15 +226,18 @@ def vector_from_words(title_words, extra_words, body_words):
 
 
 def index_object(kind, key, *, title, body, url, summary="", date=None, in_force=True, unit=None,
-                 extra_terms="", available_from=None):
+                 extra_terms="", available_from=None, validity=""):
     """Add or refresh one document (upsert on kind+key). Call when it is published or changed.
 
+    `extra_terms`: 文号, 主题词 and other key terms (ranked just below the title).
     `available_from`: for something published on a schedule, the moment it may be found.
+    `validity`: for a document no longer in force, its own state (e.g. a policy's "repealed").
     """
     body = body or ""
-    vector = build_vector(title, f"{summary}\n{extra_terms}", body)
-    defaults = dict(title=title[:300], url=url, summary=summary or "", body=body[:MAX_BODY_CHARS], date=date,
-                    in_force=in_force, unit=unit, available_from=available_from)
+    vector = build_vector(title, extra_terms, summary or "", body)
+    defaults = {"title": title[:300], "url": url, "summary": summary or "", "body": body[:MAX_BODY_CHARS],
+                "date": date, "in_force": in_force, "unit": unit, "available_from": available_from,
+                "validity": validity or "", "pinyin": title_pinyin(title)}
     document, _created = SearchDocument.objects.update_or_create(kind=kind, key=str(key), defaults=defaults)
     with connection.cursor() as cursor:
         cursor.execute("UPDATE portal_searchdocument SET search_vector = %s::tsvector WHERE id = %s",
@@ -184,6 +248,24 @@ def index_object(kind, key, *, title, body, url, summary="", date=None, in_force
 def remove_object(kind, key):
     """Take a document out of the index (withdrawn, deleted, made private)."""
     SearchDocument.objects.filter(kind=kind, key=str(key)).delete()
+
+
+def remove_stale(kind, keep_keys, *, key_prefix=""):
+    """Take every document of `kind` (whose key starts with `key_prefix`) that is not in
+    `keep_keys` out of the index, after re-indexing all of them (e.g. the current guide edition's
+    loan products, or one item's FAQ answers)."""
+    SearchDocument.objects.filter(kind=kind, key__startswith=key_prefix).exclude(
+        key__in=[str(k) for k in keep_keys]).delete()
+
+
+def rebuild_all():
+    """Run every app's `search_indexer` (it re-indexes all the app puts in the search and returns
+    how many documents): [(app label, count), ...]."""
+    from django.apps import apps
+    from django.utils.module_loading import import_string
+
+    return [(config.label, import_string(config.search_indexer)())
+            for config in apps.get_app_configs() if getattr(config, "search_indexer", None)]
 
 
 def index_on_commit(kind, key, **fields):
@@ -227,10 +309,11 @@ def _synonym_words():
 
 
 def _group(word):
-    """tsquery text for one word: the word itself, or all of its search-mode sub-words; a short
-    word the dictionary does not know also matches titles holding all of its characters (every
-    title character is indexed on its own), so one-, two- and three-character queries work."""
-    subwords = [w for w in dict.fromkeys(tokenizer().cut_for_search(word)) if _keep(w) and w != word]
+    """tsquery text for one word: the word itself, or all the pieces it is made of (施工证 →
+    施工 & 证); a short word the dictionary does not know also matches titles holding all of its
+    characters (every title character is indexed on its own), so one-, two- and three-character
+    queries work."""
+    subwords = _pieces(word)
     literal = _lexeme_literal(word)
     if not subwords and 2 <= len(word) <= 3 and all(_CJK.match(c) for c in word):
         subwords = list(dict.fromkeys(word))
@@ -239,29 +322,127 @@ def _group(word):
     return literal
 
 
-def build_tsquery(normalized_query, synonyms):
-    """A tsquery literal (every term required; synonyms and 文号s as alternatives) and the
-    list of terms to highlight."""
+def _pieces(word):
+    """The fewest shorter words (of its search-mode sub-words) that cover `word`, single
+    characters only where no word fits: 建筑工程施工许可 → 建筑 工程 施工 许可, 信用贷款 → 信用 贷款."""
+    subwords = {w for w in tokenizer().cut_for_search(word) if _keep(w) and w != word}
+    if not subwords:
+        return []
+    # best[i]: (cost, pieces) covering word[:i]; a single character costs three words.
+    best = [(0, [])] + [None] * len(word)
+    for i in range(len(word)):
+        if best[i] is None:
+            continue
+        options = [w for w in subwords if word.startswith(w, i)] or [word[i]]
+        for piece in options:
+            cost = best[i][0] + (3 if len(piece) == 1 else 1)
+            end = i + len(piece)
+            if best[end] is None or cost < best[end][0]:
+                best[end] = (cost, best[i][1] + [piece])
+    return [p for p in dict.fromkeys(best[-1][1]) if _keep(p)]
+
+
+_LEXEME_IN_TSQUERY = re.compile(r"'(?:[^']|'')*'")
+
+
+def _restricted(tsquery, weights):
+    """The same tsquery matching only words of the given weights (e.g. "A": titles)."""
+    return _LEXEME_IN_TSQUERY.sub(lambda m: f"{m.group(0)}:{weights}", tsquery)
+
+
+@dataclasses.dataclass
+class Term:
+    """One thing the query asks for: a word (with its official terms) or a 文号."""
+
+    text: str
+    tsquery: str
+    weight: float
+    required: bool = True
+
+
+@dataclasses.dataclass
+class QueryPlan:
+    terms: list
+    highlights: list
+    core: str = ""  # the query without fillers and optional words: for titles holding it, corrections
+    text: str = ""  # the whole query without spaces: for an exact title
+    pinyin: str = ""  # letters that may be pinyin of a title
+
+    @property
+    def required(self):
+        return [t for t in self.terms if t.required] or self.terms
+
+    @property
+    def all_terms(self):
+        return " & ".join(t.tsquery for t in self.required)
+
+    @property
+    def any_term(self):
+        return " | ".join(t.tsquery for t in self.terms)
+
+
+def _merge_single_characters(tokens):
+    """Runs of single Chinese characters jieba could not join (养/猫) become one word again."""
+    out, run = [], []
+    for token in tokens + [None]:
+        if token is not None and len(token) == 1 and _CJK.match(token):
+            run.append(token)
+            continue
+        if len(run) > 1:
+            out.append("".join(run))
+        else:
+            out.extend(run)
+        run = []
+        if token is not None:
+            out.append(token)
+    return out
+
+
+def plan_query(normalized_query, synonyms):
+    """What a normalised query asks for (see the module docstring)."""
     text = normalized_query
     terms, highlights = [], []
     for number in doc_numbers(text):
-        terms.append(_lexeme_literal(number))
+        terms.append(Term(number, _lexeme_literal(number), 4.0))
         highlights.append(number)
     text = DOC_NUMBER_RE.sub(" ", text)
-    for word in query_words(text):
+    tokens = query_words(QUESTION_PHRASES.sub(" ", text)) or query_words(text)
+    content = [w for w in tokens if w not in FILLERS]
+    if not content and not terms:
+        content = tokens  # a query made only of question words is searched as typed
+    content = _merge_single_characters(content)
+    core = "".join(w for w in content if w not in SOFT_WORDS) or "".join(content)
+    whole = next((k for k in (" ".join(content), "".join(content)) if k in synonyms and len(content) > 1), None)
+    word_terms = []
+    for word in content:
         alternatives = [_group(word)]
         for official in synonyms.get(word, []):
-            alternatives.append(_group(official))
-            highlights.append(official)
+            if official != word:
+                alternatives.append(_group(official))
+                highlights.append(official)
         highlights.append(word)
-        terms.append("(" + " | ".join(alternatives) + ")" if len(alternatives) > 1 else alternatives[0])
-    # Whole query as a synonym key (e.g. 施工证 cut into 施工/证).
-    whole = normalized_query.replace(" ", "")
-    if whole in synonyms and not any(w == whole for w in query_words(text)):
+        single = len(word) == 1 and len(content) > 1  # 纯 in 纯信用贷款: helps ranking, not required
+        soft = word in SOFT_WORDS or single
+        weight = 1.0 if single else 0.5 if word in SOFT_WORDS else float(min(len(word), 4) if _CJK.search(word) else 2)
+        word_terms.append(Term(word, "(" + " | ".join(alternatives) + ")" if len(alternatives) > 1 else alternatives[0],
+                               weight, required=not soft))
+    if whole:  # a whole-query lexicon entry (e.g. 施工证 cut into 施工/证)
+        together = " & ".join(t.tsquery for t in word_terms)
         alternatives = " | ".join(_group(o) for o in synonyms[whole])
-        terms = ["(" + "(" + " & ".join(terms) + ") | " + alternatives + ")"] if terms else [alternatives]
+        word_terms = [Term(whole, f"(({together}) | {alternatives})", float(min(len(core), 4)))]
         highlights.extend(synonyms[whole])
-    return " & ".join(terms), [h for h in dict.fromkeys(highlights) if h.strip()]
+    terms.extend(word_terms)
+    letters = normalized_query.replace(" ", "")
+    pinyin = letters if len(letters) >= PINYIN_MIN_LETTERS and letters.isascii() and letters.isalpha() else ""
+    return QueryPlan(terms=terms, highlights=[h for h in dict.fromkeys(highlights) if h.strip()], core=core,
+                     text=normalized_query.replace(" ", ""), pinyin=pinyin)
+
+
+def build_tsquery(normalized_query, synonyms):
+    """A tsquery literal requiring every word of the query (fillers dropped; official terms and
+    文号s as alternatives) and the list of terms to highlight."""
+    plan = plan_query(normalized_query, synonyms)
+    return (plan.all_terms if plan.terms else ""), plan.highlights
 
 
 @dataclasses.dataclass
@@ -276,6 +457,7 @@ class Hit:
     rank: float
     title_html: str
     snippet_html: str
+    validity: str = ""
 
 
 @dataclasses.dataclass
@@ -293,6 +475,8 @@ class SearchResults:
     corrected_from: str = ""
     notice: str = ""  # "empty", "too_long", "no_words"
     truncated: bool = False
+    partial: bool = False  # some results match only part of the query
+    related: list = dataclasses.field(default_factory=list)  # lexicon terms to try when nothing is found
 
     @property
     def total_is_capped(self):
@@ -342,16 +526,63 @@ def _highlight(text, terms, *, width=None):
     return mark_safe(html.escape(prefix) + "".join(out) + html.escape(suffix))
 
 
-def _matching(qs, tsquery):
-    return qs.alias(matched=ExpressionWrapper(RawSQL("search_vector @@ %s::tsquery", [tsquery]),
-                                              output_field=BooleanField())).filter(matched=True)
+def _like(text):
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _run(normalized, kinds, page, page_size, synonyms):
-    tsquery, highlights = build_tsquery(normalized, synonyms)
-    if not tsquery:
-        return None
-    matched = _matching(SearchDocument.objects.available(), tsquery)
+def _coverage_sql(terms, weights=None):
+    """SQL for the share (0–1, by word weight) of `terms` a document matches, and its params."""
+    total = sum(t.weight for t in terms) or 1.0
+    parts, params = [], []
+    for term in terms:
+        parts.append(f"{term.weight / total:.4f} * (search_vector @@ %s::tsquery)::int")
+        params.append(_restricted(term.tsquery, weights) if weights else term.tsquery)
+    return "(" + " + ".join(parts) + ")", params
+
+
+def _filter_sql(plan, partial):
+    """The WHERE condition: every required word (strict), or at least MIN_COVERAGE of the query."""
+    if partial:
+        coverage, params = _coverage_sql(plan.required)
+        sql, params = f"(search_vector @@ %s::tsquery AND {coverage} >= {MIN_COVERAGE})", [plan.any_term, *params]
+    else:
+        sql, params = "search_vector @@ %s::tsquery", [plan.all_terms]
+    if plan.pinyin:
+        sql, params = f"({sql} OR pinyin LIKE %s)", [*params, _like(plan.pinyin)]
+    return sql, params
+
+
+def _score_sql(plan):
+    """Relevance: coverage of the query (anywhere, in titles, in key terms), ts_rank over every
+    word, closeness of the words (ts_rank_cd), lowered when not in force; then a title that holds
+    the whole query, or is the query, and a pinyin match."""
+    coverage, p1 = _coverage_sql(plan.terms)
+    complete, p0 = _coverage_sql(plan.required)
+    in_title, p2 = _coverage_sql(plan.required, "A")
+    in_keys, p3 = _coverage_sql(plan.required, "AB")
+    # A title that is mostly the query is more specific than one that also says much else
+    # (the policy above its "一图读懂《…》" interpretation).
+    share = f"least(1.0, {max(len(plan.core), 1)}.0 / greatest(char_length(portal_searchdocument.title), 1))"
+    # Documents covering the whole query come before partial ones; what derives from another
+    # document (an interpretation of a policy, an FAQ answer of a guide item) just below it.
+    sql = (f"(3 * {coverage} + 2 * ({complete} >= 0.999)::int + 2 * {in_title} * (1 + {share}) + {in_keys}"
+           f" + ts_rank('{RANK_WEIGHTS}', search_vector, %s::tsquery)"
+           f" + ts_rank_cd('{RANK_WEIGHTS}', search_vector, %s::tsquery, 1)"
+           f" + {'3 * (pinyin LIKE %s)::int' if plan.pinyin else '0'})"
+           f" * CASE WHEN in_force THEN 1.0 ELSE {NOT_IN_FORCE_FACTOR} END"
+           f" * CASE WHEN portal_searchdocument.kind IN ({', '.join(repr(k) for k in DERIVED_KINDS)}) THEN {DERIVED_FACTOR} ELSE 1.0 END")
+    params = [*p1, *p0, *p2, *p3, plan.any_term, plan.all_terms] + ([_like(plan.pinyin)] if plan.pinyin else [])
+    if len(plan.core) >= 2:
+        sql += " + 3 * (strpos(lower(portal_searchdocument.title), %s) > 0)::int"
+        params.append(plan.core)
+    sql += " + 10 * (replace(lower(portal_searchdocument.title), ' ', '') = %s)::int"
+    params.append(plan.text)
+    return sql, params
+
+
+def _run(plan, kinds, page, page_size, *, partial=False):
+    where, where_params = _filter_sql(plan, partial)
+    matched = SearchDocument.objects.available().extra(where=[where], params=where_params)
     # One query: up to COUNT_LIMIT + 1 matches of each type (a scan that stops early).
     per_kind = [matched.filter(kind=kind).order_by().values_list("kind", flat=True)[:COUNT_LIMIT + 1]
                 for kind in KINDS]
@@ -372,8 +603,6 @@ def _run(normalized, kinds, page, page_size, synonyms):
     page = min(max(1, page), num_pages or 1)
     hits = []
     if total:
-        rank_sql = (f"ts_rank(search_vector, %s::tsquery) * CASE WHEN in_force THEN 1.0 "
-                    f"ELSE {NOT_IN_FORCE_FACTOR} END")
         ranked = matched
         if broad:
             # A broad query (thousands of matches): ranking every match means reading every
@@ -381,22 +610,29 @@ def _run(normalized, kinds, page, page_size, synonyms):
             # by walking the searchdoc_newest index, which bounds the cost.
             newest = matched.order_by("-in_force", F("date").desc(nulls_last=True), "-id").values("id")
             ranked = SearchDocument.objects.filter(id__in=newest[:RANK_CANDIDATES])
+        score, score_params = _score_sql(plan)
         rows = (ranked.select_related("unit")
-                .annotate(rank=ExpressionWrapper(RawSQL(rank_sql, [tsquery]), output_field=FloatField()))
+                .annotate(rank=ExpressionWrapper(RawSQL(score, score_params), output_field=FloatField()))
                 .order_by("-rank", F("date").desc(nulls_last=True), "id")
-                .only("kind", "key", "title", "url", "summary", "body", "date", "in_force", "unit__name")
+                .only("kind", "key", "title", "url", "summary", "body", "date", "in_force", "validity",
+                      "unit__name")
                 [(page - 1) * page_size:page * page_size])
         for row in rows:
             source = row.body or row.summary
             hits.append(Hit(kind=row.kind, key=row.key, title=row.title, url=row.url, date=row.date,
                             in_force=row.in_force, unit_name=row.unit.name if row.unit else "", rank=row.rank,
-                            title_html=_highlight(row.title, highlights),
-                            snippet_html=_highlight(source, highlights, width=120)))
+                            title_html=_highlight(row.title, plan.highlights),
+                            snippet_html=_highlight(source, plan.highlights, width=120), validity=row.validity))
     return total, counts, capped, page, num_pages, hits
 
 
+def _apply(result, ran):
+    result.total, result.counts, result.capped, result.page, result.num_pages, result.hits = ran
+
+
 def search(query, *, kinds=None, page=1, page_size=PAGE_SIZE):
-    """Ranked results for `query`, with per-type counts and a correction when nothing matches."""
+    """Ranked results for `query`, with per-type counts, a correction when nothing matches, a
+    ranked partial match when the strict one finds little, and terms to try instead."""
     raw = (query or "").strip()
     result = SearchResults(query=raw, kinds=tuple(kinds or ()))
     if not raw:
@@ -408,20 +644,43 @@ def search(query, *, kinds=None, page=1, page_size=PAGE_SIZE):
     normalized = " ".join(normalize(raw).split())
     result.normalized = normalized
     synonyms = _load_synonyms()
-    ran = _run(normalized, result.kinds, page, page_size, synonyms)
-    if ran is None:
+    plan = plan_query(normalized, synonyms)
+    if not plan.terms:
         result.notice = "no_words"
         return result
-    result.total, result.counts, result.capped, result.page, result.num_pages, result.hits = ran
+    ran = _run(plan, result.kinds, page, page_size)
+    _apply(result, ran)
     if result.total == 0:
-        suggestion = suggest(normalized)
+        suggestion = suggest(plan.core)
         if suggestion:
-            ran = _run(suggestion, result.kinds, page, page_size, synonyms)
+            corrected = plan_query(suggestion, synonyms)
+            ran = _run(corrected, result.kinds, page, page_size) if corrected.terms else None
             if ran and ran[0]:
-                result.total, result.counts, result.capped, result.page, result.num_pages, result.hits = ran
+                _apply(result, ran)
                 result.corrected_from = raw
             result.suggestion = suggestion
+    if result.total < PARTIAL_BELOW and not result.corrected_from and len(plan.terms) > 1:
+        ran = _run(plan, result.kinds, page, page_size, partial=True)
+        if ran[0] > result.total:
+            _apply(result, ran)
+            result.partial = True
+    if result.total == 0:
+        result.related = related_terms(plan.core, synonyms)
     return result
+
+
+def related_terms(core, synonyms, *, limit=8):
+    """Lexicon terms sharing two adjacent characters with the query: things to try instead."""
+    core = "".join(_CJK.findall(core))
+    pairs = {core[i:i + 2] for i in range(len(core) - 1)} or set(core)
+    scored = Counter()
+    for term, officials in synonyms.items():
+        for candidate in (term, *officials):
+            if candidate != core and _CJK.search(candidate):
+                shared = sum(1 for p in pairs if p in candidate)
+                if shared:
+                    scored[candidate] = max(scored[candidate], shared)
+    return [term for term, _n in sorted(scored.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[:limit]]
 
 
 # --------------------------------------------------------------------------- did you mean

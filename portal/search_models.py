@@ -35,6 +35,9 @@ class SearchDocument(models.Model):
     unit = models.ForeignKey("portal.Unit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                              verbose_name=_("unit"))
     available_from = models.DateTimeField(_("findable from"), null=True, blank=True)
+    validity = models.CharField(_("validity"), max_length=20, blank=True,
+                                help_text=_("For a document no longer in force: its own state (repealed, amended …)."))
+    pinyin = models.CharField(_("title in pinyin"), max_length=2000, blank=True)
     search_vector = SearchVectorField(null=True)
     updated_at = models.DateTimeField(_("indexed at"), auto_now=True)
 
@@ -47,6 +50,7 @@ class SearchDocument(models.Model):
         indexes = [
             GinIndex(fields=["search_vector"], name="searchdoc_vector_gin"),
             GinIndex(fields=["title"], opclasses=["gin_trgm_ops"], name="searchdoc_title_trgm"),
+            GinIndex(fields=["pinyin"], opclasses=["gin_trgm_ops"], name="searchdoc_pinyin_trgm"),
             # A broad search ranks only its newest matches: found by walking this index.
             models.Index(F("in_force").desc(), F("date").desc(nulls_last=True), F("id").desc(),
                          name="searchdoc_newest"),

@@ -32,4 +32,7 @@ class Command(BaseCommand):
                 continue
             with transaction.atomic():
                 module.build(self.stdout)
+        from portal import search
+
+        search.rebuild_all()  # pages no app indexes as it saves (contacts, the figures page)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
