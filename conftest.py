@@ -110,3 +110,40 @@ def login(client):
         return client
 
     return _login
+
+
+# ---- the clock at any hour of the Shanghai day (issue 13: a test taking the UTC date of a local
+# moment fails between 00:00 and 08:00 Shanghai time, when the two dates differ)
+def pytest_addoption(parser):
+    parser.addoption("--shanghai-time", default=None, metavar="HH:MM",
+                     help="Run every test with the clock at this Asia/Shanghai time of today (e.g. 00:30).")
+
+
+def _travel_to_shanghai_time(value):
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    zone = ZoneInfo("Asia/Shanghai")
+    hour, minute = (int(part) for part in value.split(":"))
+    today = datetime.datetime.now(zone).date()
+    return time_machine.travel(datetime.datetime.combine(today, datetime.time(hour, minute), tzinfo=zone), tick=True)
+
+
+@pytest.fixture(autouse=True)
+def _shanghai_time_option(request):
+    value = request.config.getoption("--shanghai-time")
+    if not value:
+        yield
+        return
+    with _travel_to_shanghai_time(value):
+        yield
+
+
+@pytest.fixture
+def shanghai_small_hours():
+    """The clock at 00:30 Asia/Shanghai today (16:30 UTC the day before), ticking. Modules
+    named test_small_hours.py re-run the date-sensitive tests of their app with it."""
+    with _travel_to_shanghai_time("00:30"):
+        yield

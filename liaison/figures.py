@@ -36,6 +36,11 @@ def _bounds(start, end):
     return lower, upper
 
 
+def _local_day(value):
+    """A truncated month from the database as the local date (never the UTC date)."""
+    return timezone.localdate(value) if isinstance(value, datetime.datetime) else value
+
+
 def _pct(part, whole):
     return round(100.0 * part / whole, 1) if whole else None
 
@@ -107,7 +112,7 @@ def monthly_trend(matters, today, months=12):
     first = (today.replace(day=1) - datetime.timedelta(days=31 * (months - 1))).replace(day=1)
     lower, upper = _bounds(first, today)
     tz = timezone.get_current_timezone()
-    received = {r["month"].date() if hasattr(r["month"], "date") else r["month"]: r["n"] for r in
+    received = {_local_day(r["month"]): r["n"] for r in
                 matters.filter(received_at__gte=lower, received_at__lt=upper).order_by()
                 .annotate(month=TruncMonth("received_at", tzinfo=tz)).values("month").annotate(n=Count("id"))}
     closed = {}
@@ -115,7 +120,7 @@ def monthly_trend(matters, today, months=12):
               .annotate(month=TruncMonth("replied_at", tzinfo=tz)).values("month")
               .annotate(n=Count("id"), rated=Count("id", filter=Q(rating__isnull=False)),
                         satisfied=Count("id", filter=Q(rating__in=SATISFIED_RATINGS)))):
-        closed[r["month"].date() if hasattr(r["month"], "date") else r["month"]] = r
+        closed[_local_day(r["month"])] = r
     rows = []
     month = first
     while month <= today:

@@ -3,6 +3,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Unit
@@ -35,11 +36,13 @@ class PolicyFeed(Feed):
     def item_description(self, item):
         return item.summary or plain_text(item.body)[:200]
 
+    # Feed dates carry the Shanghai offset (+0800), as readers show them as written.
     def item_pubdate(self, item):
-        return item.published_at
+        return timezone.localtime(item.published_at) if item.published_at else None
 
     def item_updateddate(self, item):
-        return max(item.updated_at, item.published_at) if item.published_at else item.updated_at
+        latest = max(item.updated_at, item.published_at) if item.published_at else item.updated_at
+        return timezone.localtime(latest)
 
     def item_author_name(self, item):
         return item.issuer

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import tablib
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .spreadsheets import unquote_text
@@ -76,7 +76,8 @@ def _cell_text(value):
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
+        # Spreadsheet cells are naive (wall-clock) times; an aware one is taken in local time.
+        return (timezone.localdate(value) if timezone.is_aware(value) else value.date()).isoformat()
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():

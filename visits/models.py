@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -207,7 +208,7 @@ class Appointment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.enterprise.name} {self.starts_at:%Y-%m-%d %H:%M}"
+        return f"{self.enterprise.name} {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
 
     def clean(self):
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:

@@ -1,11 +1,13 @@
 """Reads for enterprise-situation monitoring: coverage, the enterprise file (一企一档), ledgers,
 financing totals. Every figure is an aggregate query: the number of queries does not grow
 with the number of visits, officials or enterprises."""
+import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from portal.access import official_of, sees_all_units
 from portal.models import Official, Unit
@@ -183,10 +185,11 @@ def enterprise_file(enterprise, user):
     matters = _matters(enterprise, user)
     responses = _survey_responses(enterprise, user)
     entries = [(v.date, "visit", v) for v in visits]
-    entries += [(r.submitted_at.date(), "survey", r) for r in responses]
+    # Dates of the day in Asia/Shanghai: an event at 01:30 local is stored as the previous UTC day.
+    entries += [(timezone.localdate(r.submitted_at), "survey", r) for r in responses]
     entries += [(m.date, "meeting", m) for m in meetings]
-    entries += [(n.created_at.date(), "financing", n) for n in needs]
-    entries += [(a.starts_at.date(), "appointment", a) for a in appointments
+    entries += [(timezone.localdate(n.created_at), "financing", n) for n in needs]
+    entries += [(timezone.localdate(a.starts_at), "appointment", a) for a in appointments
                 if a.status != Appointment.Status.HELD]
     entries += [(_matter_date(m), "matter", m) for m in matters]
     entries.sort(key=lambda entry: entry[0], reverse=True)
@@ -217,7 +220,7 @@ def _matter_date(matter):
     for name in ("received_at", "created_at", "submitted_at"):
         value = getattr(matter, name, None)
         if value is not None:
-            return value.date() if hasattr(value, "date") else value
+            return timezone.localdate(value) if isinstance(value, datetime.datetime) else value
     return today()
 
 
