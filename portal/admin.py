@@ -6,6 +6,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _, ngettext
 
 from .access import official_of, sees_all_units
+from . import admin_jobs  # noqa: F401  (registers the background jobs page)
 from .admin_base import UnitScopedAdmin
 from .admin_import import ImportAdminMixin
 from .imports import EnterpriseImporter, OfficialImporter, UnitImporter

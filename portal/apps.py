@@ -60,3 +60,13 @@ class PortalConfig(AppConfig):
 class PortalAdminConfig(admin_apps.AdminConfig):
     default = False
     default_site = "portal.admin_site.PortalAdminSite"
+
+    def ready(self):
+        super().ready()
+        # The queue's own read-only page is replaced by the county office's background jobs
+        # page (portal/admin_jobs.py).
+        from django.contrib import admin
+        from django_tasks_db.models import DBTaskResult
+
+        if admin.site.is_registered(DBTaskResult):
+            admin.site.unregister(DBTaskResult)

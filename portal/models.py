@@ -395,3 +395,4 @@ class FinancialInstitution(models.Model):
 from .search_models import *  # noqa: E402, F403  (the site-wide search index lives in its own module)
 from .audit_models import *  # noqa: E402, F403  (the security audit log, portal/audit.py writes it)
 from .workflow import TransitionLog  # noqa: E402,F401  (the log of every workflow lives with its helper)
+from .queue_models import BackgroundJob  # noqa: E402,F401  (the task queue, shown to the county office)

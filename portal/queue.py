@@ -6,6 +6,7 @@ gunicorn (`manage.py db_worker`, or `rqworker` with a Redis queue; see settings.
 doubling delay; after its last attempt it fails for good and the county office sees it
 among the failed jobs in the workspace, with a button to run it again.
 """
+import dataclasses
 import datetime
 import logging
 
@@ -66,3 +67,20 @@ def retrying_task(*, attempts=None, **options):
         return task(takes_context=True, **options)(run)
 
     return decorate
+
+
+def job_retry(*, job):
+    """Run a job that failed for good again from its first attempt (the county office's
+    button among the failed jobs): a new job with the same task and arguments is queued
+    and the failed one removed, so the list shows only failures nobody has dealt with."""
+    from django_tasks_db.models import DBTaskResult
+
+    with transaction.atomic():
+        job = DBTaskResult.objects.select_for_update().get(pk=job.pk)
+        if job.status != "FAILED":
+            return None
+        kwargs = {k: v for k, v in job.args_kwargs["kwargs"].items() if k != "attempt"}
+        task_obj = dataclasses.replace(job.task, run_after=None)
+        new = task_obj.enqueue(*job.args_kwargs["args"], **kwargs)
+        job.delete()
+    return new

@@ -120,3 +120,47 @@ def test_text_messages_go_only_to_mobile_numbers():
     assert messaging.send_text(mobile="+86 138-0000-1234", text="您的诉求已受理") is True
     assert messaging.send_text(mobile="0763-5812345", text="座机不发短信") is False
     assert [(m.mobile, m.text) for m in sms.outbox] == [("13800001234", "您的诉求已受理")]
+
+
+def _failed_mail(to="a@example.com"):
+    """A mail job that has used up its attempts."""
+    messaging.send_email(subject="测试", body="正文", to=[to])
+    job = DBTaskResult.objects.get(args_kwargs__args__0__to=[to])
+    job.set_failed(ConnectionRefusedError(111, "Connection refused"))
+    return job
+
+
+@pytest.mark.django_db
+def test_the_county_office_sees_failed_jobs_and_runs_one_again(queue_in_database, login, county_office_user,
+                                                               django_assert_max_num_queries):
+    job = _failed_mail()
+    client = login(county_office_user)
+    url = reverse("admin:portal_backgroundjob_changelist")
+    page = client.get(url, {"status": "FAILED"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "a@example.com" in html and "ConnectionRefusedError" in html and "重试" in html
+    for n in range(5):
+        _failed_mail(f"b{n}@example.com")
+    with django_assert_max_num_queries(20):  # the same few queries for 1 or 6 jobs
+        assert client.get(url, {"status": "FAILED"}).status_code == 200
+
+    response = client.post(reverse("admin:portal_backgroundjob_retry", args=[job.pk]))
+    assert response.status_code == 302
+    assert not DBTaskResult.objects.filter(pk=job.pk).exists()
+    again = DBTaskResult.objects.get(args_kwargs__args__0__to=["a@example.com"])
+    assert again.status == "READY" and again.args_kwargs["kwargs"] == {}
+    # A job that has not failed cannot be "retried" into a second copy.
+    client.post(reverse("admin:portal_backgroundjob_retry", args=[again.pk]))
+    assert DBTaskResult.objects.filter(args_kwargs__args__0__to=["a@example.com"]).count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["town_staff_user", "town_head_user", "department_staff_user"])
+def test_other_officials_neither_see_nor_retry_background_jobs(queue_in_database, login, who, request):
+    job = _failed_mail()
+    client = login(request.getfixturevalue(who))
+    assert client.get(reverse("admin:portal_backgroundjob_changelist")).status_code == 403
+    assert client.post(reverse("admin:portal_backgroundjob_retry", args=[job.pk])).status_code == 403
+    assert DBTaskResult.objects.get(pk=job.pk).status == "FAILED"
+    assert "backgroundjob" not in client.get(reverse("admin:index")).content.decode()
