@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('django_tasks_database', '0021_conditional_partial_index_ordering'),
-        ('portal', '0008_transition_log'),
+        ('portal', '0009_search_lexicon_pinyin_validity'),
     ]
 
     operations = [
