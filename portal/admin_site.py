@@ -151,9 +151,10 @@ class PortalAdminSite(admin.AdminSite):
         return missing_year_warning(timezone.localdate())
 
     def index(self, request, extra_context=None):
-        from .admin_dashboard import dashboard_links, dashboard_notices
+        from .admin_dashboard import dashboard_links, dashboard_notices, golive_steps
 
         extra_context = {**(extra_context or {}), "dashboard_links": dashboard_links(request),
+                         "golive_steps": golive_steps(request),
                          "dashboard_notices": dashboard_notices(request),
                          "calendar_year_missing": self._calendar_year_missing(request)}
         return super().index(request, extra_context)

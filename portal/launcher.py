@@ -1,8 +1,9 @@
 """`./run start` and `./run test`: everything a fresh machine needs, in order.
 
 start: database (embedded unless DATABASE_URL is set) → migrate → static files →
-demo data the first time → gunicorn on 127.0.0.1:8000 and the background-job worker beside it
-(mail, text messages, guide builds), stopping everything on Ctrl-C.
+demo data the first time (or, with --empty, a county with no demo data and its first account)
+→ gunicorn on 127.0.0.1:8000 and the background-job worker beside it (mail, text messages,
+guide builds), stopping everything on Ctrl-C.
 test:  ruff check → database → pytest (settings portal.settings_test) with any further arguments.
 """
 import os
@@ -49,10 +50,14 @@ def start(args):
     env.setdefault("SECURE_COOKIES", "false")
     env.setdefault("SECURE_SSL_REDIRECT", "false")
     bind = env.get("PORTAL_BIND", "127.0.0.1:8000")
+    env.setdefault("SITE_BASE_URL", f"http://{bind}")
     _manage(env, "migrate", "--noinput")
     _manage(env, "collectstatic", "--noinput", "--verbosity", "0")
-    _manage(env, "seed_demo", "--first-time")
-    _manage(env, "demo_logins")
+    if "--empty" in args:  # a real county: no demo data, the first county-office account (docs/go-live.md)
+        _manage(env, "setup_county", "--first-time")
+    else:
+        _manage(env, "seed_demo", "--first-time")
+        _manage(env, "demo_logins")
     print(f"\n政企通 is being served on http://{bind}/  (admin: http://{bind}/admin/)  — Ctrl-C stops it.\n",
           flush=True)
     server = subprocess.Popen(
@@ -166,7 +171,7 @@ COMMANDS = {"start": start, "test": test, "manage": manage, "bench": bench, "bac
 
 def main(argv):
     if not argv or argv[0] not in COMMANDS:
-        print("usage: ./run start | ./run test [pytest options] | ./run manage COMMAND ... | ./run bench [options]"
+        print("usage: ./run start [--empty] | ./run test [pytest options] | ./run manage COMMAND ... | ./run bench [options]"
               " | ./run backup [DIR] | ./run restore BACKUP.dump")
         return 2
     return COMMANDS[argv[0]](argv[1:])
