@@ -82,7 +82,7 @@ def official_save(*, username, name, unit, role, post="", phone="", email=""):
 
 
 def welcome_mail_send(official):
-    """E-mail the official their one-time link (after the transaction commits)."""
+    """E-mail the official their one-time link (queued after the transaction commits)."""
     user = official.user
     url = welcome_url(user)
     subject = _("Your account on %(site)s") % {"site": settings.COUNTY_NAME + settings.SITE_NAME}
