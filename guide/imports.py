@@ -7,7 +7,6 @@ enterprises before the county office approves it.
 """
 import re
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.access import sees_all_units, unit_of
@@ -15,6 +14,7 @@ from portal.importing import RowError, SpreadsheetImporter, normalise_key_part, 
 from portal.models import Unit
 
 from .models import Fee, GuideEdition, Material, ServiceItem, Step, Topic
+from .services import edition_for_import, item_open_revision, item_submit
 
 HEADERS = ("部门", "事项名称", "事项编码", "事项类型", "主题", "设定依据", "申请条件", "申请材料", "办理流程",
            "法定办结时限", "承诺办结时限", "收费标准", "办理地点", "办公时间", "咨询电话", "网上办理地址")
@@ -51,8 +51,6 @@ class ServiceItemImporter(SpreadsheetImporter):
 
     def prepare(self):
         if self.edition is None:
-            from .services import edition_for_import
-
             self.edition, started = edition_for_import(user=self.user)
             if started:
                 based_on = self.edition.based_on
@@ -128,20 +126,16 @@ class ServiceItemImporter(SpreadsheetImporter):
         if existing is None:
             item = ServiceItem(edition=self.edition, department=department)
         elif existing.is_locked:
-            item = ServiceItem.objects.filter(revision_of=existing).first()
-            if item is None:
-                from .services import _copy_item
-
-                item = _copy_item(existing, revision_of=existing, status=ServiceItem.Status.DRAFT)
+            item = item_open_revision(item=existing)
         else:
             item = existing
         for field, value in values.items():
             setattr(item, field, value)
-        if in_current:
-            item.status = ServiceItem.Status.SUBMITTED
-            item.submitted_at = timezone.now()
         item.full_clean(exclude=["revision_of"])
         item.save()
+        if in_current and item.status == ServiceItem.Status.DRAFT:
+            # in the current edition an imported change waits for approval like any edit
+            item = item_submit(item=item, user=self.user)
         if "申请材料" in row:
             Material.objects.filter(item=item).delete()
             Material.objects.bulk_create([Material(item=item, name=text[:300], sort_order=i)

@@ -12,8 +12,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from portal.access import sees_all_units, unit_of
+from portal.workflow import Action, ActionRefused, Workflow, record, transition, transition_all
 
 from .models import Faq, Fee, GuideEdition, LeaderDuty, LoanProduct, Material, ServiceItem, Step
 
@@ -34,8 +36,26 @@ CHILD_MODELS = [
 ]
 
 
-class GuideError(Exception):
-    """A workflow step that is not allowed now; the message is shown to the user."""
+# The guide's refusals are the base's domain exception.
+GuideError = ActionRefused
+
+# The two workflows of the guide, written down once; `portal.workflow` applies them.
+_E, _I = GuideEdition.Status, ServiceItem.Status
+EDITION_WORKFLOW = Workflow(_E, [
+    Action("publish", _lazy("Publish the edition"), (_E.DRAFT,), _E.CURRENT,
+           refusal=_lazy("Only an edition in preparation can be published.")),
+    Action("archive", _lazy("Archive the edition"), (_E.CURRENT,), _E.ARCHIVED),
+])
+ITEM_WORKFLOW = Workflow(_I, [
+    Action("submit", _lazy("Submit for approval"), (_I.DRAFT,), _I.SUBMITTED,
+           refusal=_lazy("Only a draft can be submitted.")),
+    Action("return", _lazy("Return to the department"), (_I.SUBMITTED,), _I.DRAFT, needs_reason=True,
+           refusal=_lazy("Only a submitted item can be returned.")),
+    Action("approve", _lazy("Approve"), (_I.SUBMITTED,), _I.APPROVED,
+           refusal=_lazy("Only a submitted item can be approved.")),
+    # publishing an edition approves whatever it holds
+    Action("approve_with_edition", _lazy("Approved with its edition"), (_I.DRAFT, _I.SUBMITTED), _I.APPROVED),
+])
 
 
 # --- site-wide search -------------------------------------------------------------------
@@ -248,22 +268,23 @@ def edition_publish(*, edition, user, build_files=True):
     current edition is archived (its downloads stay available), search follows."""
     _require_county_office(user)
     edition = GuideEdition.objects.select_for_update().get(pk=edition.pk)
-    if edition.status != GuideEdition.Status.DRAFT:
-        raise GuideError(_("Only an edition in preparation can be published."))
+    EDITION_WORKFLOW.check("publish", state=edition.status)
     previous = GuideEdition.objects.select_for_update().filter(status=GuideEdition.Status.CURRENT).first()
     now = timezone.now()
     old_item_pks = []
     if previous is not None:
         old_item_pks = list(ServiceItem.objects.filter(edition=previous).values_list("pk", flat=True))
-        previous.status = GuideEdition.Status.ARCHIVED
-        previous.save(update_fields=["status"])
+        transition(previous, EDITION_WORKFLOW, "archive", user=user)
         # Revisions still pending on the old edition can no longer be approved.
         ServiceItem.objects.filter(edition=previous, revision_of__isnull=False).delete()
-    ServiceItem.objects.filter(edition=edition).exclude(status=ServiceItem.Status.APPROVED).update(
-        status=ServiceItem.Status.APPROVED, approved_at=now)
-    edition.status = GuideEdition.Status.CURRENT
-    edition.published_at = now
-    edition.save(update_fields=["status", "published_at"])
+    transition_all(ServiceItem.objects.filter(edition=edition), ITEM_WORKFLOW, "approve_with_edition", user=user,
+                   approved_at=now)
+
+    def apply(edition):
+        edition.published_at = now
+        return ["published_at"]
+
+    edition = transition(edition, EDITION_WORKFLOW, "publish", user=user, apply=apply)
 
     def after_commit():
         for pk in old_item_pks:
@@ -286,6 +307,12 @@ def item_start_revision(*, item, user):
     _require_editor(user, item)
     if not item.is_locked:
         raise GuideError(_("This item can be edited directly."))
+    return item_open_revision(item=item)
+
+
+def item_open_revision(*, item):
+    """The open revision (a draft copy) of an approved item of the current edition, started if
+    there is none. The caller has checked the user's rights (item_start_revision, the import)."""
     existing = ServiceItem.objects.filter(revision_of=item).first()
     if existing is not None:
         return existing
@@ -305,29 +332,33 @@ def item_create(*, edition, department, user, **fields):
 
 @transaction.atomic
 def item_submit(*, item, user):
-    """Send a draft (new item or revision) to the county office for approval."""
-    _require_editor(user, item)
-    if item.status != ServiceItem.Status.DRAFT:
-        raise GuideError(_("Only a draft can be submitted."))
-    item.status = ServiceItem.Status.SUBMITTED
-    item.submitted_at = timezone.now()
-    item.review_note = ""
-    item.save(update_fields=["status", "submitted_at", "review_note", "updated_at"])
-    return item
+    """Send a draft (new item or revision) to the county office for approval. `user` None: a
+    command-line import, which runs with every right."""
+    if user is not None:
+        _require_editor(user, item)
+
+    def apply(item):
+        item.submitted_at = timezone.now()
+        item.review_note = ""
+        return ["submitted_at", "review_note"]
+
+    return transition(item, ITEM_WORKFLOW, "submit", user=user, apply=apply)
 
 
 @transaction.atomic
 def item_return(*, item, user, note):
     """The county office sends a submission back to the department with a reason."""
     _require_county_office(user)
-    if item.status != ServiceItem.Status.SUBMITTED:
-        raise GuideError(_("Only a submitted item can be returned."))
-    if not note.strip():
-        raise GuideError(_("Say why the item is returned."))
-    item.status = ServiceItem.Status.DRAFT
-    item.review_note = note.strip()[:300]
-    item.save(update_fields=["status", "review_note", "updated_at"])
-    return item
+    note = (note or "").strip()
+    if not note:
+        ITEM_WORKFLOW.check("return", state=ServiceItem.objects.get(pk=item.pk).status)  # the state first
+        raise GuideError(_("Say why the item is returned."), "reason")
+
+    def apply(item):
+        item.review_note = note[:300]
+        return ["review_note"]
+
+    return transition(item, ITEM_WORKFLOW, "return", user=user, reason=note, apply=apply)
 
 
 @transaction.atomic
@@ -336,8 +367,7 @@ def item_approve(*, item, user, build_files=True):
     its address); a new item becomes approved. Search and downloads follow on commit."""
     _require_county_office(user)
     item = ServiceItem.objects.select_for_update().select_related("edition", "department").get(pk=item.pk)
-    if item.status != ServiceItem.Status.SUBMITTED:
-        raise GuideError(_("Only a submitted item can be approved."))
+    ITEM_WORKFLOW.check("approve", state=item.status)
     if item.edition.status == GuideEdition.Status.ARCHIVED:
         raise GuideError(_("Archived editions cannot be changed."))
     now = timezone.now()
@@ -353,14 +383,17 @@ def item_approve(*, item, user, build_files=True):
         target.save(update_fields=CONTENT_FIELDS + ["last_reviewed", "approved_at", "review_note", "updated_at"])
         _delete_children(target)
         _copy_children(source=item, target=target)
+        # The revision goes; its approval is recorded on the item it changed (which stays approved).
+        record(target, action="approve", from_state=item.status, to_state=target.status, user=user)
         item.delete()
     else:
-        target = item
-        target.status = ServiceItem.Status.APPROVED
-        target.approved_at = now
-        target.last_reviewed = today
-        target.review_note = ""
-        target.save(update_fields=["status", "approved_at", "last_reviewed", "review_note", "updated_at"])
+        def apply(target):
+            target.approved_at = now
+            target.last_reviewed = today
+            target.review_note = ""
+            return ["approved_at", "last_reviewed", "review_note"]
+
+        target = transition(item, ITEM_WORKFLOW, "approve", user=user, apply=apply)
     _after_item_change(target, build_files=build_files)
     return target
 

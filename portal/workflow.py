@@ -40,6 +40,7 @@ class Action:
     actors: tuple = ()  # the roles that may act; () when the app checks permissions itself
     needs_reason: bool = False
     public: bool = True  # shown to the enterprise, where the app has such a timeline
+    refusal: str = ""  # the message when the state does not allow it (else the workflow's)
 
 
 class Workflow:
@@ -71,7 +72,7 @@ class Workflow:
         if spec is None:
             raise ActionRefused(_("Unknown action."), "unknown")
         if state not in spec.sources:
-            raise ActionRefused(str(self.state_refusal) % {
+            raise ActionRefused(str(spec.refusal or self.state_refusal) % {
                 "action": spec.label, "state": self.label(state), "target": self.label(spec.target or state)},
                 "state")
         if kinds is not None and not set(kinds) & set(spec.actors):
@@ -103,6 +104,28 @@ def transition(obj, workflow, action, *, user=None, reason="", kinds=None, apply
         record(locked, action=action, from_state=from_state, to_state=to_state, user=user, reason=reason,
                actor_name=actor_name)
         return locked
+
+
+def transition_all(queryset, workflow, action, *, user=None, reason="", **changes):
+    """Perform `action` on every row of `queryset` that may take it (a whole edition's items at
+    once): one UPDATE with `changes`, one log row each. Returns how many moved."""
+    spec = workflow[action]
+    field = workflow.field
+    with transaction.atomic():
+        rows = list(queryset.filter(**{f"{field}__in": spec.sources}).select_for_update()
+                    .values_list("pk", field))
+        if not rows:
+            return 0
+        model = queryset.model
+        model._default_manager.filter(pk__in=[pk for pk, _state in rows]).update(**{field: spec.target, **changes})
+        content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+        authenticated = getattr(user, "is_authenticated", False)
+        TransitionLog.objects.bulk_create([
+            TransitionLog(content_type=content_type, object_id=pk, action=action, from_state=state,
+                          to_state=spec.target, actor=user if authenticated else None,
+                          actor_name=user.get_username() if authenticated else "", reason=(reason or "").strip())
+            for pk, state in rows])
+        return len(rows)
 
 
 def record(obj, *, action, from_state, to_state, user=None, reason="", actor_name=""):

@@ -9,6 +9,7 @@ from guide import services
 from guide.imports import ServiceItemImporter
 from guide.models import GuideEdition, ServiceItem
 from portal import search
+from portal.workflow import history_of
 from tests.guide.factories import ServiceItemFactory
 
 HEADER = "部门,事项名称,事项类型,主题,申请材料,办理流程,法定办结时限,承诺办结时限,收费标准,咨询电话\n"
@@ -61,6 +62,8 @@ def test_import_into_the_current_edition_waits_for_approval(client, edition, dep
     assert result.ok and result.updated == 1
     revision = ServiceItem.objects.get(revision_of=item)
     assert revision.status == ServiceItem.Status.SUBMITTED
+    # submitted through the workflow, by the importing user
+    assert [(e.action, e.actor) for e in history_of(revision)] == [("submit", department_staff_user)]
     assert "全新的材料清单" not in client.get(item.get_absolute_url()).content.decode()
 
 

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from guide import services
+from portal.workflow import ActionRefused, history_of
 from guide.downloads import edition_build_files
 from guide.models import GuideEdition, LeaderDuty, LoanProduct, ServiceItem
 from tests.guide.factories import LeaderDutyFactory, LoanProductFactory, ServiceItemFactory
@@ -195,3 +196,36 @@ def test_county_office_withdraws_a_published_item(client, item, department_staff
         services.item_delete(item=item, user=department_staff_user, build_files=False)
     services.item_delete(item=item, user=county_office_user, build_files=False)
     assert client.get(f"/guide/items/{item.pk}/").status_code == 404
+
+
+def test_every_step_is_recorded_with_who_when_and_why(item, department_staff_user, county_office_user):
+    revision = services.item_start_revision(item=item, user=department_staff_user)
+    services.item_submit(item=revision, user=department_staff_user)
+    services.item_return(item=revision, user=county_office_user, note="材料名称不规范")
+    services.item_submit(item=revision, user=department_staff_user)
+    assert [(e.action, e.actor, e.reason) for e in history_of(revision)] == [
+        ("submit", department_staff_user, ""), ("return", county_office_user, "材料名称不规范"),
+        ("submit", department_staff_user, "")]
+    services.item_approve(item=revision, user=county_office_user)
+    # the revision is folded into its item, which keeps the approval in its own record
+    assert [(e.action, e.actor) for e in history_of(item)] == [("approve", county_office_user)]
+
+
+def test_submitting_a_stale_copy_twice_is_refused_by_the_locked_row(item, department_staff_user):
+    revision = services.item_start_revision(item=item, user=department_staff_user)
+    stale = ServiceItem.objects.get(pk=revision.pk)
+    services.item_submit(item=revision, user=department_staff_user)
+    with pytest.raises(ActionRefused) as refused:
+        services.item_submit(item=stale, user=department_staff_user)  # still "draft" in memory
+    assert refused.value.code == "state"
+    assert history_of(revision).count() == 1
+
+
+def test_publishing_an_edition_records_the_edition_and_its_items(item, county_office_user):
+    new = services.edition_prepare(source=item.edition, title="2027年版", slug="2027", user=county_office_user)
+    copy = ServiceItem.objects.get(edition=new, name=item.name)
+    services.edition_publish(edition=new, user=county_office_user, build_files=False)
+    assert [e.action for e in history_of(item.edition)] == ["archive"]
+    assert [e.action for e in history_of(new)] == ["publish"]
+    assert [(e.action, e.from_state, e.to_state) for e in history_of(copy)] == [
+        ("approve_with_edition", "draft", "approved")]
