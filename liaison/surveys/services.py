@@ -7,6 +7,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from portal.workflow import Action, ActionRefused, Workflow, transition
 
 from portal import messaging
 
@@ -16,8 +19,14 @@ from .models import (Choice, ChoiceAnswer, Dimension, Finding, Invitation, Quest
 LINK_SALT = "surveys.personal-link"
 
 
-class SurveyError(Exception):
-    """A rule of the evaluation refused the action; the message is for the user."""
+# The evaluation's refusals are the base's domain exception.
+SurveyError = ActionRefused
+
+# An enterprise's answers: saved as a draft, then submitted once (final).
+RESPONSE_WORKFLOW = Workflow(SurveyResponse.Status, [
+    Action("submit", _lazy("Submit the answers"), (SurveyResponse.Status.DRAFT,), SurveyResponse.Status.SUBMITTED,
+           refusal=_lazy("Your enterprise has already submitted its answers to this campaign.")),
+])
 
 
 # --- campaigns ------------------------------------------------------------------------------
@@ -247,11 +256,13 @@ def response_save(*, survey: Survey, enterprise, answers: dict, submit: bool, us
     response.respondent_name = respondent_name
     response.allow_named_follow_up = allow_named_follow_up
     response.answered_by = user if getattr(user, "is_authenticated", False) else None
-    fields = ["respondent_name", "allow_named_follow_up", "answered_by", "updated_at"]
+    response.save(update_fields=["respondent_name", "allow_named_follow_up", "answered_by", "updated_at"])
     if submit:
-        response.status, response.submitted_at = SurveyResponse.Status.SUBMITTED, timezone.now()
-        fields += ["status", "submitted_at"]
-    response.save(update_fields=fields)
+        def apply(response):
+            response.submitted_at = timezone.now()
+            return ["submitted_at"]
+
+        response = transition(response, RESPONSE_WORKFLOW, "submit", user=user, apply=apply)
     return response
 
 

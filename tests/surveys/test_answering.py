@@ -3,6 +3,7 @@ import pytest
 from django.db import IntegrityError
 
 from liaison.surveys import services
+from portal.workflow import ActionRefused, history_of
 from liaison.surveys.models import Question, Rating, SurveyResponse
 from tests.factories import EnterpriseAccountFactory, EnterpriseFactory
 
@@ -259,3 +260,17 @@ def test_answer_page_query_count_does_not_grow_with_departments(enterprise_user,
             assert client.get(f"/surveys/{survey.pk}/").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_submitting_is_a_recorded_transition_and_a_draft_is_not(survey, enterprise, enterprise_user):
+    empty = {"ratings": {}, "units": {}, "choices": {}, "texts": {}}
+    draft = services.response_save(survey=survey, enterprise=enterprise, answers=empty, submit=False,
+                                   user=enterprise_user)
+    assert not history_of(draft).exists()
+    submitted = services.response_save(survey=survey, enterprise=enterprise, answers=empty, submit=True,
+                                       user=enterprise_user)
+    assert submitted.is_submitted and submitted.submitted_at
+    assert [(e.action, e.from_state, e.to_state, e.actor) for e in history_of(submitted)] == [
+        ("submit", "draft", "submitted", enterprise_user)]
+    with pytest.raises(ActionRefused):
+        services.response_save(survey=survey, enterprise=enterprise, answers=empty, submit=True, user=enterprise_user)
