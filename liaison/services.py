@@ -14,6 +14,7 @@ from portal import messaging
 from portal.access import acting_enterprise, official_of, sees_all_units
 from portal.models import Unit
 from portal.workdays import add_workdays, workdays_between
+from portal.workflow import ActionRefused
 
 from . import clock, deadlines, notifications, workflow
 from .models import (POOR_RATINGS, DeadlineRule, Matter, MatterAttachment, MatterCooperation, MatterEvent, Rating)
@@ -27,14 +28,9 @@ SITE_ERROR_WORKDAYS = 3
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
-class MatterActionRefused(Exception):
-    """A domain refusal, with a message fit to show to the user (views turn it into a
-    message or a 4xx; the admin shows it as an error)."""
-
-    def __init__(self, message, code="refused"):
-        super().__init__(message)
-        self.message = message
-        self.code = code
+# A domain refusal, with a message fit to show to the user (views turn it into a message or a
+# 4xx; the admin shows it as an error): the base's one domain exception.
+MatterActionRefused = ActionRefused
 
 
 def accept_workdays():
@@ -294,22 +290,12 @@ def matter_transition(*, matter, action, user, reason="", public=None, tracking_
     current state and that the user holds one of its roles, applies its rule, records a
     MatterEvent and returns the refreshed matter. Refuses anything else with
     MatterActionRefused (a clear message)."""
-    spec = workflow.ACTIONS.get(action)
-    if spec is None:
+    if action not in workflow.ACTIONS:
         raise MatterActionRefused(_("Unknown action."), "unknown")
     matter = Matter.objects.select_for_update().get(pk=matter.pk)
-    if matter.state not in spec.sources:
-        raise MatterActionRefused(
-            _("“%(action)s” is not possible while the matter is “%(state)s”.")
-            % {"action": spec.label, "state": matter.get_state_display()}, "state")
     kinds = actor_kinds(matter, user, tracking_grant=tracking_grant)
-    if not kinds & set(spec.actors):
-        raise MatterActionRefused(_("You may not perform “%(action)s” on this matter.") % {"action": spec.label},
-                                  "permission")
     reason = (reason or "").strip()
-    if spec.needs_reason and not reason:
-        raise MatterActionRefused(_("Please give a reason or text for “%(action)s”.") % {"action": spec.label},
-                                  "reason")
+    spec = workflow.WORKFLOW.check(action, state=matter.state, kinds=kinds, reason=reason)
     from_state = matter.state
     changed = _APPLY[action](matter, kinds=kinds, reason=reason, **params)
     to_state = spec.target or matter.state

@@ -3,7 +3,7 @@
 Each action names the states it may start from, the state it leads to (None: the state is
 unchanged, or decided by the service, see `resume` and `reopen`), who may perform it, and
 whether it needs a reason. `services.matter_transition` is the only function that applies
-them. Who:
+them (checked by `WORKFLOW.check`, the base's portal.workflow). Who:
 
 - ``receiver``   officials of the receiving unit (受理单位)
 - ``handler``    officials of the unit handling it: the lead unit once assigned, else the receiver
@@ -13,24 +13,19 @@ them. Who:
 - ``enterprise`` the enterprise's confirmed account, or the holder of the tracking number and
   query code
 """
-from dataclasses import dataclass
-
 from django.utils.translation import gettext_lazy as _
 
-RECEIVED = "received"
-ACCEPTED = "accepted"
-HANDLING = "handling"
-REFERRAL_REQUESTED = "referral_requested"
-ASSIGNED = "assigned"
-RETURNED = "returned"
-WAITING = "waiting"
-REPLIED = "replied"
-RATED = "rated"
-CLOSED = "closed"
-ARCHIVED = "archived"
+from portal.workflow import Action, Workflow
 
-ALL_STATES = (RECEIVED, ACCEPTED, HANDLING, REFERRAL_REQUESTED, ASSIGNED, RETURNED, WAITING, REPLIED, RATED,
-              CLOSED, ARCHIVED)
+from .models import Matter
+
+# The states are Matter.State's (the one list); these names read better in the table below.
+RECEIVED, ACCEPTED, HANDLING, REFERRAL_REQUESTED, ASSIGNED, RETURNED, WAITING, REPLIED, RATED, CLOSED, ARCHIVED = (
+    Matter.State.RECEIVED, Matter.State.ACCEPTED, Matter.State.HANDLING, Matter.State.REFERRAL_REQUESTED,
+    Matter.State.ASSIGNED, Matter.State.RETURNED, Matter.State.WAITING, Matter.State.REPLIED, Matter.State.RATED,
+    Matter.State.CLOSED, Matter.State.ARCHIVED)
+
+ALL_STATES = tuple(Matter.State)
 # On somebody's desk: not yet replied to.
 OPEN_STATES = (RECEIVED, ACCEPTED, HANDLING, REFERRAL_REQUESTED, ASSIGNED, RETURNED, WAITING)
 # The handling clock runs (waiting for the enterprise pauses it).
@@ -39,18 +34,7 @@ FINISHED_STATES = (REPLIED, RATED, CLOSED, ARCHIVED)
 WORKING_STATES = (HANDLING, ASSIGNED)
 
 
-@dataclass(frozen=True)
-class Action:
-    name: str
-    label: str
-    sources: tuple
-    target: str | None
-    actors: tuple
-    needs_reason: bool = False
-    public: bool = True  # the event shows on the enterprise's timeline
-
-
-ACTIONS = {a.name: a for a in [
+WORKFLOW = Workflow(Matter.State, [
     Action("accept", _("Accept (受理)"), (RECEIVED,), ACCEPTED, ("receiver", "county_office")),
     Action("handle_self", _("Handle ourselves (自办)"), (ACCEPTED,), HANDLING, ("receiver",)),
     Action("request_referral", _("Ask the county office to refer (提请交办)"), (ACCEPTED, HANDLING),
@@ -79,7 +63,8 @@ ACTIONS = {a.name: a for a in [
     Action("archive", _("Archive (归档)"), (REPLIED, RATED, CLOSED), ARCHIVED, ("county_office", "handler")),
     Action("supervise", _("Supervise (督办)"), OPEN_STATES, None, ("county_office",), public=False),
     Action("unsupervise", _("End supervision"), OPEN_STATES, None, ("county_office",), public=False),
-]}
+], field="state", state_refusal=_("“%(action)s” is not possible while the matter is “%(state)s”."))
+ACTIONS = WORKFLOW.actions
 
 ACTION_LABELS = {name: a.label for name, a in ACTIONS.items()}
 ACTION_LABELS.update({"create": _("Received (登记)"), "flag_overdue": _("Overdue reminder")})
@@ -88,6 +73,4 @@ ACTION_LABELS.update({"create": _("Received (登记)"), "flag_overdue": _("Overd
 OFFICIAL_ACTIONS = tuple(name for name, a in ACTIONS.items() if a.actors != ("enterprise",))
 
 
-def allowed_from(state):
-    """Actions that may start from `state` (whoever the actor)."""
-    return [a for a in ACTIONS.values() if state in a.sources]
+allowed_from = WORKFLOW.allowed_from
