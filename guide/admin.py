@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -385,7 +386,7 @@ class GuideEditionAdmin(admin.ModelAdmin):
             path("<int:pk>/rebuild/", wrap(self.rebuild_view), name="guide_guideedition_rebuild"),
         ] + super().get_urls()
 
-    @require_POST
+    @method_decorator(require_POST)
     def prepare_view(self, request, pk):
         source = get_object_or_404(GuideEdition, pk=pk)
         year = timezone.localdate().year + 1
@@ -400,7 +401,7 @@ class GuideEditionAdmin(admin.ModelAdmin):
                                      "publish this one."), messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:guide_guideedition_change", args=[edition.pk]))
 
-    @require_POST
+    @method_decorator(require_POST)
     def publish_view(self, request, pk):
         edition = get_object_or_404(GuideEdition, pk=pk)
         try:
@@ -411,7 +412,7 @@ class GuideEditionAdmin(admin.ModelAdmin):
             self.message_user(request, _("Edition published."), messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:guide_guideedition_change", args=[edition.pk]))
 
-    @require_POST
+    @method_decorator(require_POST)
     def rebuild_view(self, request, pk):
         edition = get_object_or_404(GuideEdition, pk=pk)
         if not sees_all_units(request.user):

@@ -7,6 +7,7 @@ changelist and answer as missing when opened by URL.
 """
 import rules
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -34,7 +35,13 @@ class UnitScopedAdmin(SimpleHistoryAdmin):
         return self.scope_queryset(request, super().get_queryset(request))
 
     def _out_of_scope(self, request, object_id):
-        return not self.get_queryset(request).filter(pk=object_id).exists()
+        # A model without simple-history records has no history pages to show (404, not 500).
+        if not hasattr(self.model._meta, "simple_history_manager_attribute"):
+            return True
+        try:
+            return not self.get_queryset(request).filter(pk=object_id).exists()
+        except (ValueError, ValidationError):
+            return True
 
     def history_view(self, request, object_id, extra_context=None):
         # django-simple-history looks the record up itself; refuse records out of scope first.
@@ -43,7 +50,7 @@ class UnitScopedAdmin(SimpleHistoryAdmin):
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if self._out_of_scope(request, object_id):
+        if self._out_of_scope(request, object_id) or not str(version_id).isdigit():
             raise Http404
         return super().history_form_view(request, object_id, version_id, extra_context)
 
