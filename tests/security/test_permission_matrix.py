@@ -6,6 +6,7 @@ must state who may open it."""
 import os
 import re
 import time
+import uuid
 
 import pytest
 from django.contrib import admin
@@ -101,6 +102,8 @@ PAGES = {
     "surveys:letters_list": (NONE, TOWNS | OFFICE), "surveys:letters": (w(pk="survey.pk"), TOWNS | OFFICE),
     "surveys:publish_results": (w(pk="survey.pk"), OFFICE), "surveys:public_results": (w(pk="survey.pk"), ALL),
     "search": (NONE, ALL), "liaison:forgot_code": (NONE, ALL), "portal:welcome": (fixed(token="x"), ALL),
+    "portal:contrast": (NONE, ALL), "portal:privacy": (NONE, ALL),
+    "portal:otp_recovery_codes": (NONE, LOGGED_IN),
     "portal:home": (NONE, ALL), "portal:about": (NONE, ALL),
     "portal:interaction": (NONE, ALL), "portal:text_size": (NONE, ALL), "portal:register": (NONE, ALL),
     "portal:login": (NONE, ALL), "portal:logout": (NONE, ALL), "portal:otp_setup": (NONE, LOGGED_IN),
@@ -137,6 +140,7 @@ ADMIN_PAGES = {
     "liaison_matter_queue": (NONE, OFFICIALS), "liaison_matter_figures": (NONE, OFFICIALS),
     "liaison_matter_ledgers": (NONE, OFFICIALS), "liaison_matter_record": (NONE, OFFICIALS),
     "liaison_matter_act": (lambda world: {"pk": world.matter.pk, "action": "accept"}, OWNER),
+    "portal_backgroundjob_retry": (fixed(object_id=uuid.UUID(int=0)), OFFICE),
     "auth_user_password_change": (w(id="owner_user.pk"), OFFICE),
     "otp_totp_totpdevice_config": (w(pk="owner_device.pk"), OFFICE),
     "otp_totp_totpdevice_qrcode": (w(pk="owner_device.pk"), OFFICE),
@@ -150,6 +154,8 @@ ADMIN_MODELS = {
     "portal.official": ("owner_official", OWNER),
     "portal.enterpriseaccount": ("victim_account", OWNER),
     "portal.calendaradjustment": (None, OFFICIALS), "portal.financialinstitution": (None, OFFICIALS),
+    "portal.backgroundjob": (None, OFFICIALS), "portal.calendaryear": (None, OFFICIALS),
+    "otp_static.staticdevice": (None, OFFICIALS),
     "portal.searchsynonym": (None, OFFICIALS), "portal.searchdocument": (None, OFFICIALS),
     "policies.policy": ("draft", OWNER),
     "policies.theme": (None, OFFICIALS), "policies.subscription": (None, OFFICIALS),
