@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
 from portal import spreadsheets
@@ -420,7 +421,8 @@ class GuideEditionAdmin(admin.ModelAdmin):
         from .downloads import edition_build_files
 
         edition_build_files(edition=edition)
-        self.message_user(request, _("Downloads rebuilt."), messages.SUCCESS)
+        self.message_user(request, _("The downloads are being rebuilt in the background; the current files are "
+                                     "served until then."), messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:guide_guideedition_change", args=[edition.pk]))
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):

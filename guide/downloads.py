@@ -4,10 +4,10 @@ MEDIA_ROOT/guide/downloads/, served from stable addresses.
 Files per public edition: the whole guide, each department's chapter and each item, each as
 PDF and DOCX. They always hold approved content only (selectors.document_content).
 """
+import datetime
 import logging
 import os
 import tempfile
-import threading
 from urllib.parse import quote
 
 from django.conf import settings
@@ -16,6 +16,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import FileResponse
 from django.utils import timezone
+
+from portal.queue import enqueue
 
 from .models import GuideEdition, ServiceItem
 from .selectors import document_content
@@ -109,13 +111,26 @@ def remove_item_files(*, edition, item_pk):
 
 def edition_build_files(*, edition, departments=None, items=None, background=None):
     """Rebuild the given items and departments' chapters, then the whole guide (everything when
-    both are None). The whole guide takes tens of seconds for a big edition, so after an
-    approval it is rebuilt in a background thread (settings.GUIDE_BUILD_IN_BACKGROUND) while
-    the previous file keeps being served."""
+    both are None). The whole guide takes tens of seconds for a big edition, so a page
+    (approval, publication, the rebuild button) queues the build as a background job
+    (settings.GUIDE_BUILD_IN_BACKGROUND, default on) while the previous files keep being
+    served; the job survives a restart of the web server."""
     if not edition.is_public:
         return
     if background is None:
-        background = getattr(settings, "GUIDE_BUILD_IN_BACKGROUND", not settings.DEBUG) and items is not None
+        background = getattr(settings, "GUIDE_BUILD_IN_BACKGROUND", True)
+    if background:
+        from .tasks import build_guide_files
+
+        enqueue(build_guide_files, edition.pk,
+                department_ids=None if departments is None else [d.pk for d in departments],
+                item_ids=None if items is None else [i.pk for i in items],
+                requested_at=timezone.now().isoformat())
+        return
+    _build_now(edition, departments, items)
+
+
+def _build_now(edition, departments, items):
     approved = ServiceItem.objects.public_in(edition).select_related("department")
     if departments is None and items is None:
         departments = {i.department_id: i.department for i in approved}.values()
@@ -124,44 +139,35 @@ def edition_build_files(*, edition, departments=None, items=None, background=Non
         build_department_files(edition, department)
     for item in items or []:
         build_item_files(edition, item)
-    if background:
-        _schedule_whole(edition.pk)
-    else:
-        build_whole_guide(edition)
+    build_whole_guide(edition)
 
 
 def build_whole_guide(edition):
+    # The time the build starts reading: a queued build asked for before it is covered by it.
+    started = timezone.now()
     build_edition_files(edition)
-    GuideEdition.objects.filter(pk=edition.pk).update(files_built_at=timezone.now())
+    GuideEdition.objects.filter(pk=edition.pk).update(files_built_at=started)
 
 
-_build_lock = threading.Lock()
-_pending_lock = threading.Lock()
-_pending = set()
-
-
-def _schedule_whole(edition_pk):
-    """Queue one rebuild per edition: approvals in quick succession share the queued build
-    (it reads the database when it starts, so it includes them all)."""
-    with _pending_lock:
-        if edition_pk in _pending:
-            return
-        _pending.add(edition_pk)
-    threading.Thread(target=_build_whole_in_thread, args=(edition_pk,), daemon=True).start()
-
-
-def _build_whole_in_thread(edition_pk):
-    from django.db import connection
-
-    try:
-        with _build_lock:
-            with _pending_lock:
-                _pending.discard(edition_pk)
-            build_whole_guide(GuideEdition.objects.get(pk=edition_pk))
-    except Exception:  # logged; the previous file stays in place
-        logger.exception("building the guide edition %s failed", edition_pk)
-    finally:
-        connection.close()
+def build_queued(edition_pk, *, department_ids, item_ids, requested_at):
+    """The background job's work (guide/tasks.py): the chapters and items named, then the
+    whole guide unless a build that started after this one was asked for has made it."""
+    edition = GuideEdition.objects.filter(pk=edition_pk).first()
+    if edition is None or not edition.is_public:
+        return "edition not public"
+    approved = ServiceItem.objects.public_in(edition).select_related("department")
+    if department_ids is None and item_ids is None:
+        _build_now(edition, None, None)
+        return "all"
+    for department in {i.department_id: i.department for i in approved
+                       if i.department_id in set(department_ids or [])}.values():
+        build_department_files(edition, department)
+    for item in approved.filter(pk__in=item_ids or []):
+        build_item_files(edition, item)
+    if edition.files_built_at and edition.files_built_at >= datetime.datetime.fromisoformat(requested_at):
+        return "whole guide already built since"
+    build_whole_guide(edition)
+    return "built"
 
 
 def file_response(path, filename, fmt, build):

@@ -15,7 +15,7 @@ from .queue_models import BackgroundJob
 TASK_LABELS = {
     "portal.tasks.deliver_email": _("E-mail"),
     "portal.tasks.deliver_text": _("Text message"),
-    "guide.tasks.build_guide_edition": _("Guide PDF/Word files"),
+    "guide.tasks.build_guide_files": _("Guide PDF/Word files"),
 }
 STATUS_LABELS = {"READY": _("Waiting"), "RUNNING": _("Running"), "SUCCESSFUL": _("Done"), "FAILED": _("Failed")}
 
