@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import FinancialInstitution, Unit
+from portal.validators import validate_http_url
 
 REVIEW_INTERVAL_DAYS = 365  # items not reviewed for 12 months are flagged
 
@@ -225,7 +226,7 @@ class ServiceItem(models.Model):
     place = models.CharField(_("where to apply"), max_length=200, blank=True)
     hours = models.CharField(_("office hours"), max_length=200, blank=True)
     phone = models.CharField(_("enquiry phone"), max_length=50, blank=True)
-    online_url = models.URLField(_("online service address"), blank=True)
+    online_url = models.URLField(_("online service address"), blank=True, validators=[validate_http_url])
     last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
     sort_order = models.PositiveIntegerField(_("order"), default=100)
     review_note = models.CharField(_("note from the county office"), max_length=300, blank=True)

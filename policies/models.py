@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portal.models import Industry, Scale, Unit
+from portal.validators import validate_link
 
 SUMMARY_MAX = 100
 INTERPRETATION_DUE_WORKDAYS = 3  # 解读与政策同步: flagged after 3 working days without one
@@ -137,7 +138,9 @@ class Policy(models.Model):
     related = models.ManyToManyField("self", blank=True, verbose_name=_("related policies"))
     application_opens = models.DateField(_("applications open (申报开始)"), null=True, blank=True)
     application_closes = models.DateField(_("applications close (申报截止)"), null=True, blank=True)
-    application_url = models.CharField(_("service-guide item or application address"), max_length=300, blank=True)
+    application_url = models.CharField(_("service-guide item or application address"), max_length=300, blank=True,
+                                       validators=[validate_link],
+                                       help_text=_("A page of this site (/guide/…) or an http(s) address."))
     application_contact = models.CharField(_("application contact"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)

@@ -14,6 +14,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from portal.models import Industry, Unit
+from portal.params import int_param, year_param
 from portal.workdays import add_workdays
 
 from .models import (DISCLOSURE_LIMIT_WORKDAYS, INTERPRETATION_DUE_WORKDAYS, Attachment, Interpretation, Level,
@@ -52,21 +53,17 @@ class PolicyFilters:
     @classmethod
     def from_query(cls, params):
         """Read filters from a query string; unknown or malformed values are ignored."""
-        def integer(name):
-            value = params.get(name, "")
-            return int(value) if value.isdigit() and len(value) < 10 else None
-
         level = params.get("level", "")
         validity = params.get("validity", "")
         industry = params.get("industry", "")
         sort = params.get("sort", "date")
         return cls(
             level=level if level in Level.values else "",
-            unit=integer("unit"),
+            unit=int_param(params, "unit"),
             theme=params.get("theme", "")[:40],
             industry=industry if industry in Industry.values else "",
             validity=validity if validity in Policy.Validity.values else "",
-            year=integer("year"),
+            year=year_param(params, "year"),
             q=" ".join(params.get("q", "").split())[:100],
             sort=sort if sort in (*SORTS, "relevance") else "date",
         )

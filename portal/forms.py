@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Enterprise
+from .params import MAX_YEAR, MIN_YEAR, sensible_date
 from .validators import normalize_uscc, validate_uscc
 
 
@@ -119,3 +120,14 @@ class OTPReplaceForm(forms.Form):
 
     def clean_current_token(self):
         return self.cleaned_data["current_token"].strip().lower()
+
+
+class SensibleDateField(forms.DateField):
+    """A date within the portal's years (portal.params): 9999-12-31 would overflow the first
+    time a day is added to it, so it is refused as a clear form error, not a 500."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value and sensible_date(value) is None:
+            raise ValidationError(_("Enter a date between %(first)d and %(last)d."), code="out_of_range",
+                                  params={"first": MIN_YEAR, "last": MAX_YEAR})

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .validators import normalize_uscc, validate_uscc
+from .validators import normalize_uscc, validate_http_url, validate_uscc
 
 
 class UnitQuerySet(models.QuerySet):
@@ -377,7 +377,7 @@ class FinancialInstitution(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
-    website = models.URLField(_("website"), blank=True)
+    website = models.URLField(_("website"), blank=True, validators=[validate_http_url])
     sort_order = models.PositiveIntegerField(_("order"), default=100)
     is_active = models.BooleanField(_("active"), default=True)
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.middleware.RejectNulBytesMiddleware",
     "portal.middleware.DatabaseUnavailableMiddleware",
     "portal.middleware.ChineseByDefaultMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",

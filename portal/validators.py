@@ -2,6 +2,7 @@
 import re
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 # GB 32100-2015: the 31 characters a unified social credit code may use (no I, O, S, V, Z).
@@ -40,3 +41,23 @@ def validate_uscc(value):
 
 def normalize_uscc(value):
     return (value or "").strip().upper()
+
+
+class HttpUrlValidator(URLValidator):
+    """An absolute http:// or https:// address: never javascript:, data:, file: or ftp:."""
+
+    schemes = ["http", "https"]
+    message = _("Enter a web address starting with http:// or https://.")
+
+
+validate_http_url = HttpUrlValidator()
+
+
+def validate_link(value):
+    """A link shown to visitors: an http(s) address, or a path on this site ("/guide/…")."""
+    text = value or ""
+    if text.startswith("/") and not text.startswith(("//", "/\\")):
+        if any(ord(c) < 32 or c == "\\" for c in text):
+            raise ValidationError(_("This address contains characters that are not allowed."), code="invalid")
+        return
+    validate_http_url(text)

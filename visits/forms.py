@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import SensibleDateField
 from portal.models import Official, Unit
 
 from .models import FinancingNeed
@@ -63,8 +64,8 @@ class LedgerFilterForm(forms.Form):
                                   empty_label=_("All units I may see"))
     official = forms.ModelChoiceField(label=_("Official"), queryset=Official.objects.none(), required=False,
                                       empty_label=_("All officials"))
-    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    end = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+    start = SensibleDateField(label=_("From"), required=False, widget=DateInput())
+    end = SensibleDateField(label=_("Until"), required=False, widget=DateInput())
 
     def __init__(self, *args, units=None, officials=None, **kwargs):
         super().__init__(*args, **kwargs)

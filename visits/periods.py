@@ -11,6 +11,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.params import parse_date
+
 
 def period_months():
     months = int(getattr(settings, "VISIT_PERIOD_MONTHS", 3))
@@ -84,7 +86,5 @@ def last_periods(count, day=None):
 
 def parse_period(value, default=None):
     """A period from its key (the ISO date of its first day), or `default`."""
-    try:
-        return period_of(datetime.date.fromisoformat(value))
-    except (TypeError, ValueError):
-        return default
+    day = parse_date(value)
+    return period_of(day) if day is not None else default

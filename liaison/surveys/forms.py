@@ -2,6 +2,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import SensibleDateField
+
 from .models import Finding, Question, SurveyResponse
 
 
@@ -172,8 +174,10 @@ class FindingForm(forms.ModelForm):
 
 class CopyForm(forms.Form):
     title = forms.CharField(label=_("Title of the new campaign"), max_length=120)
-    opens_on = forms.DateField(label=_("Opens on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
-    closes_on = forms.DateField(label=_("Closes on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    opens_on = SensibleDateField(label=_("Opens on"),
+                                 widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    closes_on = SensibleDateField(label=_("Closes on"),
+                                  widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
 
     def clean(self):
         data = super().clean()
