@@ -83,31 +83,28 @@ def test_absurd_numbers_on_public_lists_are_not_server_errors(client, query):
         _assert_no_5xx(client.get(f"{path}?{query}"), f"{path}?{query}")
 
 
+def _fuzz(client, paths, data):
+    path = data.draw(st.sampled_from(paths), label="path")
+    query = data.draw(params, label="params")
+    _assert_no_5xx(client.get(path, query), f"{path} {query!r}")
+
+
 @FUZZ
 @given(data=st.data())
 def test_public_pages_never_fail_on_odd_parameters(client, data):
-    path = data.draw(st.sampled_from(PATHS), label="path")
-    query = data.draw(params, label="params")
-    _assert_no_5xx(client.get(path, query), f"{path} {query!r}")
+    _fuzz(client, PATHS, data)
 
 
 @FUZZ
 @given(data=st.data())
 def test_official_pages_never_fail_on_odd_parameters(login, county_office_user, data):
-    client = login(county_office_user)
-    path = data.draw(st.sampled_from(PATHS), label="path")
-    query = data.draw(params, label="params")
-    _assert_no_5xx(client.get(path, query), f"{path} {query!r}")
+    _fuzz(login(county_office_user), PATHS, data)
 
 
 @FUZZ
 @given(data=st.data())
 def test_town_pages_never_fail_on_odd_parameters(login, town_staff_user, data):
-    client = login(town_staff_user)
-    path = data.draw(st.sampled_from([p for p in PATHS if p.startswith(("/visits/", "/admin/", "/surveys/"))]),
-                     label="path")
-    query = data.draw(params, label="params")
-    _assert_no_5xx(client.get(path, query), f"{path} {query!r}")
+    _fuzz(login(town_staff_user), [p for p in PATHS if p.startswith(("/visits/", "/admin/", "/surveys/"))], data)
 
 
 @pytest.mark.parametrize("path", ["/visits/ledgers/", "/visits/ledgers/visits.csv", "/admin/liaison/matter/ledgers/",
