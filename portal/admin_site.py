@@ -12,11 +12,11 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from django_otp import user_has_device
 from django_otp.forms import OTPAuthenticationFormMixin
 
-from .access import awaiting_second_factor, otp_required_for
+from .access import awaiting_second_factor, otp_required_for, sees_all_units
 from .audit import audit_record
 from .forms import UsernameLengthMixin
 from .models import AuditEntry
@@ -68,6 +68,41 @@ class PortalAdminLoginForm(UsernameLengthMixin, OTPAuthenticationFormMixin, Admi
         if user is not None and user_has_device(user):
             self.clean_otp(user)
         return self.cleaned_data
+
+
+# The workspace's first page, by task rather than by app (a township cadre looks for "visits",
+# not for "Enterprise-situation monitoring"): (key, name, models as app_label.model_name).
+WORKSPACE_GROUPS = [
+    ("today", pgettext_lazy("workspace group", "Today's tasks"), ["portal.enterpriseaccount", "visits.appointment", "surveys.finding"]),
+    ("visits", pgettext_lazy("workspace group", "Visiting enterprises"), [
+        "visits.visit", "visits.liaisonassignment", "visits.countyleader", "visits.visitproblem", "visits.meeting",
+        "visits.meetingproblem", "visits.matchmakingevent", "visits.financingneed", "portal.enterprise",
+        "portal.financialinstitution"]),
+    ("matters", pgettext_lazy("workspace group", "Enterprise matters"), ["liaison.matter", "liaison.replytemplate"]),
+    ("policies", pgettext_lazy("workspace group", "Publishing policies"), ["policies.policy", "policies.theme", "policies.subscription"]),
+    ("guide", pgettext_lazy("workspace group", "Service guide"), ["guide.serviceitem", "guide.guideedition", "guide.leaderduty", "guide.loanproduct"]),
+    ("surveys", pgettext_lazy("workspace group", "Evaluation"), ["surveys.survey", "surveys.question", "surveys.invitation", "surveys.surveyresponse"]),
+    ("people", pgettext_lazy("workspace group", "Units and officials"), ["portal.unit", "portal.official"]),
+]
+# Technical tables: under 设置, for the county office only.
+SETTINGS_GROUP = ("settings", pgettext_lazy("workspace group", "Settings"))
+
+
+def _grouped(app_list, *, show_settings):
+    """`app_list` (Django's, by app) regrouped by WORKSPACE_GROUPS; every model not named there is
+    a technical table (search index, calendar, history, synonyms, jobs, accounts) under 设置."""
+    models = {model["model"]._meta.label_lower: model for app in app_list for model in app["models"]}
+    groups = []
+    placed = set()
+    for key, name, labels in WORKSPACE_GROUPS:
+        entries = [models[label] for label in labels if label in models]
+        placed.update(labels)
+        groups.append((key, name, entries))
+    rest = [model for label, model in models.items() if label not in placed]
+    if show_settings:
+        groups.append((*SETTINGS_GROUP, sorted(rest, key=lambda m: str(m["name"]))))
+    return [{"name": name, "app_label": f"task-{key}", "app_url": entries[0]["admin_url"] or "",
+             "has_module_perms": True, "models": entries} for key, name, entries in groups if entries]
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -149,6 +184,12 @@ class PortalAdminSite(admin.AdminSite):
         if not sees_all_units(request.user):
             return None
         return missing_year_warning(timezone.localdate())
+
+    def get_app_list(self, request, app_label=None):
+        app_list = super().get_app_list(request, app_label)
+        if app_label is not None:  # an app's own index page stays as Django makes it
+            return app_list
+        return _grouped(app_list, show_settings=sees_all_units(request.user))
 
     def index(self, request, extra_context=None):
         from .admin_dashboard import dashboard_links, dashboard_notices, golive_steps

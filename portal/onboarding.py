@@ -15,7 +15,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from . import messaging
-from .admin_site import otp_required_for
+from .access import otp_required_for
 from .models import Official
 from .roles import GROUP_NAMES, group_for
 

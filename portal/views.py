@@ -244,7 +244,7 @@ def welcome(request, token):
     set up the authenticator app. A used, forged or expired link says so and changes nothing."""
     from django.contrib.auth.forms import SetPasswordForm
 
-    from .admin_site import otp_required_for
+    from .access import otp_required_for
     from .onboarding import user_for_welcome_token
 
     user = user_for_welcome_token(token)

@@ -17,7 +17,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph
 
-from .admin_site import otp_required_for
+from .access import otp_required_for
 from .onboarding import link_days, welcome_url
 from .pdf_fonts import draw_qr, register_font
 

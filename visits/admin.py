@@ -74,6 +74,7 @@ class LiaisonAssignmentForm(forms.ModelForm):
 @admin.register(LiaisonAssignment)
 class LiaisonAssignmentAdmin(UnitScopedAdmin):
     form = LiaisonAssignmentForm
+    autocomplete_fields = ["enterprise"]  # a search box, not a list of every enterprise
     list_display = ["official", "enterprise", "unit", "kind", "start_date", "end_date"]
     list_filter = ["kind", "unit__kind", ("end_date", admin.EmptyFieldListFilter)]
     search_fields = ["official__name", "enterprise__name"]
@@ -200,6 +201,7 @@ class AppointmentForm(forms.ModelForm):
 @admin.register(Appointment)
 class AppointmentAdmin(UnitScopedAdmin):
     form = AppointmentForm
+    autocomplete_fields = ["enterprise"]
     list_display = ["enterprise", "starts_at", "ends_at", "unit", "status", "answer_link"]
     list_filter = ["status"]
     search_fields = ["enterprise__name", "purpose"]
@@ -369,6 +371,7 @@ class AttachmentInline(ScopedInlineMixin, admin.TabularInline):
 @admin.register(Visit)
 class VisitAdmin(UnitScopedAdmin):
     form = VisitForm
+    autocomplete_fields = ["enterprise"]
     list_display = ["date", "enterprise", "unit", "form", "who_went", "operation", "problem_count"]
     list_filter = [PeriodListFilter, "form", "operation", "unit__kind"]
     search_fields = ["enterprise__name"]  # see get_search_results
@@ -543,7 +546,7 @@ class MeetingAdmin(UnitScopedAdmin):
     search_fields = ["title", "minutes", "agenda"]
     list_select_related = ["unit"]
     date_hierarchy = "date"
-    filter_horizontal = ["units_attending", "enterprises_attending"]
+    autocomplete_fields = ["units_attending", "enterprises_attending"]
     inlines = [MeetingProblemInline, MeetingDecisionInline]
     fields = ["kind", "unit", "title", "date", "place", "convener", "units_attending", "enterprises_attending",
               "agenda", "minutes"]
@@ -605,6 +608,7 @@ class FinancingMatchInline(admin.TabularInline):
 
 @admin.register(FinancingNeed)
 class FinancingNeedAdmin(UnitScopedAdmin):
+    autocomplete_fields = ["enterprise"]
     unit_field = "enterprise__town"
     list_display = ["enterprise", "amount", "purpose", "term_months", "event", "source", "status", "created_at"]
     list_filter = ["status", "source", "event"]

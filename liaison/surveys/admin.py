@@ -16,7 +16,7 @@ class QuestionInline(admin.StackedInline):
     model = Question
     extra = 0
     fields = ["order", "kind", "text", "help_text", "required", "scale", "allow_no_dealings", "ask_comment", "units"]
-    filter_horizontal = ["units"]
+    autocomplete_fields = ["units"]
     show_change_link = True
 
 
@@ -24,7 +24,7 @@ class QuestionInline(admin.StackedInline):
 class SurveyAdmin(admin.ModelAdmin):
     list_display = ["title", "opens_on", "closes_on", "status", "results_published_at", "results_link"]
     search_fields = ["title"]
-    filter_horizontal = ["target_towns"]
+    autocomplete_fields = ["target_towns"]
     inlines = [QuestionInline]
     actions = ["publish", "publish_results", "send_invitations"]
     readonly_fields = ["results_published_at", "results_published_by"]
@@ -112,7 +112,7 @@ class QuestionAdmin(admin.ModelAdmin):
     list_display = ["text", "survey", "kind", "order", "required"]
     list_filter = ["kind"]
     list_select_related = ["survey"]
-    filter_horizontal = ["units"]
+    autocomplete_fields = ["units"]
     inlines = [DimensionInline, ChoiceInline]
 
     def save_related(self, request, form, formsets, change):
