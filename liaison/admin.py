@@ -17,7 +17,7 @@ from portal.workdays import is_estimated, workdays_between
 from . import clock, figures, ledgers, selectors, workflow
 from .admin_forms import ActionForm, LedgerForm, PeriodForm, RecordForm, reply_templates
 from .models import DeadlineRule, Matter, ReplyTemplate
-from .services import MatterActionRefused, _matter_create, available_actions, matter_transition
+from .services import MatterActionRefused, available_actions, matter_record_call, matter_transition
 
 
 def deadline_flag(matter, today, horizon):
@@ -181,10 +181,10 @@ class MatterAdmin(UnitScopedAdmin):
             if form.is_valid():
                 data = form.cleaned_data
                 try:
-                    matter, _created = _matter_create(
-                        enterprise=data["enterprise"], enterprise_name=data["enterprise_name"], title=data["title"],
-                        description=data["description"], category=data["category"], channel=data["channel"],
-                        urgency=data["urgency"], received_by=data["received_by"], created_by=request.user,
+                    matter = matter_record_call(
+                        user=request.user, enterprise=data["enterprise"], enterprise_name=data["enterprise_name"],
+                        title=data["title"], description=data["description"], category=data["category"],
+                        channel=data["channel"], urgency=data["urgency"], received_by=data["received_by"],
                         contact_name=data["contact_name"], contact_phone=data["contact_phone"])
                 except MatterActionRefused as refused:
                     form.add_error(None, refused.message)

@@ -190,6 +190,17 @@ def matter_submit_online(*, user, enterprise, title, description, category, urge
     return matter, created
 
 
+def matter_record_call(*, user, enterprise, enterprise_name, title, description, category, channel, urgency,
+                       received_by, contact_name, contact_phone):
+    """An official records a phone call or a complaint (登记): the matter, with its query code
+    (`issued_query_code`) to read out to the caller."""
+    matter, _created = _matter_create(
+        enterprise=enterprise, enterprise_name=enterprise_name, title=title, description=description,
+        category=category, channel=channel, urgency=urgency, received_by=received_by, created_by=user,
+        contact_name=contact_name, contact_phone=contact_phone)
+    return matter
+
+
 def county_office_unit():
     unit = Unit.objects.filter(kind=Unit.Kind.COUNTY_OFFICE, is_active=True).order_by("sort_order", "id").first()
     if unit is None:
@@ -310,6 +321,36 @@ def matter_transition(*, matter, action, user, reason="", public=None, tracking_
     if action in NOTIFY_ENTERPRISE and matter.contact_email:
         transaction.on_commit(lambda: _notify_enterprise(matter, action, reason))
     return matter
+
+
+# Typed entry points for the steps that carry more than a reason; each goes through
+# matter_transition (the one function that moves a matter) with its arguments named.
+def matter_reply(*, matter, user, reply: str):
+    """答复/办结: the handling unit's reply, which the enterprise reads and rates."""
+    return matter_transition(matter=matter, action="reply", user=user, reason=reply)
+
+
+def matter_assign(*, matter, user, lead_unit, cooperating_units=(), workdays: int | None = None, note: str = ""):
+    """交办: the county office names the lead unit (and cooperating units) and the deadline."""
+    return matter_transition(matter=matter, action="assign", user=user, reason=note, lead_unit=lead_unit,
+                             cooperating_units=list(cooperating_units), workdays=workdays)
+
+
+def matter_rate(*, matter, user, rating: int, comment: str = "", tracking_grant: bool = False):
+    """好差评: the enterprise rates the reply; a poor rating needs a comment."""
+    return matter_transition(matter=matter, action="rate", user=user, reason=comment, rating=rating,
+                             tracking_grant=tracking_grant)
+
+
+def matter_resume(*, matter, user, message: str = "", tracking_grant: bool = False):
+    """The enterprise (or the handler) answers a request for more; the clock runs again."""
+    return matter_transition(matter=matter, action="resume", user=user, reason=message,
+                             tracking_grant=tracking_grant)
+
+
+def matter_request_extension(*, matter, user, days: int, reason: str):
+    """延期: the handling unit asks the county office for more working days."""
+    return matter_transition(matter=matter, action="request_extension", user=user, reason=reason, days=days)
 
 
 # The enterprise is told by mail when the unit answers or needs something from it.

@@ -21,8 +21,8 @@ from . import antiabuse, clock, figures, selectors, workflow
 from .forms import (AnonymousMatterForm, AnonymousSiteErrorForm, ForgotCodeForm, MatterForm, RateForm,
                     SiteErrorForm, SupplementForm, TrackForm)
 from .models import Category, HeldUpload, Matter
-from .services import (MatterActionRefused, matter_attach, matter_reissue_query_code, matter_submit_online,
-                       matter_transition)
+from .services import (MatterActionRefused, matter_attach, matter_rate, matter_reissue_query_code, matter_resume,
+                       matter_submit_online)
 from .uploads import check_upload, safe_name
 
 GRANT_KEY = "liaison_tracking_grants"
@@ -273,20 +273,21 @@ def _act(request, tracking_number, *, mine):
     grant = not mine
     if action == "rate":
         form = RateForm(request.POST)
-        ok = form.is_valid()
-        params = {"rating": form.cleaned_data.get("rating"), "reason": form.cleaned_data.get("reason", "")} if ok \
-            else {}
     elif action == "resume":
         form = SupplementForm(request.POST, request.FILES)
-        ok = form.is_valid()
-        params = {"reason": form.cleaned_data.get("message", "")} if ok else {}
     else:
         raise Http404
-    if ok:
+    if form.is_valid():
+        data = form.cleaned_data
         try:
             with transaction.atomic():
-                matter_transition(matter=matter, action=action, user=request.user, tracking_grant=grant, **params)
-                if action == "resume" and form.cleaned_data["attachments"]:
+                if action == "rate":
+                    matter_rate(matter=matter, user=request.user, rating=data.get("rating"),
+                                comment=data.get("reason", ""), tracking_grant=grant)
+                else:
+                    matter_resume(matter=matter, user=request.user, message=data.get("message", ""),
+                                  tracking_grant=grant)
+                if action == "resume" and data["attachments"]:
                     matter_attach(matter=matter, uploads=form.cleaned_data["attachments"])
         except MatterActionRefused as refused:
             messages.error(request, refused.message)

@@ -5,7 +5,9 @@ import pytest
 
 from liaison import clock, workflow
 from liaison.models import Matter, MatterEvent, Rating
-from liaison.services import MatterActionRefused, matter_create, matter_transition
+from liaison.services import (MatterActionRefused, matter_assign, matter_create, matter_rate, matter_reply,
+                              matter_transition)
+from portal.workflow import ActionRefused
 
 from .factories import fresh
 
@@ -264,3 +266,26 @@ def test_the_enterprise_is_mailed_the_reply(actors, matter, django_capture_on_co
         actors.perform(matter, "reply", reason="已办结，请查收。")
     assert len(mail.outbox) == 1 and "已办结，请查收。" in mail.outbox[0].body
     assert mail.outbox[0].to == ["boss@example.com"]
+
+
+@pytest.mark.django_db
+def test_typed_steps_name_their_arguments_and_go_through_the_one_transition(actors, matter, department):
+    matter = actors.drive(matter, workflow.ACCEPTED)
+    matter = matter_assign(matter=matter, user=actors.office_user, lead_unit=department, workdays=5, note="请牵头办理")
+    assert matter.state == workflow.ASSIGNED and matter.lead_unit == department
+    matter = matter_reply(matter=matter, user=actors.department_user, reply="已协调解决用地指标")
+    assert matter.state == workflow.REPLIED and matter.reply == "已协调解决用地指标"
+    with pytest.raises(ActionRefused) as refused:
+        matter_rate(matter=matter, user=actors.enterprise_user, rating=Rating.VERY_UNSATISFIED)
+    assert refused.value.code == "rating_reason"
+    matter = matter_rate(matter=matter, user=actors.enterprise_user, rating=Rating.SATISFIED)
+    assert matter.state == workflow.RATED
+    events = list(MatterEvent.objects.filter(matter=matter, action__in=["assign", "reply", "rate"])
+                  .order_by("created_at", "pk").values_list("action", "reason"))
+    assert events == [("assign", "请牵头办理"), ("reply", "已协调解决用地指标"), ("rate", "")]
+
+
+def test_matter_states_are_listed_once():
+    assert workflow.ALL_STATES == tuple(Matter.State)
+    assert all(isinstance(s, Matter.State) for s in workflow.OPEN_STATES + workflow.FINISHED_STATES)
+    assert workflow.ACTIONS is workflow.WORKFLOW.actions

@@ -1,0 +1,41 @@
+"""One way to change a workflow's state: through its transition service (portal.workflow, or
+liaison's matter_transition). This test reads the code: a new direct write of a `status` or
+`state` fails here until it goes through the workflow or is listed below with its reason."""
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+APPS = ["portal", "policies", "guide", "visits", "liaison"]
+WRITE = re.compile(r"\.(status|state)\s*=(?!=)|\.update\([^)]*\b(status|state)\s*=")
+
+# file → why a direct write is right there
+ALLOWED = {
+    "liaison/services.py": "matter_transition and the steps it applies (resume, reopen decide the state)",
+    "portal/services.py": "enterprise account confirmation (pending → confirmed/refused), not one of the workflows",
+    "policies/imports.py": "an import records documents published elsewhere, as published",
+    "policies/demo.py": "demo data made in its final state",
+    "guide/demo.py": "demo data made in its final state",
+    "visits/demo.py": "demo data made in its final state",
+    "guide/admin.py": "a new item starts as a draft (its creation, no transition)",
+}
+
+
+def _writes():
+    for app in APPS:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            relative = path.relative_to(ROOT).as_posix()
+            for number, line in enumerate(path.read_text().splitlines(), 1):
+                if WRITE.search(line.split("#", 1)[0]):
+                    yield relative, number, line.strip()
+
+
+def test_no_state_is_written_outside_the_transition_services():
+    stray = [f"{path}:{number}: {line}" for path, number, line in _writes() if path not in ALLOWED]
+    assert not stray, "write the state through the app's workflow (portal.workflow.transition):\n" + "\n".join(stray)
+
+
+def test_every_allowed_exception_is_still_needed():
+    used = {path for path, _number, _line in _writes()}
+    assert set(ALLOWED) <= used, f"no longer writing a state, drop from ALLOWED: {set(ALLOWED) - used}"
