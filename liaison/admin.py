@@ -165,7 +165,11 @@ class MatterAdmin(UnitScopedAdmin):
                     form.add_error(None, refused.message)
                 else:
                     messages.success(request, _("Done: %(action)s.") % {"action": spec.label})
-                    return redirect("admin:liaison_matter_change", matter.pk)
+                    # After a return (or any step that takes the matter off the unit's desk) the
+                    # user may no longer see it: go to the list, not to a page they cannot open.
+                    if self.get_queryset(request).filter(pk=matter.pk).exists():
+                        return redirect("admin:liaison_matter_change", matter.pk)
+                    return redirect("admin:liaison_matter_changelist")
             status = 400
         allowed = spec in available_actions(matter, request.user)
         return TemplateResponse(request, "liaison/admin/matter_action.html", self._context(

@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
+from simple_history.signals import pre_create_historical_record
 
 
 class PortalConfig(AppConfig):
@@ -48,6 +49,7 @@ class PortalConfig(AppConfig):
         post_save.connect(workdays.clear_cache, sender=CalendarYear, dispatch_uid="portal-calendar-year-save")
         post_delete.connect(workdays.clear_cache, sender=CalendarYear, dispatch_uid="portal-calendar-year-del")
         page_cache.connect_signals()
+        pre_create_historical_record.connect(_blank_change_reason, dispatch_uid="portal-history-reason")
         audit.connect_signals()
 
     def personal_data_cleanup(self, *, now, dry_run):
@@ -55,6 +57,12 @@ class PortalConfig(AppConfig):
 
         return [("enterprise registrations rejected or never confirmed",
                  services.enterprise_accounts_purge_stale(now=now, dry_run=dry_run))]
+
+
+def _blank_change_reason(sender, history_instance, **kwargs):
+    """A history row saved without a reason says nothing, not "None", on the history page."""
+    if history_instance.history_change_reason is None:
+        history_instance.history_change_reason = ""
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

@@ -108,7 +108,9 @@ class LiaisonAssignment(models.Model):
         verbose_name_plural = _("liaison assignments")
         constraints = [
             models.UniqueConstraint(fields=["official", "enterprise"], condition=Q(end_date__isnull=True),
-                                    name="visits_assignment_one_open_per_pair"),
+                                    name="visits_assignment_one_open_per_pair",
+                                    violation_error_message=_("This official already looks after this "
+                                                              "enterprise: end the current assignment first.")),
             models.CheckConstraint(condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                                    name="visits_assignment_end_after_start"),
         ]

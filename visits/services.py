@@ -382,10 +382,11 @@ def reminder_days():
     return int(getattr(settings, "VISIT_REMINDER_DAYS_BEFORE", 14))
 
 
-def coverage_reminders_send(*, day=None, force=False):
+def coverage_reminders_send(*, day=None, force=False, preview=None):
     """Mail each official the enterprises they have not visited this period, from two weeks
     before the period ends (once per official and period, so cron may run it daily).
-    Returns (mails sent, officials skipped for want of an e-mail address)."""
+    Returns (mails sent, officials skipped for want of an e-mail address). With `preview`
+    (a callable taking address, subject, body) nothing is sent or logged: a dry run."""
     from .selectors import unvisited_assignments
 
     day = day or local_today()
@@ -407,7 +408,11 @@ def coverage_reminders_send(*, day=None, force=False):
                    period.days_left(day), "site_url": settings.SITE_BASE_URL}
         subject = _("Enterprises you have not visited in %(period)s") % {"period": period.label}
         body = render_to_string("visits/email/coverage_reminder.txt", context)
-        messaging.send_email(subject=subject, body=body, to=[official.user.email])
-        ReminderLog.objects.create(official=official, period_start=period.start, enterprise_count=len(enterprises))
+        if preview is not None:
+            preview(official.user.email, subject, body)
+        else:
+            messaging.send_email(subject=subject, body=body, to=[official.user.email])
+            ReminderLog.objects.create(official=official, period_start=period.start,
+                                       enterprise_count=len(enterprises))
         sent += 1
     return sent, skipped

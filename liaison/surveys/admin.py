@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.access import sees_all_units
 from portal.admin_base import UnitScopedAdmin
@@ -42,7 +43,7 @@ class SurveyAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("results"))
     def results_link(self, obj):
-        copy = format_html('<a href="{}">{}</a>', reverse("surveys:copy", args=[obj.pk]), _("Copy"))
+        copy = format_html('<a href="{}">{}</a>', reverse("surveys:copy", args=[obj.pk]), pgettext_lazy("survey action", "Copy"))
         if obj.published_at is None:
             return copy
         links = format_html('<a href="{}">{}</a> · {}', reverse("surveys:results", args=[obj.pk]), _("Results"), copy)

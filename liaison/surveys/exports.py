@@ -2,6 +2,7 @@
 exactly what the results page shows the same user: no enterprise names, only units with
 enough respondents, and a department's own unit only."""
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from portal.spreadsheets import Sheet, xlsx_bytes
 
@@ -23,7 +24,7 @@ def results_workbook(results, choice_summary=None):
         (_("Minimum ratings for a department's results"), results.threshold),
     ], first=True)
     header = [_("Rank"), _("Department"), _("Score"), *results.dimension_names, _("Rated by"),
-              _("“No dealings”"), _("Previous score"), _("Change"), _("Rectification tasks"), _("Rectification done")]
+              _("“No dealings”"), _("Previous score"), pgettext("score change", "Change"), _("Rectification tasks"), _("Rectification done")]
     rows = []
     for result in results.units:
         if result.visible:

@@ -55,3 +55,15 @@ def test_last_quarters_visits_do_not_count_in_the_new_quarter(setup, town):
     # Visits in July and September were Q3: in Q4 both officials with an address are reminded.
     call_command("send_visit_reminders", date="2026-12-17")
     assert len(mail.outbox) == 2
+
+
+def test_dry_run_prints_the_mails_and_sends_and_records_nothing(setup):
+    import io
+
+    out = io.StringIO()
+    call_command("send_visit_reminders", "--dry-run", date="2026-09-16", stdout=out)
+    assert mail.outbox == [] and not ReminderLog.objects.exists()
+    assert "To: lin@example.gov.cn" in out.getvalue() and "未走访公司" in out.getvalue()
+    assert "1 reminder(s) would be sent" in out.getvalue()
+    call_command("send_visit_reminders", date="2026-09-16", stdout=io.StringIO())
+    assert len(mail.outbox) == 1

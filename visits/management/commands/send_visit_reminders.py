@@ -13,13 +13,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--date", help="Run as if today were this date (YYYY-MM-DD).")
         parser.add_argument("--force", action="store_true", help="Send now, whatever the date.")
+        parser.add_argument("--dry-run", action="store_true", help="Print the mails; send and record nothing.")
 
-    def handle(self, *args, date=None, force=False, **options):
+    def handle(self, *args, date=None, force=False, dry_run=False, **options):
         day = None
         if date:
             try:
                 day = datetime.date.fromisoformat(date)
             except ValueError as error:
                 raise CommandError(f"--date: {error}") from error
-        sent, skipped = coverage_reminders_send(day=day, force=force)
-        self.stdout.write(f"{sent} reminder(s) sent; {skipped} official(s) without an e-mail address.")
+        preview = self._print if dry_run else None
+        sent, skipped = coverage_reminders_send(day=day, force=force, preview=preview)
+        verb = "would be sent" if dry_run else "sent"
+        self.stdout.write(f"{sent} reminder(s) {verb}; {skipped} official(s) without an e-mail address.")
+
+    def _print(self, address, subject, body):
+        self.stdout.write(f"To: {address}\nSubject: {subject}\n\n{body}\n")
