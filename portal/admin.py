@@ -57,12 +57,11 @@ class EnterpriseAdmin(ImportAdminMixin, UnitScopedAdmin):
 
     def scope_queryset(self, request, queryset):
         # Departments and county leaders serve enterprises in every town; they may look but
-        # not change (editing stays with the town, see editable_queryset).
-        official = official_of(request.user)
-        if official and (official.unit.kind in (Unit.Kind.DEPARTMENT, Unit.Kind.AGENCY)
-                         or official.role == Official.Role.COUNTY_LEADER):
-            return queryset
-        return super().scope_queryset(request, queryset)
+        # not change (editing stays with the town).
+        return queryset.visible_to(request.user)
+
+    def editable_queryset(self, request, queryset):
+        return queryset.editable_by(request.user)
 
 
 @admin.register(Official)

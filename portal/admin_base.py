@@ -6,9 +6,10 @@ superusers) see all. A ModelAdmin names the path from its model to the owning un
 changelist and answer as missing when opened by URL.
 """
 import rules
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from .access import sees_all_units, unit_of
@@ -86,6 +87,34 @@ class UnitScopedAdmin(SimpleHistoryAdmin):
             return allowed
         rule = self.object_rule(request, "delete", obj)
         return self._in_editable_scope(request, obj) if rule is None else rule
+
+    def get_actions(self, request):
+        """Every bulk action runs only on the selected records the user may change (or delete):
+        the changelist shows what the user may see, which can be more."""
+        return {name: (self._scoped_action(func), name, description)
+                for name, (func, name, description) in super().get_actions(request).items()}
+
+    def _scoped_action(self, func):
+        wanted = getattr(func, "allowed_permissions", ())
+
+        def action(modeladmin, request, queryset):
+            checks = {"change": self.has_change_permission, "delete": self.has_delete_permission}
+            allowed = [obj.pk for obj in queryset
+                       if all(checks[perm](request, obj) for perm in wanted if perm in checks)]
+            refused = queryset.count() - len(allowed)
+            if refused:
+                self.message_user(request, ngettext(
+                    "You have no right to change %d of the selected records; they were left as they are.",
+                    "You have no right to change %d of the selected records; they were left as they are.",
+                    refused) % refused, messages.WARNING)
+            if allowed:
+                return func(modeladmin, request, queryset.filter(pk__in=allowed))
+            return None
+
+        for attribute in ("allowed_permissions", "short_description", "__name__"):
+            if hasattr(func, attribute):
+                setattr(action, attribute, getattr(func, attribute))
+        return action
 
     def _direct_unit_field(self):
         return self.unit_field if "__" not in self.unit_field else None

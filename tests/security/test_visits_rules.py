@@ -82,3 +82,21 @@ def test_the_enterprise_file_shows_only_meetings_the_official_may_see(
     town_official = OfficialFactory(unit=town, role=Official.Role.UNIT_STAFF)
     page = login(town_official.user).get(reverse("visits:enterprise_file", args=[enterprise.pk]))
     assert "自然资源局内部会议" in page.content.decode()
+
+
+def test_an_admin_action_skips_the_records_the_user_may_not_change(login, town_staff_user, department,
+                                                                   department_staff_user, enterprise):
+    """A town sees the problems other units raised at visits to its enterprises, but turning one
+    into a matter (an admin action on the changelist) stays with the unit that visited."""
+    from tests.visits.factories import VisitFactory, VisitProblemFactory
+
+    problem = VisitProblemFactory(visit=VisitFactory(unit=department, enterprise=enterprise))
+    client = login(town_staff_user)
+    changelist = reverse("admin:visits_visitproblem_changelist")
+    assert f"/{problem.pk}/change/" in client.get(changelist).content.decode()
+    response = client.post(changelist, {"action": "turn_into_matters", "_selected_action": [problem.pk]},
+                           follow=True)
+    assert response.status_code == 200
+    problem.refresh_from_db()
+    assert problem.matter_id is None
+    assert "无权" in response.content.decode()
