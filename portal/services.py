@@ -9,7 +9,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .access import official_of, sees_all_units
 from .models import EnterpriseAccount
 
 
@@ -25,11 +24,9 @@ def enterprise_account_register(*, username, password, email, enterprise, real_n
 
 
 def can_decide_account(user, account):
-    """Staff of the enterprise's own town (or the county office) confirm its accounts."""
-    if sees_all_units(user):
-        return True
-    official = official_of(user)
-    return bool(official and official.unit_id == account.enterprise.town_id)
+    """Staff of the enterprise's own town (or the county office) confirm its accounts
+    (portal/rules.py)."""
+    return bool(user is not None and user.has_perm("portal.change_enterpriseaccount", account))
 
 
 def _decide(account, *, by, status, note):
