@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import FinancialInstitution, Unit
+from portal.uploads import ProtectedFileField, UploadValidator
 from portal.validators import validate_http_url
 
 REVIEW_INTERVAL_DAYS = 365  # items not reviewed for 12 months are flagged
@@ -304,6 +305,10 @@ class ServiceItem(models.Model):
         return [labels.get(t, t) for t in self.topics]
 
 
+# Blank forms and samples are documents to print or fill in.
+MATERIAL_KINDS = ("pdf", "word", "excel", "image")
+
+
 class Material(models.Model):
     """申请材料: one document the enterprise brings."""
 
@@ -318,8 +323,12 @@ class Material(models.Model):
     form = models.CharField(_("original or copy"), max_length=12, choices=Form.choices, default=Form.ORIGINAL)
     copies = models.PositiveSmallIntegerField(_("copies"), default=1)
     notes = models.CharField(_("notes"), max_length=300, blank=True)
-    blank_form = models.FileField(_("blank form"), upload_to="guide/forms/%Y/", blank=True)
-    sample = models.FileField(_("filled-in sample"), upload_to="guide/samples/%Y/", blank=True)
+    blank_form = ProtectedFileField(_("blank form"), upload_to="guide/forms/%Y/", blank=True,
+                                    download_view="guide:material_file", with_field_name=True,
+                                    validators=[UploadValidator(MATERIAL_KINDS)])
+    sample = ProtectedFileField(_("filled-in sample"), upload_to="guide/samples/%Y/", blank=True,
+                                download_view="guide:material_file", with_field_name=True,
+                                validators=[UploadValidator(MATERIAL_KINDS)])
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("items/<int:pk>/", views.item_detail, name="item"),
     path("items/<int:pk>/download.<str:fmt>", views.item_download, name="item_download"),
+    path("materials/<int:pk>/<slug:field>/", views.material_file, name="material_file"),
     path("leaders/", views.leaders, name="leaders"),
     path("contacts/", views.contacts, name="contacts"),
     path("raise-a-matter/", views.raise_matter, name="raise_matter"),

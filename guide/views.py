@@ -3,13 +3,15 @@ approved content of a public edition (selectors)."""
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portal.models import Unit
 from portal.page_cache import public_page
+from portal.uploads import download_response
 from portal.workdays import add_workdays, is_estimated
 
 from . import downloads, selectors
-from .models import GuideEdition, ServiceItem, Topic
+from .models import GuideEdition, Material, ServiceItem, Topic
 
 
 def _format_or_404(fmt):
@@ -130,3 +132,20 @@ def item_download(request, pk, fmt):
     item = get_object_or_404(ServiceItem.objects.published().select_related("edition", "department"), pk=pk)
     return downloads.file_response(downloads.item_path(item.edition, item.pk, fmt), downloads.item_filename(item, fmt),
                                    fmt, lambda: downloads.build_item_files(item.edition, item))
+
+
+MATERIAL_FILES = ("blank_form", "sample")
+
+
+def material_file(request, pk, field):
+    """A material's blank form or sample: for everyone when its item is published, else for
+    the officials who may see the item (its unit, the county office)."""
+    if field not in MATERIAL_FILES:
+        raise Http404
+    material = Material.objects.filter(pk=pk, item__in=ServiceItem.objects.visible_to(request.user)).first()
+    stored = getattr(material, field, None)
+    if not stored:
+        raise Http404
+    extension = stored.name.rsplit(".", 1)[-1] if "." in stored.name else "bin"
+    label = _("Sample") if field == "sample" else _("Blank form")
+    return download_response(stored, f"{material.name}-{label}.{extension}")

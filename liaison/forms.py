@@ -8,10 +8,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import FieldNamedErrorsMixin
+from portal.uploads import check_upload
 
 from . import antiabuse
 from .models import Category, Rating, Urgency
-from .uploads import MAX_FILES, check_upload
+from .uploads import MAX_FILES
 
 PUBLIC_CATEGORIES = [(value, label) for value, label in Category.choices
                      if value not in (Category.WEBSITE, Category.RECTIFICATION)]

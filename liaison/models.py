@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.access import acting_enterprise, official_of, sees_all_units
 from portal.models import Enterprise, Official, Unit
+from portal.uploads import ProtectedFileField, UploadValidator
 
 from .categories import Category
 
@@ -397,7 +398,8 @@ class MatterAttachment(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("file"), upload_to=attachment_path)
+    file = ProtectedFileField(_("file"), upload_to=attachment_path, download_view="liaison:attachment",
+                              lookup="public_id", validators=[UploadValidator()])
     original_name = models.CharField(_("file name"), max_length=200)
     mime_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))

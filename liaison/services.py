@@ -14,11 +14,12 @@ from portal import messaging
 from portal.access import acting_enterprise, official_of, sees_all_units
 from portal.models import Unit
 from portal.workdays import add_workdays, workdays_between
+from portal.uploads import check_upload, safe_name
 from portal.workflow import ActionRefused
 
 from . import clock, deadlines, notifications, workflow
 from .models import (POOR_RATINGS, DeadlineRule, Matter, MatterAttachment, MatterCooperation, MatterEvent, Rating)
-from .uploads import MAX_FILES, check_upload, safe_name
+from .uploads import MAX_FILES
 
 DEFAULT_DEADLINE_WORKDAYS = 5
 MAX_EXTENSION_WORKDAYS = 10

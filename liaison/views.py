@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from portal.access import acting_enterprise, enterprise_account_of, official_of
 from portal.page_cache import public_page
+from portal.uploads import check_upload, safe_name
 
 from . import antiabuse, clock, figures, selectors, workflow
 from .forms import (AnonymousMatterForm, AnonymousSiteErrorForm, ForgotCodeForm, MatterForm, RateForm,
@@ -23,7 +24,6 @@ from .forms import (AnonymousMatterForm, AnonymousSiteErrorForm, ForgotCodeForm,
 from .models import Category, HeldUpload, Matter
 from .services import (MatterActionRefused, matter_attach, matter_rate, matter_reissue_query_code, matter_resume,
                        matter_submit_online)
-from .uploads import check_upload, safe_name
 
 GRANT_KEY = "liaison_tracking_grants"
 JUST_SUBMITTED_KEY = "liaison_just_submitted"

@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _, gettext_lazy
 from portal.access import sees_all_units, unit_of
 from portal.admin_base import UnitScopedAdmin
 from portal.admin_import import ImportAdminMixin
+from portal.uploads import check_upload
 
 from . import selectors, services
 from .forms import PublishForm, WithdrawForm
 from .imports import PolicyImporter
 from .models import Attachment, Interpretation, Policy, PolicyChange, Subscription, Theme
-from .validators import check_attachment
 
 
 class AttachmentForm(forms.ModelForm):
@@ -30,7 +30,7 @@ class AttachmentForm(forms.ModelForm):
     def clean_file(self):
         uploaded = self.cleaned_data.get("file")
         if uploaded and hasattr(uploaded, "content_type"):
-            self.instance.content_type, self.instance.size = check_attachment(uploaded)
+            self.instance.content_type, self.instance.size = check_upload(uploaded), uploaded.size
         return uploaded
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portal.models import Industry, Scale, Unit
+from portal.uploads import ProtectedFileField, UploadValidator, check_upload
 from portal.validators import validate_link
 
 SUMMARY_MAX = 100
@@ -313,7 +314,8 @@ class Attachment(models.Model):
     policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="attachments",
                                verbose_name=_("policy"))
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    file = ProtectedFileField(_("file"), upload_to=attachment_path, max_length=300,
+                              download_view="policies:attachment", validators=[UploadValidator()])
     content_type = models.CharField(_("content type"), max_length=100, editable=False)
     size = models.PositiveIntegerField(_("size in bytes"), default=0, editable=False)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
@@ -336,10 +338,8 @@ class Attachment(models.Model):
         return self.file.name.rsplit(".", 1)[-1].upper() if "." in self.file.name else ""
 
     def clean(self):
-        from .validators import check_attachment
-
         if self.file and not self.file._committed:
-            self.content_type, self.size = check_attachment(self.file)
+            self.content_type, self.size = check_upload(self.file), self.file.size
 
 
 class PolicyChange(models.Model):

@@ -16,8 +16,8 @@ from simple_history.models import HistoricalRecords
 from liaison.categories import ENTERPRISE_CATEGORIES, Category
 from portal.access import official_of, sees_all_units
 from portal.models import Enterprise, FinancialInstitution, Official, Unit
+from portal.uploads import ProtectedFileField, UploadValidator, check_upload
 
-from .validators import validate_upload
 
 
 def _is_official_unit_scope(user):
@@ -415,7 +415,8 @@ class Attachment(models.Model):
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("visit"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PHOTO)
-    file = models.FileField(_("file"), upload_to="visits/%Y/%m/", validators=[validate_upload])
+    file = ProtectedFileField(_("file"), upload_to="visits/%Y/%m/", download_view="visits:attachment",
+                              validators=[UploadValidator()])
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     content_type = models.CharField(_("content type"), max_length=100, blank=True, editable=False)
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
@@ -430,13 +431,14 @@ class Attachment(models.Model):
         return self.caption or self.file.name
 
     def clean(self):
-        from .validators import sniff_content_type
-
-        if self.file and not self.content_type:
-            kind = sniff_content_type(self.file)
-            if self.kind == self.Kind.PHOTO and not (kind or "").startswith("image/"):
+        if self.file and not self.file._committed:
+            try:
+                kind = check_upload(self.file)
+            except ValidationError as error:
+                raise ValidationError({"file": error.messages}) from error
+            if self.kind == self.Kind.PHOTO and not kind.startswith("image/"):
                 raise ValidationError({"file": _("A photo must be a JPEG or PNG image.")})
-            self.content_type = kind or ""
+            self.content_type = kind
 
 
 # --------------------------------------------------------------------------- meetings

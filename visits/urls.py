@@ -9,6 +9,7 @@ urlpatterns = [
     path("enterprises/", views.enterprise_list, name="enterprise_list"),
     path("enterprises/<int:pk>/", views.enterprise_file, name="enterprise_file"),
     path("ledgers/", views.ledgers, name="ledgers"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("ledgers/<slug:kind>.<slug:fmt>", views.ledger_export, name="ledger_export"),
     path("financing/", views.financing_totals, name="financing_totals"),
     path("matchmaking/", views.matchmaking, name="matchmaking"),

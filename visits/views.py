@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from portal import spreadsheets
+from portal.uploads import download_response
 from portal.access import acting_enterprise, official_of, sees_all_units
 from portal.models import Enterprise, Unit
 from portal.page_cache import public_page
@@ -23,7 +24,7 @@ from .access import official_required
 from .charts import trend_chart
 from .forms import (AppointmentAnswerForm, CoverageFilterForm, FinancingNeedForm, LedgerFilterForm, PhoneAnswerForm,
                     ProblemToMatterForm)
-from .models import Appointment, FinancingNeed, MeetingProblem, VisitProblem
+from .models import Appointment, Attachment, FinancingNeed, MeetingProblem, Visit, VisitProblem
 from .periods import current_period, last_periods, parse_period
 
 
@@ -276,3 +277,13 @@ def my_financing_need(request):
             return redirect("portal:my_home")
     return render(request, "visits/financingneed_form.html", {"form": form, "enterprise": enterprise},
                   status=400 if request.method == "POST" else 200)
+
+
+def attachment_download(request, pk):
+    """A visit's document or photo, for whoever may see the visit (Visit.objects.visible_to)."""
+    attachment = (Attachment.objects.select_related("visit")
+                  .filter(pk=pk, visit__in=Visit.objects.visible_to(request.user)).first())
+    if attachment is None or not attachment.file:
+        raise Http404
+    name = attachment.file.name.rsplit("/", 1)[-1]
+    return download_response(attachment.file, name, attachment.content_type)

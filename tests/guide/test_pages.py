@@ -2,6 +2,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from guide.models import ServiceItem
@@ -143,3 +144,55 @@ def test_a_date_in_a_year_no_calendar_confirms_is_marked_as_an_estimate(client, 
     with time_machine.travel(datetime.datetime(2026, 12, 2, 10, 0, tzinfo=datetime.timezone.utc)):
         html = client.get(item.get_absolute_url()).content.decode()
     assert "2027年1月14日" in html and "预计" in html and "尚未公布" in html and "已扣除法定节假日" not in html
+
+
+def _material_with_files(item):
+    from django.core.files.base import ContentFile
+
+    material = item.materials.first()
+    material.blank_form.save("申请书.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    material.sample.save("申请书样表.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    material.save()
+    return material
+
+
+def test_blank_forms_and_samples_download_through_the_guide(client, edition, department, login,
+                                                             department_staff_user, other_department):
+    from tests.guide.factories import ServiceItemFactory
+
+    item = ServiceItemFactory(edition=edition, department=department)
+    material = _material_with_files(item)
+    page = client.get(item.get_absolute_url()).content.decode()
+    assert "/media/" not in page
+    for field in ("blank_form", "sample"):
+        url = getattr(material, field).url
+        assert url in page and not url.startswith("/media/")
+        response = client.get(url)
+        assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_files_of_an_unpublished_item_are_for_its_unit_only(client, edition, department, other_department, login,
+                                                            department_staff_user):
+    from guide.models import ServiceItem
+    from tests.factories import OfficialFactory
+    from tests.guide.factories import ServiceItemFactory
+
+    item = ServiceItemFactory(edition=edition, department=department, status=ServiceItem.Status.DRAFT)
+    url = _material_with_files(item).blank_form.url
+    assert client.get(url).status_code == 404
+    other = OfficialFactory(unit=other_department).user
+    assert login(other).get(url).status_code == 404
+    assert login(department_staff_user).get(url).status_code == 200
+
+
+def test_a_blank_form_must_be_a_real_document(edition, department):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.guide.factories import ServiceItemFactory
+
+    material = ServiceItemFactory(edition=edition, department=department).materials.first()
+    material.blank_form = SimpleUploadedFile("申请书.pdf", b"<html><script>alert(1)</script></html>")
+    with pytest.raises(ValidationError):
+        material.full_clean()

@@ -120,7 +120,7 @@ def test_files_are_checked_by_content_not_name(client, county_office_unit):
 
 @pytest.mark.django_db
 def test_files_over_the_size_limit_are_refused(client, county_office_unit, settings):
-    settings.LIAISON_ATTACHMENT_MAX_BYTES = 1024 * 1024
+    settings.UPLOAD_MAX_BYTES = 1024 * 1024
     page = client.get(reverse("liaison:submit"))
     data = anonymous_data(page)
     data["attachments"] = [SimpleUploadedFile("大文件.pdf", PDF + b"0" * (1024 * 1024 + 1))]

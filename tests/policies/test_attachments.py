@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from policies.models import Attachment
-from policies.validators import MAX_ATTACHMENT_BYTES, check_attachment
+from portal.uploads import check_upload
 
 from .factories import PolicyFactory
 
@@ -13,7 +13,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def test_real_pdf_is_accepted():
-    assert check_attachment(SimpleUploadedFile("通知.pdf", PDF)) == ("application/pdf", len(PDF))
+    assert check_upload(SimpleUploadedFile("通知.pdf", PDF)) == "application/pdf"
 
 
 @pytest.mark.parametrize("name,content", [
@@ -25,13 +25,13 @@ def test_real_pdf_is_accepted():
 ])
 def test_bad_files_are_rejected(name, content):
     with pytest.raises(ValidationError):
-        check_attachment(SimpleUploadedFile(name, content))
+        check_upload(SimpleUploadedFile(name, content))
 
 
-def test_oversized_file_is_rejected():
-    big = SimpleUploadedFile("big.pdf", PDF + b"0" * (MAX_ATTACHMENT_BYTES + 1))
+def test_oversized_file_is_rejected(settings):
+    big = SimpleUploadedFile("big.pdf", PDF + b"0" * (settings.UPLOAD_MAX_BYTES + 1))
     with pytest.raises(ValidationError):
-        check_attachment(big)
+        check_upload(big)
 
 
 def test_download_is_an_attachment_with_nosniff(client, town, settings, tmp_path):

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from portal.models import FinancialInstitution
 from visits.models import Attachment, FinancingMatch, FinancingNeed, MatchmakingEvent
-from visits.validators import validate_upload
+from portal.uploads import check_upload as validate_upload
 
 from .factories import AssignmentFactory, MeetingFactory, VisitFactory, VisitProblemFactory
 
@@ -109,3 +109,22 @@ def test_a_photo_must_be_an_image(town, enterprise):
 def test_admin_index_links_for_officials(login, town_staff_user):
     response = login(town_staff_user).get(reverse("admin:index"))
     assert reverse("visits:coverage") in response.content.decode()
+
+
+def test_visit_attachments_download_for_those_who_see_the_visit(client, login, town, enterprise, town_staff_user,
+                                                              other_town_staff_user, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    visit = VisitFactory(unit=town, enterprise=enterprise, officials=[town_staff_user.official])
+    attachment = Attachment(visit=visit, kind="document", file=SimpleUploadedFile("纪要.pdf", b"%PDF-1.7 ..."))
+    attachment.full_clean()
+    attachment.save()
+    url = attachment.file.url
+    assert not url.startswith("/media/")
+    response = login(town_staff_user).get(url)
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert login(other_town_staff_user).get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code in (302, 404)
+    change = login(town_staff_user).get(reverse("admin:visits_visit_change", args=[visit.pk])).content.decode()
+    assert url in change and "/media/" not in change
