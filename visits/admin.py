@@ -319,6 +319,12 @@ class VisitForm(forms.ModelForm):
             if self.instance.pk:
                 qs = qs | Official.objects.filter(visit_participations__visit=self.instance)
             self.fields["team"].queryset = qs.distinct().select_related("unit")
+        appointment = self.fields.get("appointment")
+        if appointment is not None and self.instance.appointment_id:
+            # Carried out by this visit, the appointment is 已走访 now: keep it choosable, or
+            # re-saving the visit would drop the link.
+            appointment.queryset = (appointment.queryset | Appointment.objects.filter(
+                pk=self.instance.appointment_id).select_related("enterprise")).distinct()
         self.policy_choices = published_policy_choices()
         self.fields["linked_policies"].choices = [(p["id"], p["title"]) for p in self.policy_choices.values()]
         self.fields["linked_policies"].initial = [p.get("id") for p in self.instance.policy_links or []]
@@ -429,6 +435,7 @@ class VisitAdmin(UnitScopedAdmin):
         if db_field.name == "enterprise":
             kwargs["queryset"] = _enterprises_for(request.user)
         if db_field.name == "appointment":
+            # Agreed appointments, plus (VisitForm) the one this visit already carried out.
             kwargs["queryset"] = (Appointment.objects.visible_to(request.user)
                                   .filter(status=Appointment.Status.ACCEPTED).select_related("enterprise"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

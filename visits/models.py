@@ -247,6 +247,10 @@ class VisitQuerySet(models.QuerySet):
         return self.filter(date__range=(period.start, period.end))
 
 
+# A visit may carry out an appointment agreed for up to this many days before it (see Visit.clean).
+VISIT_APPOINTMENT_DAYS_LATE = 14
+
+
 class Visit(models.Model):
     """走访: a visit to an enterprise, as written in the visit ledger (走访企业台帐)."""
 
@@ -315,6 +319,30 @@ class Visit(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.enterprise.name}"
+
+    def clean(self):
+        super().clean()
+        self.clean_appointment()
+
+    def clean_appointment(self):
+        """A visit carries out an appointment of the same enterprise agreed for the visit's own
+        day, or at most VISIT_APPOINTMENT_DAYS_LATE days before it (the visit slipped a few
+        days). Never one agreed for a later day: that visit has not happened yet."""
+        if self.appointment_id is None or self.date is None or self.enterprise_id is None:
+            return
+        appointment = self.appointment
+        if appointment.enterprise_id != self.enterprise_id:
+            raise ValidationError({"appointment": _("This appointment is with another enterprise.")})
+        agreed = timezone.localdate(appointment.starts_at)
+        late = (self.date - agreed).days
+        if late < 0:
+            raise ValidationError({"appointment": _(
+                "This appointment is agreed for %(agreed)s, after the visit's date: link it to the visit made on "
+                "that day.") % {"agreed": agreed}})
+        if late > VISIT_APPOINTMENT_DAYS_LATE:
+            raise ValidationError({"appointment": _(
+                "This appointment was agreed for %(agreed)s, more than %(days)d days before the visit: record the "
+                "visit without it.") % {"agreed": agreed, "days": VISIT_APPOINTMENT_DAYS_LATE}})
 
     def get_absolute_url(self):
         return reverse("admin:visits_visit_change", args=[self.pk])
