@@ -201,9 +201,11 @@ def test_the_enterprise_cancels_its_appointment_but_not_another_enterprises(logi
 def test_recording_a_visit_marks_its_agreed_appointment_held_through_the_service(appointment, enterprise_user,
                                                                                  town_staff_user, enterprise):
     services.appointment_respond(appointment=appointment, by=enterprise_user, answer="accept")
-    # The visit is recorded for the agreed day (a visit links only to an appointment of its day or before).
+    # The agreed time has come (a visit links only to an appointment of its day or shortly before).
+    Appointment.objects.filter(pk=appointment.pk).update(starts_at=_at(-1), ends_at=_at(-1, 11))
+    appointment.refresh_from_db()
     services.visit_record(unit=town_staff_user.official.unit, enterprise=enterprise,
-                          date=timezone.localdate(appointment.starts_at), officials=[town_staff_user.official],
+                          date=timezone.localdate(), officials=[town_staff_user.official],
                           recorded_by=town_staff_user, appointment=appointment, met_persons="张总经理")
     appointment.refresh_from_db()
     assert appointment.status == "held"
