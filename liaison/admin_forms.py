@@ -18,6 +18,10 @@ def _units():
     return Unit.objects.active().exclude(kind=Unit.Kind.COUNTY_GOVERNMENT)
 
 
+# Steps whose text the official may show to the enterprise; unticked (internal) by default.
+CHOOSE_PUBLIC = ("note", "request_referral", "assign", "return_assignment")
+
+
 class ActionForm(forms.Form):
     """Built for one action: a reason (required when the workflow says so) plus the action's
     own fields."""
@@ -32,7 +36,7 @@ class ActionForm(forms.Form):
         self.fields["reason"].required = self.action.needs_reason
         if action == "reply":
             self.fields["reason"].label = _("Reply to the enterprise")
-        if action == "note":
+        if action in CHOOSE_PUBLIC:
             self.fields["public"] = forms.BooleanField(
                 label=_("Visible to the enterprise"), required=False,
                 help_text=_("Leave unticked for an internal note only officials see."))

@@ -144,7 +144,8 @@ def _matter_create(*, enterprise, title, description, category, channel, receive
             event = MatterEvent.objects.create(
                 matter=matter, action="create", from_state="", to_state=matter.state, actor=created_by,
                 actor_name=actor_name or (official.name if official else ""),
-                actor_unit=official.unit if official else received_by, created_at=now,
+                # The enterprise's own contact is not an official of the receiving unit.
+                actor_unit=official.unit if official else None, created_at=now,
                 reason=matter.get_channel_display(), is_public=True)
             for upload, mime in checked:
                 _store_attachment(matter, upload, mime)

@@ -37,12 +37,13 @@ WORKING_STATES = (HANDLING, ASSIGNED)
 WORKFLOW = Workflow(Matter.State, [
     Action("accept", _("Accept (受理)"), (RECEIVED,), ACCEPTED, ("receiver", "county_office")),
     Action("handle_self", _("Handle ourselves (自办)"), (ACCEPTED,), HANDLING, ("receiver",)),
+    # Unit-to-unit steps are internal by default; the official may show one to the enterprise.
     Action("request_referral", _("Ask the county office to refer (提请交办)"), (ACCEPTED, HANDLING),
-           REFERRAL_REQUESTED, ("receiver",), needs_reason=True),
+           REFERRAL_REQUESTED, ("receiver",), needs_reason=True, public=False),
     Action("assign", _("Assign (交办)"), (RECEIVED, ACCEPTED, REFERRAL_REQUESTED, RETURNED), ASSIGNED,
-           ("county_office",)),
+           ("county_office",), public=False),
     Action("return_assignment", _("Return the assignment (退回)"), (ASSIGNED,), RETURNED, ("lead",),
-           needs_reason=True),
+           needs_reason=True, public=False),
     Action("request_supplement", _("Ask the enterprise for more (待企业补充)"), (HANDLING, ASSIGNED), WAITING,
            ("handler",), needs_reason=True),
     Action("resume", _("Resume after the enterprise's answer"), (WAITING,), None, ("handler", "enterprise")),

@@ -141,3 +141,42 @@ def test_a_due_date_in_an_unconfirmed_year_is_marked_estimated(client, login, ac
         login(county_office_user)
         page = client.get(reverse("admin:liaison_matter_changelist")).content.decode()
     assert "2027-01-07（预计）" in page
+
+
+@pytest.mark.django_db
+def test_unit_to_unit_reasons_are_internal_unless_the_official_shows_them(client, login, actors, enterprise, town,
+                                                                         town_staff_user, department_staff_user,
+                                                                         enterprise_user):
+    from liaison.models import MatterEvent
+
+    with clock.travel(MON):
+        matter = actors.drive(make_matter(enterprise=enterprise, received_by=town), workflow.ACCEPTED)
+        login(town_staff_user)
+        url = reverse("admin:liaison_matter_act", args=[matter.pk, "request_referral"])
+        assert 'name="public"' in client.get(url).content.decode()
+        client.post(url, {"reason": "本镇无权审批用地"})
+        matter = actors.perform(fresh(matter), "assign", reason="请县自然资源局牵头")
+        login(department_staff_user)
+        client.post(reverse("admin:liaison_matter_act", args=[matter.pk, "return_assignment"]),
+                    {"reason": "已向企业说明：本事项由县住建局办理", "public": "on"})
+    events = {e.action: e for e in MatterEvent.objects.filter(matter=matter)}
+    assert not events["request_referral"].is_public and not events["assign"].is_public
+    assert events["return_assignment"].is_public
+    login(enterprise_user)
+    page = client.get(matter.get_absolute_url()).content.decode()
+    assert "本镇无权审批用地" not in page and "请县自然资源局牵头" not in page
+    assert "已向企业说明" in page
+
+
+@pytest.mark.django_db
+def test_the_enterprise_contact_is_not_labelled_as_a_town_official(login, enterprise, enterprise_user, town,
+                                                                   town_staff_user):
+    from liaison.services import matter_submit_online
+
+    matter, _created = matter_submit_online(
+        user=enterprise_user, enterprise=enterprise, title="线上提交", description="说明", category="other",
+        urgency="normal", contact_name="王经理", contact_phone="13800000000", idempotency_key=None)
+    event = matter.events.get(action="create")
+    assert event.actor_unit is None and event.actor_name == "王经理"
+    page = login(town_staff_user).get(reverse("admin:liaison_matter_change", args=[matter.pk])).content.decode()
+    assert "王经理（企业）" in page and f"王经理（{town.name}）" not in page

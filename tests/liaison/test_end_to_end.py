@@ -45,7 +45,7 @@ def test_a_matter_from_submission_to_archive(login, enterprise_user, town_staff_
     assert str(Matter.State.ACCEPTED.label) in page
     matter = act(town_staff_user, "request_referral", reason="用地审批属县自然资源局职权")
     _, page = as_enterprise()
-    assert "用地审批属县自然资源局职权" in page
+    assert "用地审批属县自然资源局职权" not in page  # unit-to-unit text is internal by default
 
     # 3. the county office assigns a lead and a cooperating unit (交办)
     matter = act(county_office_user, "assign", reason="请牵头办理", lead_unit=department.pk,
@@ -104,7 +104,8 @@ def test_a_matter_from_submission_to_archive(login, enterprise_user, town_staff_
     matter = act(department_staff_user, "archive", reason="")
     assert matter.state == "archived"
     _, page = as_enterprise()
-    for text in ("用地审批属县自然资源局职权", "已安排现场踏勘", "已取得批复", str(Matter.State.ARCHIVED.label)):
+    assert "用地审批属县自然资源局职权" not in page  # the referral request stayed internal
+    for text in ("已安排现场踏勘", "已取得批复", str(Matter.State.ARCHIVED.label)):
         assert text in page
     actions = list(matter.events.values_list("action", flat=True))
     assert actions == ["create", "accept", "request_referral", "assign", "note", "note", "request_supplement",
