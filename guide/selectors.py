@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
 
-from portal.models import FinancialInstitution, Unit
+from portal.models import Unit
 
 from .models import Faq, Fee, GuideEdition, LeaderDuty, LoanProduct, Material, ServiceItem, Step, Topic
 
@@ -74,10 +74,6 @@ def loan_products(edition):
 def contact_units():
     """Every active unit with its enterprise-service phone, in the county's order."""
     return Unit.objects.active().order_by("sort_order", "name")
-
-
-def institutions_with_products(edition):
-    return FinancialInstitution.objects.filter(guide_products__edition=edition, is_active=True).distinct()
 
 
 @dataclass

@@ -185,14 +185,6 @@ def index_interpretation_document(interpretation, policy):
         validity="" if policy.in_force else policy.validity)
 
 
-def interpretation_saved(*, interpretation):
-    policy_reindex(policy=interpretation.policy)
-
-
-def interpretation_deleted(*, interpretation_pk, policy):
-    transaction.on_commit(lambda: search.remove_object("interpretation", interpretation_pk))
-
-
 def rebuild_index(*, batch=500, stdout=None):
     """Re-index every published policy (after a dictionary or synonym change)."""
     count = 0

@@ -3,7 +3,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
-from django.views.i18n import JavaScriptCatalog
 
 from . import search_views, views
 from .sitemaps import site_sitemaps
@@ -41,7 +40,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("i18n/setlang/", views.switch_language, name="set_language"),
-    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("policies/", include("policies.urls")),
     path("guide/", include("guide.urls")),

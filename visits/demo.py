@@ -235,9 +235,6 @@ def build_meetings(rng):
 
 def build_matters(rng, stdout):
     """Hand some recent problems to the liaison app, through its service, as an official would."""
-    if not services.liaison_available():
-        stdout.write("  visits: liaison.services not available; problems stay unhanded.")
-        return 0
     made = 0
     since = local_today() - datetime.timedelta(days=240)
     visit_quota = max(0, 25 - VisitProblem.objects.filter(matter_id__isnull=False).count())

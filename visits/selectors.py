@@ -1,11 +1,10 @@
 """Reads for enterprise-situation monitoring: coverage, the enterprise file (一企一档), ledgers,
 financing totals. Every figure is an aggregate query: the number of queries does not grow
 with the number of visits, officials or enterprises."""
-import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -13,7 +12,7 @@ from portal.access import official_of, sees_all_units
 from portal.models import Official, Unit
 
 from .models import (Appointment, FinancingMatch, FinancingNeed, LiaisonAssignment, MatchmakingEvent, Meeting,
-                     MeetingProblem, Visit, VisitParticipant, VisitProblem)
+                     MeetingProblem, Visit, VisitParticipant)
 from .periods import current_period, last_periods, today
 
 
@@ -29,11 +28,6 @@ def liaison_enterprise_ids(user):
 def liaison_enterprise_ids_queryset(user):
     """The same ids as a subquery (for `enterprise_id__in=`), as liaison's hook wants."""
     return LiaisonAssignment.objects.enterprises_looked_after_by(user)
-
-
-def current_liaison_officials(enterprise):
-    return (LiaisonAssignment.objects.active_on(today()).filter(enterprise=enterprise)
-            .select_related("official", "unit"))
 
 
 # --------------------------------------------------------------------------- appointments
@@ -191,22 +185,17 @@ def enterprise_file(enterprise, user):
     entries += [(timezone.localdate(n.created_at), "financing", n) for n in needs]
     entries += [(timezone.localdate(a.starts_at), "appointment", a) for a in appointments
                 if a.status != Appointment.Status.HELD]
-    entries += [(_matter_date(m), "matter", m) for m in matters]
+    entries += [(timezone.localdate(m.received_at), "matter", m) for m in matters]
     entries.sort(key=lambda entry: entry[0], reverse=True)
-    return {"entries": entries, "assignments": assignments, "matters_available": matters is not None,
+    return {"entries": entries, "assignments": assignments,
             "counts": {"visits": len(visits), "meetings": len(meetings), "needs": len(needs),
-                       "matters": len(matters or []), "surveys": len(responses)}}
+                       "matters": len(matters), "surveys": len(responses)}}
 
 
 def _matters(enterprise, user):
-    try:
-        from liaison import selectors as liaison_selectors
-    except ImportError:
-        return []
-    finder = getattr(liaison_selectors, "matters_for_enterprise", None)
-    if finder is None:
-        return []
-    return list(finder(enterprise, user)[:100])
+    from liaison import selectors as liaison_selectors
+
+    return list(liaison_selectors.matters_for_enterprise(enterprise, user)[:100])
 
 
 def _survey_responses(enterprise, user):
@@ -214,14 +203,6 @@ def _survey_responses(enterprise, user):
     from liaison.surveys import selectors as survey_selectors
 
     return list(survey_selectors.responses_for_enterprise_file(enterprise, user)[:50])
-
-
-def _matter_date(matter):
-    for name in ("received_at", "created_at", "submitted_at"):
-        value = getattr(matter, name, None)
-        if value is not None:
-            return timezone.localdate(value) if isinstance(value, datetime.datetime) else value
-    return today()
 
 
 # --------------------------------------------------------------------------- ledgers
@@ -383,12 +364,3 @@ def matchmaking_summary(*, on=None):
         loans=Coalesce(Sum("loan_amount", filter=Q(outcome=outcome.LOAN)), 0,
                        output_field=FinancingMatch._meta.get_field("loan_amount")))
     return {"next_event": upcoming, "held": held, **_withhold_small_amounts(money, public_min_items())}
-
-
-def open_problems_without_matter(user):
-    return VisitProblem.objects.visible_to(user).filter(matter_id__isnull=True, solved_on_spot=False)
-
-
-def last_visit_dates(enterprise_ids):
-    return dict(Visit.objects.filter(enterprise_id__in=enterprise_ids).values("enterprise_id")
-                .annotate(last=Max("date")).values_list("enterprise_id", "last"))

@@ -4,7 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -297,22 +297,12 @@ def visit_record(*, unit, enterprise, date, officials, recorded_by=None, appoint
 # --------------------------------------------------------------------------- problems → matters
 
 
-def liaison_available():
-    try:
-        from liaison import services
-    except ImportError:
-        return False
-    return hasattr(services, "matter_create")
-
-
 def problem_to_matter(*, problem, by):
     """Turn a problem raised at a visit or a meeting into a liaison matter — exactly once.
 
     Returns (problem, created). A second call (double click, two officials at once) returns
     the matter already made: the problem row is locked while the matter is created, and the
     liaison app keeps one matter per source."""
-    if not liaison_available():
-        raise ValidationError(_("Matter handling is not available yet."))
     from liaison import services as liaison_services
 
     model = type(problem)
@@ -330,36 +320,17 @@ def problem_to_matter(*, problem, by):
         else:
             description = _("%(text)s\n\n(Raised at the meeting “%(title)s” on %(date)s.)") % {
                 "text": description, "title": owner.title, "date": owner.date.isoformat()}
-        refused = getattr(liaison_services, "MatterActionRefused", ())
-        try:
-            with transaction.atomic():
-                matter = liaison_services.matter_create(
-                    enterprise=locked.enterprise, title=locked.title, description=description,
-                    category=locked.category, channel=locked.CHANNEL, received_by=received_by, created_by=by,
-                    source=locked, contact_name=locked.enterprise.contact_name,
-                    contact_phone=locked.enterprise.contact_phone)
-        except refused as error:
-            raise ValidationError(str(error)) from error
-        except IntegrityError:
-            # liaison already holds a matter for this source (made outside this function)
-            matter = _matter_for_source(locked)
-            if matter is None:
-                raise
+        # liaison keeps one matter per source: a matter made for this problem meanwhile is returned
+        matter = liaison_services.matter_create(
+            enterprise=locked.enterprise, title=locked.title, description=description,
+            category=locked.category, channel=locked.CHANNEL, received_by=received_by, created_by=by,
+            source=locked, contact_name=locked.enterprise.contact_name,
+            contact_phone=locked.enterprise.contact_phone)
         locked.matter_id = matter.pk
-        locked.matter_label = str(getattr(matter, "number", "") or getattr(matter, "tracking_number", "")
-                                  or matter)[:60]
+        locked.matter_label = matter.tracking_number
         locked.turned_at = timezone.now()
         locked.save(update_fields=["matter_id", "matter_label", "turned_at"])
     return locked, True
-
-
-def _matter_for_source(problem):
-    try:
-        from liaison import selectors as liaison_selectors
-    except ImportError:
-        return None
-    finder = getattr(liaison_selectors, "matter_for_source", None)
-    return finder(problem) if finder else None
 
 
 # --------------------------------------------------------------------------- financing

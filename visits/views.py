@@ -171,7 +171,7 @@ def problem_to_matter(request, kind, pk):
             return redirect(owner_url)
         status = 400
     return render(request, "visits/problem_to_matter.html", {
-        "problem": problem, "form": form, "owner_url": owner_url, "available": services.liaison_available(),
+        "problem": problem, "form": form, "owner_url": owner_url,
     }, status=status)
 
 

@@ -52,7 +52,6 @@ NONE = fixed()
 PAGES = {
     "sitemap": (NONE, ALL), "sitemap_section": (fixed(section="policies"), ALL), "robots_txt": (NONE, ALL),
     "favicon": (NONE, ALL), "healthz": (NONE, ALL), "readyz": (NONE, ALL), "set_language": (NONE, ALL),
-    "javascript-catalog": (NONE, ALL),
     "policies:home": (NONE, ALL), "policies:list": (NONE, ALL),
     # An unpublished draft: only its own unit and the county office preview it.
     "policies:detail": (w(pk="draft.pk"), OWNER),

@@ -210,3 +210,22 @@ def test_recording_a_visit_marks_its_agreed_appointment_held_through_the_service
     appointment.refresh_from_db()
     assert appointment.status == "held"
     assert [e.action for e in history_of(appointment)] == ["accept", "hold"]
+
+
+def test_recording_a_visit_in_the_admin_marks_its_agreed_appointment_held(login, enterprise, enterprise_user,
+                                                                           town_staff_user):
+    agreed, _conflicts = services.appointment_propose(
+        enterprise=enterprise, official=town_staff_user.official, starts_at=_at(-1), ends_at=_at(-1, 11),
+        purpose="走访")
+    services.appointment_respond(appointment=agreed, by=enterprise_user, answer="accept")
+    day = timezone.localdate(agreed.starts_at).isoformat()
+    data = {"enterprise": enterprise.pk, "date": day, "form": "onsite", "appointment": agreed.pk,
+            "team": [town_staff_user.official.pk], "met_persons": "李厂长", "operation": "good",
+            "problems-TOTAL_FORMS": "0", "problems-INITIAL_FORMS": "0", "attachments-TOTAL_FORMS": "0",
+            "attachments-INITIAL_FORMS": "0"}
+    response = login(town_staff_user).post(reverse("admin:visits_visit_add"), data)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    agreed.refresh_from_db()
+    assert agreed.status == "held"
+    assert [(e.action, e.actor) for e in history_of(agreed)] == [("accept", enterprise_user),
+                                                                ("hold", town_staff_user)]
