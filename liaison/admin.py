@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from portal.access import official_of, sees_all_units, unit_of
 from portal.admin_base import UnitScopedAdmin
+from portal.params import int_param
 from portal.workdays import is_estimated, workdays_between
 
 from . import clock, figures, ledgers, selectors, workflow
@@ -151,7 +152,7 @@ class MatterAdmin(UnitScopedAdmin):
             raise Http404
         spec = workflow.ACTIONS[action]
         form = ActionForm(request.POST or None, matter=matter, action=action)
-        template_id = request.GET.get("template")
+        template_id = int_param(request.GET, "template")
         if request.method == "GET" and template_id and action == "reply":
             chosen = reply_templates(matter).filter(pk=template_id).first()
             if chosen is not None:

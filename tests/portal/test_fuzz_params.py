@@ -115,3 +115,21 @@ def test_town_pages_never_fail_on_odd_parameters(login, town_staff_user, data):
                                    "official=99999999999999999999"])
 def test_absurd_dates_and_ids_on_official_pages_are_not_server_errors(login, county_office_user, path, query):
     _assert_no_5xx(login(county_office_user).get(f"{path}?{query}"), f"{path}?{query}")
+
+
+@FUZZ
+@given(data=st.data())
+def test_pages_of_one_record_never_fail_on_odd_parameters(login, county_office_user, enterprise, town, data):
+    from django.urls import reverse
+
+    from liaison.models import Matter
+    from tests.liaison.factories import make_matter
+
+    matter = Matter.objects.first() or make_matter(enterprise=enterprise, received_by=town)
+    paths = [reverse("admin:liaison_matter_act", args=[matter.pk, "reply"]),
+             reverse("admin:liaison_matter_change", args=[matter.pk]),
+             reverse("visits:enterprise_file", args=[enterprise.pk]), f"/guide/items/{matter.pk}/"]
+    query = data.draw(st.fixed_dictionaries({"template": value}, optional={
+        name: value for name in ("page", "o", "_changelist_filters", "tab")}), label="params")
+    path = data.draw(st.sampled_from(paths), label="path")
+    _assert_no_5xx(login(county_office_user).get(path, query), f"{path} {query!r}")
