@@ -170,12 +170,14 @@ def build(scale):
     missing = targets["policies"] - Policy.objects.count()
     if missing > 0:
         with connection.cursor() as cursor:
-            cursor.execute("DROP INDEX IF EXISTS searchdoc_vector_gin; DROP INDEX IF EXISTS searchdoc_title_trgm")
+            cursor.execute("DROP INDEX IF EXISTS searchdoc_vector_gin; DROP INDEX IF EXISTS searchdoc_title_trgm; "
+                           "DROP INDEX IF EXISTS searchdoc_pinyin_trgm")
         command = PolicyBench(stdout=Quiet())
         command.load(missing, 5000)
         with connection.cursor() as cursor:
             cursor.execute("CREATE INDEX searchdoc_vector_gin ON portal_searchdocument USING gin (search_vector);"
-                           "CREATE INDEX searchdoc_title_trgm ON portal_searchdocument USING gin (title gin_trgm_ops)")
+                           "CREATE INDEX searchdoc_title_trgm ON portal_searchdocument USING gin (title gin_trgm_ops);"
+                           "CREATE INDEX searchdoc_pinyin_trgm ON portal_searchdocument USING gin (pinyin gin_trgm_ops)")
     log(f"  policies: {Policy.objects.count()}")
 
     build_guide_items(targets["guide_items"])
