@@ -55,6 +55,7 @@ PAGE_SIZE = 10
 SYNONYM_CACHE_KEY = "portal:search-synonyms:v1"
 NOT_IN_FORCE_FACTOR = 0.4
 RANK_CANDIDATES = 2000
+FULL_RANK_DEPTH = 100
 # Counting every match of a broad query (贷款 matches most policies) means reading every
 # document; each type's count stops here and shows as "2000+".
 COUNT_LIMIT = RANK_CANDIDATES
@@ -580,6 +581,21 @@ def _score_sql(plan):
     return sql, params
 
 
+def _quick_score_sql(plan):
+    """The first-stage score: ts_rank over every word and the title tests (no per-word matching)."""
+    sql = (f"ts_rank('{RANK_WEIGHTS}', search_vector, %s::tsquery)"
+           f" * CASE WHEN in_force THEN 1.0 ELSE {NOT_IN_FORCE_FACTOR} END"
+           " + 10 * (replace(lower(portal_searchdocument.title), ' ', '') = %s)::int")
+    params = [plan.any_term, plan.text]
+    if len(plan.core) >= 2:
+        sql += " + 3 * (strpos(lower(portal_searchdocument.title), %s) > 0)::int"
+        params.append(plan.core)
+    if plan.pinyin:
+        sql += " + 3 * (pinyin LIKE %s)::int"
+        params.append(_like(plan.pinyin))
+    return sql, params
+
+
 def _run(plan, kinds, page, page_size, *, partial=False):
     where, where_params = _filter_sql(plan, partial)
     matched = SearchDocument.objects.available().extra(where=[where], params=where_params)
@@ -603,20 +619,31 @@ def _run(plan, kinds, page, page_size, *, partial=False):
     page = min(max(1, page), num_pages or 1)
     hits = []
     if total:
-        ranked = matched
+        pool = matched.values("id")
         if broad:
             # A broad query (thousands of matches): ranking every match means reading every
             # tsvector. Rank only the newest RANK_CANDIDATES matches (in force first), found
             # by walking the searchdoc_newest index, which bounds the cost.
-            newest = matched.order_by("-in_force", F("date").desc(nulls_last=True), "-id").values("id")
-            ranked = SearchDocument.objects.filter(id__in=newest[:RANK_CANDIDATES])
-        score, score_params = _score_sql(plan)
+            pool = matched.order_by("-in_force", F("date").desc(nulls_last=True), "-id").values("id")[:RANK_CANDIDATES]
+        # Two stages: a cheap score (ts_rank and the title tests) orders the pool; the full score
+        # (coverage, proximity …) reorders only its first FULL_RANK_DEPTH rows, which are the
+        # same set whichever page is asked for, so pages further on follow the cheap order.
+        quick, quick_params = _quick_score_sql(plan)
+        by_quick = (SearchDocument.objects.filter(id__in=pool)
+                    .annotate(rank=ExpressionWrapper(RawSQL(quick, quick_params), output_field=FloatField()))
+                    .order_by("-rank", F("date").desc(nulls_last=True), "id"))
+        start = (page - 1) * page_size
+        if start + page_size <= FULL_RANK_DEPTH:
+            score, score_params = _score_sql(plan)
+            ranked = (SearchDocument.objects.filter(id__in=by_quick.values("id")[:FULL_RANK_DEPTH])
+                      .annotate(rank=ExpressionWrapper(RawSQL(score, score_params), output_field=FloatField()))
+                      .order_by("-rank", F("date").desc(nulls_last=True), "id"))
+        else:
+            ranked = by_quick
         rows = (ranked.select_related("unit")
-                .annotate(rank=ExpressionWrapper(RawSQL(score, score_params), output_field=FloatField()))
-                .order_by("-rank", F("date").desc(nulls_last=True), "id")
                 .only("kind", "key", "title", "url", "summary", "body", "date", "in_force", "validity",
                       "unit__name")
-                [(page - 1) * page_size:page * page_size])
+                [start:start + page_size])
         for row in rows:
             source = row.body or row.summary
             hits.append(Hit(kind=row.kind, key=row.key, title=row.title, url=row.url, date=row.date,
