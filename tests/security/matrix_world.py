@@ -59,6 +59,8 @@ def build():
                          attachments=[SimpleUploadedFile("材料.pdf", PDF, content_type="application/pdf")])
     visit = VisitFactory(unit=units.other_town, enterprise=victim, officials=[owner.official])
     problem = VisitProblemFactory(visit=visit)
+    visit_file = visit.attachments.create(file=SimpleUploadedFile("走访材料.pdf", PDF), kind="document",
+                                          content_type="application/pdf")
     meeting = MeetingFactory(unit=units.other_town, title="山塘镇内部座谈会")
     meeting.enterprises_attending.add(victim)
     meeting_problem = meeting.problems.create(enterprise=victim, title="山塘会议问题", category=problem.category)
@@ -78,7 +80,7 @@ def build():
                                      description="整改")
     return SimpleNamespace(
         units=units, users=users, victim=victim, own_enterprise=own_enterprise, matter=matter,
-        attachment=matter.attachments.get(), visit=visit, problem=problem, meeting=meeting,
+        attachment=matter.attachments.get(), visit=visit, visit_file=visit_file, problem=problem, meeting=meeting,
         meeting_problem=meeting_problem, appointment=appointment, need=need, event=event, draft=draft,
         published=published, interpretation=interpretation, item=item, survey=survey, response=response,
         finding=finding, account=victim.accounts.first() if hasattr(victim, "accounts") else None,

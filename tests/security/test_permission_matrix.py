@@ -89,6 +89,8 @@ PAGES = {
     "visits:appointment_answer": (w(pk="appointment.pk"), OWNER),
     "visits:my_appointment": (w(pk="appointment.pk"), {"other_enterprise"}),
     "visits:my_financing_need": (NONE, ENTERPRISES),
+    "visits:attachment": (w(pk="visit_file.pk"), OWNER),
+    "guide:material_file": (fixed(pk=0, field="blank_form"), ALL),
     "surveys:index": (NONE, ALL), "surveys:answer": (w(pk="survey.pk"), ENTERPRISES),
     "surveys:personal": (fixed(token="x"), ALL),
     "surveys:results_list": (NONE, OFFICIALS), "surveys:results": (w(pk="survey.pk"), OFFICE),
