@@ -459,3 +459,27 @@ def vnu():
         return errors
 
     return check
+
+
+# ------------------------------------------------------------------ logins, reused per user
+
+@pytest.fixture(scope="session")
+def login_states(browser, portal_server):
+    """Storage state (cookies) of each demo user, logged in once per session."""
+    states = {}
+
+    def state_for(username):
+        if username not in states:
+            context = browser.new_context(base_url=portal_server, locale="zh-CN")
+            page = context.new_page()
+            if username in ("countyoffice",):
+                admin_login(page, username, totp=county_office_totp())
+            elif username in ("enterprise", "enterprise_pending"):
+                site_login(page, username)
+            else:
+                admin_login(page, username)
+            states[username] = context.storage_state()
+            context.close()
+        return states[username]
+
+    return state_for
