@@ -16,10 +16,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.access import acting_enterprise, official_of, sees_all_units
+from portal.categories import Category
 from portal.models import Enterprise, Official, Unit
 from portal.uploads import ProtectedFileField, UploadValidator
-
-from .categories import Category
 
 
 class Urgency(models.TextChoices):

@@ -4,7 +4,7 @@ start: database (embedded unless DATABASE_URL is set) → migrate → static fil
 demo data the first time (or, with --empty, a county with no demo data and its first account)
 → gunicorn on 127.0.0.1:8000 and the background-job worker beside it (mail, text messages,
 guide builds), stopping everything on Ctrl-C.
-test:  ruff check → database → pytest (settings portal.settings_test) with any further arguments.
+test:  ruff check, import contracts (lint-imports) → database → pytest (settings portal.settings_test) with any further arguments.
 """
 import os
 import secrets
@@ -92,10 +92,12 @@ def _stop(process, grace=30):
 
 def test(args):
     # The static checks first (pyproject.toml configures them): they need no database.
-    for check in (["ruff", "check", "--quiet", "."],):
-        result = subprocess.run([PYTHON, "-m", *check], cwd=BASE_DIR)
+    checks = {"ruff": [PYTHON, "-m", "ruff", "check", "--quiet", "."],
+              "import contracts": [str(Path(PYTHON).parent / "lint-imports"), "--no-cache"]}
+    for name, command in checks.items():
+        result = subprocess.run(command, cwd=BASE_DIR, capture_output=name == "import contracts", text=True)
         if result.returncode != 0:
-            print(f"{check[0]} found problems (see above)", file=sys.stderr)
+            print(result.stdout or "", f"{name} found problems (see above)", file=sys.stderr)
             return result.returncode
     env = _environment()
     env["DJANGO_SETTINGS_MODULE"] = "portal.settings_test"

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from liaison.categories import ENTERPRISE_CATEGORIES, Category
+from portal.categories import ENTERPRISE_CATEGORIES, Category
 from portal.access import official_of, sees_all_units
 from portal.models import Enterprise, FinancialInstitution, Official, Unit
 from portal.uploads import ProtectedFileField, UploadValidator, check_upload

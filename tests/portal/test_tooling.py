@@ -94,3 +94,12 @@ def test_browser_tests_skip_without_chromium_but_fail_under_ci():
     assert local.returncode == 0 and "1 skipped" in local.stdout, local.stdout + local.stderr
     ci = _run_browser_test(CI="true")
     assert ci.returncode != 0 and "CI lacks a test tool" in ci.stdout, ci.stdout + ci.stderr
+
+
+def test_the_import_contracts_hold():
+    """pyproject.toml's contracts: the base imports no app; apps use each other's services,
+    selectors and api modules only. `./run test` runs the same check first."""
+    result = subprocess.run([str(Path(sys.executable).parent / "lint-imports"), "--no-cache"], cwd=BASE_DIR,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout

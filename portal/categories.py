@@ -1,8 +1,8 @@
-"""The matter categories (事项类别): liaison's public vocabulary for what a matter is about.
+"""The matter categories (事项类别): the shared vocabulary for what a matter is about.
 
-Kept in a module of its own, apart from the models, so that other apps can name a category
-without reaching into liaison's internals: visits files the problems raised at a visit or a
-meeting under these same codes, and the matter made from a problem keeps the problem's category.
+In the base, where every app may import it: liaison files matters under these codes, visits
+files the problems raised at a visit or a meeting under the same codes, and the matter made
+from a problem keeps the problem's category.
 """
 from django.db import models
 from django.utils.translation import gettext_lazy as _
