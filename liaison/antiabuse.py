@@ -1,10 +1,11 @@
 """Anti-abuse for anonymous forms, without JavaScript or an outside service: a signed
-arithmetic question, a honeypot field, and a per-address rate limit kept in the cache."""
+arithmetic question, a honeypot field, and a per-address rate limit (portal.ratelimit)."""
 import secrets
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
+
+from portal import ratelimit
 
 SALT = "liaison.challenge"
 MAX_AGE = 2 * 3600
@@ -28,22 +29,10 @@ def check_challenge(token, answer):
         return False
 
 
-def client_address(request):
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def over_limit(request, bucket, limit, window=3600):
-    """Count one hit for this address in `bucket`; True when over `limit` per window."""
-    key = f"liaison:rate:{bucket}:{client_address(request)}"
-    if cache.add(key, 1, window):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, window)
-            count = 1
-    return count > limit
+    """Count one hit for this client in `bucket`; True when over `limit` per window. The
+    portal's one rate-limit mechanism (shared cache, trusted-proxy client address)."""
+    return ratelimit.over_limit(request, group=f"liaison:{bucket}", limit=limit, window=window)
 
 
 def submission_limit():

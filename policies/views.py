@@ -1,6 +1,7 @@
 """Public pages of the policies app. Thin: read through selectors, write through services."""
 import mimetypes
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from portal import ratelimit
 from portal.page_cache import public_page
 
 from . import selectors, services
@@ -84,12 +86,20 @@ def attachment_download(request, pk):
 @require_http_methods(["GET", "POST"])
 def subscribe(request):
     form = SubscriptionForm(request.POST if request.method == "POST" else None)
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
-        services.subscription_request(email=form.cleaned_data["email"], themes=form.cleaned_data["themes"],
-                                      industries=form.cleaned_data["industries"])
-        return render(request, "policies/subscription_sent.html", {"email": form.cleaned_data["email"]})
-    return render(request, "policies/subscription_form.html", {"form": form},
-                  status=400 if request.method == "POST" else 200)
+        # Each request mails a confirmation: limited per client and per address mailed to.
+        email = form.cleaned_data["email"].strip().lower()
+        if (ratelimit.over_limit(request, group="policies:subscribe", limit=settings.POLICY_SUBSCRIPTION_MAILS_PER_HOUR)
+                or ratelimit.over_limit(request, group="policies:subscribe-email", key=email, window=24 * 3600,
+                                        limit=settings.POLICY_SUBSCRIPTION_MAILS_PER_DAY_PER_EMAIL)):
+            form.add_error(None, _("Too many subscription requests. Please try again later."))
+            status = 429
+        else:
+            services.subscription_request(email=email, themes=form.cleaned_data["themes"],
+                                          industries=form.cleaned_data["industries"])
+            return render(request, "policies/subscription_sent.html", {"email": form.cleaned_data["email"]})
+    return render(request, "policies/subscription_form.html", {"form": form}, status=status)
 
 
 def subscription_confirm(request, token):

@@ -209,3 +209,4 @@ class FinancialInstitutionAdmin(SimpleHistoryAdmin):
     search_fields = ["name"]
 
 from . import search_admin  # noqa: E402,F401  (site search admin: synonyms, index)
+from . import audit_admin  # noqa: E402,F401  (the security audit log, county office only)

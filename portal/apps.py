@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save, pre_migrate
 from django.utils.translation import gettext_lazy as _
 from simple_history.signals import pre_create_historical_record
 
@@ -44,6 +44,7 @@ class PortalConfig(AppConfig):
         from .models import CalendarAdjustment, CalendarYear
 
         post_migrate.connect(roles.sync_role_groups_after_migrate, dispatch_uid="portal-sync-roles")
+        pre_migrate.connect(create_cache_table, sender=self, dispatch_uid="portal-cache-table")
         post_save.connect(workdays.clear_cache, sender=CalendarAdjustment, dispatch_uid="portal-calendar-save")
         post_delete.connect(workdays.clear_cache, sender=CalendarAdjustment, dispatch_uid="portal-calendar-del")
         post_save.connect(workdays.clear_cache, sender=CalendarYear, dispatch_uid="portal-calendar-year-save")
@@ -63,6 +64,15 @@ def _blank_change_reason(sender, history_instance, **kwargs):
     """A history row saved without a reason says nothing, not "None", on the history page."""
     if history_instance.history_change_reason is None:
         history_instance.history_change_reason = ""
+
+
+def create_cache_table(using="default", verbosity=1, **kwargs):
+    """`migrate` first makes the database cache table (the rate limits' shared cache when no
+    CACHE_URL; data migrations may already use it), so `./run start`, a deployment and the
+    test database all have it."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=max(0, verbosity - 1))
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

@@ -4,6 +4,9 @@ Changes of roles, devices and scopes are caught where the rows change (model sig
 path — admin, workspace page, command, shell — writes one unseen; the request in hand (kept
 by simple_history's HistoryRequestMiddleware) tells who and from which address.
 """
+import datetime
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from simple_history.models import HistoricalRecords
@@ -12,6 +15,7 @@ from .client_address import client_address
 from .models import AuditEntry, Official
 
 Kind = AuditEntry.Kind
+MIN_RETENTION_DAYS = 184
 
 
 def current_request():
@@ -177,3 +181,19 @@ def connect_signals():
         pre_save.connect(_device_pre_save, sender=device_model, dispatch_uid=f"audit-{label}-pre")
         post_save.connect(_device_post_save, sender=device_model, dispatch_uid=f"audit-{label}-post")
         post_delete.connect(_device_post_delete, sender=device_model, dispatch_uid=f"audit-{label}-del")
+
+
+def retention_days():
+    """How long entries are kept: AUDIT_RETENTION_DAYS, never under six months (网络安全法 第二十一条;
+    184 days covers the longest six calendar months)."""
+    return max(MIN_RETENTION_DAYS, getattr(settings, "AUDIT_RETENTION_DAYS", MIN_RETENTION_DAYS))
+
+
+def audit_entries_purge(*, now, dry_run, keep_days=None):
+    """Delete entries older than the retention period (only those); return how many."""
+    keep_days = max(MIN_RETENTION_DAYS, keep_days or retention_days())
+    old = AuditEntry.objects.older_than(now - datetime.timedelta(days=keep_days))
+    count = old.count()
+    if not dry_run and count:
+        old.delete()
+    return count

@@ -46,3 +46,8 @@ def client_address(request):
                 return str(hop)
             peer = hop
     return str(peer)
+
+
+def axes_client_address(request):
+    """django-axes asks with the request (AXES_CLIENT_IP_CALLABLE); None when unknown."""
+    return client_address(request) or None

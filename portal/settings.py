@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "axes",
+    "django_ratelimit",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "rules.apps.AutodiscoverRulesConfig",  # imports every app's rules.py
@@ -127,11 +128,16 @@ def cache_config(value):
 
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://portal"),
+    # Rate-limit counters (portal/ratelimit.py): shared by every server process — the
+    # database cache table (made by migrate) unless CACHE_URL names Redis.
+    "ratelimit": env.cache("CACHE_URL", default="dbcache://portal_cache"),
     # Rendered public pages (portal/page_cache.py). Every server process must share it: a
     # directory on one machine, Redis (PAGE_CACHE_URL=redis://...) across several.
     "pages": cache_config(env("PAGE_CACHE_URL", default="locmemcache://pages" if TESTING
                               else str(BASE_DIR / "var" / "cache" / "pages"))),
 }
+if CACHES["ratelimit"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+    CACHES["ratelimit"]["BACKEND"] = "portal.shared_cache.AtomicDatabaseCache"
 # Several portals (the e2e and benchmark servers beside a development one) may share a
 # directory or Redis: keys carry the database's name.
 CACHES["pages"].setdefault("KEY_PREFIX", DATABASES["default"]["NAME"])
@@ -160,10 +166,28 @@ LOGOUT_REDIRECT_URL = "portal:home"
 # Login throttling (django-axes): lock a username+address after repeated failures.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Per account (wherever the attempts come from) and per address (whichever accounts it tries).
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The one client-address rule (portal/client_address.py), as for rate limits and the audit log.
+AXES_CLIENT_IP_CALLABLE = "portal.client_address.axes_client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, e.g. the nginx
+# in front: TRUSTED_PROXIES=127.0.0.1). Empty: trust no proxy, every limit counts REMOTE_ADDR.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# Rate limits (portal/ratelimit.py), counted in the shared cache.
+LIAISON_ANONYMOUS_SUBMISSIONS_PER_HOUR = env.int("LIAISON_ANONYMOUS_SUBMISSIONS_PER_HOUR", default=5)
+LIAISON_TRACKING_LOOKUPS_PER_HOUR = env.int("LIAISON_TRACKING_LOOKUPS_PER_HOUR", default=30)
+POLICY_SUBSCRIPTION_MAILS_PER_HOUR = env.int("POLICY_SUBSCRIPTION_MAILS_PER_HOUR", default=5)  # per address
+POLICY_SUBSCRIPTION_MAILS_PER_DAY_PER_EMAIL = env.int("POLICY_SUBSCRIPTION_MAILS_PER_DAY_PER_EMAIL", default=3)
+RATELIMIT_USE_CACHE = "ratelimit"
+# Audit log kept at least six months (网络安全法 第二十一条); `audit_cleanup` deletes older entries.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=184)
+# django-ratelimit knows only memcached and django-redis by name (W001); Django's own Redis
+# cache and portal.shared_cache.AtomicDatabaseCache both increment atomically.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
 # Officials' sessions end after 30 idle minutes; enterprise users keep two weeks.
 OFFICIAL_SESSION_IDLE_SECONDS = env.int("OFFICIAL_SESSION_IDLE_SECONDS", default=30 * 60)
@@ -267,7 +291,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 X_FRAME_OPTIONS = "DENY"
 # W021 asks for preload, which is the deployment's choice (SECURE_HSTS_PRELOAD, docs/deployment.md).
-SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SILENCED_SYSTEM_CHECKS += [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
 from csp.constants import NONCE, NONE, SELF  # noqa: E402
 

@@ -55,3 +55,12 @@ class VisitsConfig(AppConfig):
         from .hooks import interaction_panel
 
         return interaction_panel(request)
+
+    def ready(self):
+        from portal.audit import track_scope_changes
+
+        from .models import LiaisonAssignment
+
+        # 联系企业 decides which enterprises (and their matters) an official sees: a scope.
+        track_scope_changes(LiaisonAssignment, describe=lambda a: (
+            f"{a} ({a.get_kind_display()}, {a.start_date}–{a.end_date or ''})"))
