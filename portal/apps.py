@@ -56,8 +56,12 @@ class PortalConfig(AppConfig):
     def personal_data_cleanup(self, *, now, dry_run):
         from . import services
 
+        from .audit import audit_entries_purge
+
         return [("enterprise registrations rejected or never confirmed",
-                 services.enterprise_accounts_purge_stale(now=now, dry_run=dry_run))]
+                 services.enterprise_accounts_purge_stale(now=now, dry_run=dry_run)),
+                ("audit-log entries past the retention period (at least six months)",
+                 audit_entries_purge(now=now, dry_run=dry_run))]
 
 
 def _blank_change_reason(sender, history_instance, **kwargs):

@@ -5,7 +5,6 @@ import threading
 import uuid
 
 import pytest
-from django.core import mail
 from django.core.cache import caches
 from django.db import connection
 from django.test import RequestFactory
@@ -85,7 +84,7 @@ def _hits(results, group, count, barrier=None):
         connection.close()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_limit_holds_across_two_server_processes():
     group = f"test:{uuid.uuid4().hex}"
     first, second = [], []
@@ -97,7 +96,7 @@ def test_the_limit_holds_across_two_server_processes():
     assert first == [False, False, False] and second == [False, False, True]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_simultaneous_hits_from_two_processes_are_all_counted():
     group = f"test:{uuid.uuid4().hex}"
     results = []
