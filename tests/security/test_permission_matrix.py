@@ -156,6 +156,7 @@ ADMIN_MODELS = {
     "portal.enterpriseaccount": ("victim_account", OWNER),
     "portal.calendaradjustment": (None, OFFICIALS), "portal.financialinstitution": (None, OFFICIALS),
     "portal.backgroundjob": (None, OFFICIALS), "portal.calendaryear": (None, OFFICIALS),
+    "portal.auditentry": (None, OFFICE),  # the audit log: the county office only
     "otp_static.staticdevice": (None, OFFICIALS),
     "portal.searchsynonym": (None, OFFICIALS), "portal.searchdocument": (None, OFFICIALS),
     "policies.policy": ("draft", OWNER),
