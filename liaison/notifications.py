@@ -1,8 +1,9 @@
 """Mail to the officials who must act next on a matter, so that no matter waits unseen.
 
 `NOTICES` is the one table: for each workflow action (and "create", a matter arriving in a
-unit's inbox) the officials told and what they are asked to do; None: nobody is mailed. The
-enterprise's own mails (reply, request for more) stay in `services._notify_enterprise`.
+unit's inbox) the officials told and what they are asked to do; None: nobody is mailed.
+`ENTERPRISE_NOTICES` is the enterprise's: the key moments it is told of by mail and, when
+its contact gave a mobile number, by text message (短信).
 
 `services` calls `notify_on_commit` after writing the step's MatterEvent: the mails go when
 the transaction commits (never for a refused or rolled-back step), one per address, in the
@@ -227,3 +228,61 @@ def _render(notice, event):
               _("This mail goes to the officials who act next on this matter in %(site)s. Please do not reply "
                 "to it.") % {"site": settings.SITE_NAME}]
     return subject, "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------- the enterprise
+@dataclass(frozen=True)
+class EnterpriseNotice:
+    subject: str  # %(number)s
+    message: str  # %-formatted with _enterprise_context
+    with_text: bool = False  # the step's text (when public) goes in the mail
+
+
+ENTERPRISE_NOTICES = {
+    "accept": EnterpriseNotice(gettext_lazy("Matter %(number)s accepted"), gettext_lazy(
+        "%(receiver)s has accepted your matter “%(title)s” and will answer by %(due)s.")),
+    "assign": EnterpriseNotice(gettext_lazy("Matter %(number)s assigned"), gettext_lazy(
+        "The county office has assigned your matter “%(title)s” to %(handler)s, which will answer by %(due)s.")),
+    "approve_extension": EnterpriseNotice(gettext_lazy("Matter %(number)s: deadline extended"), gettext_lazy(
+        "The deadline for your matter “%(title)s” has been extended; the new deadline is %(due)s.")),
+    "reply": EnterpriseNotice(gettext_lazy("Matter %(number)s has been answered"), gettext_lazy(
+        "%(handler)s has replied to your matter “%(title)s”. Please read the reply and rate it."), with_text=True),
+    "request_supplement": EnterpriseNotice(gettext_lazy("Matter %(number)s: information needed"), gettext_lazy(
+        "%(handler)s, handling your matter “%(title)s”, needs more from you."), with_text=True),
+    "reopen": EnterpriseNotice(gettext_lazy("Matter %(number)s reopened"), gettext_lazy(
+        "Your matter “%(title)s” is being handled again by %(handler)s; the new deadline is %(due)s.")),
+}
+
+
+def notify_enterprise_on_commit(event):
+    """Tell the enterprise of `event` (mail, and 短信 to a mobile number) once it commits."""
+    if event.action in ENTERPRISE_NOTICES:
+        transaction.on_commit(lambda: notify_enterprise(event))
+
+
+def notify_enterprise(event):
+    """Queue the enterprise's mail and text message for `event`; returns how many."""
+    notice = ENTERPRISE_NOTICES.get(event.action)
+    matter = event.matter
+    if notice is None:
+        return 0
+    with override(settings.LANGUAGE_CODE):
+        context = {"number": matter.tracking_number, "title": matter.title, "receiver": matter.received_by.name,
+                   "handler": matter.handling_unit.name,
+                   "due": f"{matter.due_date:%Y-%m-%d}" if matter.due_date else "—"}
+        lead = str(notice.message) % context
+        subject = str(notice.subject) % context
+        url = settings.SITE_BASE_URL.rstrip("/") + "/matters/track/"
+        tail = _("See the matter and answer or rate it at %(url)s with your tracking number and query code.") % {
+            "url": url}
+        text = event.reason if notice.with_text and event.is_public else ""
+        body = "\n\n".join(part for part in (lead, text, tail) if part)
+        short = _("%(lead)s Tracking number %(number)s; details at %(url)s") % {
+            "lead": lead, "number": matter.tracking_number, "url": url}
+    sent = 0
+    if matter.contact_email:
+        messaging.send_email(subject=subject, body=body, to=[matter.contact_email])
+        sent += 1
+    if messaging.send_text(mobile=matter.contact_phone, text=short):
+        sent += 1
+    return sent

@@ -320,8 +320,7 @@ def matter_transition(*, matter, action, user, reason="", public=None, tracking_
         actor=user if getattr(user, "is_authenticated", False) else None, actor_name=name, actor_unit=unit,
         created_at=clock.now(), reason=reason, is_public=spec.public if public is None else bool(public))
     notifications.notify_on_commit(event, kinds=frozenset(kinds))
-    if action in NOTIFY_ENTERPRISE and matter.contact_email:
-        transaction.on_commit(lambda: _notify_enterprise(matter, action, reason))
+    notifications.notify_enterprise_on_commit(event)
     return matter
 
 
@@ -353,22 +352,6 @@ def matter_resume(*, matter, user, message: str = "", tracking_grant: bool = Fal
 def matter_request_extension(*, matter, user, days: int, reason: str):
     """延期: the handling unit asks the county office for more working days."""
     return matter_transition(matter=matter, action="request_extension", user=user, reason=reason, days=days)
-
-
-# The enterprise is told by mail when the unit answers or needs something from it.
-NOTIFY_ENTERPRISE = ("reply", "request_supplement")
-
-
-def _notify_enterprise(matter, action, text):
-    if action == "reply":
-        subject = _("Matter %(number)s has been answered") % {"number": matter.tracking_number}
-        lead = _("The unit has replied to your matter \"%(title)s\":") % {"title": matter.title}
-    else:
-        subject = _("Matter %(number)s: information needed") % {"number": matter.tracking_number}
-        lead = _("The unit handling your matter \"%(title)s\" needs more from you:") % {"title": matter.title}
-    tail = _("See the matter and answer or rate it at %(url)s with your tracking number and query code.") % {
-        "url": settings.SITE_BASE_URL.rstrip("/") + "/matters/track/"}
-    messaging.send_email(subject=subject, body=f"{lead}\n\n{text}\n\n{tail}", to=[matter.contact_email])
 
 
 def _accept(matter, **kw):

@@ -325,3 +325,67 @@ def test_a_mail_failure_does_not_undo_or_break_the_step(desk, fresh_matter, sett
         desk.act(matter, "request_referral", "town_staff")
     assert Matter.objects.get(pk=matter.pk).state == workflow.REFERRAL_REQUESTED
     assert "Connection refused" in caplog.text  # logged for the administrator
+
+
+# ---------------------------------------------------------------------------- the enterprise
+def with_contact(matter, *, email, phone):
+    Matter.objects.filter(pk=matter.pk).update(contact_email=email, contact_phone=phone)
+    return Matter.objects.get(pk=matter.pk)
+
+
+def enterprise_mails(matter):
+    return [m for m in mail.outbox if m.to == [matter.contact_email]]
+
+
+@pytest.mark.parametrize("action, start, params, expected", [
+    ("accept", workflow.RECEIVED, {}, "已受理"),
+    ("assign", workflow.REFERRAL_REQUESTED, {"workdays": 5}, "交办"),
+    ("approve_extension", "extension_requested", {}, "延期"),
+    ("reply", "assigned", {"reason": "已协调解决。"}, "已协调解决。"),
+    ("reopen", "rated", {}, "重新办理"),
+])
+@pytest.mark.django_db
+def test_the_enterprise_is_told_of_each_key_moment_by_mail_and_text_message_with_the_deadline(
+        desk, enterprise, town, action, start, params, expected, django_capture_on_commit_callbacks):
+    from portal import sms
+
+    matter = with_contact(make_matter(enterprise=enterprise, received_by=town, created_by=desk["town_staff"]),
+                          email="boss@example.com", phone="138 0013 8000")
+    matter = desk.at(matter, start)
+    mail.outbox.clear()
+    sms.outbox.clear()
+    who = {"accept": "town_staff", "reply": "dept_staff"}.get(action, "office")
+    if action == "assign":
+        params = {**params, "lead_unit": desk.actors.department}
+    with django_capture_on_commit_callbacks(execute=True):
+        matter = desk.act(matter, action, who, **params)
+    [message] = enterprise_mails(matter)
+    assert matter.tracking_number in message.subject
+    assert expected in message.subject + message.body
+    assert matter.query_code not in message.body
+    if action != "reply":
+        assert f"{matter.due_date:%Y-%m-%d}" in message.body  # the (new) deadline
+    [text] = sms.outbox
+    assert text.mobile == "13800138000" and matter.tracking_number in text.text
+
+
+@pytest.mark.django_db
+def test_no_text_message_without_a_mobile_number_and_no_mail_without_an_address(
+        desk, enterprise, town, django_capture_on_commit_callbacks):
+    from portal import sms
+
+    matter = with_contact(make_matter(enterprise=enterprise, received_by=town, created_by=desk["town_staff"]),
+                          email="", phone="0763-5812345")
+    mail.outbox.clear()
+    sms.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        desk.act(matter, "accept", "town_staff")
+    assert sms.outbox == [] and not [m for m in mail.outbox if not set(m.to) & official_addresses(desk)]
+
+
+@pytest.mark.django_db
+def test_the_enterprise_sees_its_deadline_in_its_list_of_matters(desk, enterprise, town, login, enterprise_user):
+    matter = desk.at(make_matter(enterprise=enterprise, received_by=town, created_by=enterprise_user),
+                     workflow.ACCEPTED)
+    html = login(enterprise_user).get(reverse("liaison:mine")).content.decode()
+    assert f"{matter.due_date:%Y-%m-%d}" in html and "期限" in html
