@@ -177,7 +177,7 @@ class OfficialImporter(SpreadsheetImporter):
                     "联系企业": "县领导（2–3 家重点企业）和干部联系的企业的统一社会信用代码，多个用；分隔；填写即为完整名单"}
 
     def __init__(self, *, user=None):
-        self.user = user
+        super().__init__(user=user)
         self.welcomed_by_mail = []
         self.to_print = []
 
@@ -212,8 +212,17 @@ class OfficialImporter(SpreadsheetImporter):
                 validate_email(email)
             except ValidationError:
                 raise RowError(_("邮箱 “%s” is not an e-mail address.") % email)
+        # Roles and scopes are granted only within the importing user's own rights (the rule of
+        # the official form): no one creates or moves an official outside them.
+        self.require("portal.add_official", Official(unit=unit, role=role),
+                     _("You may not give an official of %s this role.") % unit.name)
         existing = get_user_model().objects.filter(username__iexact=username).select_related("official").first()
         if existing is not None:
+            if existing.is_superuser:
+                raise RowError(_("用户名 “%s” is already used by an account that is not an official's.") % username)
+            if official_of(existing) is not None:
+                self.require("portal.change_official", existing.official,
+                             _("用户名 “%s” belongs to an official you may not change.") % username)
             if official_of(existing) is None:
                 raise RowError(_("用户名 “%s” is already used by an account that is not an official's.") % username)
             username = existing.username

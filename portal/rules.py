@@ -128,7 +128,11 @@ for _action in ("view", "change", "delete"):
 official_in_unit = unit_path("official_in_unit", "unit_id")
 for _action in ("view", "change", "delete"):
     scoped(f"portal.{_action}_official", official_in_unit)
-rules.add_perm("portal.add_official", role_grant("portal.add_official"))
+# Asked of an official-to-be too (imports): the county office names officials of any unit and
+# role; anyone the role grant allows, only in their own unit and never a county-office role.
+rules.add_perm("portal.add_official", role_grant("portal.add_official") & (
+    is_county_office | (official_in_unit & ~rules.predicate(lambda user, obj: bool(
+        obj is not None and obj.role == obj.Role.COUNTY_OFFICE)))))
 
 # ---------------------------------------------------------------- county-wide reference data
 for _model in ("calendaradjustment", "financialinstitution", "searchsynonym", "searchdocument"):

@@ -99,3 +99,21 @@ def test_unit_staff_cannot_overwrite_a_published_policy_by_import(login, departm
         [["已发布文件", department.name, "县", "2026-03-02", "篡改。"]], header=POLICY_HEADER, name="p.csv"), False)
     assert "第 2 行" in response.content.decode()
     assert Policy.objects.get(title="已发布文件").body == "原文。"
+
+
+OFFICIAL_HEADER = "姓名,用户名,单位,角色\n"
+
+
+def test_an_official_import_grants_no_role_beyond_the_importers_rights(town_head_user, county_office_user,
+                                                                       county_office_unit, town):
+    from portal.imports import OfficialImporter
+    from portal.models import Official
+
+    rows = [["冒名者", "fake_office", county_office_unit.name, "县政府办"],
+            ["太和新人", "taihe_new", town.name, "单位工作人员"]]
+    result = OfficialImporter(user=town_head_user).run(_upload(rows, header=OFFICIAL_HEADER))
+    assert [row for row, _message in result.errors] == [2, 3]  # a unit head has no add_official at all
+    assert not Official.objects.filter(user__username="fake_office").exists()
+    result = OfficialImporter(user=county_office_user).run(_upload(rows, header=OFFICIAL_HEADER))
+    assert result.ok, result.errors
+    assert Official.objects.get(user__username="fake_office").role == Official.Role.COUNTY_OFFICE
