@@ -139,6 +139,7 @@ class MatterAdmin(UnitScopedAdmin):
                 "attachments": matter.attachments.all(),
                 "actions_available": available_actions(matter, request.user),
                 "cooperating": [c.unit for c in matter.cooperations.select_related("unit")],
+                "ratings": matter.ratings.all(),
             })
         return super().change_view(request, object_id, form_url, extra)
 

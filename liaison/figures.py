@@ -15,8 +15,11 @@ from .models import POOR_RATINGS, SATISFIED_RATINGS
 
 DEFINITIONS = [
     (_("Received"), _("Matters registered in the period, counted for the unit that received them.")),
-    (_("Accepted on time"), _("Of those received, the ones accepted (受理) within the acceptance limit in "
-                              "working days.")),
+    (_("Accepted on time"), _("受理及时率: of the matters received whose acceptance is decided — accepted, or "
+                              "past the acceptance limit without being accepted — the share accepted within "
+                              "the limit in working days. Matters not yet due for acceptance are not counted.")),
+    (_("Completion rate"), _("办结率: of the matters received in the period, the share replied to (答复/办结) "
+                             "by now.")),
     (pgettext_lazy("matter figures", "Closed"), _("Matters replied to (答复/办结) in the period, counted for the unit responsible: the lead "
                     "unit if assigned, else the receiving unit.")),
     (_("Closed on time"), _("Of those closed, the ones replied to on or before their due date (after approved "
@@ -25,6 +28,8 @@ DEFINITIONS = [
                                            "closed.")),
     (_("Satisfaction rate"), _("(Very satisfied + satisfied + fairly satisfied) ÷ matters rated, among those "
                                "closed in the period.")),
+    (_("First-rating satisfaction"), _("The same share over the enterprise's first rating of each matter, "
+                                       "before any reopening (重办); the rate above counts the final rating.")),
     (_("Unsatisfied"), _("Matters closed in the period and rated unsatisfied or very unsatisfied.")),
 ]
 
@@ -45,10 +50,21 @@ def _pct(part, whole):
     return round(100.0 * part / whole, 1) if whole else None
 
 
-RECEIVED_AGG = {
-    "received": Count("id"),
-    "accepted_on_time": Count("id", filter=Q(accepted_on_time=True)),
-}
+def received_aggregates(today):
+    """Counts over the matters received in a period. Acceptance is *decided* once accepted or
+    once its limit has passed unaccepted; a matter still within its limit is neither on time
+    nor late yet (the 12345 hotline's rule)."""
+    from .workflow import FINISHED_STATES
+
+    # "acceptance_decided" first: it filters on the field accepted_on_time, which the
+    # annotation of the same name would hide once added.
+    return {
+        "acceptance_decided": Count("id", filter=Q(accepted_on_time__isnull=False)
+                                    | Q(accepted_at__isnull=True, accept_due__lt=today)),
+        "received": Count("id"),
+        "accepted_on_time": Count("id", filter=Q(accepted_on_time=True)),
+        "completed": Count("id", filter=Q(state__in=FINISHED_STATES)),
+    }
 CLOSED_AGG = {
     "closed": Count("id"),
     "closed_on_time": Count("id", filter=Q(closed_on_time=True)),
@@ -56,32 +72,40 @@ CLOSED_AGG = {
     "rated": Count("id", filter=Q(rating__isnull=False)),
     "satisfied": Count("id", filter=Q(rating__in=SATISFIED_RATINGS)),
     "unsatisfied": Count("id", filter=Q(rating__in=POOR_RATINGS)),
+    "first_rated": Count("id", filter=Q(first_rating__isnull=False)),
+    "first_satisfied": Count("id", filter=Q(first_rating__in=SATISFIED_RATINGS)),
 }
-EMPTY = {"received": 0, "accepted_on_time": 0, "closed": 0, "closed_on_time": 0, "avg_days": None, "rated": 0,
-         "satisfied": 0, "unsatisfied": 0}
+COUNTS = ("received", "accepted_on_time", "acceptance_decided", "completed", "closed", "closed_on_time", "rated",
+          "satisfied", "unsatisfied", "first_rated", "first_satisfied")
+EMPTY = {**dict.fromkeys(COUNTS, 0), "avg_days": None}
 
 
 def _finish(row):
-    row["accepted_on_time_rate"] = _pct(row["accepted_on_time"], row["received"])
+    row["accepted_on_time_rate"] = _pct(row["accepted_on_time"], row["acceptance_decided"])
+    row["completion_rate"] = _pct(row["completed"], row["received"])
+    row["first_satisfaction_rate"] = _pct(row["first_satisfied"], row["first_rated"])
     row["closed_on_time_rate"] = _pct(row["closed_on_time"], row["closed"])
     row["satisfaction_rate"] = _pct(row["satisfied"], row["rated"])
     row["avg_days"] = round(row["avg_days"], 1) if row["avg_days"] is not None else None
     return row
 
 
-def unit_figures(matters, start, end, *, by_unit=True):
+def unit_figures(matters, start, end, *, by_unit=True, today=None):
     """Figures for [start, end] over the matters given (already scoped with visible_to).
     by_unit: a list of rows (one per unit with any figure) + county totals; else totals."""
+    from . import clock
+
+    received_agg = received_aggregates(today or clock.today())
     lower, upper = _bounds(start, end)
     received = matters.filter(received_at__gte=lower, received_at__lt=upper)
     closed = matters.filter(replied_at__gte=lower, replied_at__lt=upper)
     if not by_unit:
         row = dict(EMPTY)
-        row.update(received.aggregate(**RECEIVED_AGG))
+        row.update(received.aggregate(**received_agg))
         row.update(closed.aggregate(**CLOSED_AGG))
         return _finish(row)
     rows = {}
-    for item in received.order_by().values("received_by").annotate(**RECEIVED_AGG):
+    for item in received.order_by().values("received_by").annotate(**received_agg):
         rows.setdefault(item.pop("received_by"), dict(EMPTY)).update(item)
     for item in closed.order_by().values("responsible_unit").annotate(**CLOSED_AGG):
         rows.setdefault(item.pop("responsible_unit"), dict(EMPTY)).update(item)
@@ -98,7 +122,7 @@ def totals_of(rows):
     total = dict(EMPTY)
     weighted = 0
     for row in rows:
-        for key in ("received", "accepted_on_time", "closed", "closed_on_time", "rated", "satisfied", "unsatisfied"):
+        for key in COUNTS:
             total[key] += row[key]
         if row["avg_days"] is not None:
             weighted += row["avg_days"] * row["closed"]

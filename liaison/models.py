@@ -226,6 +226,9 @@ class Matter(models.Model):
     rating = models.PositiveSmallIntegerField(_("rating"), choices=Rating.choices, null=True, blank=True)
     rating_reason = models.TextField(_("reason for the rating"), blank=True)
     rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
+    # The enterprise's first rating stays when 重办 clears the current one (12345 counts both).
+    first_rating = models.PositiveSmallIntegerField(_("first rating"), choices=Rating.choices, null=True,
+                                                    blank=True)
     closing_explanation = models.TextField(_("closing explanation"), blank=True)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -329,6 +332,28 @@ class Matter(models.Model):
     @property
     def display_enterprise(self):
         return self.enterprise.name if self.enterprise_id else self.enterprise_name
+
+
+class MatterRating(models.Model):
+    """One rating (好差评) the enterprise gave, kept for good: 重办 adds a new round, never
+    erases the earlier ones. Written only by the `rate` transition."""
+
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="ratings")
+    rating = models.PositiveSmallIntegerField(_("rating"), choices=Rating.choices)
+    reason = models.TextField(_("reason for the rating"), blank=True)
+    rated_at = models.DateTimeField(_("rated at"))
+    replied_at = models.DateTimeField(_("reply rated"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["rated_at", "id"]
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        constraints = [models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5),
+                                              name="matter_rating_history_1_to_5")]
+        indexes = [models.Index(fields=["matter", "rated_at"], name="matter_rating_hist_idx")]
+
+    def __str__(self):
+        return f"{self.matter_id} {self.get_rating_display()}"
 
 
 class MatterCooperation(models.Model):

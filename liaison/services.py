@@ -18,7 +18,8 @@ from portal.uploads import check_upload, safe_name
 from portal.workflow import ActionRefused
 
 from . import clock, deadlines, notifications, workflow
-from .models import (POOR_RATINGS, DeadlineRule, Matter, MatterAttachment, MatterCooperation, MatterEvent, Rating)
+from .models import (POOR_RATINGS, DeadlineRule, Matter, MatterAttachment, MatterCooperation, MatterEvent,
+                     MatterRating, Rating)
 from .uploads import MAX_FILES
 
 DEFAULT_DEADLINE_WORKDAYS = 5
@@ -514,7 +515,11 @@ def _rate(matter, reason, rating=None, **kw):
     matter.rating = rating
     matter.rating_reason = reason
     matter.rated_at = clock.now()
-    return ["rating", "rating_reason", "rated_at"]
+    if matter.first_rating is None:
+        matter.first_rating = rating
+    MatterRating.objects.create(matter=matter, rating=rating, reason=reason, rated_at=matter.rated_at,
+                                replied_at=matter.replied_at)
+    return ["rating", "rating_reason", "rated_at", "first_rating"]
 
 
 def _reopen(matter, workdays=None, **kw):
@@ -527,6 +532,7 @@ def _reopen(matter, workdays=None, **kw):
     matter.return_due = None
     matter.extension_workdays = 0
     matter.paused_workdays = 0
+    # The current rating makes way for the next round; every rating stays in MatterRating.
     for field in ("rating", "rated_at", "replied_at", "workdays_to_close", "closed_on_time"):
         setattr(matter, field, None)
     matter.rating_reason = ""

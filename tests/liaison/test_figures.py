@@ -77,3 +77,57 @@ def test_public_figures_page_shows_county_totals_and_definitions(client, march):
         body = client.get(reverse("liaison:figures")).content.decode()
     assert 'class="definitions"' in body and "<svg" in body and "<caption>" in body
     assert "66.7%" in body
+
+
+@pytest.mark.django_db
+def test_acceptance_timeliness_counts_only_decided_matters(actors, enterprise, town):
+    """受理及时率 as the 12345 hotline assesses it: a matter still within its acceptance limit is
+    neither on time nor late; one past its limit unaccepted is late."""
+    def new():
+        return make_matter(enterprise=enterprise, received_by=town)
+
+    on_time = at(D(2026, 3, 2), new)
+    at(D(2026, 3, 2), lambda: actors.perform(on_time, "accept"))
+    late = at(D(2026, 3, 2), new)  # accept by 4 March, never accepted
+    fresh = at(D(2026, 3, 9), new)  # accept by 11 March
+    row = unit_figures(Matter.objects.all(), D(2026, 3, 1), D(2026, 3, 31), by_unit=False, today=D(2026, 3, 10))
+    assert (row["received"], row["accepted_on_time"], row["acceptance_decided"]) == (3, 1, 2)
+    assert row["accepted_on_time_rate"] == 50.0  # not 33.3: the fresh matter is not late
+    assert late.pk and fresh.pk
+    at(D(2026, 3, 10), lambda: actors.perform(fresh, "accept"))
+    row = unit_figures(Matter.objects.all(), D(2026, 3, 1), D(2026, 3, 31), by_unit=False, today=D(2026, 3, 10))
+    assert (row["accepted_on_time"], row["acceptance_decided"], row["accepted_on_time_rate"]) == (2, 3, 66.7)
+
+
+@pytest.mark.django_db
+def test_completion_rate_and_both_ratings_are_kept(march, actors):
+    """办结率 over the matters received; a 差评 stays in the history and in the first-rating
+    figure after 重办 and a better second rating."""
+    b = march["B"]
+    b = at(D(2026, 3, 17), lambda: actors.perform(b, "reopen", workdays=3))
+    assert b.rating is None and b.first_rating == Rating.UNSATISFIED
+    b = at(D(2026, 3, 18), lambda: actors.perform(b, "reply"))
+    b = at(D(2026, 3, 19), lambda: matter_transition(matter=b, action="rate", user=actors.enterprise_user,
+                                                     rating=Rating.SATISFIED, reason=""))
+    history = list(b.ratings.values_list("rating", "reason"))
+    assert history == [(Rating.UNSATISFIED, "原因"), (Rating.SATISFIED, "")]
+    county = unit_figures(Matter.objects.all(), D(2026, 3, 1), D(2026, 3, 31), by_unit=False, today=D(2026, 3, 31))
+    assert county["completed"] == 3 and county["completion_rate"] == 75.0  # A, B, C of A, B, C, E
+    assert (county["first_rated"], county["first_satisfied"], county["first_satisfaction_rate"]) == (3, 2, 66.7)
+    assert (county["rated"], county["satisfied"], county["satisfaction_rate"]) == (3, 3, 100.0)
+
+
+@pytest.mark.django_db
+def test_the_figures_page_shows_the_new_rates_and_their_definitions(login, county_office_user, march):
+    page = login(county_office_user).get(reverse("admin:liaison_matter_figures"),
+                                         {"start": "2026-03-01", "end": "2026-03-31"}).content.decode()
+    for text in ("办结率", "首次评价满意率", "尚未到受理时限的事项不计入"):
+        assert text in page
+
+
+@pytest.mark.django_db
+def test_the_rating_history_shows_on_the_change_page(login, county_office_user, march, actors):
+    b = at(D(2026, 3, 17), lambda: actors.perform(march["B"], "reopen", workdays=3))
+    page = login(county_office_user).get(reverse("admin:liaison_matter_change", args=[b.pk])).content.decode()
+    section = page.split('id="matter-ratings"')[1].split("</table>")[0]
+    assert "不满意" in section and "原因" in section
