@@ -15,6 +15,7 @@ from portal.access import official_of, sees_all_units
 from portal.models import Official, Unit
 from portal.workflow import Action, ActionRefused, Workflow, transition
 
+from . import notifications
 from .models import Appointment, FinancingNeed, LiaisonAssignment, ReminderLog, Visit, VisitParticipant
 from .periods import current_period, today as local_today
 
@@ -184,6 +185,7 @@ def appointment_propose(*, enterprise, official, starts_at, ends_at, purpose):
                               starts_at=starts_at, ends_at=ends_at, purpose=purpose)
     appointment.full_clean()
     appointment.save()
+    notifications.appointment_notify(appointment=appointment, action="propose", by=official.user)
     return appointment, list(overlapping_appointments(appointment))
 
 
@@ -212,7 +214,9 @@ def appointment_respond(*, appointment, by, answer, starts_at=None, ends_at=None
         appointment.responded_at = timezone.now()
         return fields
 
-    return transition(current, APPOINTMENT_WORKFLOW, answer, user=by, reason=note, apply=apply)
+    answered = transition(current, APPOINTMENT_WORKFLOW, answer, user=by, reason=note, apply=apply)
+    notifications.appointment_notify(appointment=answered, action=answer, by=by)
+    return answered
 
 
 @transaction.atomic
@@ -226,7 +230,9 @@ def appointment_accept_counter(*, appointment, by):
         appointment.starts_at, appointment.ends_at = appointment.counter_starts_at, appointment.counter_ends_at
         return ["starts_at", "ends_at"]
 
-    return transition(current, APPOINTMENT_WORKFLOW, "accept_counter", user=by, apply=apply)
+    agreed = transition(current, APPOINTMENT_WORKFLOW, "accept_counter", user=by, apply=apply)
+    notifications.appointment_notify(appointment=agreed, action="accept_counter", by=by)
+    return agreed
 
 
 @transaction.atomic
@@ -239,6 +245,7 @@ def appointment_reschedule(*, appointment, starts_at, ends_at, by=None):
         return ["starts_at", "ends_at"]
 
     appointment = transition(appointment, APPOINTMENT_WORKFLOW, "reschedule", user=by, apply=apply)
+    notifications.appointment_notify(appointment=appointment, action="reschedule", by=by)
     from .selectors import overlapping_appointments
 
     return appointment, list(overlapping_appointments(appointment))
@@ -246,7 +253,9 @@ def appointment_reschedule(*, appointment, starts_at, ends_at, by=None):
 
 def appointment_cancel(*, appointment, by, reason=""):
     """The official's unit or the enterprise calls the visit off while it is still open."""
-    return transition(appointment, APPOINTMENT_WORKFLOW, "cancel", user=by, reason=reason)
+    cancelled = transition(appointment, APPOINTMENT_WORKFLOW, "cancel", user=by, reason=reason)
+    notifications.appointment_notify(appointment=cancelled, action="cancel", by=by)
+    return cancelled
 
 
 @transaction.atomic
