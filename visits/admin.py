@@ -346,7 +346,7 @@ class VisitForm(forms.ModelForm):
         return date
 
 
-class VisitProblemInline(ScopedInlineMixin, admin.TabularInline):
+class VisitProblemInline(ScopedInlineMixin, admin.StackedInline):  # stacked: fits a phone's width
     model = VisitProblem
     extra = 1
     fields = ["category", "title", "description", "solved_on_spot", "matter"]
@@ -368,10 +368,58 @@ def problem_matter_cell(obj, kind):
                        reverse("visits:problem_to_matter", args=[kind, obj.pk]), _("Turn into a matter"))
 
 
-class AttachmentInline(ScopedInlineMixin, admin.TabularInline):
+class PhotoForm(forms.ModelForm):
+    """A photo taken at the enterprise: on a phone the file button opens the camera."""
+
+    class Meta:
+        model = Attachment
+        fields = ["file", "caption"]
+        widgets = {"file": forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"})}
+
+    def save(self, commit=True):
+        self.instance.kind = Attachment.Kind.PHOTO
+        return super().save(commit)
+
+
+class DocumentForm(forms.ModelForm):
+    class Meta:
+        model = Attachment
+        fields = ["file", "caption"]
+
+    def clean(self):
+        self.instance.kind = Attachment.Kind.DOCUMENT  # before the model's clean checks a photo's type
+        return super().clean()
+
+
+class PhotoFormSet(forms.BaseInlineFormSet):
+    @classmethod
+    def get_default_prefix(cls):
+        return "photos"  # the documents' inline keeps "attachments"
+
+
+class PhotoInline(ScopedInlineMixin, admin.StackedInline):
+    """现场照片, first: what a cadre adds from the phone at the enterprise."""
+
     model = Attachment
+    form = PhotoForm
+    formset = PhotoFormSet
     extra = 1
-    fields = ["kind", "file", "caption"]
+    verbose_name = _("photo")
+    verbose_name_plural = _("photos taken at the visit")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(kind=Attachment.Kind.PHOTO)
+
+
+class AttachmentInline(ScopedInlineMixin, admin.StackedInline):
+    model = Attachment
+    form = DocumentForm
+    extra = 0
+    verbose_name = _("document")
+    verbose_name_plural = _("documents")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).exclude(kind=Attachment.Kind.PHOTO)
 
 
 @admin.register(Visit)
@@ -385,7 +433,7 @@ class VisitAdmin(UnitScopedAdmin):
     list_select_related = ["enterprise", "unit"]
     list_per_page = 50
     show_full_result_count = False
-    inlines = [VisitProblemInline, AttachmentInline]
+    inlines = [VisitProblemInline, PhotoInline, AttachmentInline]
     fieldsets = [
         (None, {"fields": ["enterprise", "date", "form", "appointment", "team", "met_persons"]}),
         (_("Production and operation"), {"fields": ["operation", "operation_notes", "output_value", "revenue",

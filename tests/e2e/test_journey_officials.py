@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from .conftest import PageProblems, admin_login, county_office_totp, site_login
-from .workspace import act, action_label, matter_events, open_matter_from_list, shown_state, state_label, zh
+from .workspace import (act, action_label, matter_events, open_matter_from_list, pick_by_search, shown_state,
+                        state_label, zh)
 
 pytestmark = [pytest.mark.e2e]
 
@@ -65,7 +66,7 @@ def test_a_visit_problem_goes_from_town_to_county_office_to_a_department_and_bac
     # 1. 太和镇's staff log the visit, with the problem the enterprise raised.
     town = user_page("taihe_staff")
     town.goto("/admin/visits/visit/add/")
-    town.select_option("#id_enterprise", value=str(enterprise.pk))
+    pick_by_search(town, "id_enterprise", enterprise.name)
     town.fill("#id_date", today.isoformat())
     town.fill("#id_met_persons", "张丽（行政经理）")
     assert town.locator("input[name=team]:checked").count() == 1, "the official who logs it went"

@@ -67,3 +67,10 @@ def open_matter_from_list(page, tracking_number):
     rows.first.locator("a[href*='/change/']").first.click()
     page.wait_for_load_state()
     return 1
+
+
+def pick_by_search(page, field_id, text):
+    """Choose in a searchable picker (the admin's autocomplete): open it, type, take the match."""
+    page.locator(f"#{field_id} + .select2 .select2-selection").click()
+    page.locator(".select2-container--open .select2-search__field").fill(text)
+    page.locator(".select2-results__option", has_text=text).first.click()

@@ -115,6 +115,7 @@ def test_recording_a_visit_in_the_admin(login, town_staff_user, enterprise, town
         "problems-TOTAL_FORMS": "1", "problems-INITIAL_FORMS": "0", "problems-MIN_NUM_FORMS": "0",
         "problems-MAX_NUM_FORMS": "1000", "problems-0-category": "land", "problems-0-title": "扩建用地指标不足",
         "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0", "attachments-MIN_NUM_FORMS": "0",
+        "photos-TOTAL_FORMS": "0", "photos-INITIAL_FORMS": "0",
         "attachments-MAX_NUM_FORMS": "1000",
     }
     response = client.post(reverse("admin:visits_visit_add"), data)
@@ -135,7 +136,7 @@ def test_a_visit_in_the_future_or_with_capacity_over_100_is_refused_in_chinese(l
             "team": [town_staff_user.official.pk], "met_persons": "李厂长", "operation": "good",
             "capacity_use": "120",
             "problems-TOTAL_FORMS": "0", "problems-INITIAL_FORMS": "0", "attachments-TOTAL_FORMS": "0",
-            "attachments-INITIAL_FORMS": "0"}
+            "attachments-INITIAL_FORMS": "0", "photos-TOTAL_FORMS": "0", "photos-INITIAL_FORMS": "0"}
     response = client.post(reverse("admin:visits_visit_add"), data)
     assert response.status_code == 200
     html = response.content.decode()
@@ -214,7 +215,8 @@ def test_a_visit_links_published_policies_through_the_policies_selector(login, t
             "team": [town_staff_user.official.pk], "met_persons": "李厂长", "operation": "good",
             "policies_explained": "讲解技改奖补", "linked_policies": [published.pk],
             "problems-TOTAL_FORMS": "0", "problems-INITIAL_FORMS": "0",
-            "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0"}
+            "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0", "photos-TOTAL_FORMS": "0",
+            "photos-INITIAL_FORMS": "0"}
     assert client.post(reverse("admin:visits_visit_add"), data).status_code == 302
     visit = Visit.objects.get()
     assert visit.policy_links == [{"id": published.pk, "title": "清新县技术改造事后奖补办法",
