@@ -311,6 +311,9 @@ class ServiceItemAdmin(ImportAdminMixin, UnitScopedAdmin):
                     can_decide=obj.status == ServiceItem.Status.SUBMITTED and office,
                     can_mark_reviewed=obj.is_locked and editor,
                 )
+                if obj.is_revision:
+                    extra_context.update(changes=services.revision_changes(obj),
+                                         changes_title=_("Changes against the published version"))
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     # --- actions -----------------------------------------------------------------------

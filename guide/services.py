@@ -239,6 +239,24 @@ def _edition_start(*, source, title, slug):
     return edition
 
 
+def revision_changes(revision):
+    """What a revision changes in its published item, field by field and list by list, for the
+    county office that approves it."""
+    from portal.changes import field_changes, lines_change
+
+    item = revision.revision_of
+    changes = field_changes(item, revision, CONTENT_FIELDS)
+    for label, related, line in (
+            (_("Materials"), "materials", lambda m: m.name),
+            (_("Steps"), "steps", lambda s: f"{s.number}. {s.name}"),
+            (_("Fees"), "fees", lambda f: f"{f.name}：{f.standard}")):
+        change = lines_change(str(label), [line(x) for x in getattr(item, related).all()],
+                              [line(x) for x in getattr(revision, related).all()])
+        if change:
+            changes.append(change)
+    return changes
+
+
 @transaction.atomic
 def edition_for_import(*, user=None):
     """The edition an import writes into: the one in preparation. When there is none, the county

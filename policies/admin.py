@@ -273,6 +273,8 @@ class PolicyAdmin(ImportAdminMixin, UnitScopedAdmin):
         if obj is not None:
             extra_context["can_publish"] = services.can_publish(request.user, obj)
             extra_context["public_url"] = obj.get_absolute_url()
+            extra_context["changes"] = selectors.changes_since_published(obj)
+            extra_context["changes_title"] = _("Changes against the published version")
         return super().change_view(request, object_id, form_url, extra_context)
 
 

@@ -287,3 +287,22 @@ def days_since_last_publication(today=None):
                          Interpretation.objects.filter(policy__in=Policy.objects.published())
                          .aggregate(last=Max("published_on"))["last"]) if d]
     return (today - max(dates)).days if dates else None
+
+
+# What a reviewer compares: the document's text and the metadata the public reads.
+REVIEWED_FIELDS = ["title", "doc_number", "issuer_name", "level", "industries", "scales", "written_on", "published_on",
+                   "effective_on", "expires_on", "keywords", "summary", "body", "validity", "application_opens",
+                   "application_closes", "application_url", "application_contact"]
+
+
+def changes_since_published(policy):
+    """What `policy` changes against its last published version (from its history), or None
+    when it was never published or is published as it stands."""
+    from portal.changes import field_changes
+
+    if policy.status == Policy.Status.PUBLISHED:
+        return None
+    approved = policy.history.filter(status=Policy.Status.PUBLISHED).order_by("-history_date", "-history_id").first()
+    if approved is None:
+        return None
+    return field_changes(approved, policy, REVIEWED_FIELDS)
