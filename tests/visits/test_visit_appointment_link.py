@@ -23,7 +23,8 @@ def _form(enterprise, official, day, appointment, **extra):
     return {"enterprise": enterprise.pk, "date": day.isoformat(), "form": "onsite", "team": [official.pk],
             "met_persons": "李厂长", "operation": "good", "appointment": appointment.pk if appointment else "",
             "problems-TOTAL_FORMS": "0", "problems-INITIAL_FORMS": "0",
-            "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0", **extra}
+            "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0", "photos-TOTAL_FORMS": "0",
+            "photos-INITIAL_FORMS": "0", **extra}
 
 
 def test_re_saving_a_visit_keeps_its_appointment(login, town_staff_user, enterprise):
