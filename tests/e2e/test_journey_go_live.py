@@ -103,6 +103,7 @@ def test_an_empty_database_becomes_a_live_county_through_the_workspace(browser, 
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/accounts/two-factor/recovery-codes/")  # next: recovery codes for a lost phone
     page.goto("/admin/")
+    page.screenshot(path=str(tmp_path / "index-1280.png"), full_page=True)
     steps = page.locator("#golive-steps").inner_text()
     assert "单位" in steps and "企业" in steps and "政策" in steps
 
@@ -112,6 +113,10 @@ def test_an_empty_database_becomes_a_live_county_through_the_workspace(browser, 
         ["清新县发展和改革局", "部门", "县发改局", "30"], ["清新县市场监督管理局", "部门", "县市场监管局", "31"],
         ["太和镇", "镇", "", "13"]])
     report = _import(page, "导入单位", units, dry_run=True)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.screenshot(path=str(tmp_path / "import-360.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), "fits a phone"
+    page.set_viewport_size({"width": 1280, "height": 900})
     assert "试导入" in report and "第 2 行" in report and "第 7 行" in report  # the duplicate, both lines
     report = _import(page, "导入单位", units, dry_run=False)
     assert "新增 5 条" in report
