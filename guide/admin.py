@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.timesince import timesince
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -130,13 +131,20 @@ class ServiceItemAdmin(ImportAdminMixin, UnitScopedAdmin):
     form = ServiceItemForm
     change_form_template = "admin/guide/serviceitem/change_form.html"
     inlines = [MaterialInline, StepInline, FeeInline, FaqInline]
-    list_display = ["name", "department", "edition", "status_badge", "last_reviewed", "review_flag"]
+    list_display = ["name", "department", "edition", "status_badge", "waiting", "last_reviewed", "review_flag"]
     list_filter = ["edition", "status", ReviewOverdueFilter, RevisionFilter, "item_type"]
     search_fields = ["name", "code"]
     list_select_related = ["department", "edition", "revision_of"]
     readonly_fields = ["status", "revision_of", "review_note", "submitted_at", "approved_at"]
     actions = ["submit_selected", "approve_selected", "mark_reviewed_selected", "export_xlsx"]
     list_per_page = 50
+
+    @admin.display(description=_("Waiting for"), ordering="submitted_at")
+    def waiting(self, obj):
+        """等待时长: how long a submitted item has waited for the county office's decision."""
+        if obj.status != ServiceItem.Status.SUBMITTED or obj.submitted_at is None:
+            return "—"
+        return timesince(obj.submitted_at)
 
     fieldsets = [
         (None, {"fields": ["edition", "department", "status", "revision_of", "review_note", "name", "code",

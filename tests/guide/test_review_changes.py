@@ -21,3 +21,14 @@ def test_the_revision_page_lists_only_what_changed(edition, department, departme
     assert "<ins>，或已取得名称预先核准的申请人</ins>" in table
     assert "<ins>营业执照复印件</ins>" in table or "营业执照复印件</ins>" in table
     assert "食品经营许可" not in table  # the name did not change
+
+
+def test_the_review_queue_shows_how_long_each_submission_has_waited(edition, department, county_office_user, login):
+    import datetime
+
+    from django.utils import timezone
+
+    item = ServiceItemFactory(edition=edition, department=department, name="排水许可", status=ServiceItem.Status.SUBMITTED)
+    ServiceItem.objects.filter(pk=item.pk).update(submitted_at=timezone.now() - datetime.timedelta(days=3, hours=2))
+    html = login(county_office_user).get("/admin/guide/serviceitem/?status=submitted").content.decode()
+    assert "等待时长" in html and "3" in html.split("排水许可")[1].split("</tr>")[0]
