@@ -357,13 +357,15 @@ class VisitProblemInline(ScopedInlineMixin, admin.StackedInline):  # stacked: fi
         return problem_matter_cell(obj, "visit")
 
 
-def problem_matter_cell(obj, kind):
+def problem_matter_cell(obj, kind, user=None):
     if obj is None or obj.pk is None:
         return "—"
     if obj.matter_id:
         return obj.matter_label or f"#{obj.matter_id}"
     if obj.solved_on_spot:
         return _("Solved on the spot")
+    if user is not None and not user.has_perm(f"visits.change_{kind}problem", obj):
+        return "—"
     return format_html('<a class="button" href="{}">{}</a>',
                        reverse("visits:problem_to_matter", args=[kind, obj.pk]), _("Turn into a matter"))
 
@@ -533,6 +535,15 @@ class ProblemAdminBase(UnitScopedAdmin):
     @admin.display(description=_("Matter"))
     def matter_cell(self, obj):
         return problem_matter_cell(obj, self.kind)
+
+    def get_list_display(self, request):
+        """The 转为事项 button only on the problems this user may turn into a matter (a town sees
+        problems a department raised at its enterprises, but does not hand them on)."""
+        def matter_cell(obj):
+            return problem_matter_cell(obj, self.kind, user=request.user)
+
+        matter_cell.short_description = _("Matter")
+        return [matter_cell if name == "matter_cell" else name for name in super().get_list_display(request)]
 
     @admin.action(description=_("Turn the selected problems into matters"), permissions=["change"])
     def turn_into_matters(self, request, queryset):
