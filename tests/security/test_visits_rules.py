@@ -100,3 +100,16 @@ def test_an_admin_action_skips_the_records_the_user_may_not_change(login, town_s
     problem.refresh_from_db()
     assert problem.matter_id is None
     assert "无权" in response.content.decode()
+
+
+def test_the_changelist_offers_turn_into_a_matter_only_where_the_rule_allows(login, town, town_staff_user,
+                                                                              department, enterprise):
+    """No button that leads to a 403: a department's problem at the town's enterprise is listed for
+    the town without one; the town's own problem has it."""
+    from tests.visits.factories import VisitFactory, VisitProblemFactory
+
+    theirs = VisitProblemFactory(visit=VisitFactory(unit=department, enterprise=enterprise))
+    ours = VisitProblemFactory(visit=VisitFactory(unit=town, enterprise=enterprise))
+    page = login(town_staff_user).get(reverse("admin:visits_visitproblem_changelist")).content.decode()
+    assert reverse("visits:problem_to_matter", args=["visit", ours.pk]) in page
+    assert reverse("visits:problem_to_matter", args=["visit", theirs.pk]) not in page
