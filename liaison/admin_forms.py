@@ -11,11 +11,30 @@ from portal.models import Enterprise, Unit
 
 from . import clock, workflow
 from .models import Category, Matter, ReplyTemplate, Urgency
-from .services import MAX_EXTENSION_WORKDAYS, deadline_workdays_for
+from .services import MAX_EXTENSION_WORKDAYS, deadline_workdays_for, units_that_can_act
 
 
 def _units():
     return Unit.objects.active().exclude(kind=Unit.Kind.COUNTY_GOVERNMENT)
+
+
+class _MarksUnitsNobodyActs:
+    """Unit choices marked “nobody active” where no official can act in the portal (one query)."""
+
+    def label_from_instance(self, obj):
+        if not hasattr(self, "_can_act"):
+            self._can_act = units_that_can_act(self.queryset)
+        if obj.pk in self._can_act:
+            return obj.name
+        return _("%(unit)s (nobody active: phone)") % {"unit": obj.name}
+
+
+class UnitChoiceField(_MarksUnitsNobodyActs, forms.ModelChoiceField):
+    pass
+
+
+class UnitMultipleChoiceField(_MarksUnitsNobodyActs, forms.ModelMultipleChoiceField):
+    pass
 
 
 # Steps whose text the official may show to the enterprise; unticked (internal) by default.
@@ -42,10 +61,14 @@ class ActionForm(forms.Form):
                 help_text=_("Leave unticked for an internal note only officials see."))
         if action == "assign":
             rule = deadline_workdays_for(matter.category, matter.urgency)
-            self.fields["lead_unit"] = forms.ModelChoiceField(label=_("Lead unit"), queryset=_units())
-            self.fields["cooperating_units"] = forms.ModelMultipleChoiceField(
+            self.fields["lead_unit"] = UnitChoiceField(label=_("Lead unit"), queryset=_units())
+            self.fields["cooperating_units"] = UnitMultipleChoiceField(
                 label=_("Cooperating units"), queryset=_units(), required=False,
                 widget=forms.CheckboxSelectMultiple)
+            self.fields["phone_contact"] = forms.CharField(
+                label=_("Who will be phoned"), required=False, max_length=200,
+                help_text=_("Needed only for a lead unit marked “nobody active”: the name and number of the "
+                            "person who will be told by phone."))
             self.fields["workdays"] = forms.IntegerField(
                 label=_("Deadline (working days)"), min_value=1, max_value=60, initial=rule,
                 help_text=_("The rule for this category and urgency gives %(n)d.") % {"n": rule})

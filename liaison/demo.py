@@ -205,6 +205,7 @@ def _drive(matter, target, rng, received, today, office_user, actors, units, ent
     if refer:
         lead = units.get(CATEGORY_LEADS.get(m.category, ""), None) or units["县发展和改革局"]
         coop = [u for u in units.values() if u.name in ("县发展和改革局", "县工业和信息化局") and u.pk != lead.pk]
+        _unit_actor(lead, actors)  # 交办 goes only to a unit somebody can act for
         act("assign", office_user, lead_unit=lead, cooperating_units=coop[:rng.randint(0, 1)],
             reason="请牵头办理并按期答复企业。")
         if target == workflow.RETURNED or (rng.random() < 0.08 and target not in (workflow.ASSIGNED,)):
@@ -212,6 +213,7 @@ def _drive(matter, target, rng, received, today, office_user, actors, units, ent
             act("return_assignment", lead_user, advance=1, reason="该事项属供电企业职责，不属本单位职权范围。")
             if target == workflow.RETURNED:
                 return
+            _unit_actor(units["县发展和改革局"], actors)
             act("assign", office_user, lead_unit=units["县发展和改革局"], reason="重新交办，请牵头协调。")
         lead_user = _unit_actor(state["matter"].lead_unit, actors)
     else:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from portal import messaging
 from portal.access import acting_enterprise, official_of, sees_all_units
-from portal.models import Unit
+from portal.models import Official, Unit
 from portal.workdays import add_workdays, workdays_between
 from portal.uploads import check_upload, safe_name
 from portal.workflow import ActionRefused
@@ -312,6 +312,8 @@ def matter_transition(*, matter, action, user, reason="", public=None, tracking_
     spec = workflow.WORKFLOW.check(action, state=matter.state, kinds=kinds, reason=reason)
     from_state = matter.state
     changed = _APPLY[action](matter, kinds=kinds, reason=reason, **params)
+    # A rule may add a line for the record (e.g. the phone override of 交办).
+    recorded = "\n".join(part for part in (reason, getattr(matter, "event_note", "")) if part)
     to_state = spec.target or matter.state
     matter.state = to_state
     matter.save(update_fields=sorted(set(changed) | {"state", "updated_at"}))
@@ -319,7 +321,7 @@ def matter_transition(*, matter, action, user, reason="", public=None, tracking_
     event = MatterEvent.objects.create(
         matter=matter, action=action, from_state=from_state, to_state=to_state,
         actor=user if getattr(user, "is_authenticated", False) else None, actor_name=name, actor_unit=unit,
-        created_at=clock.now(), reason=reason, is_public=spec.public if public is None else bool(public))
+        created_at=clock.now(), reason=recorded, is_public=spec.public if public is None else bool(public))
     notifications.notify_on_commit(event, kinds=frozenset(kinds))
     notifications.notify_enterprise_on_commit(event)
     return matter
@@ -332,10 +334,13 @@ def matter_reply(*, matter, user, reply: str):
     return matter_transition(matter=matter, action="reply", user=user, reason=reply)
 
 
-def matter_assign(*, matter, user, lead_unit, cooperating_units=(), workdays: int | None = None, note: str = ""):
-    """交办: the county office names the lead unit (and cooperating units) and the deadline."""
+def matter_assign(*, matter, user, lead_unit, cooperating_units=(), workdays: int | None = None, note: str = "",
+                  phone_contact: str = ""):
+    """交办: the county office names the lead unit (and cooperating units) and the deadline; a
+    lead unit with nobody active needs `phone_contact` (who will be phoned), kept on the event."""
     return matter_transition(matter=matter, action="assign", user=user, reason=note, lead_unit=lead_unit,
-                             cooperating_units=list(cooperating_units), workdays=workdays)
+                             cooperating_units=list(cooperating_units), workdays=workdays,
+                             phone_contact=phone_contact)
 
 
 def matter_rate(*, matter, user, rating: int, comment: str = "", tracking_grant: bool = False):
@@ -377,9 +382,25 @@ def _request_referral(matter, reason, **kw):
     return ["referral_reason"]
 
 
-def _assign(matter, lead_unit=None, cooperating_units=(), workdays=None, **kw):
+def units_that_can_act(units):
+    """Ids of `units` (objects or ids) with at least one active official who acts on matters:
+    a unit without one is never mailed and nobody there can open the matter."""
+    return set(Official.objects.acting_for(units).values_list("unit_id", flat=True))
+
+
+def _assign(matter, lead_unit=None, cooperating_units=(), workdays=None, phone_contact="", **kw):
     if lead_unit is None:
         raise MatterActionRefused(_("Choose a lead unit."), "lead_unit")
+    phone_contact = (phone_contact or "").strip()
+    if lead_unit.pk not in units_that_can_act([lead_unit]):
+        # 交办 to a unit nobody can act for needs an explicit override naming who is phoned.
+        if not phone_contact:
+            raise MatterActionRefused(
+                _("Nobody in %(unit)s has an active account, so nobody there would see this matter. Name who "
+                  "will be phoned (name and number) to assign it anyway.") % {"unit": lead_unit.name},
+                "nobody_active")
+        matter.event_note = _("%(unit)s has nobody active in the portal; to be phoned: %(who)s") % {
+            "unit": lead_unit.name, "who": phone_contact}
     cooperating = [u for u in cooperating_units if u.pk != lead_unit.pk]
     if workdays is None:
         workdays = deadline_workdays_for(matter.category, matter.urgency)

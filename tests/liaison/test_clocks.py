@@ -180,3 +180,26 @@ def test_the_enterprise_contact_is_not_labelled_as_a_town_official(login, enterp
     assert event.actor_unit is None and event.actor_name == "王经理"
     page = login(town_staff_user).get(reverse("admin:liaison_matter_change", args=[matter.pk])).content.decode()
     assert "王经理（企业）" in page and f"王经理（{town.name}）" not in page
+
+
+@pytest.mark.django_db
+def test_assigning_to_a_unit_nobody_can_act_for_needs_a_named_phone_contact(client, login, actors, enterprise, town,
+                                                                           county_office_user, other_department):
+    from liaison.models import MatterEvent
+
+    with clock.travel(MON):
+        matter = actors.drive(make_matter(enterprise=enterprise, received_by=town), workflow.REFERRAL_REQUESTED)
+        login(county_office_user)
+        url = reverse("admin:liaison_matter_act", args=[matter.pk, "assign"])
+        form = client.get(url).content.decode()
+        assert f"{other_department.name}（无人办理，需电话通知）" in form
+        assert f"{actors.department.name}（无人办理" not in form
+        refused = client.post(url, {"reason": "请牵头", "lead_unit": other_department.pk, "workdays": 5})
+        assert refused.status_code == 400 and "没有可用的工作人员账号" in refused.content.decode()
+        assert "请牵头" in refused.content.decode()  # nothing typed is lost
+        assert fresh(matter).state == workflow.REFERRAL_REQUESTED
+        done = client.post(url, {"reason": "请牵头", "lead_unit": other_department.pk, "workdays": 5,
+                                 "phone_contact": "李科长 0763-5812345"})
+    assert done.status_code == 302 and fresh(matter).lead_unit == other_department
+    event = MatterEvent.objects.get(matter=matter, action="assign")
+    assert "电话通知：李科长 0763-5812345" in event.reason and "请牵头" in event.reason
