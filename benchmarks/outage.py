@@ -4,16 +4,21 @@
 
 Starts a THROWAWAY embedded PostgreSQL (its own data folder in /tmp, so the shared server is
 never touched), migrates it, serves the portal with gunicorn and production settings, and
-keeps 8 clients busy reading pages and submitting a form. Then it stops PostgreSQL (fast
+keeps 8 anonymous clients busy reading pages and submitting a form, and 4 logged-in ones (an
+enterprise user reading its pages and raising matters, an official in the workspace). Then it
+stops PostgreSQL (fast
 shutdown: every connection is cut), waits --outage seconds, starts it again, and prints a
 second-by-second timeline of the answers, followed by:
 
-- that during the outage every page that needs the database (and is not in the page cache) answered 503 with the "temporarily unavailable" page and
+- that during the outage every page that needs the database, and every page of a logged-in
+  user (its session and user are read by middleware before any view), (and is not in the page cache) answered 503 with the "temporarily unavailable" page and
   a Retry-After header (templates/503.html via DatabaseUnavailableMiddleware), never a bare
   500 or a dropped connection;
 - that a form submitted during the outage was answered with the page that says it was NOT
   saved (so the user knows to submit again), never silently dropped;
-- how many seconds after PostgreSQL was back the first page was served normally again.
+- how many seconds after PostgreSQL was back the first page was served normally again;
+- that every matter the enterprise was told was saved (a redirect to 已提交) is in the database,
+  and nothing else (nothing lost, nothing made twice).
 """
 import argparse
 import collections
@@ -80,6 +85,101 @@ class Client(threading.Thread):
         self.record(time.monotonic(), "POST", status, headers, body)
 
 
+class LoggedIn(threading.Thread):
+    """A logged-in user: the session and the user are read by middleware before any view,
+    so every one of its pages needs the database."""
+
+    def __init__(self, base_url, record, stop, username, pages, submit):
+        super().__init__(daemon=True)
+        self.base_url, self.record, self.stop = base_url, record, stop
+        self.username, self.pages, self.submit = username, pages, submit
+        self.cookies = {}
+        self.confirmed = []
+        self.redirects = collections.Counter()
+        self.posts = collections.Counter()
+
+    def _request(self, path, data=None):
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+                   "Referer": self.base_url + path}
+        req = urllib.request.Request(self.base_url + path, data=data, headers=headers)
+        opener = urllib.request.build_opener(NoRedirect)
+        try:
+            with opener.open(req, timeout=10) as response:
+                status, hdrs, body = response.status, response.headers, response.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as error:
+            status, hdrs, body = error.code, error.headers, error.read().decode("utf-8", "replace")
+        except OSError as error:
+            return "conn-error", {}, str(error)
+        for cookie in hdrs.get_all("Set-Cookie") or []:
+            name, _sep, rest = cookie.partition("=")
+            self.cookies[name] = rest.split(";")[0]
+        return status, dict(hdrs), body
+
+    def _token(self, body):
+        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+        return match.group(1) if match else ""
+
+    def login(self):
+        # Officials sign in to the workspace (the site's login sends them there).
+        path = "/admin/login/" if "official" in self.username else "/accounts/login/"
+        status, _h, body = self._request(path)
+        data = urllib.parse.urlencode({"csrfmiddlewaretoken": self._token(body), "username": self.username,
+                                       "password": LOGIN_PASSWORD}).encode()
+        status, _h, _b = self._request(path, data)
+        return status == 302
+
+    def run(self):
+        n = 0
+        while not self.stop.is_set():
+            n += 1
+            if self.submit and n % 3 == 0:
+                status, headers, body = self._request("/matters/new/")
+                token = self._token(body)
+                if status != 200 or not token:
+                    self.record(time.monotonic(), "GET", status, headers, body, True)
+                    continue
+                title = f"停电{secrets.token_hex(4)}"
+                data = urllib.parse.urlencode({
+                    "csrfmiddlewaretoken": token, "title": title, "description": "厂区停电，影响生产。",
+                    "category": "labour", "urgency": "normal", "contact_name": "陈经理",
+                    "contact_phone": "13800138000", "submission_token": secrets.token_hex(16)}).encode()
+                status, headers, body = self._request("/matters/new/", data)
+                if status == 302 and "submitted" in headers.get("Location", ""):
+                    self.confirmed.append(title)
+                self.posts[(status, headers.get("Location", ""))] += 1
+                self.record(time.monotonic(), "POST", status, headers, body, True)
+            else:
+                path = self.pages[n % len(self.pages)]
+                status, headers, body = self._request(path)
+                if status == 302:
+                    self.redirects[(path, headers.get("Location", ""))] += 1
+                self.record(time.monotonic(), "GET", status, headers, body, True)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+LOGIN_PASSWORD = "Outage-Login-2026!"
+SETUP = """
+from django.contrib.auth import get_user_model
+from portal.models import Enterprise, EnterpriseAccount, Official, Unit
+User = get_user_model()
+Unit.objects.create(name="县政府办", kind=Unit.Kind.COUNTY_OFFICE)
+town = Unit.objects.create(name="太和镇", kind=Unit.Kind.TOWN)
+enterprise = Enterprise.objects.create(name="停电测试有限公司", uscc="91441827MA4W00001K", town=town)
+user = User.objects.create_user("outage_enterprise", "e@example.com", "%(pw)s")
+EnterpriseAccount.objects.create(user=user, enterprise=enterprise, status=EnterpriseAccount.Status.CONFIRMED,
+                                 real_name="陈经理", phone="13800138000")
+staff = User.objects.create_user("outage_official", "o@example.com", "%(pw)s", is_staff=True)
+Official.objects.create(user=staff, unit=town, name="黄志明", role=Official.Role.UNIT_STAFF)
+from portal.roles import sync_role_groups
+sync_role_groups()
+staff.groups.set([g for g in staff.groups.model.objects.filter(name="单位工作人员")])
+""" % {"pw": LOGIN_PASSWORD}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--outage", type=float, default=8.0, help="seconds PostgreSQL stays down")
@@ -104,6 +204,7 @@ def main(argv=None):
     print(f"Throwaway PostgreSQL in {work}; migrating ...", flush=True)
     subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=BASE_DIR, env=env, check=True)
     subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=BASE_DIR, env=env, check=True)
+    subprocess.run([PYTHON, "manage.py", "shell", "-c", SETUP], cwd=BASE_DIR, env=env, check=True)
     port = 18799
     gunicorn = subprocess.Popen([PYTHON, "-m", "gunicorn", "portal.wsgi", "--config", "python:portal.gunicorn_conf",
                                  "--bind", f"127.0.0.1:{port}"], cwd=BASE_DIR, env=env,
@@ -117,12 +218,23 @@ def main(argv=None):
     events = []
     lock = threading.Lock()
 
-    def record(when, method, status, headers, body):
+    def record(when, method, status, headers, body, logged_in=False):
         with lock:
-            events.append((when, method, status, headers.get("Retry-After"), body))
+            events.append((when, method, status, headers.get("Retry-After"), body, logged_in))
 
     stop = threading.Event()
     clients = [Client(base_url, record, stop, i) for i in range(args.clients)]
+    enterprise_pages = ["/my/", "/matters/mine/", "/policies/list/", "/matters/"]
+    official_pages = ["/admin/", "/admin/liaison/matter/", "/admin/visits/visit/", "/my/"]
+    logged_in = [LoggedIn(base_url, record, stop, "outage_enterprise", enterprise_pages, submit=True)
+                 for _ in range(2)]
+    logged_in += [LoggedIn(base_url, record, stop, "outage_official", official_pages, submit=False)
+                  for _ in range(2)]
+    for user in logged_in:
+        if not user.login():
+            print(f"could not log in as {user.username}", file=sys.stderr)
+            return 1
+    clients += logged_in
     start = time.monotonic()
     try:
         for client in clients:
@@ -143,13 +255,19 @@ def main(argv=None):
             client.join(timeout=15)
         gunicorn.terminate()
         gunicorn.wait()
+        confirmed = sorted(t for user in logged_in for t in user.confirmed)
+        saved = subprocess.run(
+            [PYTHON, "manage.py", "shell", "-c",
+             "from liaison.models import Matter; print('\\n'.join(sorted(Matter.objects.values_list('title', flat=True))))"],
+            cwd=BASE_DIR, env=env, capture_output=True, text=True).stdout.split()
+        saved = [title for title in saved if title.startswith("停电")]  # (the shell's banner is not a title)
         server.cleanup()
         shutil.rmtree(work, ignore_errors=True)
 
     # ------------------------------------------------------------------ report
     print("\nsecond   answers (status × count)")
     by_second = collections.defaultdict(collections.Counter)
-    for when, method, status, _retry, _body in events:
+    for when, method, status, _retry, _body, _user in events:
         by_second[int(when - start)][f"{method} {status}"] += 1
     for second in sorted(by_second):
         phase = ("down" if down_at - start <= second < up_at - start else
@@ -174,8 +292,17 @@ def main(argv=None):
           else "NOT RECOVERED")
     after = collections.Counter(e[2] for e in events if e[0] >= up_at + 2)
     print(f"From 2 s after the restart: {dict(after)}")
-    ok = (outage_statuses.get(503, 0) > 0 and set(outage_statuses) <= {200, 503} and len(posts_told) == len(posts)
-          and recovered is not None and recovered < 5 and set(after) <= {200, 400})
+    logged_in_during = collections.Counter(e[2] for e in during if e[5])
+    print(f"  logged-in users' answers during the outage: {dict(logged_in_during)}")
+    redirects = sum((user.redirects for user in logged_in), collections.Counter())
+    print(f"  the enterprise's submissions (status, redirect): "
+          f"{dict(sum((user.posts for user in logged_in), collections.Counter()))}")
+    print(f"  logged-in users' redirects (whole run; pages that send officials elsewhere): {dict(redirects)}")
+    print(f"  matters the enterprise was told were saved: {len(confirmed)}; found in the database: "
+          f"{len([t for t in confirmed if t in saved])}; in the database but never confirmed: "
+          f"{len(set(saved) - set(confirmed))}")
+    ok = (set(confirmed) <= set(saved) and set(logged_in_during) <= {503} and outage_statuses.get(503, 0) > 0 and set(outage_statuses) <= {200, 503} and len(posts_told) == len(posts)
+          and recovered is not None and recovered < 5 and set(after) <= {200, 302, 400})
     print("RESULT:", "as expected" if ok else "NOT as expected")
     return 0 if ok else 1
 
