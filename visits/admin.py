@@ -8,7 +8,7 @@ from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext_lazy as _, ngettext
+from django.utils.translation import gettext_lazy as _, ngettext, pgettext_lazy
 
 from portal.access import official_of, sees_all_units, unit_of
 from portal.admin_base import ScopedInlineMixin, UnitScopedAdmin
@@ -314,6 +314,10 @@ class VisitForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The model's "form" shares its msgid with the policies' interpretation form (解读形式),
+        # whose catalogue comes first: name it in its own context here.
+        if "form" in self.fields:
+            self.fields["form"].label = pgettext_lazy("visit", "Form of the visit")
         if user is not None:
             qs = _officials_for(user)
             if self.instance.pk:
@@ -397,6 +401,15 @@ class PhotoFormSet(forms.BaseInlineFormSet):
     @classmethod
     def get_default_prefix(cls):
         return "photos"  # the documents' inline keeps "attachments"
+
+    def __init__(self, data=None, *args, prefix=None, **kwargs):
+        # A visit posted without the photos' management form (a form saved before the photos
+        # had their own inline, a script) simply has no photos, rather than failing.
+        name = prefix or self.get_default_prefix()
+        if data is not None and f"{name}-TOTAL_FORMS" not in data:
+            data = data.copy()
+            data.update({f"{name}-TOTAL_FORMS": "0", f"{name}-INITIAL_FORMS": "0"})
+        super().__init__(data, *args, prefix=prefix, **kwargs)
 
 
 class PhotoInline(ScopedInlineMixin, admin.StackedInline):

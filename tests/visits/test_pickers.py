@@ -25,3 +25,8 @@ def test_the_enterprise_search_answers_within_the_users_scope(login, town_staff_
 def test_meeting_attendance_is_picked_by_search(login, county_office_user):
     html = login(county_office_user).get(reverse("admin:visits_meeting_add")).content.decode()
     assert html.count('class="admin-autocomplete') >= 2 and "selector-available" not in html
+
+
+def test_the_visit_form_names_its_form_field_as_a_visit_not_an_interpretation(login, town_staff_user):
+    html = login(town_staff_user).get(reverse("admin:visits_visit_add")).content.decode()
+    assert "走访形式" in html and "解读形式" not in html
