@@ -243,6 +243,7 @@ class MatterAdmin(UnitScopedAdmin):
         return TemplateResponse(request, "liaison/admin/matter_figures.html", self._context(
             request, _("Matters: figures"), form=form, rows=rows, totals=figures.totals_of(rows),
             trend=figures.monthly_trend(matters, clock.today()), definitions=figures.DEFINITIONS,
+            clocks=figures.clocks_now(matters, clock.today(), selectors.near_due_horizon(clock.today())),
             start=start, end=end, county=sees_all_units(request.user)))
 
     def ledgers_view(self, request):

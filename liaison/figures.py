@@ -159,6 +159,19 @@ def monthly_trend(matters, today, months=12):
     return rows
 
 
+def clocks_now(matters, today, horizon):
+    """Per clock (deadlines.CLOCKS): how many of `matters` ran out and how many run out by
+    `horizon`, in one query."""
+    from . import deadlines
+
+    counts = {}
+    for c in deadlines.CLOCKS:
+        counts[f"{c.key}_overdue"] = Count("id", filter=deadlines.past(today, [c.key]))
+        counts[f"{c.key}_near"] = Count("id", filter=deadlines.due_between(today, horizon, [c.key]))
+    result = matters.order_by().aggregate(**counts)
+    return [(c.label, result[f"{c.key}_overdue"], result[f"{c.key}_near"]) for c in deadlines.CLOCKS]
+
+
 def with_bars(rows, key="received"):
     peak = max([r[key] for r in rows] + [1])
     for r in rows:

@@ -203,3 +203,16 @@ def test_assigning_to_a_unit_nobody_can_act_for_needs_a_named_phone_contact(clie
     assert done.status_code == 302 and fresh(matter).lead_unit == other_department
     event = MatterEvent.objects.get(matter=matter, action="assign")
     assert "电话通知：李科长 0763-5812345" in event.reason and "请牵头" in event.reason
+
+
+@pytest.mark.django_db
+def test_the_figures_page_counts_each_clock(client, login, actors, enterprise, town, county_office_user):
+    with clock.travel(MON):
+        make_matter(enterprise=enterprise, received_by=town)
+        actors.drive(make_matter(enterprise=enterprise, received_by=town), workflow.RETURNED)
+    login(county_office_user)
+    with clock.travel(datetime.date(2026, 3, 9)):
+        page = client.get(reverse("admin:liaison_matter_figures")).content.decode()
+    section = page.split('id="figures-clocks"')[1].split("</table>")[0]
+    rows = {row.split("</th>")[0].split(">")[-1]: row for row in section.split('<th scope="row">')[1:]}
+    assert "<td>1</td>" in rows["受理"].replace("受理</th>", "") and "<td>1</td>" in rows["退回后重新交办"]
