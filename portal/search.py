@@ -634,8 +634,11 @@ def _run(plan, kinds, page, page_size, *, partial=False):
                     .order_by("-rank", F("date").desc(nulls_last=True), "id"))
         start = (page - 1) * page_size
         if start + page_size <= FULL_RANK_DEPTH:
+            # The first stage's ids are fetched (≤ FULL_RANK_DEPTH numbers): nested IN-subqueries
+            # with LIMITs can make PostgreSQL re-run the inner one for every row at scale.
+            first = list(by_quick.values_list("id", flat=True)[:FULL_RANK_DEPTH])
             score, score_params = _score_sql(plan)
-            ranked = (SearchDocument.objects.filter(id__in=by_quick.values("id")[:FULL_RANK_DEPTH])
+            ranked = (SearchDocument.objects.filter(id__in=first)
                       .annotate(rank=ExpressionWrapper(RawSQL(score, score_params), output_field=FloatField()))
                       .order_by("-rank", F("date").desc(nulls_last=True), "id"))
         else:
