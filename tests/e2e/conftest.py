@@ -171,11 +171,13 @@ def e2e_database(request, django_db_setup, django_db_blocker):
             row = cur.fetchone()
             if row is None or row[0] != fingerprint:
                 cur.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
-                # Copying needs the test database idle: end any session an earlier test left open.
-                cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                            "WHERE datname = %s AND pid <> pg_backend_pid()", [test_name])
-                cur.execute(f'CREATE DATABASE "{template}" TEMPLATE "{test_name}"')
+                # Migrated afresh rather than copied from the test database: a transactional test
+                # that ran earlier in the session has emptied that one (flush), the rows of the
+                # data migrations (themes, lexicon) included.
+                cur.execute(f'CREATE DATABASE "{template}"')
                 env = server_environment(_database_url(settings_dict, template))
+                _run([PYTHON, "manage.py", "migrate", "--noinput", "--verbosity", "0"], env,
+                     "migrate for the end-to-end database")
                 _run([PYTHON, "manage.py", "seed_demo"], env, "seed_demo for the end-to-end database")
                 cur.execute(f"COMMENT ON DATABASE \"{template}\" IS '{fingerprint}'")
             cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
