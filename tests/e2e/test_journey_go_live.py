@@ -40,13 +40,16 @@ def empty_county(request, django_db_setup, django_db_blocker, tmp_path_factory):
             cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
                         "AND pid <> pg_backend_pid()", [settings_dict["NAME"]])
             cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            cur.execute(f'CREATE DATABASE "{name}" TEMPLATE "{settings_dict["NAME"]}"')
+            # Migrated afresh, as a new county's would be (a copy of the test database may have
+            # been flushed by a transactional test: no role groups, no themes).
+            cur.execute(f'CREATE DATABASE "{name}"')
         conn.close()
     root = tmp_path_factory.mktemp("golive")
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = server_environment(_database_url(settings_dict, name), MEDIA_ROOT=str(root / "media"),
                              SITE_BASE_URL=base_url, COUNTY_NAME="清新县")
+    _run([PYTHON, "manage.py", "migrate", "--noinput", "--verbosity", "0"], env, "migrate")
     out = _run([PYTHON, "manage.py", "setup_county", "--first-time", "--no-qr", "--username", "office_chen",
                 "--name", "陈晓东"], env, "setup_county").stdout
     link = re.search(r"https?://\S+/accounts/welcome/\S+/", out).group(0)
