@@ -138,6 +138,26 @@ class UnitScopedAdmin(SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
 
 
+class CountyOfficeReadOnlyAdmin(admin.ModelAdmin):
+    """A record only the county office reads and nobody edits here (the audit log, the
+    background jobs): their own actions and commands change them."""
+
+    def has_module_permission(self, request):
+        return sees_all_units(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return sees_all_units(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ScopedInlineMixin:
     """Inlines inherit the parent's scope; nothing to filter but the unit choices."""
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from .access import sees_all_units
+from .admin_base import CountyOfficeReadOnlyAdmin
 from .queue import job_retry
 from .queue_models import BackgroundJob
 
@@ -32,7 +33,7 @@ class JobStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(BackgroundJob)
-class BackgroundJobAdmin(admin.ModelAdmin):
+class BackgroundJobAdmin(CountyOfficeReadOnlyAdmin):
     list_display = ("job", "recipient", "state", "attempt", "enqueued_at", "finished_at", "error", "retry_button")
     list_filter = (JobStatusFilter,)
     ordering = ("-enqueued_at",)
@@ -41,21 +42,6 @@ class BackgroundJobAdmin(admin.ModelAdmin):
     fields = ("job", "recipient", "state", "attempt", "enqueued_at", "started_at", "finished_at", "run_after",
               "error", "traceback")
     readonly_fields = fields
-
-    def has_module_permission(self, request):
-        return sees_all_units(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return sees_all_units(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_actions(self, request):
         # Actions normally need the change permission; the county office may retry.

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import spreadsheets
-from .access import sees_all_units
+from .admin_base import CountyOfficeReadOnlyAdmin
 from .models import AuditEntry
 
 EXPORT_HEADER = [_("time"), _("kind"), _("action"), _("by (user name)"), _("concerning"), _("detail"),
@@ -19,7 +19,7 @@ def export_rows(queryset):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(CountyOfficeReadOnlyAdmin):
     list_display = ["at", "kind", "action", "actor_name", "subject", "address"]
     list_filter = ["kind", "at"]
     date_hierarchy = "at"
@@ -28,22 +28,8 @@ class AuditEntryAdmin(admin.ModelAdmin):
     show_full_result_count = False
     actions = ["export_xlsx", "export_csv"]
 
-    # Only the county office reads the log; nobody edits or deletes it here (the clean-up
-    # command removes entries past the retention period).
-    def has_module_permission(self, request):
-        return sees_all_units(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return sees_all_units(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    # Only the county office reads the log (CountyOfficeReadOnlyAdmin); the clean-up command
+    # removes entries past the retention period.
 
     def _filename(self):
         return f"{_('audit log')}-{timezone.localdate():%Y%m%d}"
