@@ -23,6 +23,7 @@ from portal import spreadsheets
 from portal.access import sees_all_units, unit_of
 from portal.admin_base import ScopedInlineMixin, UnitScopedAdmin
 from portal.admin_import import ImportAdminMixin
+from portal.workflow import ActionRefused
 
 from . import services
 from .exports import items_workbook
@@ -249,7 +250,7 @@ class ServiceItemAdmin(ImportAdminMixin, UnitScopedAdmin):
     def _run(self, request, action, success):
         try:
             result = action()
-        except (services.GuideError, PermissionDenied) as exc:
+        except (ActionRefused, PermissionDenied) as exc:
             self.message_user(request, str(exc) or _("You may not do this."), messages.ERROR)
             return None
         self.message_user(request, success, messages.SUCCESS)
@@ -333,7 +334,7 @@ class ServiceItemAdmin(ImportAdminMixin, UnitScopedAdmin):
             try:
                 services.item_submit(item=item, user=request.user)
                 done += 1
-            except (services.GuideError, PermissionDenied):
+            except (ActionRefused, PermissionDenied):
                 pass
         self.message_user(request, _("%(n)d items submitted.") % {"n": done})
 
@@ -405,7 +406,7 @@ class GuideEditionAdmin(admin.ModelAdmin):
         slug = request.POST.get("slug") or str(year)
         try:
             edition = services.edition_prepare(source=source, title=title, slug=slug, user=request.user)
-        except (services.GuideError, PermissionDenied, forms.ValidationError) as exc:
+        except (ActionRefused, PermissionDenied, forms.ValidationError) as exc:
             self.message_user(request, "；".join(getattr(exc, "messages", [str(exc)])), messages.ERROR)
             return HttpResponseRedirect(reverse("admin:guide_guideedition_change", args=[source.pk]))
         self.message_user(request, _("Edition prepared as a copy; the current edition stays public until you "
@@ -417,7 +418,7 @@ class GuideEditionAdmin(admin.ModelAdmin):
         edition = get_object_or_404(GuideEdition, pk=pk)
         try:
             services.edition_publish(edition=edition, user=request.user)
-        except (services.GuideError, PermissionDenied) as exc:
+        except (ActionRefused, PermissionDenied) as exc:
             self.message_user(request, str(exc), messages.ERROR)
         else:
             self.message_user(request, _("Edition published."), messages.SUCCESS)

@@ -36,8 +36,6 @@ CHILD_MODELS = [
 ]
 
 
-# The guide's refusals are the base's domain exception.
-GuideError = ActionRefused
 
 # The two workflows of the guide, written down once; `portal.workflow` applies them.
 _E, _I = GuideEdition.Status, ServiceItem.Status
@@ -213,7 +211,7 @@ def edition_prepare(*, source, title, slug, user):
     stays public until the new edition is published."""
     _require_county_office(user)
     if GuideEdition.objects.filter(title=title).exists() or GuideEdition.objects.filter(slug=slug).exists():
-        raise GuideError(_("An edition with this title or URL name already exists."))
+        raise ActionRefused(_("An edition with this title or URL name already exists."))
     return _edition_start(source=source, title=title, slug=slug)
 
 
@@ -321,7 +319,7 @@ def item_start_revision(*, item, user):
     """Open (or return the open) revision of an approved current-edition item."""
     _require_editor(user, item)
     if not item.is_locked:
-        raise GuideError(_("This item can be edited directly."))
+        raise ActionRefused(_("This item can be edited directly."))
     return item_open_revision(item=item)
 
 
@@ -339,7 +337,7 @@ def item_create(*, edition, department, user, **fields):
     item = ServiceItem(edition=edition, department=department, status=ServiceItem.Status.DRAFT, **fields)
     _require_editor(user, item)
     if edition.status == GuideEdition.Status.ARCHIVED:
-        raise GuideError(_("Archived editions cannot be changed."))
+        raise ActionRefused(_("Archived editions cannot be changed."))
     item.full_clean()
     item.save()
     return item
@@ -367,7 +365,7 @@ def item_return(*, item, user, note):
     note = (note or "").strip()
     if not note:
         ITEM_WORKFLOW.check("return", state=ServiceItem.objects.get(pk=item.pk).status)  # the state first
-        raise GuideError(_("Say why the item is returned."), "reason")
+        raise ActionRefused(_("Say why the item is returned."), "reason")
 
     def apply(item):
         item.review_note = note[:300]
@@ -384,7 +382,7 @@ def item_approve(*, item, user, build_files=True):
     item = ServiceItem.objects.select_for_update().select_related("edition", "department").get(pk=item.pk)
     ITEM_WORKFLOW.check("approve", state=item.status)
     if item.edition.status == GuideEdition.Status.ARCHIVED:
-        raise GuideError(_("Archived editions cannot be changed."))
+        raise ActionRefused(_("Archived editions cannot be changed."))
     now = timezone.now()
     today = timezone.localdate()
     if item.is_revision:
@@ -429,7 +427,7 @@ def item_delete(*, item, user, build_files=True):
     if item.is_locked:
         _require_county_office(user)
     if item.edition.status == GuideEdition.Status.ARCHIVED:
-        raise GuideError(_("Archived editions cannot be changed."))
+        raise ActionRefused(_("Archived editions cannot be changed."))
     was_public = item.is_public
     pk, edition, department = item.pk, item.edition, item.department
     item.delete()

@@ -14,11 +14,12 @@ from portal.access import official_of, sees_all_units, unit_of
 from portal.admin_base import UnitScopedAdmin
 from portal.params import int_param
 from portal.workdays import is_estimated, workdays_between
+from portal.workflow import ActionRefused
 
 from . import clock, figures, ledgers, selectors, workflow
 from .admin_forms import ActionForm, LedgerForm, PeriodForm, RecordForm, reply_templates
 from .models import DeadlineRule, Matter, ReplyTemplate
-from .services import MatterActionRefused, available_actions, matter_record_call, matter_transition
+from .services import available_actions, matter_record_call, matter_transition
 
 
 def deadline_flag(matter, today, horizon):
@@ -163,7 +164,7 @@ class MatterAdmin(UnitScopedAdmin):
             if form.is_valid():
                 try:
                     matter_transition(matter=matter, action=action, user=request.user, **form.params())
-                except MatterActionRefused as refused:
+                except ActionRefused as refused:
                     form.add_error(None, refused.message)
                 else:
                     messages.success(request, _("Done: %(action)s.") % {"action": spec.label})
@@ -192,7 +193,7 @@ class MatterAdmin(UnitScopedAdmin):
                         title=data["title"], description=data["description"], category=data["category"],
                         channel=data["channel"], urgency=data["urgency"], received_by=data["received_by"],
                         contact_name=data["contact_name"], contact_phone=data["contact_phone"])
-                except MatterActionRefused as refused:
+                except ActionRefused as refused:
                     form.add_error(None, refused.message)
                 else:
                     messages.success(request, _("Recorded as %(number)s (query code %(code)s): give both to the "

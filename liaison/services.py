@@ -30,11 +30,6 @@ SITE_ERROR_WORKDAYS = 3
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
-# A domain refusal, with a message fit to show to the user (views turn it into a message or a
-# 4xx; the admin shows it as an error): the base's one domain exception.
-MatterActionRefused = ActionRefused
-
-
 def accept_workdays():
     """受理时限: working days the receiving unit has to accept a matter."""
     return getattr(settings, "LIAISON_ACCEPT_WORKDAYS", 2)
@@ -80,29 +75,29 @@ def _matter_create(*, enterprise, title, description, category, channel, receive
     """Returns (matter, created). `query_code_hash`: one code hashed once for many matters
     (demo data; hashing costs most of a second by design)."""
     if channel not in Matter.Channel.values:
-        raise MatterActionRefused(_("Unknown channel."), "channel")
+        raise ActionRefused(_("Unknown channel."), "channel")
     if category not in Matter.Category.values:
-        raise MatterActionRefused(_("Unknown category."), "category")
+        raise ActionRefused(_("Unknown category."), "category")
     if urgency not in Matter.Urgency.values:
-        raise MatterActionRefused(_("Unknown urgency."), "urgency")
+        raise ActionRefused(_("Unknown urgency."), "urgency")
     if not title or not description:
-        raise MatterActionRefused(_("A matter needs a title and a description."), "empty")
+        raise ActionRefused(_("A matter needs a title and a description."), "empty")
     if received_by is None:
-        raise MatterActionRefused(_("A matter needs a receiving unit."), "unit")
+        raise ActionRefused(_("A matter needs a receiving unit."), "unit")
     attachments = list(attachments or ())
     if len(attachments) > MAX_FILES:
-        raise MatterActionRefused(_("At most %(n)d attachments.") % {"n": MAX_FILES}, "attachments")
+        raise ActionRefused(_("At most %(n)d attachments.") % {"n": MAX_FILES}, "attachments")
     checked = []
     for upload in attachments:
         try:
             checked.append((upload, check_upload(upload)))
         except ValidationError as error:
-            raise MatterActionRefused(" ".join(error.messages), "attachment") from error
+            raise ActionRefused(" ".join(error.messages), "attachment") from error
 
     source_type = source_id = None
     if source is not None:
         if source.pk is None:
-            raise MatterActionRefused(_("The source must be saved first."), "source")
+            raise ActionRefused(_("The source must be saved first."), "source")
         source_type = ContentType.objects.get_for_model(source)
         source_id = str(source.pk)
         existing = Matter.objects.filter(source_type=source_type, source_id=source_id).first()
@@ -207,7 +202,7 @@ def matter_record_call(*, user, enterprise, enterprise_name, title, description,
 def county_office_unit():
     unit = Unit.objects.filter(kind=Unit.Kind.COUNTY_OFFICE, is_active=True).order_by("sort_order", "id").first()
     if unit is None:
-        raise MatterActionRefused(_("No county office is set up to receive matters."), "unit")
+        raise ActionRefused(_("No county office is set up to receive matters."), "unit")
     return unit
 
 
@@ -303,9 +298,9 @@ def matter_transition(*, matter, action, user, reason="", public=None, tracking_
     """Perform `action` on `matter` as `user`: checks the action exists, may start from the
     current state and that the user holds one of its roles, applies its rule, records a
     MatterEvent and returns the refreshed matter. Refuses anything else with
-    MatterActionRefused (a clear message)."""
+    ActionRefused (a clear message)."""
     if action not in workflow.ACTIONS:
-        raise MatterActionRefused(_("Unknown action."), "unknown")
+        raise ActionRefused(_("Unknown action."), "unknown")
     matter = Matter.objects.select_for_update().get(pk=matter.pk)
     kinds = actor_kinds(matter, user, tracking_grant=tracking_grant)
     reason = (reason or "").strip()
@@ -390,12 +385,12 @@ def units_that_can_act(units):
 
 def _assign(matter, lead_unit=None, cooperating_units=(), workdays=None, phone_contact="", **kw):
     if lead_unit is None:
-        raise MatterActionRefused(_("Choose a lead unit."), "lead_unit")
+        raise ActionRefused(_("Choose a lead unit."), "lead_unit")
     phone_contact = (phone_contact or "").strip()
     if lead_unit.pk not in units_that_can_act([lead_unit]):
         # 交办 to a unit nobody can act for needs an explicit override naming who is phoned.
         if not phone_contact:
-            raise MatterActionRefused(
+            raise ActionRefused(
                 _("Nobody in %(unit)s has an active account, so nobody there would see this matter. Name who "
                   "will be phoned (name and number) to assign it anyway.") % {"unit": lead_unit.name},
                 "nobody_active")
@@ -405,7 +400,7 @@ def _assign(matter, lead_unit=None, cooperating_units=(), workdays=None, phone_c
     if workdays is None:
         workdays = deadline_workdays_for(matter.category, matter.urgency)
     if not 1 <= int(workdays) <= 60:
-        raise MatterActionRefused(_("The deadline must be between 1 and 60 working days."), "workdays")
+        raise ActionRefused(_("The deadline must be between 1 and 60 working days."), "workdays")
     today = clock.today()
     fields = ["lead_unit", "responsible_unit", "assigned_at", "return_due", "deadline_workdays", "due_date",
               "extension_workdays", "extension_requested_days", "extension_reason", "paused_workdays",
@@ -432,7 +427,7 @@ def _assign(matter, lead_unit=None, cooperating_units=(), workdays=None, phone_c
 
 def _return_assignment(matter, reason, **kw):
     if matter.return_due is None or clock.today() > matter.return_due:
-        raise MatterActionRefused(
+        raise ActionRefused(
             _("An assignment can only be returned within %(n)d working days of being assigned.")
             % {"n": RETURN_WINDOW_WORKDAYS}, "return_window")
     matter.returned_by_unit = matter.lead_unit
@@ -478,11 +473,11 @@ def _note(matter, **kw):
 def _request_extension(matter, reason, days=None, **kw):
     days = int(days or 0)
     if matter.extension_requested_days:
-        raise MatterActionRefused(_("An extension request is already waiting for the county office."), "pending")
+        raise ActionRefused(_("An extension request is already waiting for the county office."), "pending")
     if days < 1:
-        raise MatterActionRefused(_("Ask for at least one working day."), "days")
+        raise ActionRefused(_("Ask for at least one working day."), "days")
     if matter.extension_workdays + days > MAX_EXTENSION_WORKDAYS:
-        raise MatterActionRefused(
+        raise ActionRefused(
             _("A matter may be extended by at most %(max)d working days in all; %(left)d are left.")
             % {"max": MAX_EXTENSION_WORKDAYS, "left": MAX_EXTENSION_WORKDAYS - matter.extension_workdays},
             "extension_limit")
@@ -495,9 +490,9 @@ def _request_extension(matter, reason, days=None, **kw):
 def _approve_extension(matter, **kw):
     days = matter.extension_requested_days
     if not days:
-        raise MatterActionRefused(_("No extension has been requested."), "no_request")
+        raise ActionRefused(_("No extension has been requested."), "no_request")
     if matter.extension_workdays + days > MAX_EXTENSION_WORKDAYS:
-        raise MatterActionRefused(_("A matter may be extended by at most %(max)d working days in all.")
+        raise ActionRefused(_("A matter may be extended by at most %(max)d working days in all.")
                                   % {"max": MAX_EXTENSION_WORKDAYS}, "extension_limit")
     matter.due_date = add_workdays(matter.due_date or clock.today(), days)
     matter.extension_workdays += days
@@ -508,7 +503,7 @@ def _approve_extension(matter, **kw):
 
 def _reject_extension(matter, **kw):
     if not matter.extension_requested_days:
-        raise MatterActionRefused(_("No extension has been requested."), "no_request")
+        raise ActionRefused(_("No extension has been requested."), "no_request")
     matter.extension_requested_days = 0
     matter.extension_decide_by = None
     return ["extension_requested_days", "extension_decide_by"]
@@ -530,9 +525,9 @@ def _rate(matter, reason, rating=None, **kw):
     try:
         rating = Rating(int(rating))
     except (TypeError, ValueError) as error:
-        raise MatterActionRefused(_("Choose one of the five ratings."), "rating") from error
+        raise ActionRefused(_("Choose one of the five ratings."), "rating") from error
     if rating in POOR_RATINGS and not reason:
-        raise MatterActionRefused(_("Please say why you are not satisfied."), "rating_reason")
+        raise ActionRefused(_("Please say why you are not satisfied."), "rating_reason")
     matter.rating = rating
     matter.rating_reason = reason
     matter.rated_at = clock.now()
@@ -545,7 +540,7 @@ def _rate(matter, reason, rating=None, **kw):
 
 def _reopen(matter, workdays=None, **kw):
     if matter.rating not in POOR_RATINGS:
-        raise MatterActionRefused(_("Only a matter rated unsatisfied is reopened."), "not_poor")
+        raise ActionRefused(_("Only a matter rated unsatisfied is reopened."), "not_poor")
     workdays = int(workdays or deadline_workdays_for(matter.category, matter.urgency))
     matter.state = workflow.ASSIGNED if matter.lead_unit_id else workflow.HANDLING
     matter.deadline_workdays = workdays
@@ -563,17 +558,17 @@ def _reopen(matter, workdays=None, **kw):
 
 def _close(matter, reason, **kw):
     if matter.rating not in POOR_RATINGS:
-        raise MatterActionRefused(_("Only a matter rated unsatisfied is closed with an explanation."), "not_poor")
+        raise ActionRefused(_("Only a matter rated unsatisfied is closed with an explanation."), "not_poor")
     matter.closing_explanation = reason
     return ["closing_explanation"]
 
 
 def _archive(matter, kinds, **kw):
     if matter.state == workflow.RATED and matter.rating in POOR_RATINGS:
-        raise MatterActionRefused(_("A matter rated unsatisfied must first be reopened or closed with an "
+        raise ActionRefused(_("A matter rated unsatisfied must first be reopened or closed with an "
                                     "explanation by the county office."), "poor_rating")
     if matter.state == workflow.REPLIED and "county_office" not in kinds:
-        raise MatterActionRefused(_("Only the county office archives a matter the enterprise has not rated."),
+        raise ActionRefused(_("Only the county office archives a matter the enterprise has not rated."),
                                   "unrated")
     matter.archived_at = clock.now()
     return ["archived_at"]
@@ -581,7 +576,7 @@ def _archive(matter, kinds, **kw):
 
 def _supervise(matter, reason, **kw):
     if matter.supervised:
-        raise MatterActionRefused(_("The matter is already supervised."), "already")
+        raise ActionRefused(_("The matter is already supervised."), "already")
     matter.supervised = True
     matter.supervision_note = reason
     return ["supervised", "supervision_note"]
@@ -589,7 +584,7 @@ def _supervise(matter, reason, **kw):
 
 def _unsupervise(matter, **kw):
     if not matter.supervised:
-        raise MatterActionRefused(_("The matter is not supervised."), "not_supervised")
+        raise ActionRefused(_("The matter is not supervised."), "not_supervised")
     matter.supervised = False
     return ["supervised"]
 
@@ -611,7 +606,7 @@ def matter_attach(*, matter, uploads, is_public=True):
         try:
             mime = check_upload(upload)
         except ValidationError as error:
-            raise MatterActionRefused(" ".join(error.messages), "attachment") from error
+            raise ActionRefused(" ".join(error.messages), "attachment") from error
         stored.append(_store_attachment(matter, upload, mime, is_public=is_public))
     return stored
 

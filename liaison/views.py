@@ -17,12 +17,13 @@ from django.views.decorators.http import require_POST
 from portal.access import acting_enterprise, enterprise_account_of, official_of
 from portal.page_cache import public_page
 from portal.uploads import check_upload, safe_name
+from portal.workflow import ActionRefused
 
 from . import antiabuse, clock, figures, selectors, workflow
 from .forms import (AnonymousMatterForm, AnonymousSiteErrorForm, ForgotCodeForm, MatterForm, RateForm,
                     SiteErrorForm, SupplementForm, TrackForm)
 from .models import Category, HeldUpload, Matter
-from .services import (MatterActionRefused, matter_attach, matter_rate, matter_reissue_query_code, matter_resume,
+from .services import (matter_attach, matter_rate, matter_reissue_query_code, matter_resume,
                        matter_submit_online)
 
 GRANT_KEY = "liaison_tracking_grants"
@@ -98,7 +99,7 @@ def submit(request):
                         urgency=data["urgency"], contact_name=data["contact_name"],
                         contact_phone=data["contact_phone"], contact_email=data["contact_email"],
                         attachments=files, idempotency_key=data["submission_token"])
-            except MatterActionRefused as refused:
+            except ActionRefused as refused:
                 form.add_error(None, refused.message)
             else:
                 for h in form.held_files:
@@ -152,7 +153,7 @@ def site_error(request):
                     urgency="normal", contact_name=data["contact_name"], contact_phone=data["contact_phone"],
                     contact_email=data["contact_email"], idempotency_key=data["submission_token"],
                     channel=Matter.Channel.SITE_ERROR)
-            except MatterActionRefused as refused:
+            except ActionRefused as refused:
                 form.add_error(None, refused.message)
             else:
                 _just_submitted(request, matter)
@@ -289,7 +290,7 @@ def _act(request, tracking_number, *, mine):
                                   tracking_grant=grant)
                 if action == "resume" and data["attachments"]:
                     matter_attach(matter=matter, uploads=form.cleaned_data["attachments"])
-        except MatterActionRefused as refused:
+        except ActionRefused as refused:
             messages.error(request, refused.message)
             context = _detail(request, matter, mine=mine)
             return render(request, "liaison/matter_detail.html", context, status=409)

@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from portal.access import sees_all_units
 from portal.admin_base import UnitScopedAdmin
+from portal.workflow import ActionRefused
 
 from . import services
 from .models import Choice, Dimension, Finding, Invitation, Question, Survey, SurveyResponse
@@ -68,7 +69,7 @@ class SurveyAdmin(admin.ModelAdmin):
         for survey in queryset:
             try:
                 services.survey_publish(survey=survey)
-            except services.SurveyError as exc:
+            except ActionRefused as exc:
                 self.message_user(request, f"{survey}: {exc}", messages.ERROR)
 
     def has_publish_results_permission(self, request):
@@ -81,7 +82,7 @@ class SurveyAdmin(admin.ModelAdmin):
         for survey in queryset:
             try:
                 services.survey_results_publish(survey=survey, user=request.user)
-            except services.SurveyError as exc:
+            except ActionRefused as exc:
                 self.message_user(request, f"{survey}: {exc}", messages.ERROR)
             else:
                 self.message_user(request, _("%(survey)s: results published.") % {"survey": survey})
@@ -91,7 +92,7 @@ class SurveyAdmin(admin.ModelAdmin):
         for survey in queryset:
             try:
                 sent, missing = services.invitations_send(survey=survey)
-            except services.SurveyError as exc:
+            except ActionRefused as exc:
                 self.message_user(request, f"{survey}: {exc}", messages.ERROR)
             else:
                 self.message_user(request, _("%(survey)s: %(sent)d sent, %(missing)d without e-mail.")

@@ -19,8 +19,6 @@ from .models import (Choice, ChoiceAnswer, Dimension, Finding, Invitation, Quest
 LINK_SALT = "surveys.personal-link"
 
 
-# The evaluation's refusals are the base's domain exception.
-SurveyError = ActionRefused
 
 # An enterprise's answers: saved as a draft, then submitted once (final).
 RESPONSE_WORKFLOW = Workflow(SurveyResponse.Status, [
@@ -73,7 +71,7 @@ def question_fill_defaults(*, question: Question) -> Question:
 
 def survey_publish(*, survey: Survey) -> Survey:
     if not survey.questions.exists():
-        raise SurveyError(_("A campaign without questions cannot be published."))
+        raise ActionRefused(_("A campaign without questions cannot be published."))
     if survey.published_at is None:
         survey.published_at = timezone.now()
         survey.save(update_fields=["published_at"])
@@ -87,9 +85,9 @@ def survey_results_publish(*, survey: Survey, user) -> Survey:
     from .selectors import runs_campaigns
 
     if not runs_campaigns(user):
-        raise SurveyError(_("Only the county office can publish a campaign's results."))
+        raise ActionRefused(_("Only the county office can publish a campaign's results."))
     if not survey.is_closed:
-        raise SurveyError(_("Results can be published only after the campaign has closed."))
+        raise ActionRefused(_("Results can be published only after the campaign has closed."))
     if survey.results_published_at is None:
         survey.results_published_at = timezone.now()
         survey.results_published_by = user
@@ -102,7 +100,7 @@ def survey_results_withdraw(*, survey: Survey, user) -> Survey:
     from .selectors import runs_campaigns
 
     if not runs_campaigns(user):
-        raise SurveyError(_("Only the county office can publish a campaign's results."))
+        raise ActionRefused(_("Only the county office can publish a campaign's results."))
     if survey.results_published_at is not None:
         survey.results_published_at = None
         survey.results_published_by = None
@@ -159,7 +157,7 @@ def invitations_send(*, survey: Survey, only_new=True) -> tuple[int, int]:
     """E-mail every targeted enterprise that has an address and has not submitted its personal
     link. Returns (sent, without an address)."""
     if not survey.is_open:
-        raise SurveyError(_("Invitations can only be sent while the campaign is open."))
+        raise ActionRefused(_("Invitations can only be sent while the campaign is open."))
     submitted = SurveyResponse.objects.submitted().filter(survey=survey).values("enterprise_id")
     targets = list(survey.targeted_enterprises().exclude(pk__in=submitted).order_by("pk"))
     if only_new:
@@ -200,7 +198,7 @@ def invitation_letters_print(*, survey: Survey, town, user, include_emailed=Fals
     if not letter_towns(user).filter(pk=town.pk).exists():
         raise PermissionDenied
     if not survey.is_open:
-        raise SurveyError(_("Invitation letters can only be printed while the campaign is open."))
+        raise ActionRefused(_("Invitation letters can only be printed while the campaign is open."))
     enterprises = letter_enterprises(survey, town, include_emailed=include_emailed)
     now = timezone.now()
     with transaction.atomic():
@@ -219,9 +217,9 @@ def response_for(*, survey: Survey, enterprise) -> SurveyResponse | None:
 
 def check_can_answer(*, survey: Survey, enterprise):
     if not survey.is_open:
-        raise SurveyError(_("This campaign is not taking answers."))
+        raise ActionRefused(_("This campaign is not taking answers."))
     if not survey.targets(enterprise):
-        raise SurveyError(_("This campaign does not ask your enterprise."))
+        raise ActionRefused(_("This campaign does not ask your enterprise."))
 
 
 @transaction.atomic
@@ -239,7 +237,7 @@ def response_save(*, survey: Survey, enterprise, answers: dict, submit: bool, us
         except IntegrityError:  # a second tab or a double click created it meanwhile
             response = SurveyResponse.objects.select_for_update().get(survey=survey, enterprise=enterprise)
     if response.is_submitted:
-        raise SurveyError(_("Your enterprise has already submitted its answers to this campaign."))
+        raise ActionRefused(_("Your enterprise has already submitted its answers to this campaign."))
     response.ratings.all().delete()
     response.unit_answers.all().delete()
     response.choice_answers.all().delete()
@@ -274,7 +272,7 @@ def finding_create(*, survey: Survey, unit, title: str, description: str, respon
     """Record a problem or suggestion for a department and, with `send`, turn it into its
     rectification matter at once."""
     if response is not None and response.survey_id != survey.pk:
-        raise SurveyError(_("That response belongs to another campaign."))
+        raise ActionRefused(_("That response belongs to another campaign."))
     finding = Finding(survey=survey, unit=unit, title=title, description=description, response=response,
                       created_by=created_by)
     finding.full_clean()
@@ -289,7 +287,7 @@ def finding_send(*, finding: Finding, user=None) -> Finding:
     rectification, source = the finding: liaison keeps exactly one matter per source). The
     matter names an enterprise only when the enterprise the finding came from allowed it;
     otherwise it goes without an enterprise, so the department cannot tell who raised it."""
-    from liaison.services import MatterActionRefused, matter_create
+    from liaison.services import matter_create
 
     if finding.sent_at:
         return finding
@@ -305,7 +303,7 @@ def finding_send(*, finding: Finding, user=None) -> Finding:
             matter_create(enterprise=enterprise, title=title[:200], description=description,
                           category="rectification", channel="survey", received_by=finding.unit,
                           created_by=user, source=finding)
-    except MatterActionRefused as exc:
+    except ActionRefused as exc:
         finding.send_error = str(exc.message)[:300]
         finding.save(update_fields=["send_error"])
         return finding

@@ -17,6 +17,7 @@ from portal import spreadsheets
 from portal.access import acting_enterprise, enterprise_account_of, official_of
 from portal.models import Enterprise, Unit
 from portal.page_cache import public_page
+from portal.workflow import ActionRefused
 
 from . import selectors, services
 from .forms import AnswerForm, CopyForm, FindingForm, LettersForm, load_questions
@@ -86,7 +87,7 @@ def _answer(request, survey, enterprise, *, action_url, personal=False):
                     survey=survey, enterprise=enterprise, answers=form.answers(), submit=submit, user=request.user,
                     respondent_name=form.cleaned_data["respondent_name"],
                     allow_named_follow_up=form.cleaned_data["allow_named_follow_up"])
-            except services.SurveyError as exc:
+            except ActionRefused as exc:
                 form.add_error(None, str(exc))
             else:
                 if submit:
@@ -290,7 +291,7 @@ def results_publish(request, pk):
             services.survey_results_withdraw(survey=survey, user=request.user)
         else:
             services.survey_results_publish(survey=survey, user=request.user)
-    except services.SurveyError as exc:
+    except ActionRefused as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("The results are no longer on the public site.") if withdraw else
@@ -315,7 +316,7 @@ def invitations_send(request, pk):
     survey = get_object_or_404(Survey, pk=pk)
     try:
         sent, missing = services.invitations_send(survey=survey)
-    except services.SurveyError as exc:
+    except ActionRefused as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("%(sent)d invitations sent; %(missing)d enterprises have no e-mail address.")
@@ -355,7 +356,7 @@ def letters(request, pk):
         try:
             invitations = services.invitation_letters_print(
                 survey=survey, town=town, user=request.user, include_emailed=form.cleaned_data["include_emailed"])
-        except services.SurveyError as exc:
+        except ActionRefused as exc:
             form.add_error(None, str(exc))
         else:
             if invitations:

@@ -10,8 +10,9 @@ from django.utils import translation
 from liaison import workflow
 from liaison.models import Matter, Rating
 from liaison.notifications import NOTICES
-from liaison.services import MatterActionRefused, actor_kinds, matter_submit_online, matter_transition
+from liaison.services import actor_kinds, matter_submit_online, matter_transition
 from portal.models import Official
+from portal.workflow import ActionRefused
 from tests.factories import OfficialFactory, UnitFactory
 
 from .factories import make_matter
@@ -270,9 +271,9 @@ def test_the_mails_go_only_when_the_step_commits(desk, fresh_matter, django_capt
 def test_a_refused_step_sends_nothing(desk, fresh_matter, django_capture_on_commit_callbacks):
     matter = desk.at(fresh_matter, "replied")
     with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(MatterActionRefused):
+        with pytest.raises(ActionRefused):
             desk.act(matter, "assign", "town_staff", lead_unit=desk.actors.department)  # wrong state and role
-        with pytest.raises(MatterActionRefused):
+        with pytest.raises(ActionRefused):
             desk.act(matter, "rate", "enterprise", rating=Rating.UNSATISFIED, reason="")  # 差评 needs a reason
     assert mail.outbox == []
 
@@ -282,9 +283,9 @@ def test_a_step_rolled_back_with_its_surrounding_work_sends_nothing(desk, fresh_
                                                                      django_capture_on_commit_callbacks):
     matter = desk.at(fresh_matter, "waiting")
     with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(MatterActionRefused), transaction.atomic():
+        with pytest.raises(ActionRefused), transaction.atomic():
             desk.act(matter, "resume", "enterprise", reason="补充材料")
-            raise MatterActionRefused("附件不合格", "attachment")  # as when the supplement's file is refused
+            raise ActionRefused("附件不合格", "attachment")  # as when the supplement's file is refused
     assert mail.outbox == []
     assert Matter.objects.get(pk=matter.pk).state == workflow.WAITING
 

@@ -51,7 +51,7 @@ def test_enterprise_user_submits_once(survey, enterprise, enterprise_user, depar
     again = client.post(f"/surveys/{survey.pk}/", full_answer(survey, department, other_department))
     assert again.status_code == 200  # the "already submitted" page
     assert SurveyResponse.objects.filter(survey=survey, enterprise=enterprise).count() == 1
-    with pytest.raises(services.SurveyError):
+    with pytest.raises(ActionRefused):
         services.response_save(survey=survey, enterprise=enterprise, answers={"ratings": {}, "units": {},
                                "choices": {}, "texts": {}}, submit=True)
 
@@ -134,7 +134,7 @@ def test_closed_and_unpublished_campaigns_take_no_answers(department, enterprise
     draft = make_survey([department], title="草稿", published=False)
     assert client.get(services.personal_url(closed, enterprise)).status_code == 410
     assert client.get(services.personal_url(draft, enterprise)).status_code == 404
-    with pytest.raises(services.SurveyError):
+    with pytest.raises(ActionRefused):
         services.response_save(survey=closed, enterprise=enterprise,
                                answers={"ratings": {}, "units": {}, "choices": {}, "texts": {}}, submit=False)
 
@@ -197,7 +197,7 @@ def test_a_new_grid_gets_the_usual_dimensions_and_departments(department, other_
     services.question_fill_defaults(question=grid)
     assert list(grid.dimensions.values_list("name", flat=True)) == ["服务态度", "办事效率", "政策落实", "廉洁自律"]
     assert set(grid.units.all()) == {department, other_department}
-    with pytest.raises(services.SurveyError):
+    with pytest.raises(ActionRefused):
         services.survey_publish(survey=Survey.objects.create(title="空问卷", opens_on="2026-01-01",
                                                              closes_on="2026-01-31"))
 
