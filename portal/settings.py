@@ -239,7 +239,19 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # start runs one); several app servers share it because they share the database. Failed
 # jobs are tried again TASKS_RETRY_ATTEMPTS times, the delay doubling from
 # TASKS_RETRY_FIRST_DELAY seconds (30 s … about an hour).
+# Several app servers may instead share a queue in Redis: TASKS_URL=redis://queue.internal:6379/3
+# (django-tasks-rq; `manage.py task_worker` then runs RQ's worker with its scheduler, which
+# runs the deferred retries). The jobs are the same; see docs/deployment.md, section 10.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASKS_URL = env("TASKS_URL", default="")
+if TASKS_URL and not TESTING:
+    if not TASKS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("TASKS_URL must be a Redis URL (redis://host:6379/3).")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    # A job may run up to ten minutes (a guide build).
+    RQ_QUEUES = {"default": {"URL": TASKS_URL, "DEFAULT_TIMEOUT": 600}}
+    RQ_SHOW_ADMIN_LINK = False
 TASKS_RETRY_ATTEMPTS = env.int("TASKS_RETRY_ATTEMPTS", default=8)
 TASKS_RETRY_FIRST_DELAY = env.int("TASKS_RETRY_FIRST_DELAY", default=30)
 
