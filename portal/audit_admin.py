@@ -14,14 +14,14 @@ EXPORT_HEADER = [_("time"), _("kind"), _("action"), _("by (user name)"), _("conc
 
 def export_rows(queryset):
     for entry in queryset.order_by("at", "id").iterator(chunk_size=2000):
-        yield [timezone.localtime(entry.at), entry.get_kind_display(), entry.action, entry.actor_name,
+        yield [timezone.localtime(entry.at), entry.get_kind_display(), entry.get_action_display(), entry.actor_name,
                entry.subject, entry.detail, entry.address or "", entry.path]
 
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(CountyOfficeReadOnlyAdmin):
     list_display = ["at", "kind", "action", "actor_name", "subject", "address"]
-    list_filter = ["kind", "at"]
+    list_filter = ["kind", "action", "at"]
     date_hierarchy = "at"
     search_fields = ["actor_name", "subject", "action", "address", "path"]
     list_per_page = 100

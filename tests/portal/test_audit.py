@@ -124,10 +124,10 @@ def test_the_county_office_exports_the_log_and_nobody_else_sees_it(login, county
     client = login(county_office_user)
     changelist = reverse("admin:portal_auditentry_changelist")
     page = client.get(changelist)
-    assert page.status_code == 200 and "official.role_changed" in page.content.decode()
+    assert page.status_code == 200 and "干部角色变更" in page.content.decode()
     response = client.post(changelist, {"action": "export_csv", "_selected_action": [entry.pk]})
     body = b"".join(response.streaming_content).decode("utf-8-sig")
-    assert "official.role_changed" in body and "198.51.100.6" in body and "张三" in body
+    assert "干部角色变更" in body and "198.51.100.6" in body and "张三" in body
     assert "'=HYPERLINK" in body  # formula-safe
     response = client.post(changelist, {"action": "export_xlsx", "_selected_action": [entry.pk]})
     assert response.status_code == 200 and response.content[:2] == b"PK"
@@ -135,3 +135,39 @@ def test_the_county_office_exports_the_log_and_nobody_else_sees_it(login, county
     assert client.get(reverse("admin:portal_auditentry_change", args=[entry.pk])).status_code == 200
     assert client.post(reverse("admin:portal_auditentry_delete", args=[entry.pk])).status_code == 403
     assert login(town_head_user).get(changelist).status_code == 403
+
+
+def test_action_codes_are_shown_in_chinese_in_the_admin_and_the_exports(login, county_office_user):
+    """The action is a code in the database; the county office reads a Chinese label (issue 12)."""
+    from openpyxl import load_workbook
+
+    AuditEntry.objects.all().delete()
+    entry = AuditEntry.objects.create(kind=AuditEntry.Kind.DEVICE, action="second_factor.reset",
+                                      actor_name="countyoffice", subject="taihe_staff")
+    client = login(county_office_user)
+    changelist = reverse("admin:portal_auditentry_changelist")
+    page = client.get(changelist).content.decode()
+    assert 'class="field-action">县政府办重置双因素验证<' in page and ">second_factor.reset<" not in page
+    response = client.post(changelist, {"action": "export_csv", "_selected_action": [entry.pk]})
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "重置双因素验证" in body and "second_factor.reset" not in body
+    response = client.post(changelist, {"action": "export_xlsx", "_selected_action": [entry.pk]})
+    content = response.content if hasattr(response, "content") else b"".join(response.streaming_content)
+    cells = [cell for row in load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True) for cell in row]
+    assert "县政府办重置双因素验证" in cells
+
+
+def test_every_action_code_written_has_a_label():
+    """Each code the log writes (signals, views, the second factor) is one of the labelled choices."""
+    import re
+    from pathlib import Path
+
+    codes = set(AuditEntry.Action.values)
+    root = Path(__file__).resolve().parents[2]
+    written = set()
+    for path in list(root.glob("portal/**/*.py")) + list(root.glob("*/apps.py")):
+        written.update(re.findall(r'audit_record\(kind=[\w.]+, action="([a-z_.]+)"', path.read_text(encoding="utf-8")))
+    assert written and written <= codes
+    for what in ("user.groups", "user.permissions", "group.permissions"):
+        assert {f"{what}.added", f"{what}.removed", f"{what}.cleared"} <= codes
+    assert {"liaisonassignment.created", "liaisonassignment.changed", "liaisonassignment.deleted"} <= codes
