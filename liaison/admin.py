@@ -12,14 +12,16 @@ from django.utils.translation import gettext_lazy
 
 from portal.access import official_of, sees_all_units, unit_of
 from portal.admin_base import UnitScopedAdmin
+from portal.models import Enterprise
 from portal.params import int_param
 from portal.workdays import is_estimated, workdays_between
 from portal.workflow import ActionRefused
 
 from . import clock, figures, ledgers, selectors, workflow
-from .admin_forms import ActionForm, LedgerForm, PeriodForm, RecordForm, reply_templates
+from .admin_forms import (ActionForm, LedgerForm, PeriodForm, RecordForm, reply_templates, unit_choice_label,
+                          unit_choices)
 from .models import DeadlineRule, Matter, ReplyTemplate
-from .services import available_actions, matter_record_call, matter_transition
+from .services import available_actions, matter_record_call, matter_steps, matter_transition, units_that_can_act
 
 
 def deadline_flag(matter, today, horizon):
@@ -107,6 +109,21 @@ class MatterAdmin(UnitScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    # The pickers of the assign and record forms (portal/admin_autocomplete.py).
+    def autocomplete_choices(self, request, db_field):
+        if db_field.name in ("lead_unit", "cooperating_units"):
+            return unit_choices()
+        if db_field.name == "enterprise":
+            return Enterprise.objects.visible_to(request.user)
+        return None
+
+    def autocomplete_label(self, request, db_field, obj):
+        if db_field.name not in ("lead_unit", "cooperating_units"):
+            return str(obj)
+        if not hasattr(request, "_units_that_can_act"):
+            request._units_that_can_act = units_that_can_act(unit_choices())
+        return unit_choice_label(obj, request._units_that_can_act)
+
     @admin.display(description=gettext_lazy("enterprise"), ordering="enterprise__name")
     def enterprise_column(self, obj):
         return obj.display_enterprise
@@ -138,11 +155,17 @@ class MatterAdmin(UnitScopedAdmin):
             extra.update({
                 "timeline": selectors.full_timeline(matter),
                 "attachments": matter.attachments.all(),
-                "actions_available": available_actions(matter, request.user),
+                **self._steps_context(matter, request.user),
                 "cooperating": [c.unit for c in matter.cooperations.select_related("unit")],
                 "ratings": matter.ratings.all(),
             })
         return super().change_view(request, object_id, form_url, extra)
+
+    @staticmethod
+    def _steps_context(matter, user):
+        steps = matter_steps(matter, user)
+        return {"steps_shown": True, "steps_now": [s for s in steps if s.allowed],
+                "steps_later": [s for s in steps if not s.allowed]}
 
     def history_view(self, request, object_id, extra_context=None):
         """A matter's history is its MatterEvent timeline, shown on the change page."""
@@ -153,7 +176,7 @@ class MatterAdmin(UnitScopedAdmin):
         if matter is None or action not in workflow.ACTIONS:
             raise Http404
         spec = workflow.ACTIONS[action]
-        form = ActionForm(request.POST or None, matter=matter, action=action)
+        form = ActionForm(request.POST or None, matter=matter, action=action, admin_site=self.admin_site)
         template_id = int_param(request.GET, "template")
         if request.method == "GET" and template_id and action == "reply":
             chosen = reply_templates(matter).filter(pk=template_id).first()
@@ -175,14 +198,15 @@ class MatterAdmin(UnitScopedAdmin):
                     return redirect("admin:liaison_matter_changelist")
             status = 400
         allowed = spec in available_actions(matter, request.user)
+        why_not = next((s.reason for s in matter_steps(matter, request.user) if s.action.name == action), "")
         return TemplateResponse(request, "liaison/admin/matter_action.html", self._context(
             request, f"{spec.label} · {matter.tracking_number}", matter=matter, form=form, spec=spec,
-            allowed=allowed, templates=reply_templates(matter) if action == "reply" else []), status=status)
+            allowed=allowed, why_not=why_not, templates=reply_templates(matter) if action == "reply" else []), status=status)
 
     def record_view(self, request):
         if official_of(request.user) is None and not request.user.is_superuser:
             raise PermissionDenied
-        form = RecordForm(request.POST or None, user=request.user)
+        form = RecordForm(request.POST or None, user=request.user, admin_site=self.admin_site)
         status = 200
         if request.method == "POST":
             if form.is_valid():

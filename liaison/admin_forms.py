@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_autocomplete import PickerSelect, PickerSelectMultiple
 from portal.forms import SensibleDateField
 from portal.access import sees_all_units, unit_of
 from portal.models import Enterprise, Unit
@@ -24,9 +25,15 @@ class _MarksUnitsNobodyActs:
     def label_from_instance(self, obj):
         if not hasattr(self, "_can_act"):
             self._can_act = units_that_can_act(self.queryset)
-        if obj.pk in self._can_act:
-            return obj.name
-        return _("%(unit)s (nobody active: phone)") % {"unit": obj.name}
+        return unit_choice_label(obj, self._can_act)
+
+
+def unit_choice_label(unit, can_act):
+    """A unit's name, marked “nobody active” when no official of it can act (`can_act`: the ids
+    of those who can)."""
+    if unit.pk in can_act:
+        return unit.name
+    return _("%(unit)s (nobody active: phone)") % {"unit": unit.name}
 
 
 class UnitChoiceField(_MarksUnitsNobodyActs, forms.ModelChoiceField):
@@ -48,7 +55,7 @@ class ActionForm(forms.Form):
     reason = forms.CharField(label=_("Reason or text"), widget=forms.Textarea(attrs={"rows": 5}), required=False,
                              max_length=5000)
 
-    def __init__(self, *args, matter, action, **kwargs):
+    def __init__(self, *args, matter, action, admin_site=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.matter = matter
         self.action = workflow.ACTIONS[action]
@@ -65,6 +72,9 @@ class ActionForm(forms.Form):
             self.fields["cooperating_units"] = UnitMultipleChoiceField(
                 label=_("Cooperating units"), queryset=_units(), required=False,
                 widget=forms.CheckboxSelectMultiple)
+            if admin_site is not None:  # search boxes instead of 38 checkboxes
+                _picker(self.fields["lead_unit"], PickerSelect, "lead_unit", admin_site)
+                _picker(self.fields["cooperating_units"], PickerSelectMultiple, "cooperating_units", admin_site)
             self.fields["phone_contact"] = forms.CharField(
                 label=_("Who will be phoned"), required=False, max_length=200,
                 help_text=_("Needed only for a lead unit marked “nobody active”: the name and number of the "
@@ -93,6 +103,17 @@ class ActionForm(forms.Form):
         return params
 
 
+def _picker(field, widget_class, model_field, admin_site):
+    field.widget = widget_class(Matter._meta.get_field(model_field), admin_site)
+    field.widget.choices = field.choices
+    field.widget.is_required = field.required
+
+
+def unit_choices():
+    """The units a matter may be assigned to (the assign form's and its pickers' choices)."""
+    return _units()
+
+
 def reply_templates(matter):
     return ReplyTemplate.objects.filter(category=matter.category)
 
@@ -114,8 +135,11 @@ class RecordForm(forms.Form):
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
     received_by = forms.ModelChoiceField(label=_("Receiving unit"), queryset=_units())
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, admin_site=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user)
+        if admin_site is not None:
+            _picker(self.fields["enterprise"], PickerSelect, "enterprise", admin_site)
         if not sees_all_units(user):
             unit = unit_of(user)
             self.fields["received_by"].queryset = Unit.objects.filter(pk=unit.pk if unit else None)

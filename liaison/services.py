@@ -2,6 +2,7 @@
 `matter_transition` is the one function that moves a matter through `workflow.ACTIONS`."""
 import datetime
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -9,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal import messaging
 from portal.access import acting_enterprise, official_of, sees_all_units
@@ -280,6 +282,51 @@ def available_actions(matter, user, *, tracking_grant=False):
     """Actions `user` may try now (state and role allow; guards are checked on submit)."""
     kinds = actor_kinds(matter, user, tracking_grant=tracking_grant)
     return [a for a in workflow.allowed_from(matter.state) if kinds & set(a.actors)]
+
+
+# Conditions beyond state and role, checked again on submit by the step itself: here only to
+# grey the button with the same words. A toggle whose other half applies is not shown at all.
+_GUARDS = {
+    "approve_extension": (lambda m: bool(m.extension_requested_days),
+                          gettext_lazy("No extension has been requested.")),
+    "reject_extension": (lambda m: bool(m.extension_requested_days), gettext_lazy("No extension has been requested.")),
+    "request_extension": (lambda m: not m.extension_requested_days,
+                          gettext_lazy("An extension request is already waiting for the county office.")),
+}
+_TOGGLES = {"supervise": lambda m: not m.supervised, "unsupervise": lambda m: m.supervised}
+
+
+@dataclass(frozen=True)
+class Step:
+    action: object  # the workflow's Action
+    allowed: bool
+    reason: str = ""
+
+
+def matter_steps(matter, user):
+    """The official-side steps for `user` on `matter` as the change page shows them: those they
+    may take now (allowed), then those they cannot, each with the reason — a step of theirs
+    waiting for an earlier one ("First: Accept"), or a step open now to another unit ("Only the
+    lead unit may do this"). Steps neither theirs nor open now are left out."""
+    if not user.has_perm("liaison.view_matter", matter):
+        return []
+    kinds = actor_kinds(matter, user)
+    now, later = [], []
+    for name in workflow.OFFICIAL_ACTIONS:
+        spec = workflow.ACTIONS[name]
+        if name in _TOGGLES and not _TOGGLES[name](matter):
+            continue
+        mine, open_now = bool(kinds & set(spec.actors)), matter.state in spec.sources
+        if not mine and not open_now:
+            continue
+        reason = workflow.WORKFLOW.why_not(name, state=matter.state, kinds=kinds, who=workflow.WHO)
+        if not reason and name in _GUARDS and not _GUARDS[name][0](matter):
+            reason = str(_GUARDS[name][1])
+        if not reason:
+            now.append(Step(spec, True))
+        elif mine or name not in ("approve_extension", "reject_extension", "supervise", "unsupervise", "note"):
+            later.append(Step(spec, False, reason))
+    return now + later
 
 
 def _actor_label(user, kinds, matter):

@@ -14,6 +14,7 @@ them (checked by `WORKFLOW.check`, the base's portal.workflow). Who:
   query code
 """
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.workflow import Action, Workflow
 
@@ -69,6 +70,16 @@ ACTIONS = WORKFLOW.actions
 
 ACTION_LABELS = {name: a.label for name, a in ACTIONS.items()}
 ACTION_LABELS.update({"create": _("Received (登记)"), "flag_overdue": _("Overdue reminder")})
+
+# The roles in words, for the reason a step is not open to someone ("Only the lead unit may do this").
+WHO = {
+    "receiver": pgettext_lazy("workflow actor", "the receiving unit"),
+    "handler": pgettext_lazy("workflow actor", "the unit handling the matter"),
+    "lead": pgettext_lazy("workflow actor", "the lead unit"),
+    "participant": pgettext_lazy("workflow actor", "the units taking part"),
+    "county_office": pgettext_lazy("workflow actor", "the county office"),
+    "enterprise": pgettext_lazy("workflow actor", "the enterprise"),
+}
 
 # Official-side actions shown as buttons in the admin (the enterprise rates on the site).
 OFFICIAL_ACTIONS = tuple(name for name, a in ACTIONS.items() if a.actors != ("enterprise",))

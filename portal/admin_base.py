@@ -13,10 +13,11 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from .access import sees_all_units, unit_of
+from .admin_autocomplete import PickerWidgetsMixin
 from .models import Unit
 
 
-class UnitScopedAdmin(SimpleHistoryAdmin):
+class UnitScopedAdmin(PickerWidgetsMixin, SimpleHistoryAdmin):
     unit_field = "unit"
 
     def scope_queryset(self, request, queryset):
@@ -158,7 +159,7 @@ class CountyOfficeReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class ScopedInlineMixin:
+class ScopedInlineMixin(PickerWidgetsMixin):
     """Inlines inherit the parent's scope; nothing to filter but the unit choices."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

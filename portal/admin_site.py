@@ -139,6 +139,11 @@ class PortalAdminSite(admin.AdminSite):
             return redirect("portal:otp_setup")
         return response
 
+    def autocomplete_view(self, request):
+        from .admin_autocomplete import ScopedAutocompleteJsonView
+
+        return ScopedAutocompleteJsonView.as_view(admin_site=self)(request)
+
     def get_urls(self):
         # Django's view-on-site redirect (/admin/r/<ct>/<pk>/) looks any object up for any staff
         # user and reveals its public address (a matter's tracking number, a file's id); ours

@@ -65,6 +65,29 @@ class Workflow:
         """Actions that may start from `state` (whoever the actor)."""
         return [a for a in self.actions.values() if state in a.sources]
 
+    def predecessors(self, name, state):
+        """Actions that may start from `state` and lead to a state `name` may start from."""
+        spec = self.actions[name]
+        return [a for a in self.allowed_from(state) if a.target is not None and a.target in spec.sources
+                and a.name != name]
+
+    def why_not(self, name, *, state, kinds, who):
+        """Why someone holding `kinds` may not perform `name` from `state` ("" when they may),
+        in words for the button that stays grey: the roles that may ("Only the lead unit may
+        do this"; `who` names each role), or the step that must come first ("First: Accept")."""
+        spec = self.actions[name]
+        if not set(kinds) & set(spec.actors):
+            names = "、".join(str(who[k]) for k in spec.actors if k in who)
+            return _("Only %(who)s may do this.") % {"who": names}
+        if state not in spec.sources:
+            first = [a for a in self.predecessors(name, state) if set(kinds) & set(a.actors)] \
+                or self.predecessors(name, state)
+            if first:
+                return _("First: %(action)s.") % {"action": "、".join(str(a.label) for a in first)}
+            return str(spec.refusal or self.state_refusal) % {
+                "action": spec.label, "state": self.label(state), "target": self.label(spec.target or state)}
+        return ""
+
     def check(self, name, *, state, kinds=None, reason=""):
         """The action `name` if it may start from `state` for someone holding `kinds` (None:
         the caller checked who may act) with `reason`; else ActionRefused."""

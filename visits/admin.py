@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _, ngettext, pgettext_lazy
 
 from portal.access import official_of, sees_all_units, unit_of
+from portal.admin_autocomplete import PickerSelectMultiple
 from portal.admin_base import ScopedInlineMixin, UnitScopedAdmin
 from portal.models import Enterprise, Official, Unit
 
@@ -74,7 +75,7 @@ class LiaisonAssignmentForm(forms.ModelForm):
 @admin.register(LiaisonAssignment)
 class LiaisonAssignmentAdmin(UnitScopedAdmin):
     form = LiaisonAssignmentForm
-    autocomplete_fields = ["enterprise"]  # a search box, not a list of every enterprise
+    autocomplete_fields = ["official", "enterprise"]  # search boxes, not lists of everyone
     list_display = ["official", "enterprise", "unit", "kind", "start_date", "end_date"]
     list_filter = ["kind", "unit__kind", ("end_date", admin.EmptyFieldListFilter)]
     search_fields = ["official__name", "enterprise__name"]
@@ -201,7 +202,7 @@ class AppointmentForm(forms.ModelForm):
 @admin.register(Appointment)
 class AppointmentAdmin(UnitScopedAdmin):
     form = AppointmentForm
-    autocomplete_fields = ["enterprise"]
+    autocomplete_fields = ["enterprise", "proposed_by"]
     list_display = ["enterprise", "starts_at", "ends_at", "unit", "status", "answer_link"]
     list_filter = ["status"]
     search_fields = ["enterprise__name", "purpose"]
@@ -298,6 +299,11 @@ def published_policy_choices(limit=300):
     return {p.pk: {"id": p.pk, "title": p.title, "url": p.get_absolute_url()} for p in latest(limit=limit)}
 
 
+# Up to this many colleagues the team is a list of checkboxes (one tap each); beyond it (the
+# county office picks from every unit) a search box.
+TEAM_CHECKBOXES_UP_TO = 12
+
+
 class VisitForm(forms.ModelForm):
     team = forms.ModelMultipleChoiceField(label=_("Officials who went"), queryset=Official.objects.none(),
                                                   widget=forms.CheckboxSelectMultiple)
@@ -312,7 +318,7 @@ class VisitForm(forms.ModelForm):
                   "operation_notes", "output_value", "revenue", "employees", "capacity_use", "project_progress",
                   "policies_explained", "linked_policies", "solved_on_spot", "follow_up"]
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, admin_site=None, **kwargs):
         super().__init__(*args, **kwargs)
         # The model's "form" shares its msgid with the policies' interpretation form (解读形式),
         # whose catalogue comes first: name it in its own context here.
@@ -323,6 +329,9 @@ class VisitForm(forms.ModelForm):
             if self.instance.pk:
                 qs = qs | Official.objects.filter(visit_participations__visit=self.instance)
             self.fields["team"].queryset = qs.distinct().select_related("unit")
+            if admin_site is not None and qs.count() > TEAM_CHECKBOXES_UP_TO:
+                self.fields["team"].widget = PickerSelectMultiple(Visit._meta.get_field("officials"), admin_site)
+                self.fields["team"].widget.choices = self.fields["team"].choices
         appointment = self.fields.get("appointment")
         if appointment is not None and self.instance.appointment_id:
             # Carried out by this visit, the appointment is 已走访 now: keep it choosable, or
@@ -471,8 +480,9 @@ class VisitAdmin(UnitScopedAdmin):
 
         class RequestForm(form):
             def __init__(self, *args, **inner):
-                super().__init__(*args, user=request.user, **inner)
+                super().__init__(*args, user=request.user, admin_site=self_admin.admin_site, **inner)
 
+        self_admin = self
         return RequestForm
 
     def scope_queryset(self, request, queryset):
@@ -493,6 +503,11 @@ class VisitAdmin(UnitScopedAdmin):
             return queryset, False
         enterprises = Enterprise.objects.filter(Q(name__icontains=term) | Q(uscc__iexact=term.upper()))
         return queryset.filter(enterprise__in=enterprises), False
+
+    def autocomplete_choices(self, request, db_field):
+        if db_field.name == "officials":  # the team (VisitForm.team)
+            return _officials_for(request.user)
+        return super().autocomplete_choices(request, db_field)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "enterprise":
@@ -594,6 +609,7 @@ class VisitProblemAdmin(ProblemAdminBase):
 class MeetingProblemInline(ScopedInlineMixin, admin.TabularInline):
     model = MeetingProblem
     extra = 1
+    autocomplete_fields = ["enterprise"]
     fields = ["enterprise", "category", "title", "description", "solved_on_spot", "matter"]
     readonly_fields = ["matter"]
 
@@ -610,12 +626,13 @@ class MeetingProblemInline(ScopedInlineMixin, admin.TabularInline):
 class MeetingDecisionInline(ScopedInlineMixin, admin.TabularInline):
     model = MeetingDecision
     extra = 1
+    autocomplete_fields = ["follow_up_unit"]
     fields = ["text", "follow_up_unit", "follow_up_person", "due_date", "done"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "follow_up_unit":
             kwargs["queryset"] = Unit.objects.active()
-        return admin.TabularInline.formfield_for_foreignkey(self, db_field, request, **kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Meeting)

@@ -39,8 +39,8 @@ def matter_events(e2e_db, matter_id):
 
 
 def act(page, action, reason=None, **choose):
-    """On a matter's admin page, open the action's page from the object tools, fill it, send it."""
-    page.locator(f"#content .object-tools a[href$='/act/{action}/']").click()
+    """On a matter's admin page, open the action's page from its step buttons, fill it, send it."""
+    page.locator(f"#matter-steps a.step-button[href$='/act/{action}/']").click()
     page.wait_for_load_state()
     assert page.locator(".errornote").count() == 0, page.locator("#content").inner_text()[:600]
     for selector, label in choose.items():
