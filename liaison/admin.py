@@ -21,7 +21,8 @@ from . import clock, figures, ledgers, selectors, workflow
 from .admin_forms import (ActionForm, LedgerForm, PeriodForm, RecordForm, reply_templates, unit_choice_label,
                           unit_choices)
 from .models import DeadlineRule, Matter, ReplyTemplate
-from .services import available_actions, matter_record_call, matter_steps, matter_transition, units_that_can_act
+from .services import (available_actions, matter_record_call, matter_steps, matter_transition, queue_steps,
+                       units_that_can_act)
 
 
 def deadline_flag(matter, today, horizon):
@@ -230,29 +231,26 @@ class MatterAdmin(UnitScopedAdmin):
                                 status=status)
 
     def queue_view(self, request):
+        """The county office's review queue, one section at a time (?section=, tabs with counts;
+        by default the first section with something waiting): each row with how long it has
+        waited in working days and the buttons of its next steps."""
         if not sees_all_units(request.user):
             raise PermissionDenied
-        labels = {
-            "referral_requests": _("Referral requests waiting"), "extension_requests": _("Extension requests"),
-            "returned": _("Assignments returned"), "overdue": _("Overdue"),
-            "near_due": _("Due within 2 working days"), "supervised": _("Supervised (督办)"),
-            "unsatisfied": _("Unsatisfied ratings"),
-        }
-        filters = {
-            "referral_requests": "?state__exact=referral_requested", "extension_requests": "?due=extension",
-            "returned": "?state__exact=returned", "overdue": "?due=overdue", "near_due": "?due=near",
-            "supervised": "?supervised__exact=1", "unsatisfied": "?state__exact=rated",
-        }
-        changelist = reverse("admin:liaison_matter_changelist")
-        sections = [(key, labels[key], count, rows, changelist + filters[key])
-                    for key, count, rows in selectors.review_queue(request.user)]
         today = clock.today()
+        counts = selectors.review_queue_counts(request.user, today)
+        section = selectors.queue_section(request.GET.get("section", ""))
+        if section is None:
+            section = next((s for s, count in counts if count), counts[0][0])
+        rows = queue_steps(selectors.review_queue_rows(request.user, section, today), request.user,
+                           section.next_steps)
         horizon = selectors.near_due_horizon(today)
-        sections = [(key, label, count, [(m, deadline_flag(m, today, horizon)) for m in rows], full)
-                    for key, label, count, rows, full in sections]
+        changelist = reverse("admin:liaison_matter_changelist")
         return TemplateResponse(request, "liaison/admin/matter_queue.html", self._context(
-            request, _("Matters: review queue"), sections=sections, today=today,
-            limit=selectors.REVIEW_QUEUE_LIMIT))
+            request, _("Matters: review queue"), section=section, today=today,
+            tabs=[(s, count, s.key == section.key) for s, count in counts],
+            count=dict((s.key, count) for s, count in counts)[section.key],
+            rows=[(m, deadline_flag(m, today, horizon)) for m in rows],
+            full_list=changelist + section.changelist_query, limit=selectors.REVIEW_QUEUE_LIMIT))
 
     def figures_view(self, request):
         if official_of(request.user) is None and not request.user.is_superuser:

@@ -303,11 +303,33 @@ class Step:
     reason: str = ""
 
 
+def _step_reason(name, matter, kinds):
+    """Why holders of `kinds` may not take step `name` on `matter` now ("" when they may)."""
+    reason = workflow.WORKFLOW.why_not(name, state=matter.state, kinds=kinds, who=workflow.WHO)
+    if not reason and name in _GUARDS and not _GUARDS[name][0](matter):
+        reason = str(_GUARDS[name][1])
+    return reason
+
+
+def queue_steps(matters, user, names):
+    """For the county office's review queue: on each of `matters`, the steps among `names` that
+    `user` may take now, as `matter.next_steps` (no query per matter: the county office's
+    role does not depend on the matter)."""
+    kinds = {"county_office"} if sees_all_units(user) else set()
+    if getattr(user, "is_superuser", False):
+        kinds |= {"receiver", "handler", "lead", "participant"}
+    for matter in matters:
+        matter.next_steps = [workflow.ACTIONS[name] for name in names
+                             if (name not in _TOGGLES or _TOGGLES[name](matter))
+                             and not _step_reason(name, matter, kinds)]
+    return matters
+
+
 def matter_steps(matter, user):
     """The official-side steps for `user` on `matter` as the change page shows them: those they
-    may take now (allowed), then those they cannot, each with the reason — a step of theirs
-    waiting for an earlier one ("First: Accept"), or a step open now to another unit ("Only the
-    lead unit may do this"). Steps neither theirs nor open now are left out."""
+    may take now (allowed), then those they cannot, each with the reason — a step of theirs one
+    of their own steps away ("First: Accept"), or a step open now to another unit ("Only the
+    lead unit may do this"). Steps further off are left out."""
     if not user.has_perm("liaison.view_matter", matter):
         return []
     kinds = actor_kinds(matter, user)
@@ -317,11 +339,10 @@ def matter_steps(matter, user):
         if name in _TOGGLES and not _TOGGLES[name](matter):
             continue
         mine, open_now = bool(kinds & set(spec.actors)), matter.state in spec.sources
-        if not mine and not open_now:
-            continue
-        reason = workflow.WORKFLOW.why_not(name, state=matter.state, kinds=kinds, who=workflow.WHO)
-        if not reason and name in _GUARDS and not _GUARDS[name][0](matter):
-            reason = str(_GUARDS[name][1])
+        if not open_now and not (mine and any(kinds & set(a.actors)
+                                              for a in workflow.WORKFLOW.predecessors(name, matter.state))):
+            continue  # neither open now nor one of the user's own steps away
+        reason = _step_reason(name, matter, kinds)
         if not reason:
             now.append(Step(spec, True))
         elif mine or name not in ("approve_extension", "reject_extension", "supervise", "unsupervise", "note"):
