@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from portal.models import Industry, Scale, Unit
@@ -277,7 +278,9 @@ class Interpretation(models.Model):
     policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="interpretations",
                                verbose_name=_("policy"))
     title = models.CharField(_("title"), max_length=300)
-    form = models.CharField(_("form"), max_length=10, choices=Form.choices, default=Form.TEXT)
+    # "form" alone is also a visit's 走访形式: each names its own meaning.
+    form = models.CharField(pgettext_lazy("policy interpretation", "form"), max_length=10, choices=Form.choices,
+                            default=Form.TEXT)
     author = models.CharField(_("interpreted by"), max_length=100, blank=True)
     published_on = models.DateField(_("publication date"), default=datetime.date.today)
     body = models.TextField(_("text"), help_text=_("Markdown."))

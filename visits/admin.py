@@ -8,7 +8,7 @@ from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext_lazy as _, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _, ngettext
 
 from portal.access import official_of, sees_all_units, unit_of
 from portal.admin_autocomplete import PickerSelectMultiple
@@ -320,10 +320,6 @@ class VisitForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, admin_site=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # The model's "form" shares its msgid with the policies' interpretation form (解读形式),
-        # whose catalogue comes first: name it in its own context here.
-        if "form" in self.fields:
-            self.fields["form"].label = pgettext_lazy("visit", "Form of the visit")
         if user is not None:
             qs = _officials_for(user)
             if self.instance.pk:

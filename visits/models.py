@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from portal.categories import ENTERPRISE_CATEGORIES, Category
@@ -270,7 +271,9 @@ class Visit(models.Model):
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="visits",
                                    verbose_name=_("enterprise"))
     date = models.DateField(_("date"))
-    form = models.CharField(_("form"), max_length=10, choices=Form.choices, default=Form.ONSITE)
+    # "form" alone is also a policy interpretation's 解读形式: each names its own meaning.
+    form = models.CharField(pgettext_lazy("visit", "form"), max_length=10, choices=Form.choices,
+                            default=Form.ONSITE)
     officials = models.ManyToManyField(Official, through="VisitParticipant", related_name="visits",
                                        verbose_name=_("officials who went"))
     appointment = models.OneToOneField(Appointment, on_delete=models.SET_NULL, null=True, blank=True,
