@@ -111,6 +111,8 @@ class MatterAdmin(UnitScopedAdmin):
         return False
 
     # The pickers of the assign and record forms (portal/admin_autocomplete.py).
+    form_pickers = ["lead_unit", "cooperating_units", "enterprise"]
+
     def autocomplete_choices(self, request, db_field):
         if db_field.name in ("lead_unit", "cooperating_units"):
             return unit_choices()

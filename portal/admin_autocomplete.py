@@ -54,6 +54,13 @@ class PickerWidgetsMixin:
             kwargs["widget"] = PickerSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    # Fields a form of this admin fills with a picker beyond `autocomplete_fields` (a form's own
+    # field, e.g. a visit's team over Visit.officials).
+    form_pickers = ()
+
+    def picker_fields(self, request):
+        return (*self.get_autocomplete_fields(request), *self.form_pickers)
+
     def autocomplete_choices(self, request, db_field):
         """What the form field filled by a picker over `db_field` accepts from this user (None:
         whatever the picked model's admin shows them)."""
@@ -67,26 +74,35 @@ class PickerWidgetsMixin:
 class ScopedAutocompleteJsonView(AutocompleteJsonView):
     def process_request(self, request):
         term, model_admin, source_field, to_field_name = super().process_request(request)
-        self.source_admin, self.parent_admin = self._source_admins(source_field.model)
+        self.source_admin, self.parent_admin = self._source_admins(request, source_field)
         return term, model_admin, source_field, to_field_name
 
-    def _source_admins(self, model):
-        """The admin whose form holds the picker (registered, or an inline of a registered
-        one) and the registered admin whose permissions decide who may use it."""
+    def _source_admins(self, request, source_field):
+        """The admin whose form holds the picker — the model's own, or an inline of another
+        (a meeting's problems) — and the registered admin whose permissions decide who may use
+        it: the first that offers `source_field` as a picker, else the model's own admin."""
+        model = source_field.model
         registered = self.admin_site._registry.get(model)
-        if registered is not None:
-            return registered, registered
+        candidates = [(registered, registered)] if registered is not None else []
         for parent in self.admin_site._registry.values():
-            for inline_class in parent.inlines:
-                if inline_class.model is model:
-                    return inline_class(parent.model, self.admin_site), parent
-        return None, None
+            candidates += [(inline_class(parent.model, self.admin_site), parent)
+                           for inline_class in parent.inlines if inline_class.model is model]
+        for admin_object, parent in candidates:
+            pickers = getattr(admin_object, "picker_fields", None)
+            if pickers is not None and source_field.name in pickers(request):
+                return admin_object, parent
+        return (registered, registered) if registered is not None else (None, None)
 
     def has_perm(self, request, obj=None):
         # Any official may search what their forms offer; the queryset decides what they find.
         if super().has_perm(request, obj):
             return True
+        if not hasattr(self.source_admin, "picker_fields"):
+            return False
         if self.parent_admin is None or official_of(request.user) is None:
+            return False
+        # Only the pickers the admin offers (never, say, a record's "created by" user list).
+        if self.source_field.name not in self.source_admin.picker_fields(request):
             return False
         return (self.parent_admin.has_add_permission(request)
                 or self.parent_admin.has_change_permission(request))
@@ -94,7 +110,7 @@ class ScopedAutocompleteJsonView(AutocompleteJsonView):
     def get_queryset(self):
         queryset = super().get_queryset()
         choices = None
-        if self.source_admin is not None and hasattr(self.source_admin, "autocomplete_choices"):
+        if hasattr(self.source_admin, "autocomplete_choices"):
             choices = self.source_admin.autocomplete_choices(self.request, self.source_field)
         if choices is None:
             return queryset

@@ -446,6 +446,7 @@ class AttachmentInline(ScopedInlineMixin, admin.StackedInline):
 class VisitAdmin(UnitScopedAdmin):
     form = VisitForm
     autocomplete_fields = ["enterprise"]
+    form_pickers = ["officials"]  # the team (VisitForm.team), a search box beyond a few colleagues
     list_display = ["date", "enterprise", "unit", "form", "who_went", "operation", "problem_count"]
     list_filter = [PeriodListFilter, "form", "operation", "unit__kind"]
     search_fields = ["enterprise__name"]  # see get_search_results

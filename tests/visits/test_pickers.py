@@ -126,3 +126,12 @@ def test_meeting_attendance_is_picked_by_search(login, county_office_user):
 def test_the_visit_form_names_its_form_field_as_a_visit_not_an_interpretation(login, town_staff_user):
     html = login(town_staff_user).get(reverse("admin:visits_visit_add")).content.decode()
     assert "走访形式" in html and "解读形式" not in html
+
+
+def test_only_fields_offered_as_pickers_answer_officials_without_the_view_permission(login, town_staff_user,
+                                                                                    colleagues):
+    client = login(town_staff_user)
+    # A matter's "created by" is no picker: its users are not listed for anyone who asks.
+    assert _search(client, "liaison", "matter", "created_by").status_code == 403
+    assert _search(client, "visits", "visit", "recorded_by").status_code == 403
+    assert _search(client, "visits", "meeting", "enterprises_attending").status_code == 200
