@@ -162,6 +162,12 @@ class FindingAdmin(UnitScopedAdmin):
     list_filter = ["survey"]
     list_select_related = ["unit", "survey"]
     search_fields = ["title"]
+    autocomplete_fields = ["unit", "response"]  # search boxes, not every unit and every answer
+
+    def autocomplete_choices(self, request, db_field):
+        if db_field.name == "response":
+            return SurveyResponse.objects.submitted()
+        return super().autocomplete_choices(request, db_field)
 
     def get_fields(self, request, obj=None):
         fields = ["survey", "unit", "title", "description", "sent_at", "send_error"]

@@ -2,6 +2,7 @@
 campaign's results."""
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
 
 from liaison.models import Matter
 from liaison.surveys import selectors, services
@@ -98,3 +99,15 @@ def test_department_sees_its_rectification_progress(campaign, department, depart
     page = login(department_staff_user).get(f"/surveys/results/{survey.pk}/").content.decode()
     assert "公开收费标准" in page
     assert SurveyResponse.objects.count() == 2
+
+
+def test_the_finding_form_picks_its_unit_and_answer_by_search(campaign, login, county_office_user, department):
+    survey, named, _anonymous = campaign
+    draft = SurveyResponse.objects.create(survey=survey, enterprise=EnterpriseFactory(name="尚未提交的企业有限公司"))
+    client = login(county_office_user)
+    html = client.get(reverse("admin:surveys_finding_add")).content.decode()
+    assert 'data-field-name="unit"' in html and 'data-field-name="response"' in html
+    found = client.get(reverse("admin:autocomplete"), {"app_label": "surveys", "model_name": "finding",
+                                                        "field_name": "response", "term": ""}).json()["results"]
+    ids = {r["id"] for r in found}
+    assert str(named.pk) in ids and str(draft.pk) not in ids  # only submitted answers
