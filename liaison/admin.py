@@ -167,8 +167,11 @@ class MatterAdmin(UnitScopedAdmin):
     @staticmethod
     def _steps_context(matter, user):
         steps = matter_steps(matter, user)
-        return {"steps_shown": True, "steps_now": [s for s in steps if s.allowed],
-                "steps_later": [s for s in steps if not s.allowed]}
+        return {"steps_shown": True,
+                "steps_now": [{"label": s.action.label, "url": reverse("admin:liaison_matter_act",
+                                                                       args=[matter.pk, s.action.name])}
+                              for s in steps if s.allowed],
+                "steps_later": [{"label": s.action.label, "reason": s.reason} for s in steps if not s.allowed]}
 
     def history_view(self, request, object_id, extra_context=None):
         """A matter's history is its MatterEvent timeline, shown on the change page."""

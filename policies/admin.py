@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _, gettext_lazy
@@ -272,6 +272,12 @@ class PolicyAdmin(ImportAdminMixin, UnitScopedAdmin):
         obj = self.get_object(request, object_id)
         if obj is not None:
             extra_context["can_publish"] = services.can_publish(request.user, obj)
+            urls = {"publish": "publish", "withdraw": "withdraw", "return_to_draft": "to_draft"}
+            steps = services.policy_steps(request.user, obj)
+            extra_context["steps_now"] = [
+                {"label": a.label, "url": reverse(f"admin:policies_policy_{urls[a.name]}", args=[obj.pk])}
+                for a, reason in steps if not reason]
+            extra_context["steps_later"] = [{"label": a.label, "reason": reason} for a, reason in steps if reason]
             extra_context["public_url"] = obj.get_absolute_url()
             extra_context["changes"] = selectors.changes_since_published(obj)
             extra_context["changes_title"] = _("Changes against the published version")

@@ -46,6 +46,14 @@ def can_publish(user, policy):
     return user.has_perm("policies.publish_policy", policy)
 
 
+def policy_steps(user, policy):
+    """The workflow steps open from the policy's status (the WORKFLOW table), as (action,
+    reason): reason "" when `user` may take it now, else why not."""
+    refusal = "" if can_publish(user, policy) else _(
+        "Only the unit head or the county office may publish or withdraw a policy.")
+    return [(action, refusal) for action in WORKFLOW.allowed_from(policy.status)]
+
+
 def _require_publisher(user, policy):
     if not can_publish(user, policy):
         raise PermissionDenied(_("Only the unit head or the county office may publish or withdraw a policy."))

@@ -128,3 +128,15 @@ def test_change_page_offers_publish_only_to_those_who_may(login, town, town_head
     add = login(town_staff_user).get(reverse("admin:policies_policy_add"))
     assert add.status_code == 200
     assert login(town_staff_user).get(reverse("admin:policies_policy_import")).status_code == 200
+
+
+def test_the_publish_step_is_a_button_for_the_head_and_greyed_with_the_reason_for_staff(login, town, town_head_user,
+                                                                                      town_staff_user):
+    draft = DraftFactory(unit=town)
+    url = reverse("admin:policies_policy_change", args=[draft.pk])
+    publish = reverse("admin:policies_policy_publish", args=[draft.pk])
+    head = login(town_head_user).get(url).content.decode()
+    assert f'class="button step-button" href="{publish}"' in head
+    staff = login(town_staff_user).get(url).content.decode()
+    steps = staff.split('id="policy-steps"')[1].split("</section>")[0]
+    assert "发布" in steps and "只有单位负责人或县政府办可以发布或撤回政策。" in steps and publish not in steps
