@@ -1,7 +1,21 @@
 """The guide's rules (docs/security.md): a department edits its own service items; the county
 office every department's."""
+import rules
+
 from portal.rules import scoped, unit_path
 
 item_of_own_department = unit_path("serviceitem_of_own_department", "department_id")
 for _action in ("change", "delete"):
     scoped(f"guide.{_action}_serviceitem", item_of_own_department)
+
+
+@rules.predicate
+def material_item_visible(user, material):
+    """The material's item is one the user may see (ServiceItem.objects.visible_to): published
+    items for everyone, the others for their department and the county office."""
+    from .models import ServiceItem
+
+    return material is not None and ServiceItem.objects.visible_to(user).filter(pk=material.item_id).exists()
+
+
+rules.add_perm("guide.view_material", material_item_visible)

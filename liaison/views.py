@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files import File
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from portal.access import acting_enterprise, enterprise_account_of, official_of
 from portal.page_cache import public_page
-from portal.uploads import check_upload, safe_name
+from portal.uploads import check_upload, download_response, safe_name
 from portal.workflow import ActionRefused
 
 from . import antiabuse, clock, figures, selectors, workflow
@@ -320,14 +320,8 @@ def attachment(request, public_id):
     if item is None:
         raise Http404
     # The rule (liaison/rules.py), or a public file of the matter this visitor tracked by number.
-    allowed = request.user.has_perm("liaison.view_matterattachment", item) or (
-        item.is_public and _granted(request, item.matter))
-    if not allowed:
-        raise Http404
-    response = FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name,
-                            content_type="application/octet-stream")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download_response(request, "liaison.view_matterattachment", item, "file", item.original_name,
+                             granted=item.is_public and _granted(request, item.matter))
 
 
 @public_page

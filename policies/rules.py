@@ -20,3 +20,13 @@ scoped("policies.publish_policy", policy_of_own_unit & is_unit_head)
 # Published records are withdrawn, never deleted (not even by the county office).
 rules.add_perm("policies.delete_policy",
                role_grant("policies.delete_policy") & is_draft & (is_county_office | policy_of_own_unit))
+
+
+@rules.predicate
+def attachment_policy_visible(user, attachment):
+    """The attachment's policy is one the user may open (Policy.objects.visible_to): published
+    ones for everyone, drafts for their unit and the county office."""
+    return attachment is not None and Policy.objects.visible_to(user).filter(pk=attachment.policy_id).exists()
+
+
+rules.add_perm("policies.view_attachment", attachment_policy_visible)

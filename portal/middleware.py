@@ -2,6 +2,7 @@
 by shared caches, and a clear 503 page while the database is away."""
 import sys
 import time
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -10,6 +11,7 @@ from django.db import OperationalError, InterfaceError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
+from django.utils.functional import SimpleLazyObject
 from django.views import defaults
 
 
@@ -56,6 +58,35 @@ class ChineseByDefaultMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class NoPermissionsBeforeSecondFactorMiddleware:
+    """A session that owes its second factor holds no permission at all: Django's `has_perm`
+    answers True to any active superuser before asking a rule, so without this a superuser's
+    password-only session would pass every `has_perm(perm, obj)` outside the admin (whose
+    `has_permission` refuses it already). Lazy, like OTPMiddleware before it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None:
+            request.user = SimpleLazyObject(partial(_without_permissions_until_verified, user))
+        return self.get_response(request)
+
+
+def _refuse(*args, **kwargs):
+    return False
+
+
+def _without_permissions_until_verified(user):
+    from .access import awaiting_second_factor
+
+    if awaiting_second_factor(user):
+        for method in ("has_perm", "has_perms", "has_module_perms"):
+            setattr(user, method, _refuse)
+    return user
 
 
 class OfficialSessionTimeoutMiddleware:

@@ -124,14 +124,25 @@ class ProtectedFileField(models.FileField):
         return reverse(self.download_view, args=args)
 
 
-def download_response(fieldfile, filename, content_type=None):
-    """A stored file as a download: always an attachment, never sniffed or cached by others."""
+def download_response(request, perm, obj, field="file", filename=None, content_type=None, *, granted=False):
+    """The one way a view serves a stored file, `obj`'s file field `field`: only when the rule
+    says so, `request.user.has_perm(perm, obj)` (<app>/rules.py), or the view holds a grant of
+    its own (`granted`, e.g. a tracking number looked up in this session). Otherwise, and when
+    there is no file, 404. Always an attachment (named `filename`, else the stored name), never
+    sniffed, run or cached by others."""
+    if obj is None or not (granted or request.user.has_perm(perm, obj)):
+        raise Http404
+    fieldfile = getattr(obj, field, None)
+    if not fieldfile:
+        raise Http404
+    filename = filename or fieldfile.name.rsplit("/", 1)[-1]
     try:
         handle = fieldfile.open("rb")
-    except (FileNotFoundError, ValueError) as error:
+    except (FileNotFoundError, ValueError, OSError) as error:
         raise Http404 from error
     response = FileResponse(handle, as_attachment=True, filename=safe_name(filename),
                             content_type=content_type or "application/octet-stream")
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
