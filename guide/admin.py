@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from portal import spreadsheets
-from portal.access import sees_all_units, unit_of
+from portal.access import scope_to_own_unit
 from portal.admin_base import ScopedInlineMixin, UnitScopedAdmin
 from portal.admin_import import ImportAdminMixin
 from portal.workflow import ActionRefused
@@ -165,7 +165,7 @@ class ServiceItemAdmin(ImportAdminMixin, UnitScopedAdmin):
         if obj.edition.status == GuideEdition.Status.ARCHIVED or obj.is_locked:
             return False
         if obj.status == ServiceItem.Status.SUBMITTED:
-            return sees_all_units(request.user)
+            return request.user.has_perm("guide.approve_serviceitem", obj)
         return services.can_edit_item(request.user, obj)
 
     def has_change_permission(self, request, obj=None):
@@ -177,7 +177,7 @@ class ServiceItemAdmin(ImportAdminMixin, UnitScopedAdmin):
         if obj is None or not allowed:
             return allowed
         if obj.is_locked:
-            return sees_all_units(request.user)
+            return request.user.has_perm("guide.approve_serviceitem", obj)
         return obj.edition.status != GuideEdition.Status.ARCHIVED
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -281,7 +281,7 @@ class ServiceItemAdmin(ImportAdminMixin, UnitScopedAdmin):
 
     def return_view(self, request, pk):
         item = self._get(request, pk)
-        if not sees_all_units(request.user):
+        if not request.user.has_perm("guide.approve_serviceitem", item):
             raise PermissionDenied
         form = ReturnForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
@@ -309,7 +309,7 @@ class ServiceItemAdmin(ImportAdminMixin, UnitScopedAdmin):
         if object_id:
             obj = self.get_queryset(request).select_related("edition").filter(pk=object_id).first()
             if obj is not None:
-                office = sees_all_units(request.user)
+                office = request.user.has_perm("guide.approve_serviceitem", obj)
                 editor = services.can_edit_item(request.user, obj)
                 revision = ServiceItem.objects.filter(revision_of=obj).first() if not obj.is_revision else None
                 extra_context.update(
@@ -340,7 +340,7 @@ class ServiceItemAdmin(ImportAdminMixin, UnitScopedAdmin):
 
     @admin.action(description=_("Approve selected submissions (county office)"))
     def approve_selected(self, request, queryset):
-        if not sees_all_units(request.user):
+        if not request.user.has_perm("guide.approve_serviceitem"):
             self.message_user(request, _("Only the county office may do this."), messages.ERROR)
             return
         done = 0
@@ -380,14 +380,14 @@ class GuideEditionAdmin(admin.ModelAdmin):
     change_form_template = "admin/guide/guideedition/change_form.html"
 
     def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj) and sees_all_units(request.user)
+        allowed = super().has_change_permission(request, obj) and request.user.has_perm("guide.manage_guideedition")
         return allowed and (obj is None or obj.status != GuideEdition.Status.ARCHIVED)
 
     def has_add_permission(self, request):
-        return super().has_add_permission(request) and sees_all_units(request.user)
+        return super().has_add_permission(request) and request.user.has_perm("guide.manage_guideedition")
 
     def has_delete_permission(self, request, obj=None):
-        return (super().has_delete_permission(request, obj) and sees_all_units(request.user)
+        return (super().has_delete_permission(request, obj) and request.user.has_perm("guide.manage_guideedition")
                 and (obj is None or obj.status == GuideEdition.Status.DRAFT))
 
     def get_urls(self):
@@ -427,7 +427,7 @@ class GuideEditionAdmin(admin.ModelAdmin):
     @method_decorator(require_POST)
     def rebuild_view(self, request, pk):
         edition = get_object_or_404(GuideEdition, pk=pk)
-        if not sees_all_units(request.user):
+        if not request.user.has_perm("guide.manage_guideedition"):
             raise PermissionDenied
         from .downloads import edition_build_files
 
@@ -438,7 +438,7 @@ class GuideEditionAdmin(admin.ModelAdmin):
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         extra_context = extra_context or {}
-        extra_context["is_county_office"] = sees_all_units(request.user)
+        extra_context["is_county_office"] = request.user.has_perm("guide.manage_guideedition")
         year = timezone.localdate().year + 1
         extra_context["next_title"], extra_context["next_slug"] = f"{year}年版", str(year)
         return super().changeform_view(request, object_id, form_url, extra_context)
@@ -494,10 +494,8 @@ def dashboard_links(request):
     base = reverse("admin:guide_serviceitem_changelist")
     overdue = ServiceItem.objects.review_overdue()
     pending = ServiceItem.objects.pending_approval()
-    if not sees_all_units(user):
-        unit = unit_of(user)
-        overdue = overdue.filter(department=unit)
-        pending = pending.filter(department=unit)
+    overdue = scope_to_own_unit(overdue, user, "department")
+    pending = scope_to_own_unit(pending, user, "department")
     return [
         (_("Service guide: items waiting for approval"), f"{base}?status__exact=submitted",
          _("%(n)d submissions (new items and revisions).") % {"n": pending.count()}),

@@ -9,7 +9,7 @@ import re
 
 from django.utils.translation import gettext as _
 
-from portal.access import sees_all_units, unit_of
+from portal.access import unit_choices_for
 from portal.importing import RowError, SpreadsheetImporter, normalise_key_part, parse_whole_number, split_values
 from portal.models import Unit
 
@@ -68,7 +68,9 @@ class ServiceItemImporter(SpreadsheetImporter):
                 self.units.setdefault(unit.short_name, unit)
         self.types = {label: value for value, label in TYPE_LABELS.items()}
         self.topics = {label: value for value, label in TOPIC_LABELS.items()}
-        self.own_unit = None if self.user is None or sees_all_units(self.user) else unit_of(self.user)
+        # The units whose items the user may import (None: any, for the operator and the county office).
+        choices = None if self.user is None else unit_choices_for(self.user)
+        self.own_units = None if choices is None else set(choices.values_list("pk", flat=True))
 
     def natural_key(self, row):
         return (normalise_key_part(row["部门"]), normalise_key_part(row["事项名称"]))
@@ -80,7 +82,7 @@ class ServiceItemImporter(SpreadsheetImporter):
         department = self.units.get(row["部门"])
         if department is None:
             raise RowError(_("部门 “%s” is not a unit of this county.") % row["部门"])
-        if self.user is not None and not sees_all_units(self.user) and department != self.own_unit:
+        if self.own_units is not None and department.pk not in self.own_units:
             raise RowError(_("You may only import your own unit's items, not those of %s.") % department.name)
         name = row["事项名称"]
         if not name:

@@ -2,7 +2,7 @@
 office every department's."""
 import rules
 
-from portal.rules import scoped, unit_path
+from portal.rules import is_county_office, scoped, unit_path
 
 item_of_own_department = unit_path("serviceitem_of_own_department", "department_id")
 for _action in ("change", "delete"):
@@ -19,3 +19,9 @@ def material_item_visible(user, material):
 
 
 rules.add_perm("guide.view_material", material_item_visible)
+
+
+# The county office approves or returns the departments' submissions (and alone changes a
+# submitted or withdraws a published item), and manages the editions.
+rules.add_perm("guide.approve_serviceitem", is_county_office)
+rules.add_perm("guide.manage_guideedition", is_county_office)

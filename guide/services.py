@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from portal.access import sees_all_units
 from portal.workflow import Action, ActionRefused, Workflow, record, transition, transition_all
 
 from .models import Faq, Fee, GuideEdition, LeaderDuty, LoanProduct, Material, ServiceItem, Step
@@ -170,8 +169,9 @@ def can_edit_item(user, item):
     return bool(user is not None and user.has_perm("guide.change_serviceitem", item))
 
 
-def _require_county_office(user):
-    if not sees_all_units(user):
+def _require_county_office(user, perm="guide.approve_serviceitem"):
+    """The rule `perm` (guide/rules.py: the county office's approvals and editions)."""
+    if user is None or not user.has_perm(perm):
         raise PermissionDenied(_("Only the county office may do this."))
 
 
@@ -209,7 +209,7 @@ def _copy_item(item, **overrides):
 def edition_prepare(*, source, title, slug, user):
     """A new edition in preparation: a deep copy of `source`'s approved content. The source
     stays public until the new edition is published."""
-    _require_county_office(user)
+    _require_county_office(user, "guide.manage_guideedition")
     if GuideEdition.objects.filter(title=title).exists() or GuideEdition.objects.filter(slug=slug).exists():
         raise ActionRefused(_("An edition with this title or URL name already exists."))
     return _edition_start(source=source, title=title, slug=slug)
@@ -265,7 +265,7 @@ def edition_for_import(*, user=None):
     if edition is not None:
         return edition, False
     current = GuideEdition.objects.current().first()
-    if user is not None and not sees_all_units(user):
+    if user is not None and not user.has_perm("guide.manage_guideedition"):
         return current, False
     year = timezone.localdate().year
     title, slug, number = f"{year}年版", str(year), 1
@@ -279,7 +279,7 @@ def edition_for_import(*, user=None):
 def edition_publish(*, edition, user, build_files=True):
     """Make a prepared edition current in one step: its items are approved, the previous
     current edition is archived (its downloads stay available), search follows."""
-    _require_county_office(user)
+    _require_county_office(user, "guide.manage_guideedition")
     edition = GuideEdition.objects.select_for_update().get(pk=edition.pk)
     EDITION_WORKFLOW.check("publish", state=edition.status)
     previous = GuideEdition.objects.select_for_update().filter(status=GuideEdition.Status.CURRENT).first()

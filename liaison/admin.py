@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.access import official_of, sees_all_units, unit_of
+from portal.access import default_unit, official_of, unit_choices_for
 from portal.admin_base import UnitScopedAdmin
 from portal.models import Enterprise
 from portal.params import int_param
@@ -239,7 +239,7 @@ class MatterAdmin(UnitScopedAdmin):
         """The county office's review queue, one section at a time (?section=, tabs with counts;
         by default the first section with something waiting): each row with how long it has
         waited in working days and the buttons of its next steps."""
-        if not sees_all_units(request.user):
+        if not request.user.has_perm("liaison.view_review_queue"):
             raise PermissionDenied
         today = clock.today()
         counts = selectors.review_queue_counts(request.user, today)
@@ -264,15 +264,16 @@ class MatterAdmin(UnitScopedAdmin):
         start, end = form.period()
         matters = Matter.objects.visible_to(request.user)
         rows = figures.unit_figures(matters, start, end)
-        if not sees_all_units(request.user):
-            unit = unit_of(request.user)
-            rows = [r for r in rows if r["unit"] == unit]
+        own = unit_choices_for(request.user)
+        if own is not None:
+            own = set(own)
+            rows = [r for r in rows if r["unit"] in own]
         rows = figures.with_bars(rows)
         return TemplateResponse(request, "liaison/admin/matter_figures.html", self._context(
             request, _("Matters: figures"), form=form, rows=rows, totals=figures.totals_of(rows),
             trend=figures.monthly_trend(matters, clock.today()), definitions=figures.DEFINITIONS,
             clocks=figures.clocks_now(matters, clock.today(), selectors.near_due_horizon(clock.today())),
-            start=start, end=end, county=sees_all_units(request.user)))
+            start=start, end=end, county=request.user.has_perm("liaison.view_county_figures")))
 
     def ledgers_view(self, request):
         if official_of(request.user) is None and not request.user.is_superuser:
@@ -281,8 +282,8 @@ class MatterAdmin(UnitScopedAdmin):
         if request.GET.get("kind") and form.is_valid():
             start, end = form.period()
             unit = form.cleaned_data.get("unit")
-            if unit is None and not sees_all_units(request.user):
-                unit = unit_of(request.user)
+            if unit is None:
+                unit = default_unit(request.user)
             return ledgers.ledger_response(Matter.objects.visible_to(request.user), form.cleaned_data["kind"],
                                            start, end, form.cleaned_data["format"], unit=unit)
         return TemplateResponse(request, "liaison/admin/matter_ledgers.html",

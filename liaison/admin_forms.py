@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.admin_autocomplete import PickerSelect, PickerSelectMultiple
 from portal.forms import SensibleDateField
-from portal.access import sees_all_units, unit_of
+from portal.access import default_unit, unit_choices_for
 from portal.models import Enterprise, Unit
 
 from . import clock, workflow
@@ -140,10 +140,10 @@ class RecordForm(forms.Form):
         self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user)
         if admin_site is not None:
             _picker(self.fields["enterprise"], PickerSelect, "enterprise", admin_site)
-        if not sees_all_units(user):
-            unit = unit_of(user)
-            self.fields["received_by"].queryset = Unit.objects.filter(pk=unit.pk if unit else None)
-            self.fields["received_by"].initial = unit
+        units = unit_choices_for(user)
+        if units is not None:
+            self.fields["received_by"].queryset = units
+            self.fields["received_by"].initial = default_unit(user)
 
     def clean(self):
         cleaned = super().clean()
@@ -182,6 +182,6 @@ class LedgerForm(PeriodForm):
         today = clock.today()
         forms.Form.__init__(self, data if data and data.get("kind") else None,
                             initial={"start": today.replace(month=1, day=1), "end": today}, **kwargs)
-        if not sees_all_units(user):
-            unit = unit_of(user)
-            self.fields["unit"].queryset = Unit.objects.filter(pk=unit.pk if unit else None)
+        units = unit_choices_for(user)
+        if units is not None:
+            self.fields["unit"].queryset = units

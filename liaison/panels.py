@@ -2,7 +2,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from portal.access import acting_enterprise, official_of, sees_all_units
+from portal.access import acting_enterprise, official_of
 
 
 def home_panel(request):
@@ -23,10 +23,10 @@ def enterprise_panel(request):
 def admin_dashboard_links(request):
     user = request.user
     links = []
-    if sees_all_units(user):
+    if user.has_perm("liaison.view_review_queue"):
         links.append((_("Matters: review queue"), reverse("admin:liaison_matter_queue"),
                       _("Referral requests, returned assignments, overdue, supervised and unsatisfied matters.")))
-    if sees_all_units(user) or official_of(user) is not None:
+    if user.has_perm("liaison.view_county_figures") or official_of(user) is not None:
         links.append((_("Matters: figures"), reverse("admin:liaison_matter_figures"),
                       _("Received, accepted on time, closed on time, satisfaction, per unit and period.")))
         links.append((_("Matters: ledgers"), reverse("admin:liaison_matter_ledgers"),

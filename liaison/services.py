@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal import messaging
-from portal.access import acting_enterprise, official_of, sees_all_units
+from portal.access import official_of
 from portal.models import Official, Unit
 from portal.workdays import add_workdays, workdays_between
 from portal.uploads import check_upload, safe_name
@@ -22,6 +22,7 @@ from portal.workflow import ActionRefused
 from . import clock, deadlines, notifications, workflow
 from .models import (POOR_RATINGS, DeadlineRule, Matter, MatterAttachment, MatterCooperation, MatterEvent,
                      MatterRating, Rating)
+from .rules import actor_kinds, actor_kinds_on_any_matter
 from .uploads import MAX_FILES
 
 DEFAULT_DEADLINE_WORKDAYS = 5
@@ -244,40 +245,7 @@ def _send_new_code(matter, code):
 
 
 # ---------------------------------------------------------------------------- who acts
-def _inside_government(user):
-    return getattr(user, "is_authenticated", False) and (
-        user.is_staff or user.is_superuser or official_of(user) is not None)
-
-
-def actor_kinds(matter, user, *, tracking_grant=False):
-    """The workflow roles (see workflow.py) `user` holds on `matter`."""
-    kinds = set()
-    # The query code speaks for the enterprise only in the hands of someone outside the
-    # government: an official who learnt it (e.g. recording a phone call) never rates.
-    if tracking_grant and not _inside_government(user):
-        kinds.add("enterprise")
-    if getattr(user, "is_authenticated", False):
-        if sees_all_units(user):
-            kinds.add("county_office")
-        if user.is_superuser:
-            kinds.update({"receiver", "handler", "lead", "participant"})
-        official = official_of(user)
-        if official is not None and official.acts_for_its_unit:
-            unit_id = official.unit_id
-            if unit_id == matter.received_by_id:
-                kinds.update({"receiver", "participant"})
-            if matter.lead_unit_id and unit_id == matter.lead_unit_id:
-                kinds.update({"lead", "participant"})
-            if unit_id == (matter.lead_unit_id or matter.received_by_id):
-                kinds.add("handler")
-            if "participant" not in kinds and matter.cooperations.filter(unit_id=unit_id).exists():
-                kinds.add("participant")
-        enterprise = acting_enterprise(user)
-        if enterprise is not None and matter.enterprise_id == enterprise.pk:
-            kinds.add("enterprise")
-    return kinds
-
-
+# The rule of who acts (liaison/rules.py): receiver, lead, handler, participant, county office, enterprise.
 def available_actions(matter, user, *, tracking_grant=False):
     """Actions `user` may try now (state and role allow; guards are checked on submit)."""
     kinds = actor_kinds(matter, user, tracking_grant=tracking_grant)
@@ -315,9 +283,7 @@ def queue_steps(matters, user, names):
     """For the county office's review queue: on each of `matters`, the steps among `names` that
     `user` may take now, as `matter.next_steps` (no query per matter: the county office's
     role does not depend on the matter)."""
-    kinds = {"county_office"} if sees_all_units(user) else set()
-    if getattr(user, "is_superuser", False):
-        kinds |= {"receiver", "handler", "lead", "participant"}
+    kinds = actor_kinds_on_any_matter(user)
     for matter in matters:
         matter.next_steps = [workflow.ACTIONS[name] for name in names
                              if (name not in _TOGGLES or _TOGGLES[name](matter))

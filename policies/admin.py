@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _, gettext_lazy
 
-from portal.access import sees_all_units, unit_of
+from portal.access import default_unit
 from portal.admin_base import UnitScopedAdmin
 from portal.admin_import import ImportAdminMixin
 from portal.uploads import check_upload
@@ -125,7 +125,7 @@ class PolicyAdmin(ImportAdminMixin, UnitScopedAdmin):
     ]
 
     def get_importer(self, request):
-        return PolicyImporter(owner_unit=None if sees_all_units(request.user) else unit_of(request.user),
+        return PolicyImporter(owner_unit=default_unit(request.user),
                               user=request.user)
 
     def get_readonly_fields(self, request, obj=None):
@@ -176,8 +176,8 @@ class PolicyAdmin(ImportAdminMixin, UnitScopedAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
-        if not change and not sees_all_units(request.user):
-            obj.unit = unit_of(request.user)
+        if not change and default_unit(request.user) is not None:
+            obj.unit = default_unit(request.user)
         note = form.cleaned_data.get("change_note")
         if change and obj.status != Policy.Status.DRAFT and note:
             obj._change_reason = note
@@ -260,7 +260,7 @@ class PolicyAdmin(ImportAdminMixin, UnitScopedAdmin):
         working days after being written."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        unit = None if sees_all_units(request.user) else unit_of(request.user)
+        unit = default_unit(request.user)
         context = {**self.admin_site.each_context(request), "opts": self.model._meta,
                    "title": _("Policy disclosure report"),
                    "overdue": selectors.interpretation_overdue(unit=unit),

@@ -30,3 +30,6 @@ def attachment_policy_visible(user, attachment):
 
 
 rules.add_perm("policies.view_attachment", attachment_policy_visible)
+
+# The county office watches the site's freshness (政府网站 inspection: something new every two weeks).
+rules.add_perm("policies.watch_publication", is_county_office)

@@ -93,3 +93,37 @@ def acting_enterprise(user):
 def has_role(user, *roles):
     official = official_of(user)
     return bool(official and official.role in roles)
+
+
+# ---- the unit scope of a list (the vocabulary every list of unit-owned records reads through)
+
+def default_unit(user):
+    """The unit a record this user makes is filed under when nobody chose one: the official's own
+    unit; None for the county office (and superusers), who file for any unit."""
+    return None if sees_all_units(user) else unit_of(user)
+
+
+def scope_to_own_unit(queryset, user, path="unit"):
+    """`queryset` narrowed to the records of the units the user acts for (`path` leads from the
+    record to its unit): all of them for the county office, the own unit's for any other
+    official, none for anyone else."""
+    if sees_all_units(user):
+        return queryset
+    unit = unit_of(user)
+    return queryset.filter(**{path: unit.pk}) if unit is not None else queryset.none()
+
+
+def unit_choices_for(user):
+    """The units the user may file records for or read the figures of, as the choices of a unit
+    field: None for the county office (any unit: the field keeps its own choices), the own unit
+    for other officials, none for anyone else."""
+    from .models import Unit
+
+    return None if sees_all_units(user) else scope_to_own_unit(Unit.objects.all(), user, "pk")
+
+
+def unit_scope(user):
+    """(sees every unit, the own unit or None): the pair the visits querysets start from."""
+    if sees_all_units(user):
+        return True, None
+    return False, unit_of(user)

@@ -5,7 +5,7 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _, ngettext
 
-from .access import official_of, sees_all_units
+from .access import official_of
 from . import admin_jobs  # noqa: F401  (registers the background jobs page)
 from .admin_base import UnitScopedAdmin
 from .admin_import import ImportAdminMixin
@@ -40,7 +40,7 @@ class UnitAdmin(ImportAdminMixin, UnitScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         # A unit head keeps their own unit's contact details current; what decides scope (kind,
         # name, active) stays with the county office (portal/rules.py).
-        if obj is None or sees_all_units(request.user):
+        if obj is None or request.user.has_perm("portal.change_unit_scope", obj):
             return super().get_readonly_fields(request, obj)
         return [f.name for f in Unit._meta.fields if f.name not in UNIT_HEAD_EDITABLE_FIELDS and f.name != "id"]
 

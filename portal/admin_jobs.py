@@ -8,7 +8,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from .access import sees_all_units
 from .admin_base import CountyOfficeReadOnlyAdmin
 from .queue import job_retry
 from .queue_models import BackgroundJob
@@ -34,6 +33,7 @@ class JobStatusFilter(admin.SimpleListFilter):
 
 @admin.register(BackgroundJob)
 class BackgroundJobAdmin(CountyOfficeReadOnlyAdmin):
+    read_permission = "portal.run_background_jobs"
     list_display = ("job", "recipient", "state", "attempt", "enqueued_at", "finished_at", "error", "retry_button")
     list_filter = (JobStatusFilter,)
     ordering = ("-enqueued_at",)
@@ -45,8 +45,9 @@ class BackgroundJobAdmin(CountyOfficeReadOnlyAdmin):
 
     def get_actions(self, request):
         # Actions normally need the change permission; the county office may retry.
-        actions = super().get_actions(request) if sees_all_units(request.user) else {}
-        if sees_all_units(request.user):
+        may_run = request.user.has_perm("portal.run_background_jobs")
+        actions = super().get_actions(request) if may_run else {}
+        if may_run:
             actions["retry_selected"] = (BackgroundJobAdmin.retry_selected, "retry_selected",
                                          BackgroundJobAdmin.retry_selected.short_description)
         return actions
@@ -98,7 +99,7 @@ class BackgroundJobAdmin(CountyOfficeReadOnlyAdmin):
                            url, _("Retry"))
 
     def retry_view(self, request, object_id):
-        if not sees_all_units(request.user):
+        if not request.user.has_perm("portal.run_background_jobs"):
             raise PermissionDenied
         job = get_object_or_404(BackgroundJob, pk=object_id)
         if job_retry(job=job) is None:
@@ -109,7 +110,7 @@ class BackgroundJobAdmin(CountyOfficeReadOnlyAdmin):
 
     @admin.action(description=_("Run the selected failed jobs again"))
     def retry_selected(self, request, queryset):
-        if not sees_all_units(request.user):
+        if not request.user.has_perm("portal.run_background_jobs"):
             raise PermissionDenied
         count = sum(1 for job in queryset.filter(status="FAILED") if job_retry(job=job) is not None)
         messages.success(request, _("%(count)d failed jobs queued again.") % {"count": count})

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from django_otp import user_has_device
 from django_otp.forms import OTPAuthenticationFormMixin
 
-from .access import awaiting_second_factor, otp_required_for, sees_all_units
+from .access import awaiting_second_factor, otp_required_for
 from .audit import audit_record
 from .forms import UsernameLengthMixin
 from .models import AuditEntry
@@ -183,10 +183,9 @@ class PortalAdminSite(admin.AdminSite):
     def _calendar_year_missing(request):
         """The county office (who enters the State Council's notice) is told which year's
         holidays are not known yet: from November, next year."""
-        from .access import sees_all_units
         from .workdays import missing_year_warning
 
-        if not sees_all_units(request.user):
+        if not request.user.has_perm("portal.manage_county_settings"):
             return None
         return missing_year_warning(timezone.localdate())
 
@@ -194,7 +193,7 @@ class PortalAdminSite(admin.AdminSite):
         app_list = super().get_app_list(request, app_label)
         if app_label is not None:  # an app's own index page stays as Django makes it
             return app_list
-        return _grouped(app_list, show_settings=sees_all_units(request.user))
+        return _grouped(app_list, show_settings=request.user.has_perm("portal.manage_county_settings"))
 
     def index(self, request, extra_context=None):
         from .admin_dashboard import dashboard_links, dashboard_notices, golive_steps

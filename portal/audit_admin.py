@@ -20,6 +20,7 @@ def export_rows(queryset):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(CountyOfficeReadOnlyAdmin):
+    read_permission = "portal.read_audit_log"
     list_display = ["at", "kind", "action", "actor_name", "subject", "address"]
     list_filter = ["kind", "action", "at"]
     date_hierarchy = "at"

@@ -138,3 +138,25 @@ rules.add_perm("portal.add_official", role_grant("portal.add_official") & (
 for _model in ("calendaradjustment", "financialinstitution", "searchsynonym", "searchdocument"):
     for _action in ("view", "add", "change", "delete"):
         rules.add_perm(f"portal.{_action}_{_model}", role_grant(f"portal.{_action}_{_model}"))
+
+# ---------------------------------------------------------------- county-office functions
+# Rules-only permissions (no model permission, no group grants them): asked without an object.
+rules.add_perm("portal.read_audit_log", is_county_office)
+rules.add_perm("portal.run_background_jobs", is_county_office)
+rules.add_perm("portal.manage_county_settings", is_county_office)  # settings menu, calendar, go-live steps
+rules.add_perm("portal.reset_second_factor", is_county_office)
+# A unit's kind, name and active flag decide scope: the county office's alone.
+rules.add_perm("portal.change_unit_scope", is_county_office)
+
+
+@rules.predicate
+def is_county_leader(user):
+    official = official_of(user)
+    return bool(official and official.role == official.Role.COUNTY_LEADER)
+
+
+@rules.predicate
+def acts_for_its_unit(user):
+    """A unit's head or staff (a county leader acts for himself, not for the county government)."""
+    official = official_of(user)
+    return bool(official and official.acts_for_its_unit)

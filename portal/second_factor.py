@@ -77,7 +77,7 @@ def recovery_codes_left(user):
 
 def can_reset_second_factor(by):
     """Only the county office (and superusers) reset another official's second factor."""
-    return sees_all_units(by)
+    return by.has_perm("portal.reset_second_factor")
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _, ngettext
 
-from portal.access import official_of, sees_all_units, unit_of
+from portal.access import official_of, unit_of
 from portal.admin_autocomplete import PickerSelectMultiple
 from portal.admin_base import ScopedInlineMixin, UnitScopedAdmin
 from portal.models import Enterprise, Official, Unit
@@ -165,7 +165,7 @@ class CountyLeaderAdmin(UnitScopedAdmin):
         return queryset if official_of(request.user) or request.user.is_superuser else queryset.none()
 
     def editable_queryset(self, request, queryset):
-        return queryset if sees_all_units(request.user) else queryset.none()
+        return queryset if request.user.has_perm("visits.assign_county_leaders") else queryset.none()
 
     @admin.display(description=_("Key enterprises"))
     def current_enterprises(self, obj):

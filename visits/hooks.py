@@ -3,11 +3,11 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from portal.access import acting_enterprise, sees_all_units
+from portal.access import acting_enterprise
 
 
 def dashboard_links(request):
-    everything = sees_all_units(request.user)
+    everything = request.user.has_perm("visits.view_county_coverage")
     return [
         (_("Visit coverage"), reverse("visits:coverage"),
          _("Every unit's coverage this quarter, overdue visits, the trend over four quarters.") if everything

@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from portal.categories import ENTERPRISE_CATEGORIES, Category
-from portal.access import official_of, sees_all_units
+from portal.access import official_of, unit_scope
 from portal.models import Enterprise, FinancialInstitution, Official, Unit
 from portal.uploads import ProtectedFileField, UploadValidator, check_upload
 
@@ -23,10 +23,7 @@ from portal.uploads import ProtectedFileField, UploadValidator, check_upload
 
 def _is_official_unit_scope(user):
     """(sees everything, unit or None) for a user."""
-    if sees_all_units(user):
-        return True, None
-    official = official_of(user)
-    return False, official.unit if official else None
+    return unit_scope(user)
 
 
 # --------------------------------------------------------------------------- assignments

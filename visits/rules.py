@@ -2,7 +2,7 @@
 changed by the unit that owns it (the county office: every one)."""
 import rules
 
-from portal.rules import in_queryset, scoped, unit_path
+from portal.rules import acts_for_its_unit, in_queryset, is_county_office, scoped, unit_path
 
 visible = in_queryset("visits_visible", lambda user, manager: manager.visible_to(user))
 
@@ -40,3 +40,19 @@ def attachment_visit_visible(user, attachment):
 
 
 scoped("visits.view_attachment", attachment_visit_visible)
+
+
+# The county office sees every unit's visit coverage and names the county leaders' key enterprises.
+rules.add_perm("visits.view_county_coverage", is_county_office)
+rules.add_perm("visits.assign_county_leaders", is_county_office)
+
+
+@rules.predicate
+def official_is_county_leader(user, official):
+    return official is not None and official.role == official.Role.COUNTY_LEADER
+
+
+# 联系企业 of an official (the object): the county office manages every assignment (and alone the
+# county leaders'); a unit's head and staff manage their own unit's cadres.
+rules.add_perm("visits.manage_assignments_of", is_county_office | (
+    ~official_is_county_leader & acts_for_its_unit & unit_path("assignee_in_own_unit", "unit_id")))

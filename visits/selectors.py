@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from portal.access import official_of, sees_all_units
+from portal.access import official_of
 from portal.models import Official, Unit
 
 from .models import (Appointment, FinancingMatch, FinancingNeed, LiaisonAssignment, MatchmakingEvent, Meeting,
@@ -52,7 +52,7 @@ def appointments_waiting_for(enterprise):
 def coverage_unit(user, requested_unit=None):
     """Which unit's coverage the user may see: the county office any (None = all units);
     anyone else only their own unit."""
-    if sees_all_units(user):
+    if user.has_perm("visits.view_county_coverage"):
         return requested_unit
     official = official_of(user)
     return official.unit if official else Unit(pk=0)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from portal import messaging
-from portal.access import official_of, sees_all_units
+from portal.access import official_of
 from portal.models import Official, Unit
 from portal.workflow import Action, ActionRefused, Workflow, transition
 
@@ -30,14 +30,8 @@ def leader_bounds():
 
 def can_manage_assignments(user, official):
     """The county office manages every assignment (and alone the county leaders'); a unit's
-    head and staff manage their own unit's cadres."""
-    if sees_all_units(user):
-        return True
-    if official.role == Official.Role.COUNTY_LEADER:
-        return False
-    mine = official_of(user)
-    return bool(mine and mine.unit_id == official.unit_id and mine.role in (Official.Role.UNIT_HEAD,
-                                                                           Official.Role.UNIT_STAFF))
+    head and staff manage their own unit's cadres (the rule visits.manage_assignments_of)."""
+    return bool(user is not None and user.has_perm("visits.manage_assignments_of", official))
 
 
 def check_leader_set(*, leader, enterprises):

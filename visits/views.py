@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from portal import spreadsheets
 from portal.uploads import download_response
-from portal.access import acting_enterprise, official_of, sees_all_units
+from portal.access import acting_enterprise, unit_choices_for
 from portal.models import Enterprise, Unit
 from portal.page_cache import public_page
 
@@ -34,7 +34,7 @@ from .periods import current_period, last_periods, parse_period
 @official_required
 def coverage(request):
     """走访覆盖: the county office sees every unit (or picks one); a unit sees its own."""
-    everything = sees_all_units(request.user)
+    everything = request.user.has_perm("visits.view_county_coverage")
     periods = last_periods(8)
     units = Unit.objects.filter(liaison_assignments__isnull=False).distinct().order_by("sort_order") \
         if everything else None
@@ -75,14 +75,9 @@ def enterprise_file(request, pk):
 
 
 def _ledger_form(request):
-    everything = sees_all_units(request.user)
-    official = official_of(request.user)
-    if everything:
+    units = unit_choices_for(request.user)
+    if units is None:
         units = Unit.objects.active().order_by("sort_order")
-    elif official is not None:
-        units = Unit.objects.filter(pk=official.unit_id)
-    else:
-        units = Unit.objects.none()
     return LedgerFilterForm(request.GET, units=units, officials=selectors.ledger_officials(request.user))
 
 

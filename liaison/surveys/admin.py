@@ -6,7 +6,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from portal.access import sees_all_units
 from portal.admin_base import UnitScopedAdmin
 from portal.workflow import ActionRefused
 
@@ -74,7 +73,7 @@ class SurveyAdmin(admin.ModelAdmin):
 
     def has_publish_results_permission(self, request):
         """Publishing results is the county office's decision alone."""
-        return sees_all_units(request.user) and self.has_change_permission(request)
+        return request.user.has_perm("surveys.run_campaigns") and self.has_change_permission(request)
 
     @admin.action(description=_("Publish the results of the selected closed campaigns"),
                   permissions=["publish_results"])
@@ -149,10 +148,10 @@ class SurveyResponseAdmin(admin.ModelAdmin):
         return False
 
     def has_module_permission(self, request):
-        return sees_all_units(request.user) and super().has_module_permission(request)
+        return request.user.has_perm("surveys.run_campaigns") and super().has_module_permission(request)
 
     def has_view_permission(self, request, obj=None):
-        return sees_all_units(request.user) and super().has_view_permission(request, obj)
+        return request.user.has_perm("surveys.run_campaigns") and super().has_view_permission(request, obj)
 
 
 @admin.register(Finding)
@@ -171,12 +170,13 @@ class FindingAdmin(UnitScopedAdmin):
 
     def get_fields(self, request, obj=None):
         fields = ["survey", "unit", "title", "description", "sent_at", "send_error"]
-        if sees_all_units(request.user):
+        if request.user.has_perm("surveys.run_campaigns"):
             fields.insert(4, "response")  # who raised it: never shown to the department
         return fields
 
     def get_readonly_fields(self, request, obj=None):
-        return ["sent_at", "send_error"] if sees_all_units(request.user) else self.get_fields(request, obj)
+        return (["sent_at", "send_error"] if request.user.has_perm("surveys.run_campaigns")
+                else self.get_fields(request, obj))
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count, Q
 
-from portal.access import has_role, official_of, sees_all_units, unit_of
+from portal.access import unit_of
 from portal.models import Unit
 
+from . import rules
 from .models import SCALE_LEVELS, Finding, Question, Rating, RatingScale, Survey, SurveyResponse, UnitAnswer
 
 POINTS = {scale: {value: points for value, _label, points in levels} for scale, levels in SCALE_LEVELS.items()}
@@ -28,13 +29,15 @@ def min_responses():
 # --- access ---------------------------------------------------------------------------------
 
 def runs_campaigns(user):
-    """The county office (and superusers) run campaigns, see who answered and make findings."""
-    return sees_all_units(user)
+    """The county office (and superusers) run campaigns, see who answered and make findings
+    (the rule surveys.run_campaigns, liaison/surveys/rules.py)."""
+    return user is not None and user.has_perm("surveys.run_campaigns")
 
 
 def sees_everything(user):
-    """Every department's aggregates: the county office and the county leaders."""
-    return sees_all_units(user) or has_role(user, "county_leader")
+    """Every department's aggregates: the county office and the county leaders (the rule
+    surveys.view_all_results)."""
+    return user is not None and user.has_perm("surveys.view_all_results")
 
 
 def results_unit(user):
@@ -59,15 +62,7 @@ def surveys_with_results_for(user):
     return Survey.objects.closed().filter(questions__kind=Question.Kind.RATING_GRID, questions__units=unit).distinct()
 
 
-def letter_towns(user):
-    """Towns whose paper invitation letters the user may print: every town for the county office,
-    their own town for a town's officials (the unit they act for), none for anyone else."""
-    if runs_campaigns(user):
-        return Unit.objects.towns()
-    official = official_of(user)
-    if official is not None and official.unit.is_town and official.acts_for_its_unit:
-        return Unit.objects.filter(pk=official.unit_id)
-    return Unit.objects.none()
+letter_towns = rules.letter_towns
 
 
 def surveys_for_letters(user):
