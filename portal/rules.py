@@ -130,9 +130,13 @@ for _action in ("view", "change", "delete"):
     scoped(f"portal.{_action}_official", official_in_unit)
 # Asked of an official-to-be too (imports): the county office names officials of any unit and
 # role; anyone the role grant allows, only in their own unit and never a county-office role.
+@rules.predicate
+def names_a_county_office_official(user, obj):
+    return bool(obj is not None and obj.role == obj.Role.COUNTY_OFFICE)
+
+
 rules.add_perm("portal.add_official", role_grant("portal.add_official") & (
-    is_county_office | (official_in_unit & ~rules.predicate(lambda user, obj: bool(
-        obj is not None and obj.role == obj.Role.COUNTY_OFFICE)))))
+    is_county_office | (official_in_unit & ~names_a_county_office_official)))
 
 # ---------------------------------------------------------------- county-wide reference data
 for _model in ("calendaradjustment", "financialinstitution", "searchsynonym", "searchdocument"):
@@ -160,3 +164,15 @@ def acts_for_its_unit(user):
     """A unit's head or staff (a county leader acts for himself, not for the county government)."""
     official = official_of(user)
     return bool(official and official.acts_for_its_unit)
+
+
+def rulebook_markdown():
+    """Every rule registered by the apps' rules.py, as the Markdown table docs/security.md shows
+    ("Every rule"); tests/security/test_rules_documented.py checks that the two agree."""
+    from rules.permissions import permissions
+
+    lines = ["| permission | rule |", "| --- | --- |"]
+    for name in sorted(permissions):
+        rule = permissions[name].name.replace("|", "\\|")  # escaped: a table cell, even in code
+        lines.append(f"| `{name}` | `{rule}` |")
+    return "\n".join(lines)
