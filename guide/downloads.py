@@ -1,5 +1,6 @@
-"""The guide's downloadable files: built when an edition or an item changes, kept under
-MEDIA_ROOT/guide/downloads/, served from stable addresses.
+"""The guide's downloadable files: built when an edition or an item changes, kept in the
+default storage under guide/downloads/ (MEDIA_ROOT, or the S3 bucket), served from stable
+addresses.
 
 Files per public edition: the whole guide, each department's chapter and each item, each as
 PDF and DOCX. They always hold approved content only (selectors.document_content).
@@ -72,9 +73,9 @@ def _store(path, data):
     except NotImplementedError:
         target = None
     if target is None:
-        if default_storage.exists(path):
-            default_storage.delete(path)
-        default_storage.save(path, ContentFile(data))
+        # Object storage (S3): one PUT replaces the object whole, and readers see the old file
+        # or the new one. _save() keeps the name (save() would pick a free one beside it).
+        default_storage._save(path, ContentFile(data))
         return
     os.makedirs(os.path.dirname(target), exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=os.path.dirname(target), suffix=".part")
@@ -171,7 +172,7 @@ def build_queued(edition_pk, *, department_ids, item_ids, requested_at):
 
 
 def file_response(path, filename, fmt, build):
-    """Serve a stored file; build it first if it is missing (e.g. MEDIA_ROOT was emptied)."""
+    """Serve a stored file; build it first if it is missing (e.g. the storage was emptied)."""
     if not default_storage.exists(path):
         logger.warning("guide download %s missing; building it now", path)
         build()

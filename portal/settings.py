@@ -193,6 +193,12 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 # Officials' sessions end after 30 idle minutes; enterprise users keep two weeks.
 OFFICIAL_SESSION_IDLE_SECONDS = env.int("OFFICIAL_SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_COOKIE_AGE = 14 * 24 * 3600
+# Sessions are rows in PostgreSQL, which every app server shares; with Redis as CACHE_URL,
+# SESSION_ENGINE=django.contrib.sessions.backends.cached_db reads them from the cache first.
+SESSION_ENGINE = env("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
+if ("cache" in SESSION_ENGINE and CACHES["default"]["BACKEND"].endswith("LocMemCache")
+        and not (DEBUG or TESTING)):
+    raise ImproperlyConfigured("A cached SESSION_ENGINE needs a cache every server shares (CACHE_URL=redis://...).")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -226,6 +232,28 @@ WHITENOISE_MAX_AGE = 3600
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
+# Uploaded files and generated downloads (guide PDF/Word) live in STORAGES["default"]: the folder
+# MEDIA_ROOT, or, when AWS_STORAGE_BUCKET_NAME is set, an S3-compatible bucket (MinIO, Ceph,
+# a cloud's object storage) that every app server and the worker share (docs/scaling.md). The
+# bucket stays private: every download goes through a view that asks the access rule and
+# streams the file from the bucket. Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY
+# (read by boto3 from the environment, or the machine's role).
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            # "path" for most self-hosted servers (http://minio:9000/bucket/key)
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default=None),
+            "location": env("AWS_LOCATION", default=""),  # a folder in a shared bucket
+            "default_acl": None,  # the bucket's own (private) policy
+            "querystring_auth": True,
+            "file_overwrite": False,  # two uploads named alike keep both, as in a folder
+        },
+    }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)

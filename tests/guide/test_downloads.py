@@ -1,11 +1,13 @@
 """The downloads: one PDF with cover, contents, bookmarks, headers, page numbers and an
 embedded Chinese font; a DOCX holding every item; stable URLs, names and types."""
+import os
 import re
 import subprocess
 from urllib.parse import quote
 
 import docx
 import pytest
+from django.core.files.storage import InMemoryStorage
 
 from guide.documents.docx import build_docx
 from guide.documents.pdf import build_pdf
@@ -184,3 +186,35 @@ def test_downloads_of_unknown_editions_or_departments_answer_404(client, guide, 
     assert client.get("/guide/editions/1999/guide.pdf").status_code == 404
     assert client.get(f"/guide/editions/2026/departments/{other_department.pk}.pdf").status_code == 404
     assert client.get("/guide/editions/2026/guide.txt").status_code == 404
+
+
+class BucketLikeStorage(InMemoryStorage):
+    """Files kept elsewhere, as in an S3 bucket: no path on this machine."""
+
+    def path(self, name):
+        raise NotImplementedError("no local path")
+
+    def _relative_path(self, name):
+        return os.path.relpath(super().path(name), self.location)
+
+
+def test_in_object_storage_a_rebuild_replaces_the_file_under_its_name_and_downloads_stream_from_it(
+        client, guide, edition, settings):
+    """With the files in a bucket (S3: no local path), a rebuild overwrites the object in one
+    write (no moment without the file, no second copy under another name) and the download is
+    read from the storage."""
+    from django.core.files.storage import default_storage
+
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "tests.guide.test_downloads.BucketLikeStorage"}}
+    edition_build_files(edition=edition)
+    path = edition_path(edition, "pdf")
+    first = default_storage.open(path).read()
+    guide[0].name = "企业设立登记（新）"
+    guide[0].save()
+    edition_build_files(edition=edition)
+    _folders, files = default_storage.listdir(f"guide/downloads/{edition.slug}")
+    assert sorted(files) == ["guide.docx", "guide.pdf"]
+    rebuilt = default_storage.open(path).read()
+    assert rebuilt != first
+    response = client.get("/guide/editions/2026/guide.pdf")
+    assert response.status_code == 200 and b"".join(response.streaming_content) == rebuilt

@@ -26,3 +26,29 @@ def test_loading_the_embedded_server_package_prints_no_runtime_dir_warning():
                             cwd=settings.BASE_DIR, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stderr == "" and (result.stdout.strip() + "/pg_dump")
+
+
+def _settings_of(env, expression):
+    env = {k: v for k, v in os.environ.items() if k not in ("PORTAL_TESTING", "DJANGO_SETTINGS_MODULE")} | env
+    return subprocess.run([sys.executable, "-c", f"import portal.settings as s; print({expression})"],
+                          cwd=settings.BASE_DIR, env=dict(env, SECRET_KEY="x" * 50), capture_output=True, text=True)
+
+
+def test_a_bucket_in_the_environment_puts_uploads_and_downloads_in_s3_compatible_storage():
+    result = _settings_of({"AWS_STORAGE_BUCKET_NAME": "portal-files", "AWS_S3_ENDPOINT_URL": "http://minio:9000",
+                           "AWS_S3_ADDRESSING_STYLE": "path"}, "s.STORAGES['default']")
+    assert result.returncode == 0, result.stderr
+    assert "storages.backends.s3.S3Storage" in result.stdout
+    assert "'bucket_name': 'portal-files'" in result.stdout and "'endpoint_url': 'http://minio:9000'" in result.stdout
+    assert "'default_acl': None" in result.stdout and "'querystring_auth': True" in result.stdout
+    local = _settings_of({"AWS_STORAGE_BUCKET_NAME": ""}, "s.STORAGES['default']['BACKEND']")
+    assert local.stdout.strip() == "django.core.files.storage.FileSystemStorage"
+
+
+def test_sessions_kept_in_a_cache_need_a_cache_every_server_shares():
+    refused = _settings_of({"SESSION_ENGINE": "django.contrib.sessions.backends.cached_db", "CACHE_URL": ""},
+                           "s.SESSION_ENGINE")
+    assert refused.returncode != 0 and "CACHE_URL=redis://" in refused.stderr
+    shared = _settings_of({"SESSION_ENGINE": "django.contrib.sessions.backends.cached_db",
+                           "CACHE_URL": "redis://127.0.0.1:6379/7"}, "s.SESSION_ENGINE")
+    assert shared.returncode == 0 and shared.stdout.strip().endswith("cached_db"), shared.stderr
