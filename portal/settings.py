@@ -142,7 +142,10 @@ if CACHES["ratelimit"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCach
 # Several portals (the e2e and benchmark servers beside a development one) may share a
 # directory or Redis: keys carry the database's name.
 CACHES["pages"].setdefault("KEY_PREFIX", DATABASES["default"]["NAME"])
-CACHES["pages"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 5000)
+# A folder or memory cache is bounded by entries; Redis by its own maxmemory policy (and it
+# would pass MAX_ENTRIES to its connections, failing every page).
+if not CACHES["pages"]["BACKEND"].endswith("RedisCache"):
+    CACHES["pages"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 5000)
 # How long the portal keeps a rendered public page (0 turns the page cache off; tests turn
 # it on where they test it), and how long browsers may keep it.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=0 if TESTING else 120)

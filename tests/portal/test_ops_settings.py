@@ -29,7 +29,9 @@ def test_loading_the_embedded_server_package_prints_no_runtime_dir_warning():
 
 
 def _settings_of(env, expression):
-    env = {k: v for k, v in os.environ.items() if k not in ("PORTAL_TESTING", "DJANGO_SETTINGS_MODULE")} | env
+    env = {k: v for k, v in ({k: v for k, v in os.environ.items() if k not in ("PORTAL_TESTING",
+                                                                             "DJANGO_SETTINGS_MODULE")}
+                             | env).items() if v is not None}
     return subprocess.run([sys.executable, "-c", f"import portal.settings as s; print({expression})"],
                           cwd=settings.BASE_DIR, env=dict(env, SECRET_KEY="x" * 50), capture_output=True, text=True)
 
@@ -46,9 +48,21 @@ def test_a_bucket_in_the_environment_puts_uploads_and_downloads_in_s3_compatible
 
 
 def test_sessions_kept_in_a_cache_need_a_cache_every_server_shares():
-    refused = _settings_of({"SESSION_ENGINE": "django.contrib.sessions.backends.cached_db", "CACHE_URL": ""},
+    refused = _settings_of({"SESSION_ENGINE": "django.contrib.sessions.backends.cached_db", "CACHE_URL": None},
                            "s.SESSION_ENGINE")
     assert refused.returncode != 0 and "CACHE_URL=redis://" in refused.stderr
     shared = _settings_of({"SESSION_ENGINE": "django.contrib.sessions.backends.cached_db",
                            "CACHE_URL": "redis://127.0.0.1:6379/7"}, "s.SESSION_ENGINE")
     assert shared.returncode == 0 and shared.stdout.strip().endswith("cached_db"), shared.stderr
+
+
+def test_the_page_cache_in_redis_stores_and_reads_pages():
+    """PAGE_CACHE_URL=redis://… (several servers): the cache options must be ones Redis takes
+    (MAX_ENTRIES is for the folder and memory caches; passed to Redis it broke every page)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PORTAL_TESTING",)}
+    env.update(DJANGO_SETTINGS_MODULE="portal.settings", SECRET_KEY="x" * 50, PAGE_CACHE_URL="redis://127.0.0.1:6379/7")
+    code = ("import django; django.setup(); from django.core.cache import caches; "
+            "c = caches['pages']; c.set('ops-settings-check', 'ok', 5); print(c.get('ops-settings-check'))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=settings.BASE_DIR, env=env, capture_output=True,
+                            text=True)
+    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr[-2000:]
