@@ -1,6 +1,6 @@
 """The portal as a county scales it out (docs/scaling.md): two app servers (separate gunicorn
 processes, as on two machines behind nginx), one background-job worker, PostgreSQL, Redis
-(cache, page cache, sessions, rate limits) and S3-compatible object storage (moto's S3
+(cache, page cache, sessions, rate limits, the job queue) and S3-compatible object storage (moto's S3
 server) for uploads and generated downloads. Nothing may live in one process's memory or on
 one machine's disk:
 
@@ -10,7 +10,7 @@ one machine's disk:
 - a rate limit counts hits on A and B together;
 - a public page stored by A is served from the cache by B, and a policy published through A
   takes it out of the cache for both;
-- a guide rebuild asked for on A is done by the worker, written to the bucket, and the PDF is
+- a guide rebuild asked for on A is queued in Redis, done by the worker, written to the bucket, and the PDF is
   downloaded through B.
 
 `SCALE_OUT_MEASURE=1` also runs wrk against both servers at once and prints the figures that
@@ -28,7 +28,7 @@ from contextlib import ExitStack
 
 import pytest
 
-from .conftest import (BASE_DIR, PYTHON, _database_url, _maintenance_connection, admin_login, collect_static,
+from .conftest import (BASE_DIR, PYTHON, _database_url, _maintenance_connection, _run, admin_login, collect_static,
                        county_office_totp, free_port, gunicorn, missing_tool, server_environment, site_login)
 from .test_journey_matters import PDF, raise_matter
 
@@ -150,6 +150,9 @@ def cluster(scale_database, redis_db, s3, e2e_paths, tmp_path_factory):
     env = server_environment(
         scale_database, MEDIA_ROOT=str(media),
         CACHE_URL=REDIS_URL, PAGE_CACHE_URL=REDIS_URL,
+        # The queue in Redis too (django-tasks-rq). A deployment gives it a database of its own
+        # (persistent, never evicted); here one database serves all, its keys apart ("rq:").
+        TASKS_URL=REDIS_URL,
         SESSION_ENGINE="django.contrib.sessions.backends.cached_db",
         AWS_STORAGE_BUCKET_NAME=BUCKET, AWS_S3_ENDPOINT_URL=endpoint, AWS_S3_REGION_NAME="us-east-1",
         AWS_S3_ADDRESSING_STYLE="path", **S3_CREDENTIALS,
@@ -158,6 +161,7 @@ def cluster(scale_database, redis_db, s3, e2e_paths, tmp_path_factory):
     if not (static / "staticfiles.json").exists():
         collect_static(env, static)
     logs = tmp_path_factory.mktemp("scale-logs")
+    _run([PYTHON, "manage.py", "migrate", "--noinput", "--verbosity", "0"], env, "migrate (django-rq's table)")
     worker_log = open(logs / "worker.log", "w")
     worker = subprocess.Popen([PYTHON, "manage.py", "task_worker"], cwd=BASE_DIR, stdout=worker_log,
                               stderr=subprocess.STDOUT,
@@ -173,7 +177,7 @@ def cluster(scale_database, redis_db, s3, e2e_paths, tmp_path_factory):
     finally:
         worker.terminate()
         try:
-            worker.wait(timeout=30)
+            worker.wait(timeout=10)
         except subprocess.TimeoutExpired:
             worker.kill()
             worker.wait()
@@ -200,9 +204,14 @@ def browser_context(browser, cluster):
         context.close()
 
 
+# The site's one name, as nginx passes it to every app server (proxy_set_header Host $host);
+# the servers' own ports differ, and a page is stored under the host it was asked for.
+SITE_HOST = "127.0.0.1"
+
+
 def anonymous_get(url):
-    """A visitor with no cookies at all; (status, X-Page-Cache, body)."""
-    request = urllib.request.Request(url, headers={"Accept-Language": "zh-CN"})
+    """A visitor with no cookies at all, through the load balancer; (status, X-Page-Cache, body)."""
+    request = urllib.request.Request(url, headers={"Accept-Language": "zh-CN", "Host": SITE_HOST})
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, response.headers.get("X-Page-Cache"), response.read()
@@ -347,7 +356,8 @@ def test_measure_the_two_servers_with_wrk(cluster, tmp_path):
     for path in WRK_PAGES:
         for server in (cluster["a"], cluster["b"]):
             anonymous_get(server + path)  # warm: each stores or finds the page
-        runs = [subprocess.Popen([wrk, "-t2", "-c8", f"-d{duration}s", "-s", str(script), server + path],
+        runs = [subprocess.Popen([wrk, "-t2", "-c8", f"-d{duration}s", "-s", str(script), "-H", f"Host: {SITE_HOST}",
+                                  server + path],
                                  stdout=subprocess.PIPE, text=True) for server in (cluster["a"], cluster["b"])]
         outputs = [run.communicate()[0] for run in runs]
         rates = [float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)) for out in outputs]
