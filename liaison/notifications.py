@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy, override
 
 from portal import messaging
 from portal.access import official_of
-from portal.models import Official
+from portal.models import EnterpriseAccount, Official
 
 from . import workflow
 from .models import POOR_RATINGS
@@ -280,9 +280,25 @@ def notify_enterprise(event):
         short = _("%(lead)s Tracking number %(number)s; details at %(url)s") % {
             "lead": lead, "number": matter.tracking_number, "url": url}
     sent = 0
-    if matter.contact_email:
-        messaging.send_email(subject=subject, body=body, to=[matter.contact_email])
+    for address in enterprise_addresses(matter):
+        messaging.send_email(subject=subject, body=body, to=[address])
         sent += 1
     if messaging.send_text(mobile=matter.contact_phone, text=short):
         sent += 1
     return sent
+
+
+def enterprise_addresses(matter):
+    """Where the enterprise is mailed: the matter's contact address; without one (a problem
+    raised at a visit takes the enterprise's record, often without e-mail), the addresses of
+    the enterprise's confirmed accounts, who follow the matter in 我的企业."""
+    if matter.contact_email:
+        return [matter.contact_email]
+    if not matter.enterprise_id:
+        return []
+    addresses = {}
+    for email in (EnterpriseAccount.objects.confirmed().filter(enterprise_id=matter.enterprise_id,
+                                                              user__is_active=True)
+                  .exclude(user__email="").order_by("user__email").values_list("user__email", flat=True)):
+        addresses.setdefault(email.strip().lower(), email.strip())
+    return list(addresses.values())

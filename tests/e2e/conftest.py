@@ -14,6 +14,8 @@ Tests are skipped, with the reason, when Chromium or Playwright is missing; the 
 there is no Java. Under CI (CI=true) a missing tool fails these tests instead, so a broken CI
 setup cannot pass as green.
 """
+import email
+import email.policy
 import hashlib
 import os
 import secrets
@@ -22,6 +24,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -297,6 +300,114 @@ def portal_server(server_env, e2e_paths):
     log = e2e_paths["log"].read_text()
     if "Traceback" in log:
         print("\n--- gunicorn log (it holds tracebacks) ---\n" + log[-20000:])
+
+
+# --------------------------------------------------------------------------------------
+# The queue worker and the mail it delivers
+# --------------------------------------------------------------------------------------
+
+class CaughtMail:
+    def __init__(self, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.to = sorted(address.lower() for address in envelope.rcpt_tos)
+        self.subject = str(message["subject"] or "")
+        body = message.get_body(preferencelist=("plain",))
+        self.body = body.get_content() if body is not None else ""
+
+    def __repr__(self):
+        return f"<mail to {self.to}: {self.subject}>"
+
+
+class MailCatcher:
+    """An SMTP server on the loopback address (aiosmtpd) that keeps every mail it is given, and
+    the file the worker writes text messages (短信) to."""
+
+    def __init__(self, sms_path):
+        self.messages = []
+        self.sms_path = Path(sms_path)
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        mail = CaughtMail(envelope)
+        with self._lock:
+            self.messages.append(mail)
+        return "250 Message accepted for delivery"
+
+    def mails(self, containing=""):
+        with self._lock:
+            return [m for m in self.messages if containing in m.subject or containing in m.body]
+
+    def texts(self, containing=""):
+        if not self.sms_path.exists():
+            return []
+        lines = self.sms_path.read_text(encoding="utf-8").splitlines()
+        return [tuple(line.split("\t", 2)[1:]) for line in lines if containing in line]
+
+
+@contextmanager
+def task_worker(env, log_path):
+    """Run `manage.py task_worker` (the queue's worker, as `./run start` runs it beside gunicorn)."""
+    with open(log_path, "w") as log:
+        process = subprocess.Popen([PYTHON, "manage.py", "task_worker"], cwd=BASE_DIR, env=env, stdout=log,
+                                   stderr=subprocess.STDOUT)
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def wait_for(condition, what, timeout=30, interval=0.1):
+    """Poll `condition` until it returns something true; fail with `what` after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout}s waiting for {what}", pytrace=False)
+        time.sleep(interval)
+
+
+@pytest.fixture
+def mail(server_env, e2e_paths, e2e_db, tmp_path):
+    """The queue worker running beside the portal server (same environment), delivering mail
+    to an SMTP server this test reads and text messages to a file. `mail.drain()` waits until
+    the worker has run every job that is due (each job's mail is then in `mail.messages`)."""
+    from aiosmtpd.controller import Controller
+
+    catcher = MailCatcher(tmp_path / "sms.txt")
+    port = free_port()
+    smtp = Controller(catcher, hostname="127.0.0.1", port=port)
+    smtp.start()
+    env = dict(server_env, EMAIL_URL=f"smtp://127.0.0.1:{port}", SMS_BACKEND="portal.sms.FileBackend",
+               SMS_FILE_PATH=str(catcher.sms_path), TASKS_RETRY_FIRST_DELAY="1")
+    log_path = tmp_path / "worker.log"
+
+    def pending():
+        from django_tasks_db.models import DBTaskResult
+
+        with e2e_db():
+            jobs = DBTaskResult.objects.using("e2e")
+            return jobs.ready().count() + jobs.running().count()
+
+    def drain(timeout=30):
+        wait_for(lambda: pending() == 0 or None, f"the worker to run the queued jobs (log: {log_path})", timeout)
+
+    catcher.drain = drain
+    try:
+        with task_worker(env, log_path) as process:
+            catcher.worker = process
+            yield catcher
+            assert process.poll() is None, f"the worker stopped:\n{log_path.read_text()}"
+    finally:
+        smtp.stop()
+    log = log_path.read_text()
+    assert "Traceback" not in log, f"the worker logged an error:\n{log[-5000:]}"
 
 
 # --------------------------------------------------------------------------------------

@@ -375,6 +375,8 @@ def test_no_text_message_without_a_mobile_number_and_no_mail_without_an_address(
         desk, enterprise, town, django_capture_on_commit_callbacks):
     from portal import sms
 
+    # (nor an account of the enterprise with one: see the next test)
+    desk["enterprise"].__class__.objects.filter(pk=desk["enterprise"].pk).update(email="")
     matter = with_contact(make_matter(enterprise=enterprise, received_by=town, created_by=desk["town_staff"]),
                           email="", phone="0763-5812345")
     mail.outbox.clear()
@@ -390,3 +392,23 @@ def test_the_enterprise_sees_its_deadline_in_its_list_of_matters(desk, enterpris
                      workflow.ACCEPTED)
     html = login(enterprise_user).get(reverse("liaison:mine")).content.decode()
     assert f"{matter.due_date:%Y-%m-%d}" in html and "期限" in html
+
+
+@pytest.mark.django_db
+def test_a_matter_without_a_contact_address_mails_the_enterprises_confirmed_accounts(
+        desk, enterprise, town, django_capture_on_commit_callbacks):
+    """A problem raised at a visit takes the enterprise's contact details, which often have no
+    e-mail: the enterprise's confirmed accounts (who follow it in 我的企业) are told instead."""
+    from portal.models import EnterpriseAccount
+    from tests.factories import EnterpriseAccountFactory
+
+    account = desk["enterprise"].enterprise_account
+    assert account.enterprise == enterprise and account.status == EnterpriseAccount.Status.CONFIRMED
+    EnterpriseAccountFactory(enterprise=enterprise, status=EnterpriseAccount.Status.PENDING)  # not yet: never
+    matter = with_contact(make_matter(enterprise=enterprise, received_by=town, created_by=desk["town_staff"],
+                                      channel="visit"), email="", phone="")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        desk.act(matter, "accept", "town_staff")
+    [message] = [m for m in mail.outbox if not set(m.to) & official_addresses(desk)]
+    assert message.to == [desk["enterprise"].email] and matter.tracking_number in message.subject
