@@ -310,7 +310,7 @@ class CaughtMail:
     def __init__(self, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.to = sorted(address.lower() for address in envelope.rcpt_tos)
-        self.subject = str(message["subject"] or "")
+        self.subject = str(message["subject"] or "").strip()  # (a folded header unfolds with a space)
         body = message.get_body(preferencelist=("plain",))
         self.body = body.get_content() if body is not None else ""
 

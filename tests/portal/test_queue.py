@@ -3,6 +3,7 @@ for the mail server, a message that cannot be delivered now is delivered later, 
 and a job that fails for good is shown to the county office with a button to run it again."""
 import email
 import email.policy
+import io
 import socket
 import time
 import uuid
@@ -120,6 +121,30 @@ def test_text_messages_go_only_to_mobile_numbers():
     assert messaging.send_text(mobile="+86 138-0000-1234", text="您的诉求已受理") is True
     assert messaging.send_text(mobile="0763-5812345", text="座机不发短信") is False
     assert [(m.mobile, m.text) for m in sms.outbox] == [("13800001234", "您的诉求已受理")]
+
+
+@pytest.mark.django_db
+def test_loading_the_demo_county_queues_no_message_for_its_made_up_people(queue_in_database, monkeypatch):
+    """The demo's matters go through the services, which notify the people concerned; seeding
+    must not leave the worker `./run start` starts hundreds of mails and texts to send."""
+    import types
+
+    from portal.management.commands import seed_demo
+
+    def build(stdout):
+        messaging.send_email(subject="演示", body="正文", to=["demo@example.com"])
+        messaging.send_text(mobile="13800001234", text="演示短信")
+
+    def fake_import(name):
+        if name == "portal.demo":
+            return types.SimpleNamespace(build=build)
+        raise ModuleNotFoundError(name=name)
+
+    monkeypatch.setattr(seed_demo.importlib, "import_module", fake_import)
+    call_command("seed_demo", stdout=io.StringIO())
+    assert not DBTaskResult.objects.exists()
+    messaging.send_email(subject="测试", body="正文", to=["a@example.com"])  # and afterwards, mail goes again
+    assert DBTaskResult.objects.count() == 1
 
 
 def _failed_mail(to="a@example.com"):
