@@ -67,7 +67,7 @@ def user_page(new_context):
 def act(page, action, reason=None, select=None, fill=None):
     """On a matter's admin page, open the action's page, fill it in, send it; the page comes
     back to the matter with the action's success message."""
-    page.locator(f"#content .object-tools a[href$='/act/{action}/']").click()
+    page.locator(f"#matter-steps a.step-button[href$='/act/{action}/']").click()
     page.wait_for_load_state()
     assert page.locator(".errornote").count() == 0, page.locator("#content").inner_text()[:600]
     for field, label in (select or {}).items():
