@@ -8,7 +8,6 @@ reaches enterprises.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -449,15 +448,15 @@ class DirectoryReindexMixin:
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        transaction.on_commit(services.directory_reindex)
+        services.directory_reindex_later()
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        transaction.on_commit(services.directory_reindex)
+        services.directory_reindex_later()
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
-        transaction.on_commit(services.directory_reindex)
+        services.directory_reindex_later()
 
 
 @admin.register(LeaderDuty)

@@ -14,9 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from portal.queue import enqueue, enqueue_after_commit
 from portal.workflow import Action, ActionRefused, Workflow, record, transition, transition_all
 
 from .models import Faq, Fee, GuideEdition, LeaderDuty, LoanProduct, Material, ServiceItem, Step
+from .tasks import reindex_directory, reindex_edition, reindex_item, unindex_item
 
 logger = logging.getLogger(__name__)
 
@@ -152,6 +154,11 @@ def directory_reindex():
     search.remove_stale("leader", [d.pk for d in duties])
     search.remove_stale("contact", [u.pk for u in units])
     return len(products) + len(duties) + len(units)
+
+
+def directory_reindex_later():
+    """Queue `directory_reindex` for the worker, once the transaction has committed."""
+    enqueue_after_commit(reindex_directory)
 
 
 def search_reindex():
@@ -299,10 +306,9 @@ def edition_publish(*, edition, user, build_files=True):
 
     edition = transition(edition, EDITION_WORKFLOW, "publish", user=user, apply=apply)
 
+    enqueue_after_commit(reindex_edition, edition.pk, replaced_item_pks=old_item_pks)
+
     def after_commit():
-        for pk in old_item_pks:
-            item_unindex(item_pk=pk)
-        edition_reindex(edition=edition)
         if build_files:
             from .downloads import edition_build_files
 
@@ -432,7 +438,7 @@ def item_delete(*, item, user, build_files=True):
     pk, edition, department = item.pk, item.edition, item.department
     item.delete()
     if was_public:
-        transaction.on_commit(lambda: item_unindex(item_pk=pk))
+        enqueue_after_commit(unindex_item, pk)
         if build_files:
             def rebuild():
                 from .downloads import edition_build_files, remove_item_files
@@ -452,7 +458,7 @@ def _after_item_change(item, *, build_files):
         fresh = with_content(ServiceItem.objects.filter(pk=pk)).first()
         if fresh is None:
             return
-        item_index(item=fresh)
+        enqueue(reindex_item, pk)
         if build_files and fresh.edition.is_public:
             from .downloads import edition_build_files
 

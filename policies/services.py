@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from portal import messaging, search
+from portal.queue import enqueue_after_commit
 from portal.models import Unit
 from portal.workflow import Action, Workflow, transition
 
@@ -149,14 +150,17 @@ def policy_record_change(*, policy, user, note):
 
 
 def policy_reindex(*, policy):
-    """Put the policy (and its interpretations) in the site search, or take it out. Runs after
-    the transaction commits, so the index never shows something that was rolled back."""
+    """Put the policy (and its interpretations) in the site search, or take it out: a job for
+    the background worker (policies.tasks), which runs once the transaction has committed, so
+    the index never shows something that was rolled back. The public counts change now."""
     from .selectors import bump_counts_version
+    from .tasks import reindex_policy
 
-    transaction.on_commit(lambda: (_reindex_now(policy.pk), bump_counts_version()))
+    enqueue_after_commit(reindex_policy, policy.pk)
+    transaction.on_commit(bump_counts_version)
 
 
-def _reindex_now(pk):
+def reindex_now(pk):
     policy = Policy.objects.select_related("unit").prefetch_related("themes", "interpretations").filter(pk=pk).first()
     if policy is None:
         search.remove_object("policy", pk)

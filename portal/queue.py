@@ -1,6 +1,6 @@
 """Background work on Django's Tasks API (the django-tasks backport until Django 6).
 
-Tasks are queued with `enqueue()` and run by the worker that `./run start` starts beside
+Tasks are queued with `enqueue()` (or `enqueue_after_commit()`) and run by the worker that `./run start` starts beside
 gunicorn (`manage.py db_worker`, or `rqworker` with a Redis queue; see settings.TASKS).
 `retrying_task` makes a task that, when it fails, queues itself again later with a
 doubling delay; after its last attempt it fails for good and the county office sees it
@@ -27,6 +27,17 @@ def enqueue(task_obj, *args, **kwargs):
     between the commit and the queue, none is sent for a refused step); a queue elsewhere
     (Redis) gets it when the transaction commits."""
     if isinstance(task_obj.get_backend(), (DatabaseBackend, ImmediateBackend)):
+        return task_obj.enqueue(*args, **kwargs)
+    transaction.on_commit(lambda: task_obj.enqueue(*args, **kwargs))
+    return None
+
+
+def enqueue_after_commit(task_obj, *args, **kwargs):
+    """Queue a job that reads what the current transaction writes (e.g. reindexing a saved
+    policy). A queue in our PostgreSQL takes it inside the transaction, as `enqueue` does (its
+    worker sees it only after the commit); any other backend gets it once the transaction has
+    committed — the immediate backend of the tests then runs it on the committed rows."""
+    if isinstance(task_obj.get_backend(), DatabaseBackend):
         return task_obj.enqueue(*args, **kwargs)
     transaction.on_commit(lambda: task_obj.enqueue(*args, **kwargs))
     return None

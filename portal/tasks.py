@@ -1,5 +1,5 @@
-"""Background jobs of the base: delivering one e-mail, one text message. Apps queue them
-through `portal.messaging`, never directly."""
+"""Background jobs of the base: delivering one e-mail, one text message (apps queue them
+through `portal.messaging`, never directly); rebuilding the whole site search."""
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 
@@ -24,3 +24,12 @@ def deliver_text(mobile, text):
     """Send one text message through settings.SMS_BACKEND; a gateway error is retried later."""
     sms.send(mobile, text)
     return {"sent": 1}
+
+
+@retrying_task()
+def rebuild_search_index():
+    """Re-index everything every app puts in the site search (`rebuild_search_index --background`)."""
+    from . import search
+
+    search.clear_synonym_cache()
+    return dict(search.rebuild_all())

@@ -51,7 +51,7 @@ def theme(slug="finance-credit"):
 
 def indexed(policy):
     """Put a factory-made policy in the site search as the services would after commit."""
-    from policies.services import _reindex_now
+    from policies.services import reindex_now
 
-    _reindex_now(policy.pk)
+    reindex_now(policy.pk)
     return policy
