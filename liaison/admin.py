@@ -48,6 +48,7 @@ class DueFlagFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [("overdue", gettext_lazy("Overdue")), ("near", gettext_lazy("Due within 2 working days")),
+                ("return_window", gettext_lazy("Return window open")),
                 ("extension", gettext_lazy("Extension requested"))]
 
     def queryset(self, request, queryset):
@@ -56,6 +57,8 @@ class DueFlagFilter(admin.SimpleListFilter):
             return queryset.overdue(today)
         if self.value() == "near":
             return queryset.near_due(today, selectors.near_due_horizon(today))
+        if self.value() == "return_window":
+            return queryset.near_due(today, selectors.near_due_horizon(today), ["return"])
         if self.value() == "extension":
             return queryset.extension_requests()
         return queryset

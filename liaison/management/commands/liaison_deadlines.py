@@ -1,5 +1,5 @@
 """Cron (daily, e.g. 08:00 on working days): mail each responsible unit its overdue and
-near-due clocks (acceptance, handling, supplement; see liaison/deadlines.py), and the county
+near-due clocks (acceptance, handling, return window, supplement; see liaison/deadlines.py), and the county
 office the whole list plus its own clocks (reassignment, extension decisions); drop held
 uploads older than a day. --dry-run prints the mails and changes nothing.
 
@@ -27,6 +27,8 @@ def _line(matter, clock_, day, today):
     """One line per running clock: which clock, and how late in working days (法定工作日)."""
     if day < today:
         flag = _("overdue by %(n)d working days") % {"n": workdays_between(day, today)}
+    elif clock_.window:
+        flag = _("closes %(date)s; return a wrong assignment before then") % {"date": day}
     else:
         flag = _("due %(date)s") % {"date": day}
     return f"- {matter.tracking_number} {matter.title}（{matter.display_enterprise}）{clock_.label}：{flag}"
@@ -62,11 +64,11 @@ class Command(BaseCommand):
             self.stdout.write("Not a working day; nothing sent.")
             return
         horizon = near_due_horizon(today)
-        matters = list(Matter.objects.filter(deadlines.past(horizon + datetime.timedelta(days=1)))
+        matters = list(Matter.objects.filter(deadlines.to_chase(today, horizon))
                        .select_related("enterprise", "responsible_unit").order_by("received_at", "id"))
         # (matter, clock, date) for every clock that ran out or runs out by the horizon. The
         # unit's own clocks go to the unit; the county office's clocks only to the office.
-        lines = [(m, c, day) for m in matters for c, day in deadlines.running_clocks(m) if day <= horizon]
+        lines = [(m, c, day) for m in matters for c, day in deadlines.running_clocks(m, today) if day <= horizon]
         by_unit = defaultdict(list)
         for matter, clock_, day in lines:
             if clock_.owner == deadlines.UNIT:
