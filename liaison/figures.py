@@ -22,8 +22,11 @@ DEFINITIONS = [
                              "by now.")),
     (pgettext_lazy("matter figures", "Closed"), _("Matters replied to (答复/办结) in the period, counted for the unit responsible: the lead "
                     "unit if assigned, else the receiving unit.")),
-    (_("Closed on time"), _("Of those closed, the ones replied to on or before their due date (after approved "
-                            "extensions and pauses while waiting for the enterprise).")),
+    (_("Closed on time"), _("按期办结率 (the 12345 hotline's rule): matters replied to on or before their due "
+                            "date (after approved extensions and pauses while waiting for the enterprise) ÷ "
+                            "matters that had to be finished (应办结): those replied to in the period, plus those "
+                            "still open whose handling deadline fell in the period and has passed. Matters whose "
+                            "deadline has not yet come are not counted.")),
     (_("Average working days to close"), _("Mean of the working days from receipt to reply of the matters "
                                            "closed.")),
     (_("Satisfaction rate"), _("(Very satisfied + satisfied + fairly satisfied) ÷ matters rated, among those "
@@ -65,6 +68,14 @@ def received_aggregates(today):
         "accepted_on_time": Count("id", filter=Q(accepted_on_time=True)),
         "completed": Count("id", filter=Q(state__in=FINISHED_STATES)),
     }
+def due_unclosed_aggregate(start, end, today):
+    """Still open, the handling deadline fell in [start, end] and has passed: counted as
+    not finished on time (the unit responsible for it)."""
+    from .deadlines import past
+
+    return Count("id", filter=past(today, ["handling"]) & Q(due_date__gte=start, due_date__lte=end))
+
+
 CLOSED_AGG = {
     "closed": Count("id"),
     "closed_on_time": Count("id", filter=Q(closed_on_time=True)),
@@ -76,7 +87,7 @@ CLOSED_AGG = {
     "first_satisfied": Count("id", filter=Q(first_rating__in=SATISFIED_RATINGS)),
 }
 COUNTS = ("received", "accepted_on_time", "acceptance_decided", "completed", "closed", "closed_on_time", "rated",
-          "satisfied", "unsatisfied", "first_rated", "first_satisfied")
+          "satisfied", "unsatisfied", "first_rated", "first_satisfied", "due_unclosed")
 EMPTY = {**dict.fromkeys(COUNTS, 0), "avg_days": None}
 
 
@@ -84,7 +95,8 @@ def _finish(row):
     row["accepted_on_time_rate"] = _pct(row["accepted_on_time"], row["acceptance_decided"])
     row["completion_rate"] = _pct(row["completed"], row["received"])
     row["first_satisfaction_rate"] = _pct(row["first_satisfied"], row["first_rated"])
-    row["closed_on_time_rate"] = _pct(row["closed_on_time"], row["closed"])
+    row["should_close"] = row["closed"] + row["due_unclosed"]
+    row["closed_on_time_rate"] = _pct(row["closed_on_time"], row["should_close"])
     row["satisfaction_rate"] = _pct(row["satisfied"], row["rated"])
     row["avg_days"] = round(row["avg_days"], 1) if row["avg_days"] is not None else None
     return row
@@ -95,20 +107,27 @@ def unit_figures(matters, start, end, *, by_unit=True, today=None):
     by_unit: a list of rows (one per unit with any figure) + county totals; else totals."""
     from . import clock
 
-    received_agg = received_aggregates(today or clock.today())
+    today = today or clock.today()
+    received_agg = received_aggregates(today)
+    due_agg = {"due_unclosed": due_unclosed_aggregate(start, end, today)}
     lower, upper = _bounds(start, end)
     received = matters.filter(received_at__gte=lower, received_at__lt=upper)
     closed = matters.filter(replied_at__gte=lower, replied_at__lt=upper)
+    due = matters.filter(due_date__gte=start, due_date__lte=end)
     if not by_unit:
         row = dict(EMPTY)
         row.update(received.aggregate(**received_agg))
         row.update(closed.aggregate(**CLOSED_AGG))
+        row.update(due.aggregate(**due_agg))
         return _finish(row)
     rows = {}
     for item in received.order_by().values("received_by").annotate(**received_agg):
         rows.setdefault(item.pop("received_by"), dict(EMPTY)).update(item)
     for item in closed.order_by().values("responsible_unit").annotate(**CLOSED_AGG):
         rows.setdefault(item.pop("responsible_unit"), dict(EMPTY)).update(item)
+    for item in due.order_by().values("responsible_unit").annotate(**due_agg):
+        if item["due_unclosed"]:
+            rows.setdefault(item.pop("responsible_unit"), dict(EMPTY)).update(item)
     units = Unit.objects.in_bulk(list(rows))
     result = []
     for unit_id, row in rows.items():
@@ -192,6 +211,6 @@ def search_index():
             "page", "matter-figures", title=str(_("How matters are handled")), url=reverse("liaison:figures"),
             summary=str(_("County totals of enterprise matters: received, accepted and closed on time, "
                           "satisfaction.")),
-            extra_terms="统计 数据 办理情况 满意率 按时办结率",
+            extra_terms="统计 数据 办理情况 满意率 按时办结率 按期办结率",
             body="\n".join(f"{name}：{text}" for name, text in DEFINITIONS))
     return 1
