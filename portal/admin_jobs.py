@@ -16,6 +16,12 @@ TASK_LABELS = {
     "portal.tasks.deliver_email": _("E-mail"),
     "portal.tasks.deliver_text": _("Text message"),
     "guide.tasks.build_guide_files": _("Guide PDF/Word files"),
+    "policies.tasks.reindex_policy": _("Search index: a policy"),
+    "guide.tasks.reindex_item": _("Search index: a guide item"),
+    "guide.tasks.unindex_item": _("Search index: a guide item"),
+    "guide.tasks.reindex_edition": _("Search index: a guide edition"),
+    "guide.tasks.reindex_directory": _("Search index: leaders, loans and contacts"),
+    "portal.tasks.rebuild_search_index": _("Search index: full rebuild"),
 }
 STATUS_LABELS = {"READY": _("Waiting"), "RUNNING": _("Running"), "SUCCESSFUL": _("Done"), "FAILED": _("Failed")}
 
