@@ -11,7 +11,7 @@ from django.utils import timezone
 from portal.models import Unit
 
 from .models import Interpretation, Level, Policy, Theme
-from .services import next_index_number, policy_reindex
+from .services import next_index_number, reindex_now
 
 # The founding document's full text is not ours to ship: it is read from SEED_POLICY_FILE when
 # that file exists (the project's working copy keeps it in ../shared/data/). Without it the demo
@@ -234,6 +234,8 @@ def build(stdout):
         title="清新县数字化转型扶持办法（征求意见稿）", unit=units.get("县工业和信息化局", government), level=Level.COUNTY,
         body="起草中的文件，尚未发布。", summary="数字化转型扶持办法征求意见稿。")
     draft.save()
+    # Indexed here, not queued: seeding is itself a batch job, and a first `./run start` must
+    # leave its worker nothing to report after the demo logins.
     for policy in saved:
-        policy_reindex(policy=policy)
+        reindex_now(policy.pk)
     stdout.write(f"  policies: {Policy.objects.count()} policies, {Interpretation.objects.count()} interpretations")
