@@ -22,3 +22,4 @@ def test_an_old_history_row_without_reason_or_user_shows_a_dash(login, town_staf
     table = page.split('id="change-history"')[1].split("</table>")[0]
     assert "None" not in table and not re.search(r">\s*无\s*<", table)
     assert table.count("—") >= 4  # two rows: reason and user each
+    assert "修改内容" in page and "Changes" not in page
