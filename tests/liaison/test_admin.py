@@ -103,7 +103,7 @@ def test_review_queue_runs_a_fixed_number_of_queries(login, county_office_user, 
     _populate(actors, enterprise, town, 3)
     many = _count_queries(client, url)
     assert few == many
-    assert many <= 27  # two per section (count, rows): eight sections, plus the page's own
+    assert many <= 25
 
 
 @pytest.mark.django_db
