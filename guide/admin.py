@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from portal import spreadsheets
 from portal.access import scope_to_own_unit
-from portal.admin_base import ScopedInlineMixin, UnitScopedAdmin
+from portal.admin_base import ScopedInlineMixin, TransitionLogInline, UnitScopedAdmin
 from portal.admin_import import ImportAdminMixin
 from portal.workflow import ActionRefused
 
@@ -130,7 +130,7 @@ class ServiceItemAdmin(ImportAdminMixin, UnitScopedAdmin):
     importer_class = ServiceItemImporter
     form = ServiceItemForm
     change_form_template = "admin/guide/serviceitem/change_form.html"
-    inlines = [MaterialInline, StepInline, FeeInline, FaqInline]
+    inlines = [MaterialInline, StepInline, FeeInline, FaqInline, TransitionLogInline.of(services.ITEM_WORKFLOW)]
     list_display = ["name", "department", "edition", "status_badge", "waiting", "last_reviewed", "review_flag"]
     list_filter = ["edition", "status", ReviewOverdueFilter, RevisionFilter, "item_type"]
     search_fields = ["name", "code"]
@@ -377,6 +377,7 @@ class GuideEditionAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "based_on", "published_at", "files_built_at", "created_at"]
     fields = ["title", "slug", "foreword", "compiled_by"] + readonly_fields
     change_form_template = "admin/guide/guideedition/change_form.html"
+    inlines = [TransitionLogInline.of(services.EDITION_WORKFLOW)]
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj) and request.user.has_perm("guide.manage_guideedition")

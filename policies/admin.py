@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _, gettext_lazy
 
 from portal.access import default_unit
-from portal.admin_base import UnitScopedAdmin
+from portal.admin_base import TransitionLogInline, UnitScopedAdmin
 from portal.admin_import import ImportAdminMixin
 from portal.uploads import check_upload
 
@@ -110,7 +110,7 @@ class PolicyAdmin(ImportAdminMixin, UnitScopedAdmin):
     # their labels (a policy is picked by its id; the lookup link lists and searches them;
     # the themes are checkboxes, see PolicyAdminForm).
     raw_id_fields = ["replaced_by", "related"]
-    inlines = [InterpretationInline, AttachmentInline, PolicyChangeInline]
+    inlines = [InterpretationInline, AttachmentInline, PolicyChangeInline, TransitionLogInline.of(services.WORKFLOW)]
     readonly_fields = ["status", "published_at", "published_by", "withdrawn_at", "withdrawal_reason", "created_by"]
     fieldsets = [
         (None, {"fields": ["title", "doc_number", "index_number", "unit", "issuer_name", "level", "themes",

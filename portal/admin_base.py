@@ -7,13 +7,16 @@ changelist and answer as missing when opened by URL.
 """
 import rules
 from django.contrib import admin, messages
+from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from .access import default_unit, scope_to_own_unit, unit_choices_for
 from .admin_autocomplete import PickerWidgetsMixin
+from .workflow import TransitionLog
 
 
 class UnitScopedAdmin(PickerWidgetsMixin, SimpleHistoryAdmin):
@@ -166,4 +169,53 @@ class ScopedInlineMixin(PickerWidgetsMixin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-__all__ = ["UnitScopedAdmin", "ScopedInlineMixin", "admin"]
+class TransitionLogInline(GenericTabularInline):
+    """A record's status changes on its change page: when, by whom, which action, from which
+    state to which, and why (read-only; `portal.workflow.transition` writes them). Use
+    `TransitionLogInline.of(WORKFLOW)`: the app's workflow names the states and actions in the
+    user's language."""
+
+    model = TransitionLog
+    template = "admin/portal/transition_log_inline.html"
+    ct_field, ct_fk_field = "content_type", "object_id"
+    workflow = None
+    fields = readonly_fields = ["created_at", "by", "action_label", "states", "reason"]
+    extra = max_num = 0
+    can_delete = False
+    verbose_name_plural = _("status changes")
+
+    @classmethod
+    def of(cls, workflow):
+        return type(f"{workflow.states.__qualname__.replace('.', '')}LogInline", (cls,), {"workflow": workflow})
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    def has_view_permission(self, request, obj=None):
+        return True  # whoever may open the record sees its history (the record's admin decides)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("by"))
+    def by(self, log):
+        return log.actor_name or (log.actor.get_username() if log.actor else "—")
+
+    @admin.display(description=_("action"))
+    def action_label(self, log):
+        action = self.workflow.actions.get(log.action) if self.workflow else None
+        return action.label if action else log.action
+
+    @admin.display(description=_("from → to"))
+    def states(self, log):
+        label = self.workflow.label if self.workflow else str
+        return f"{label(log.from_state) if log.from_state else '—'} → {label(log.to_state)}"
+
+
+__all__ = ["UnitScopedAdmin", "ScopedInlineMixin", "TransitionLogInline", "admin"]

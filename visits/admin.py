@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _, ngettext
 
 from portal.access import official_of, unit_of
 from portal.admin_autocomplete import PickerSelectMultiple
-from portal.admin_base import ScopedInlineMixin, UnitScopedAdmin
+from portal.admin_base import ScopedInlineMixin, TransitionLogInline, UnitScopedAdmin
 from portal.models import Enterprise, Official, Unit
 
 from . import services
@@ -202,6 +202,7 @@ class AppointmentForm(forms.ModelForm):
 @admin.register(Appointment)
 class AppointmentAdmin(UnitScopedAdmin):
     form = AppointmentForm
+    inlines = [TransitionLogInline.of(services.APPOINTMENT_WORKFLOW)]
     autocomplete_fields = ["enterprise", "proposed_by"]
     list_display = ["enterprise", "starts_at", "ends_at", "unit", "status", "answer_link"]
     list_filter = ["status"]

@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from portal.admin_base import UnitScopedAdmin
+from portal.admin_base import TransitionLogInline, UnitScopedAdmin
 from portal.workflow import ActionRefused
 
 from . import services
@@ -143,6 +143,7 @@ class SurveyResponseAdmin(admin.ModelAdmin):
     search_fields = ["enterprise__name", "enterprise__uscc"]
     readonly_fields = ["survey", "enterprise", "status", "submitted_at", "respondent_name", "answered_by",
                        "allow_named_follow_up"]
+    inlines = [TransitionLogInline.of(services.RESPONSE_WORKFLOW)]
 
     def has_add_permission(self, request):
         return False
