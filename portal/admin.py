@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _, ngettext
 
 from .access import official_of
 from . import admin_jobs  # noqa: F401  (registers the background jobs page)
-from .admin_base import UnitScopedAdmin
+from .admin_base import TransitionLogInline, UnitScopedAdmin
 from .admin_import import ImportAdminMixin
 from .imports import EnterpriseImporter, OfficialImporter, UnitImporter
 from .onboarding import awaiting_first_login, welcome_mail_send
@@ -16,7 +16,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import CalendarAdjustment, CalendarYear, FinancialInstitution, Enterprise, EnterpriseAccount, LeadingGroupMember, Official, Unit
 from .rules import UNIT_HEAD_EDITABLE_FIELDS
 from .second_factor import can_reset_second_factor, second_factor_reset
-from .services import can_decide_account, enterprise_account_confirm, enterprise_account_reject
+from .services import ACCOUNT_WORKFLOW, can_decide_account, enterprise_account_confirm, enterprise_account_reject
+from .workflow import ActionRefused
 
 
 class LeadingGroupMemberInline(admin.TabularInline):
@@ -164,6 +165,7 @@ class EnterpriseAccountAdmin(UnitScopedAdmin):
     readonly_fields = ["user", "enterprise", "status", "decided_by", "decided_at", "created_at"]
     fields = ["user", "enterprise", "real_name", "position", "phone", "status", "decision_note",
               "decided_by", "decided_at", "created_at"]
+    inlines = [TransitionLogInline.of(ACCOUNT_WORKFLOW)]
     actions = ["confirm_accounts", "reject_accounts"]
 
     def has_add_permission(self, request):
@@ -173,7 +175,10 @@ class EnterpriseAccountAdmin(UnitScopedAdmin):
         done = 0
         for account in queryset.select_related("enterprise"):
             if can_decide_account(request.user, account):
-                decide(account=account, by=request.user)
+                try:
+                    decide(account=account, by=request.user)
+                except ActionRefused:
+                    continue  # decided so already
                 done += 1
         return done
 

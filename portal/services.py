@@ -8,8 +8,18 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .models import EnterpriseAccount
+from .workflow import Action, Workflow, transition
+
+# An enterprise account's confirmation by its town, written down once. A decision may be
+# revised (a rejected registration confirmed after all, a confirmed one withdrawn).
+_A = EnterpriseAccount.Status
+ACCOUNT_WORKFLOW = Workflow(_A, [
+    Action("confirm", _lazy("Confirm"), (_A.PENDING, _A.REJECTED), _A.CONFIRMED),
+    Action("reject", _lazy("Reject"), (_A.PENDING, _A.CONFIRMED), _A.REJECTED),
+])
 
 
 def enterprise_account_register(*, username, password, email, enterprise, real_name, phone, position=""):
@@ -29,23 +39,25 @@ def can_decide_account(user, account):
     return bool(user is not None and user.has_perm("portal.change_enterpriseaccount", account))
 
 
-def _decide(account, *, by, status, note):
+def _decide(account, *, by, action, note):
     if not can_decide_account(by, account):
         raise PermissionDenied(_("Only staff of the enterprise's town can confirm its accounts."))
-    account.status = status
-    account.decided_by = by
-    account.decided_at = timezone.now()
-    account.decision_note = note
-    account.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-    return account
+
+    def apply(locked):
+        locked.decided_by, locked.decided_at, locked.decision_note = by, timezone.now(), note
+        return ["decided_by", "decided_at", "decision_note"]
+
+    return transition(account, ACCOUNT_WORKFLOW, action, user=by, reason=note, apply=apply)
 
 
 def enterprise_account_confirm(*, account, by, note=""):
-    return _decide(account, by=by, status=EnterpriseAccount.Status.CONFIRMED, note=note)
+    """ActionRefused when the account is confirmed already."""
+    return _decide(account, by=by, action="confirm", note=note)
 
 
 def enterprise_account_reject(*, account, by, note=""):
-    return _decide(account, by=by, status=EnterpriseAccount.Status.REJECTED, note=note)
+    """ActionRefused when the account is rejected already."""
+    return _decide(account, by=by, action="reject", note=note)
 
 
 def enterprise_accounts_purge_stale(*, now, dry_run=False):

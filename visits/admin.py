@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _, ngettext
 from portal.access import official_of, unit_of
 from portal.admin_autocomplete import PickerSelectMultiple
 from portal.admin_base import ScopedInlineMixin, TransitionLogInline, UnitScopedAdmin
+from portal.workflow import ActionRefused
 from portal.models import Enterprise, Official, Unit
 
 from . import services
@@ -709,8 +710,33 @@ class FinancingNeedAdmin(UnitScopedAdmin):
     search_fields = ["enterprise__name", "purpose"]
     list_select_related = ["enterprise", "event"]
     fields = ["enterprise", "amount", "purpose", "term_months", "collateral", "event", "status", "source"]
-    readonly_fields = ["source"]
-    inlines = [FinancingMatchInline]
+    readonly_fields = ["status", "source"]  # the status moves by the actions (FINANCING_NEED_WORKFLOW)
+    inlines = [FinancingMatchInline, TransitionLogInline.of(services.FINANCING_NEED_WORKFLOW)]
+    actions = ["mark_met", "withdraw", "reopen"]
+
+    def _transition(self, request, queryset, action):
+        done = 0
+        for need in queryset:
+            try:
+                services.financing_need_transition(need=need, action=action, by=request.user)
+            except ActionRefused:
+                continue  # its state does not allow it: left as it is
+            done += 1
+        self.message_user(request, ngettext("%(count)d financing need: %(action)s.",
+                                            "%(count)d financing needs: %(action)s.", done)
+                          % {"count": done, "action": services.FINANCING_NEED_WORKFLOW[action].label})
+
+    @admin.action(description=_("Mark the selected needs as met"), permissions=["change"])
+    def mark_met(self, request, queryset):
+        self._transition(request, queryset, "meet")
+
+    @admin.action(description=_("Withdraw the selected needs"), permissions=["change"])
+    def withdraw(self, request, queryset):
+        self._transition(request, queryset, "withdraw")
+
+    @admin.action(description=_("Reopen the selected needs"), permissions=["change"])
+    def reopen(self, request, queryset):
+        self._transition(request, queryset, "reopen")
 
     def scope_queryset(self, request, queryset):
         return queryset.visible_to(request.user)

@@ -319,8 +319,7 @@ def build_financing(rng):
                     failure_reason=rng.choice(["抵押物不足", "企业征信有逾期记录", "经营现金流不足以覆盖还款"])
                     if outcome == "failed" else "")
             if any(m.outcome == "loan" for m in need.matches.all()):
-                need.status = FinancingNeed.Status.MET
-                need.save(update_fields=["status"])
+                services.financing_need_transition(need=need, action="meet")
     made += _upcoming_event(finance, institutions, enterprises, purposes, rng)
     return made
 

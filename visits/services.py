@@ -338,6 +338,15 @@ def problem_to_matter(*, problem, by):
 
 # --------------------------------------------------------------------------- financing
 
+# A financing need: open until it is met or the enterprise no longer needs it; either may be
+# reopened (a loan that fell through, a need that came back).
+_N = FinancingNeed.Status
+FINANCING_NEED_WORKFLOW = Workflow(_N, [
+    Action("meet", _lazy("Mark as met"), (_N.OPEN,), _N.MET),
+    Action("withdraw", _lazy("Withdraw"), (_N.OPEN,), _N.WITHDRAWN),
+    Action("reopen", _lazy("Reopen"), (_N.MET, _N.WITHDRAWN), _N.OPEN),
+])
+
 
 @transaction.atomic
 def financing_need_create(*, enterprise, amount, purpose, term_months, collateral="", by=None,
@@ -347,6 +356,12 @@ def financing_need_create(*, enterprise, amount, purpose, term_months, collatera
     need.full_clean()
     need.save()
     return need
+
+
+def financing_need_transition(*, need, action, by=None, reason=""):
+    """Mark a need met, withdraw it or reopen it (FINANCING_NEED_WORKFLOW); ActionRefused when
+    its state does not allow it."""
+    return transition(need, FINANCING_NEED_WORKFLOW, action, user=by, reason=reason)
 
 
 # --------------------------------------------------------------------------- reminders

@@ -149,3 +149,24 @@ def test_the_admin_login_page_has_a_labelled_verification_code_field(client, db)
 def test_an_overlong_user_name_is_a_form_error_not_a_500(client, db, url_name):
     response = client.post(reverse(url_name), {"username": "a" * 300, "password": "x"})
     assert response.status_code == 200
+
+
+def test_an_account_decision_is_a_recorded_transition_and_is_not_taken_twice(login, town_staff_user,
+                                                                              pending_enterprise_user):
+    from portal.workflow import ActionRefused, history_of
+
+    account = pending_enterprise_user.enterprise_account
+    enterprise_account_confirm(account=account, by=town_staff_user, note="营业执照已核对")
+    with pytest.raises(ActionRefused):
+        enterprise_account_confirm(account=account, by=town_staff_user)
+    [log] = history_of(account)
+    assert (log.action, log.from_state, log.to_state, log.reason, log.actor) == (
+        "confirm", "pending", "confirmed", "营业执照已核对", town_staff_user)
+
+    # The admin's bulk action leaves an account already so decided as it is, and shows the history.
+    client = login(town_staff_user)
+    client.post(reverse("admin:portal_enterpriseaccount_changelist"),
+                {"action": "confirm_accounts", "_selected_action": [account.pk]})
+    assert history_of(account).count() == 1
+    html = client.get(reverse("admin:portal_enterpriseaccount_change", args=[account.pk])).content.decode()
+    assert "待确认 → 已确认" in html and "营业执照已核对" in html
