@@ -37,3 +37,12 @@ class GuideConfig(AppConfig):
         from .admin import dashboard_links
 
         return dashboard_links(request)
+
+    def search_page(self):
+        """The site search page: this app's kinds of document and its topics to browse by."""
+        from .models import Topic
+
+        return {"kinds": {"service_item": _("Service-guide items"), "faq": _("Questions and answers"),
+                          "loan_product": _("Loan products"), "leader": _("Leaders' duties"),
+                          "contact": _("Contacts")},
+                "topics": Topic.choices}

@@ -16,7 +16,7 @@ from portal.roles import group_for
 
 from . import clock, workflow
 from .models import DeadlineRule, Matter, ReplyTemplate
-from .services import _matter_create, matter_transition
+from .services import matter_register, matter_transition
 
 COUNT = 300
 DEMO_QUERY_CODE = "DEMAKR26"
@@ -151,7 +151,7 @@ def build(stdout):
             receiver = enterprise.town
         received_at = timezone.make_aware(datetime.datetime.combine(received, datetime.time(9, rng.randint(0, 59))))
         with clock.travel(received_at):
-            matter, _created = _matter_create(
+            matter, _created = matter_register(
                 enterprise=None if channel == "site_error" else enterprise,
                 enterprise_name="" if channel != "site_error" else "",
                 title=title, description=description, category=category, channel=channel, urgency=urgency,

@@ -37,7 +37,8 @@ DEFINITIONS = [
 ]
 
 
-def _bounds(start, end):
+def day_bounds(start, end):
+    """The aware datetimes [start 00:00, the day after end 00:00) of local days start..end."""
     tz = timezone.get_current_timezone()
     lower = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min), tz)
     upper = timezone.make_aware(datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min), tz)
@@ -110,7 +111,7 @@ def unit_figures(matters, start, end, *, by_unit=True, today=None):
     today = today or clock.today()
     received_agg = received_aggregates(today)
     due_agg = {"due_unclosed": due_unclosed_aggregate(start, end, today)}
-    lower, upper = _bounds(start, end)
+    lower, upper = day_bounds(start, end)
     received = matters.filter(received_at__gte=lower, received_at__lt=upper)
     closed = matters.filter(replied_at__gte=lower, replied_at__lt=upper)
     due = matters.filter(due_date__gte=start, due_date__lte=end)
@@ -153,7 +154,7 @@ def monthly_trend(matters, today, months=12):
     """Received and closed per month and the satisfaction rate, the last `months` months,
     with bar widths (0–100) for the server-drawn chart."""
     first = (today.replace(day=1) - datetime.timedelta(days=31 * (months - 1))).replace(day=1)
-    lower, upper = _bounds(first, today)
+    lower, upper = day_bounds(first, today)
     tz = timezone.get_current_timezone()
     received = {_local_day(r["month"]): r["n"] for r in
                 matters.filter(received_at__gte=lower, received_at__lt=upper).order_by()

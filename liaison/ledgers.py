@@ -7,12 +7,12 @@ from django.utils.translation import gettext as _
 
 from portal import spreadsheets
 
-from .figures import _bounds
+from .figures import day_bounds
 from .models import Matter, MatterCooperation
 
 
 def ledger_rows(matters, kind, start, end, unit=None):
-    lower, upper = _bounds(start, end)
+    lower, upper = day_bounds(start, end)
     qs = matters.filter(received_at__gte=lower, received_at__lt=upper)
     if unit is not None:
         qs = qs.for_unit(unit)

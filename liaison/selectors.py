@@ -12,6 +12,26 @@ from portal.workdays import add_workdays, workdays_between
 from . import clock
 from .deadlines import NEAR_DUE_WORKDAYS
 from .models import Matter, MatterAttachment, MatterEvent
+from .workflow import FINISHED_STATES
+
+
+def matters_for_sources(sources):
+    """{source pk: Matter} for records of one model that became matters (a survey's findings,
+    a visit's problems), looked up by their source; each matter's `is_finished` says whether
+    it has been replied to or closed."""
+    sources = list(sources)
+    if not sources:
+        return {}
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type = ContentType.objects.get_for_model(sources[0])
+    matters = (Matter.objects.filter(source_type=content_type, source_id__in=[str(s.pk) for s in sources])
+               .only("id", "source_id", "state"))
+    found = {}
+    for matter in matters:
+        matter.is_finished = matter.state in FINISHED_STATES
+        found[int(matter.source_id)] = matter
+    return found
 
 
 def matters_for_enterprise(enterprise, user):

@@ -65,18 +65,19 @@ def matter_create(*, enterprise, title, description, category, channel, received
     idempotent: a second call with the same source returns the matter made the first time,
     never a second one (constraint `matter_one_per_source`).
     """
-    matter, _created = _matter_create(
+    matter, _created = matter_register(
         enterprise=enterprise, title=title, description=description, category=category, channel=channel,
         received_by=received_by, created_by=created_by, source=source, urgency=urgency,
         contact_name=contact_name, contact_phone=contact_phone, attachments=attachments)
     return matter
 
 
-def _matter_create(*, enterprise, title, description, category, channel, received_by, created_by=None, source=None,
+def matter_register(*, enterprise, title, description, category, channel, received_by, created_by=None, source=None,
                    urgency="normal", contact_name="", contact_phone="", contact_email="", enterprise_name="",
                    attachments=(), idempotency_key=None, actor_name="", query_code_hash=None):
-    """Returns (matter, created). `query_code_hash`: one code hashed once for many matters
-    (demo data; hashing costs most of a second by design)."""
+    """Register a matter (matter_create's full form) and return (matter, created): created is
+    False when `source` or `idempotency_key` names a matter made before. `query_code_hash`: one
+    code hashed once for many matters (demo data; hashing costs most of a second by design)."""
     if channel not in Matter.Channel.values:
         raise ActionRefused(_("Unknown channel."), "channel")
     if category not in Matter.Category.values:
@@ -180,7 +181,7 @@ def matter_submit_online(*, user, enterprise, title, description, category, urge
         received_by = county_office_unit()
     else:
         received_by = enterprise.town
-    matter, created = _matter_create(
+    matter, created = matter_register(
         enterprise=enterprise, enterprise_name=enterprise_name, title=title, description=description,
         category=category, channel=channel, received_by=received_by,
         created_by=user if getattr(user, "is_authenticated", False) else None, urgency=urgency,
@@ -195,7 +196,7 @@ def matter_record_call(*, user, enterprise, enterprise_name, title, description,
                        received_by, contact_name, contact_phone):
     """An official records a phone call or a complaint (登记): the matter, with its query code
     (`issued_query_code`) to read out to the caller."""
-    matter, _created = _matter_create(
+    matter, _created = matter_register(
         enterprise=enterprise, enterprise_name=enterprise_name, title=title, description=description,
         category=category, channel=channel, urgency=urgency, received_by=received_by, created_by=user,
         contact_name=contact_name, contact_phone=contact_phone)

@@ -65,6 +65,13 @@ class PoliciesConfig(AppConfig):
                   "updated at least every %(limit)d days. Publish the latest policies or interpretations.")
                 % {"days": days, "limit": settings.HOME_STALE_DAYS}]
 
+    def search_page(self):
+        """The site search page: this app's kinds of document and a withdrawn policy's state."""
+        from .models import Policy
+
+        return {"kinds": {"policy": _("Policy documents"), "interpretation": _("Policy interpretations")},
+                "validity_labels": dict(Policy.Validity.choices)}
+
     def personal_data_cleanup(self, *, now, dry_run):
         from . import services
 

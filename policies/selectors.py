@@ -95,7 +95,7 @@ def _search_keys(q):
     from portal.models import SearchDocument
 
     normalized = " ".join(search.normalize(q).split())
-    tsquery, _highlights = search.build_tsquery(normalized, search._load_synonyms())
+    tsquery, _highlights = search.build_tsquery(normalized, search.load_synonyms())
     if not tsquery:
         return None, None
     docs = SearchDocument.objects.filter(kind="policy").alias(

@@ -280,7 +280,8 @@ def remove_on_commit(kind, key):
 # --------------------------------------------------------------------------- synonyms
 
 
-def _load_synonyms():
+def load_synonyms():
+    """{term: [synonyms]} from the county office's synonym list (cached until it changes)."""
     mapping = cache.get(SYNONYM_CACHE_KEY)
     if mapping is None:
         mapping = {}
@@ -296,7 +297,7 @@ def clear_synonym_cache():
 
 def _synonym_words():
     try:
-        mapping = _load_synonyms()
+        mapping = load_synonyms()
     except Exception:  # noqa: BLE001 - the table may not exist yet (during migrate)
         return []
     out = []
@@ -673,7 +674,7 @@ def search(query, *, kinds=None, page=1, page_size=PAGE_SIZE):
         result.truncated = True
     normalized = " ".join(normalize(raw).split())
     result.normalized = normalized
-    synonyms = _load_synonyms()
+    synonyms = load_synonyms()
     plan = plan_query(normalized, synonyms)
     if not plan.terms:
         result.notice = "no_words"

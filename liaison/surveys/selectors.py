@@ -281,30 +281,17 @@ def findings_by_unit(survey):
         matter = matters.get(finding.pk)
         finding.matter = matter
         finding.matter_status = matter.get_state_display() if matter is not None else None
-        finding.matter_done = bool(matter is not None and _matter_is_done(matter))
+        finding.matter_done = bool(matter is not None and matter.is_finished)  # replied to or closed
         by_unit.setdefault(finding.unit_id, []).append(finding)
     return by_unit
 
 
 def matters_for_findings(findings):
-    """{finding_id: Matter} for the findings sent to liaison (read-only, looked up by source)."""
-    if not findings:
-        return {}
-    from django.contrib.contenttypes.models import ContentType
+    """{finding_id: Matter} for the findings sent to liaison (read-only, through liaison's
+    selectors)."""
+    from liaison.selectors import matters_for_sources
 
-    from liaison.models import Matter
-
-    ct = ContentType.objects.get_for_model(Finding)
-    matters = (Matter.objects.filter(source_type=ct, source_id__in=[str(f.pk) for f in findings])
-               .only("id", "source_id", "state"))
-    return {int(m.source_id): m for m in matters}
-
-
-def _matter_is_done(matter):
-    """Replied to (or closed): the department has reported what it put right."""
-    from liaison.workflow import FINISHED_STATES
-
-    return matter.state in FINISHED_STATES
+    return matters_for_sources(findings)
 
 
 @dataclass
