@@ -37,4 +37,4 @@ def test_the_admin_moves_a_need_by_its_actions_and_shows_its_history(login, need
     client.post(changelist, {"action": "mark_met", "_selected_action": [need.pk]})  # already met: left alone
     assert history_of(need).count() == 1
     html = client.get(reverse("admin:visits_financingneed_change", args=[need.pk])).content.decode()
-    assert "对接中 → 已满足" in html and 'name="status"' not in html
+    assert "进行中 → 已满足" in html and 'name="status"' not in html
