@@ -8,6 +8,7 @@ changelist and answer as missing when opened by URL.
 import rules
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -169,6 +170,21 @@ class ScopedInlineMixin(PickerWidgetsMixin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class _HistoryFormSet(BaseGenericInlineFormSet):
+    """The rows of a history: never bound to the submitted form, always valid, saves nothing
+    (the page's form is saved whether or not it carries this formset's fields)."""
+
+    def __init__(self, data=None, files=None, **kwargs):
+        super().__init__(None, None, **kwargs)
+        self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
+
+    def is_valid(self):
+        return True
+
+    def save(self, commit=True):
+        return []
+
+
 class TransitionLogInline(GenericTabularInline):
     """A record's status changes on its change page: when, by whom, which action, from which
     state to which, and why (read-only; `portal.workflow.transition` writes them). Use
@@ -176,6 +192,7 @@ class TransitionLogInline(GenericTabularInline):
     user's language."""
 
     model = TransitionLog
+    formset = _HistoryFormSet
     template = "admin/portal/transition_log_inline.html"
     ct_field, ct_fk_field = "content_type", "object_id"
     workflow = None
