@@ -27,6 +27,16 @@ class PoliciesConfig(AppConfig):
         "county_leader": ["policies.view_policy", "policies.view_interpretation"],
     }
 
+    def ready(self):
+        from portal import page_cache
+
+        from . import selectors
+
+        # A policy scheduled to appear changes the lists and the pages linking to it when
+        # its moment comes, with no save to announce it.
+        for tag in ("policies", "policy-pages"):
+            page_cache.register_next_change(tag, selectors.next_scheduled_publication)
+
     def home_panel(self, request):
         from . import selectors
 

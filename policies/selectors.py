@@ -214,6 +214,12 @@ def attachment_by_pk(pk):
     return Attachment.objects.select_related("policy").filter(pk=pk).first()
 
 
+def next_scheduled_publication():
+    """When the next policy published ahead of time appears (None: none is waiting)."""
+    return (Policy.objects.filter(status=Policy.Status.PUBLISHED, published_at__gt=timezone.now())
+            .order_by("published_at").values_list("published_at", flat=True).first())
+
+
 def latest_policies(limit=8):
     return list(Policy.objects.published().select_related("unit").order_by("-published_at", "-id")[:limit])
 

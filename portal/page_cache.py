@@ -9,9 +9,16 @@ answering. The rules, each of which keeps one visitor's page from reaching anoth
   may be the language and larger-text preferences, and both are part of the key;
 - a response that sets a cookie, is not a 200, or was marked private on the way out
   (PrivatePagesMiddleware does so for logged-in users) is not stored;
-- any change to what public pages show (a save or delete in the apps listed in
-  PUBLIC_CONTENT_APPS) starts a new generation of keys, so the next visitor sees it at once;
-  PUBLIC_PAGE_CACHE_SECONDS bounds what no save announces (a policy scheduled to appear).
+- a change clears the pages that show it, and only those: each page carries tags (its
+  section, one policy's page its own policy), each save moves the tags of what it changes
+  to new versions (MODEL_TAGS), and a page is found only under the versions it was stored
+  with, kept in the same shared cache. A policy's save clears its page, the pages of the
+  policies linked to it, and the lists, feeds, search and home; a guide item's, the guide's
+  pages, search and home; matters, visits and survey answers nothing (PRIVATE_MODELS). A
+  model not named moves the tag every page carries: when in doubt, all pages go;
+- so pages live for hours (PUBLIC_PAGE_LIFETIME), never past the next change that no save
+  announces (a policy scheduled to appear: register_next_change); pages counted from
+  matters (SHORT_LIVED_PATHS) live PUBLIC_PAGE_CACHE_SECONDS.
 
 The cache alias "pages" must be shared by every server process (a file cache on one machine,
 Redis across several); see docs/deployment.md. If it is unreachable, pages are rendered as if
@@ -19,6 +26,7 @@ there were no cache (and the error is logged), never a 500.
 """
 import hashlib
 import logging
+import time
 import uuid
 from functools import wraps
 
@@ -34,11 +42,54 @@ from django.utils.cache import patch_cache_control
 # public 政银企对接 page); visits' own records (visits, meetings, appointments) never show.
 PUBLIC_CONTENT_APPS = {"portal", "policies", "guide", "liaison", "surveys"}
 PUBLIC_CONTENT_MODELS = {"visits.matchmakingevent", "visits.financingneed", "visits.financingmatch"}
-# Saved often and never shown publicly: no reason to empty the cache for them. (A survey's
-# answers reach the public only through results published after it closes.)
-PRIVATE_MODELS = {"liaison.heldupload", "surveys.invitation", "surveys.surveyresponse", "surveys.unitanswer",
-                  "surveys.rating", "surveys.choiceanswer", "surveys.textanswer"}
-GENERATION_KEY = "page-cache:generation"
+# Saved often and never shown on a public page, or shown only through a page whose lifetime
+# is short (the county's matter figures: SHORT_LIVED_PATHS): no save here touches the cache.
+# Matters and their events are recorded all day; a survey's answers reach the public only
+# through results published after it closes; audit entries, jobs and logins are internal.
+PRIVATE_MODELS = {
+    "liaison.heldupload", "liaison.matter", "liaison.matterevent", "liaison.matterrating",
+    "liaison.mattercooperation", "liaison.matterattachment", "liaison.replytemplate",
+    "surveys.invitation", "surveys.surveyresponse", "surveys.unitanswer", "surveys.rating",
+    "surveys.choiceanswer", "surveys.textanswer",
+    "portal.auditentry", "portal.transitionlog", "portal.backgroundjob", "portal.official",
+    "portal.enterpriseaccount",
+    "policies.subscription",
+}
+# The tags of the pages a save changes. A page carries tags (page_tags); a save moves each
+# of its tags to a new version, and a page is found only under the versions it was stored
+# with. A model of a public app not named here (a unit, a calendar year, an enterprise)
+# moves ALL_TAG, which every page carries: when in doubt, every page is rendered again.
+MODEL_TAGS = {
+    "policies.policy": ("policies",),
+    "policies.interpretation": ("policies",),
+    "policies.attachment": ("policies",),
+    "policies.policychange": (),
+    "policies.theme": ("policies", "policy-pages"),
+    "portal.searchdocument": ("search",),
+    "portal.searchsynonym": ("search",),
+    "guide.*": ("guide",),
+    "liaison.deadlinerule": ("matters",),
+    "surveys.*": ("surveys",),
+    "visits.*": ("matchmaking",),
+}
+ALL_TAG = "all"
+SECTION_TAGS = ("policies", "policy-pages", "search", "guide", "matters", "surveys", "matchmaking")
+# The pages of each section, by path. A page not listed carries every tag.
+PATH_TAGS = [
+    ("/policies/", ("policies",)),
+    ("/search/", ("search", "policies", "guide")),
+    ("/guide/", ("guide",)),
+    ("/matters/", ("matters",)),
+    ("/surveys/", ("surveys",)),
+    ("/visits/", ("matchmaking",)),
+]
+HOME_TAGS = ("policies", "guide", "matters")
+# Pages showing what no save announces (figures counted from matters, which never touch the
+# cache): they live PUBLIC_PAGE_CACHE_SECONDS, not PUBLIC_PAGE_LIFETIME.
+SHORT_LIVED_PATHS = ("/matters/figures/", "/interaction/")
+
+TAG_KEY = "page-cache:tag:"
+NEXT_CHANGE_KEY = "page-cache:next-change:"
 logger = logging.getLogger(__name__)
 STATUS_HEADER = "X-Page-Cache"
 
@@ -61,22 +112,77 @@ def public_page(view):
     return wrapped
 
 
-def _generation(cache):
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        generation = uuid.uuid4().hex
-        # add(): of two processes starting a generation at once, both use the first one's.
-        if not cache.add(GENERATION_KEY, generation, None):
-            generation = cache.get(GENERATION_KEY) or generation
-    return generation
+def page_tags(path):
+    """The tags of the page at `path`: the parts of the content it shows."""
+    tags = {ALL_TAG}
+    if path == "/":
+        return tags | set(HOME_TAGS)
+    parts = path.strip("/").split("/")
+    if len(parts) == 2 and parts[0] == "policies" and parts[1].isdigit():
+        return tags | {f"policy:{parts[1]}", "policy-pages"}  # one policy's page
+    for prefix, section in PATH_TAGS:
+        if path.startswith(prefix):
+            return tags | set(section)
+    return tags | set(SECTION_TAGS)
 
 
-def invalidate():
-    """Start a new generation: every page stored so far is no longer found."""
+def _new_version():
+    # Random, never a counter: a version key evicted from the cache comes back as a new
+    # version (pages missed), never as an old one (stale pages served).
+    return uuid.uuid4().hex[:12]
+
+
+def tag_versions(cache, tags):
+    """The current version of each tag (one round trip to the cache when all are known)."""
+    keys = {TAG_KEY + tag: tag for tag in tags}
+    found = cache.get_many(list(keys))
+    versions = {}
+    for key, tag in keys.items():
+        version = found.get(key)
+        if version is None:
+            # add(): of two processes starting a tag at once, both use the first one's.
+            version = _new_version()
+            if not cache.add(key, version, None):
+                version = cache.get(key) or version
+        versions[tag] = version
+    return versions
+
+
+def invalidate(tags=None):
+    """New versions of these tags (by default ALL_TAG: every page): each page carrying one is
+    no longer found, every other page stays."""
+    tags = {ALL_TAG} if tags is None else set(tags)
     try:
-        page_cache().set(GENERATION_KEY, uuid.uuid4().hex, None)
-    except Exception:  # logged: a cache outage must not undo a save; TTL bounds staleness
-        logger.exception("page cache: could not start a new generation")
+        page_cache().set_many({TAG_KEY + tag: _new_version() for tag in tags}, None)
+    except Exception:  # logged: a cache outage must not undo a save; the lifetime bounds staleness
+        logger.exception("page cache: could not invalidate %s", sorted(tags))
+
+
+# When the next public change is due that no save announces (a policy scheduled to appear at
+# a given time): a function per tag, registered by the app that knows (policies), returning
+# an aware datetime or None. Pages carrying the tag live no longer than that.
+_NEXT_CHANGE = {}
+
+
+def register_next_change(tag, function):
+    _NEXT_CHANGE[tag] = function
+
+
+def _lifetime(cache, path, tags, versions):
+    if path in SHORT_LIVED_PATHS:
+        return settings.PUBLIC_PAGE_CACHE_SECONDS
+    seconds = max(settings.PUBLIC_PAGE_CACHE_SECONDS, settings.PUBLIC_PAGE_LIFETIME)
+    now = time.time()
+    for tag in tags & set(_NEXT_CHANGE):
+        key = f"{NEXT_CHANGE_KEY}{tag}:{versions[tag]}"
+        due = cache.get(key)
+        if due is None or (due and due <= now):
+            moment = _NEXT_CHANGE[tag]()
+            due = moment.timestamp() if moment is not None else 0
+            cache.set(key, due, seconds)
+        if due:
+            seconds = max(1, min(seconds, int(due - now)))
+    return seconds
 
 
 def _preference_cookies():
@@ -85,7 +191,7 @@ def _preference_cookies():
     return {settings.LANGUAGE_COOKIE_NAME, *PREFERENCE_COOKIES}
 
 
-def request_key(request, generation):
+def request_key(request, versions):
     """The key of this request's page, or None when it must not come from the cache."""
     if request.method != "GET" or "HTTP_AUTHORIZATION" in request.META:
         return None
@@ -95,8 +201,9 @@ def request_key(request, generation):
     # The date too: pages count working days from today (a guide item's expected completion).
     parts = [request.get_host(), request.get_full_path(), timezone.localdate().isoformat()]
     parts += [f"{name}={request.COOKIES.get(name, '')}" for name in sorted(preferences)]
+    parts += [f"{tag}={version}" for tag, version in sorted(versions.items())]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
-    return f"page-cache:{generation}:{digest}"
+    return f"page-cache:{digest}"
 
 
 def storable(response):
@@ -118,12 +225,13 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
         key = None
-        if seconds > 0:
+        if settings.PUBLIC_PAGE_CACHE_SECONDS > 0 and request.method == "GET":
             cache = page_cache()
             try:
-                key = request_key(request, _generation(cache))
+                tags = page_tags(request.path)
+                versions = tag_versions(cache, tags)
+                key = request_key(request, versions)
                 response = cache.get(key) if key is not None else None
             except DisallowedHost:
                 raise
@@ -137,7 +245,7 @@ class PublicPageCacheMiddleware:
         if key is not None and storable(response):
             response[STATUS_HEADER] = "miss"
             try:
-                cache.set(key, response, seconds)
+                cache.set(key, response, _lifetime(cache, request.path, tags, versions))
             except Exception:  # logged
                 logger.exception("page cache: store failed")
         return response
@@ -145,25 +253,84 @@ class PublicPageCacheMiddleware:
 
 # ------------------------------------------------------------------ invalidation
 
+def changed_tags(meta, instance=None):
+    """The tags of the pages that show this model's rows (empty: no public page shows it)."""
+    label = meta.label_lower
+    if label in PRIVATE_MODELS or meta.model_name.startswith("historical"):
+        return set()
+    if not (meta.app_label in PUBLIC_CONTENT_APPS or label in PUBLIC_CONTENT_MODELS):
+        return set()
+    tags = MODEL_TAGS.get(label, MODEL_TAGS.get(f"{meta.app_label}.*"))
+    if tags is None:
+        return {ALL_TAG}
+    tags = set(tags)
+    if instance is not None:
+        tags |= {f"policy:{pk}" for pk in _policies_shown_with(label, instance)}
+    return tags
+
+
+def _policies_shown_with(label, instance):
+    """A policy's page shows its attachments, interpretations and change notes, and the
+    policies it replaces, is replaced by and is related to: their pages change with it."""
+    if label in ("policies.interpretation", "policies.attachment", "policies.policychange"):
+        return {instance.policy_id}
+    if label != "policies.policy" or instance.pk is None:
+        return set()
+    ids = {instance.pk, instance.replaced_by_id, getattr(instance, "_page_cache_replaced_by", None)}
+    try:
+        ids |= set(instance.replaces.values_list("pk", flat=True))
+        ids |= set(instance.related.values_list("pk", flat=True))
+    except ValueError:  # an unsaved instance (a delete's leftovers)
+        pass
+    return ids - {None}
+
+
+def _remember_links(sender, instance, raw=False, **kwargs):
+    """Before a policy is saved: the policy it replaced until now, whose page lists it."""
+    if (raw or settings.PUBLIC_PAGE_CACHE_SECONDS <= 0 or sender._meta.label_lower != "policies.policy"
+            or instance.pk is None):
+        return
+    instance._page_cache_replaced_by = (sender._base_manager.filter(pk=instance.pk)
+                                        .values_list("replaced_by_id", flat=True).first())
+
+
 def _invalidate_after_commit():
-    invalidate()
+    for connection in connections.all(initialized_only=True):
+        pending = getattr(connection, "_page_cache_pending", None)
+        if pending:
+            connection._page_cache_pending = set()
+            invalidate(pending)
 
 
 def content_changed(sender, **kwargs):
-    """A save or delete in a public app: drop the stored pages now, and once more when the
-    transaction commits (a page rendered meanwhile from the old rows must not survive)."""
+    """A save or delete of what public pages show: new versions of the tags of those pages,
+    now and once more when the transaction commits (a page rendered meanwhile from the old
+    rows must not survive)."""
     meta = getattr(sender, "_meta", None)
-    if meta is None or meta.label_lower in PRIVATE_MODELS or not (
-            meta.app_label in PUBLIC_CONTENT_APPS or meta.label_lower in PUBLIC_CONTENT_MODELS):
+    if meta is None or settings.PUBLIC_PAGE_CACHE_SECONDS <= 0:
         return
-    if settings.PUBLIC_PAGE_CACHE_SECONDS <= 0:
+    instance = kwargs.get("instance")
+    if kwargs.get("signal") is m2m_changed:
+        if kwargs.get("action", "").startswith("pre_"):
+            return
+        meta = instance._meta  # the m2m's through model is the owner's business
+        tags = changed_tags(meta, instance)
+        if meta.label_lower == "policies.policy" and kwargs.get("model") is type(instance):
+            tags |= {f"policy:{pk}" for pk in kwargs.get("pk_set") or ()}
+    else:
+        tags = changed_tags(meta, instance)
+    if not tags:
         return
-    invalidate()
+    invalidate(tags)
     using = kwargs.get("using") or DEFAULT_DB_ALIAS
     connection = connections[using]
-    if connection.in_atomic_block and not any(
-            entry[1] is _invalidate_after_commit for entry in getattr(connection, "run_on_commit", [])):
-        transaction.on_commit(_invalidate_after_commit, using=using)
+    if connection.in_atomic_block:
+        # One callback per transaction, whatever the number of saves (a bulk import).
+        if not hasattr(connection, "_page_cache_pending"):
+            connection._page_cache_pending = set()
+        connection._page_cache_pending |= tags
+        if not any(entry[1] is _invalidate_after_commit for entry in getattr(connection, "run_on_commit", [])):
+            transaction.on_commit(_invalidate_after_commit, using=using)
 
 
 def schema_changed(sender, **kwargs):
@@ -174,7 +341,10 @@ def schema_changed(sender, **kwargs):
 
 
 def connect_signals():
+    from django.db.models.signals import pre_save
+
     post_migrate.connect(schema_changed, dispatch_uid="page-cache-migrate")
+    pre_save.connect(_remember_links, dispatch_uid="page-cache-links")
     post_save.connect(content_changed, dispatch_uid="page-cache-save")
     post_delete.connect(content_changed, dispatch_uid="page-cache-delete")
     m2m_changed.connect(content_changed, dispatch_uid="page-cache-m2m")

@@ -150,6 +150,9 @@ if not CACHES["pages"]["BACKEND"].endswith("RedisCache"):
 # it on where they test it), and how long browsers may keep it.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=0 if TESTING else 120)
 PUBLIC_PAGE_MAX_AGE = env.int("PUBLIC_PAGE_MAX_AGE", default=60)
+# Pages cleared precisely by the saves that change them (portal/page_cache.py) live this long;
+# PUBLIC_PAGE_CACHE_SECONDS is then the lifetime of pages counted from matters (figures).
+PUBLIC_PAGE_LIFETIME = env.int("PUBLIC_PAGE_LIFETIME", default=6 * 3600)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

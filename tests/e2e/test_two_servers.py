@@ -4,7 +4,7 @@ uploaded through one is downloaded through the other (both use the same MEDIA_RO
 storage is what several app servers need)."""
 import pytest
 
-from .conftest import gunicorn, site_login
+from .conftest import admin_login, county_office_totp, gunicorn, site_login
 from .test_journey_matters import PDF, raise_matter
 
 pytestmark = [pytest.mark.e2e]
@@ -49,19 +49,33 @@ def test_sessions_and_uploads_work_across_two_app_servers(new_context, portal_se
 def test_a_change_made_through_one_server_empties_the_page_cache_of_both(new_context, browser, portal_server,
                                                                          second_server):
     """Anonymous public pages are kept in one cache shared by both servers (here the folder
-    var/cache/pages; Redis across machines): a matter submitted through A changes the public
-    figures, and B stops serving the figures page it had stored."""
+    var/cache/pages; Redis across machines): a theme renamed through A's admin changes the
+    policy list, and B stops serving the list it had stored. (A matter submitted through A
+    clears no public page: the public figures live PUBLIC_PAGE_CACHE_SECONDS.)"""
     anonymous = browser.new_context()
-    figures_b = second_server + "/matters/figures/"
-    anonymous.request.get(figures_b)
-    stored = anonymous.request.get(figures_b)
+    list_b = second_server + "/policies/list/"
+    anonymous.request.get(list_b)
+    stored = anonymous.request.get(list_b)
     assert stored.status == 200 and stored.headers.get("x-page-cache") == "hit", stored.headers
 
     page_a = new_context().new_page()
-    site_login(page_a, "enterprise")
-    raise_matter(page_a, "两台服务器缓存检查", [{"name": "说明.pdf", "mimeType": "application/pdf", "buffer": PDF}])
-    assert "/matters/submitted/" in page_a.url, page_a.locator("main").inner_text()[:500]
+    admin_login(page_a, "countyoffice", totp=county_office_totp())
 
-    fresh = anonymous.request.get(figures_b)
-    assert fresh.status == 200 and fresh.headers.get("x-page-cache") == "miss", fresh.headers
+    def rename(suffix_from, suffix_to):
+        page_a.goto(portal_server + "/admin/policies/theme/")
+        page_a.locator("#result_list tbody tr th a").first.click()
+        name = page_a.input_value("#id_name")
+        renamed = name.removesuffix(suffix_from) + suffix_to
+        page_a.fill("#id_name", renamed)
+        page_a.locator("input[name=_save]").click()
+        page_a.wait_for_load_state()
+        return renamed
+
+    renamed = rename("", "（两台）")
+    try:
+        fresh = anonymous.request.get(list_b)
+        assert fresh.status == 200 and fresh.headers.get("x-page-cache") == "miss", fresh.headers
+        assert renamed in fresh.text()
+    finally:
+        rename("（两台）", "")
     anonymous.close()

@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from policies.services import policy_withdraw
 from tests.policies.factories import PolicyFactory
@@ -168,3 +169,104 @@ def test_an_unreachable_cache_server_means_rendering_not_an_error(client, settin
             assert response.status_code == 200 and cache_status(response) is None
         PolicyFactory(title="缓存不可用时仍可保存")  # the invalidation fails quietly
         assert "缓存不可用时仍可保存" in client.get(reverse("policies:list")).content.decode()
+
+
+# --- precise invalidation: a change clears the pages that show it, and only those -------------
+
+def test_matters_visits_and_survey_answers_never_clear_a_public_page(client, town, enterprise, town_staff_user,
+                                                                     county_office_unit, department):
+    from liaison.surveys.models import Survey
+    from tests.liaison.factories import make_matter
+    from tests.surveys.factories import make_survey, submit_ratings
+    from tests.visits.factories import VisitFactory
+
+    policy = PolicyFactory(unit=town)
+    survey = make_survey([department])
+    url = reverse("policies:detail", args=[policy.pk])
+    assert cache_status(client.get(url)) == "miss"
+    matter = make_matter(enterprise=enterprise, received_by=town, created_by=town_staff_user)
+    matter.save()
+    VisitFactory(enterprise=enterprise, unit=town)
+    submit_ratings(Survey.objects.get(pk=survey.pk), enterprise, {department: {"服务态度": 5, "办事效率": 4}},
+                   comments={department: "很好"})
+    assert cache_status(client.get(url)) == "hit"
+    assert cache_status(client.get(reverse("policies:list"))) == "miss"
+    assert cache_status(client.get(reverse("policies:list"))) == "hit"
+
+
+def test_publishing_a_policy_freshens_its_page_the_list_and_home_but_not_other_policies(client, town,
+                                                                                      county_office_user):
+    from policies.models import Policy
+    from tests.policies.factories import DraftFactory
+
+    other = PolicyFactory(unit=town, title="另一份政策")
+    draft = DraftFactory(unit=town, title="今天发布的新政策")
+    pages = {name: reverse(*args) for name, args in [("home", ("portal:home",)), ("list", ("policies:list",)),
+                                                    ("other", ("policies:detail", None, [other.pk]))]}
+    for url in pages.values():
+        client.get(url)
+        assert cache_status(client.get(url)) == "hit"
+    assert client.get(reverse("policies:detail", args=[draft.pk])).status_code == 404
+    draft.status = Policy.Status.PUBLISHED
+    draft.published_at = timezone.now()
+    draft.save()
+    assert "今天发布的新政策" in client.get(pages["list"]).content.decode()
+    assert "今天发布的新政策" in client.get(pages["home"]).content.decode()
+    page = client.get(reverse("policies:detail", args=[draft.pk]))
+    assert page.status_code == 200 and cache_status(page) == "miss"
+    assert cache_status(client.get(pages["other"])) == "hit"
+
+
+def test_a_linked_policy_freshens_the_page_that_links_to_it(client, town):
+    old = PolicyFactory(unit=town, title="旧政策")
+    new = PolicyFactory(unit=town, title="新政策")
+    url = reverse("policies:detail", args=[old.pk])
+    client.get(url)
+    assert cache_status(client.get(url)) == "hit"
+    old.replaced_by = new
+    old.save()
+    assert cache_status(client.get(url)) == "miss"
+    new_url = reverse("policies:detail", args=[new.pk])
+    client.get(new_url)
+    assert cache_status(client.get(new_url)) == "hit"
+    old.title = "旧政策（已被替代）"
+    old.save()
+    assert "旧政策（已被替代）" in client.get(new_url).content.decode()  # it lists what it replaces
+    unrelated = PolicyFactory(unit=town)
+    client.get(reverse("policies:detail", args=[unrelated.pk]))
+    new.related.add(old)
+    assert cache_status(client.get(url)) == "miss"
+    assert cache_status(client.get(reverse("policies:detail", args=[unrelated.pk]))) == "hit"
+
+
+def test_editing_a_guide_item_freshens_only_guide_pages(client, town):
+    from tests.guide.factories import ServiceItemFactory
+
+    item = ServiceItemFactory()
+    policy = PolicyFactory(unit=town)
+    guide_url = reverse("guide:item", args=[item.pk])
+    policy_url = reverse("policies:detail", args=[policy.pk])
+    for url in (guide_url, policy_url, reverse("policies:list")):
+        client.get(url)
+    item.name = "改名后的事项"
+    item.save()
+    assert cache_status(client.get(policy_url)) == "hit"
+    assert cache_status(client.get(reverse("policies:list"))) == "hit"
+    page = client.get(guide_url)
+    assert cache_status(page) == "miss" and "改名后的事项" in page.content.decode()
+
+
+def test_a_policy_scheduled_to_appear_bounds_the_lifetime_of_the_lists(client, town, settings):
+    import datetime
+
+    from portal.page_cache import _lifetime, page_cache, page_tags, tag_versions
+
+    settings.PUBLIC_PAGE_LIFETIME = 6 * 3600
+    tags = page_tags(reverse("policies:list"))
+    versions = tag_versions(page_cache(), tags)
+    assert _lifetime(page_cache(), reverse("policies:list"), tags, versions) == 6 * 3600
+    PolicyFactory(unit=town, published_at=timezone.now() + datetime.timedelta(minutes=30))
+    versions = tag_versions(page_cache(), tags)
+    assert 1700 < _lifetime(page_cache(), reverse("policies:list"), tags, versions) <= 1800
+    figures = reverse("liaison:figures")
+    assert _lifetime(page_cache(), figures, page_tags(figures), {}) == settings.PUBLIC_PAGE_CACHE_SECONDS
