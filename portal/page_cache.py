@@ -36,7 +36,9 @@ from django.core.exceptions import DisallowedHost
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils import timezone
+from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import patch_cache_control
+from django.utils.regex_helper import _lazy_re_compile
 
 # What public pages show lives in these apps, and in visits' 政银企 matchmaking models (the
 # public 政银企对接 page); visits' own records (visits, meetings, appointments) never show.
@@ -92,6 +94,7 @@ TAG_KEY = "page-cache:tag:"
 NEXT_CHANGE_KEY = "page-cache:next-change:"
 logger = logging.getLogger(__name__)
 STATUS_HEADER = "X-Page-Cache"
+ACCEPTS_GZIP = _lazy_re_compile(r"\bgzip\b")
 
 
 def page_cache():
@@ -202,6 +205,8 @@ def request_key(request, versions):
     parts = [request.get_host(), request.get_full_path(), timezone.localdate().isoformat()]
     parts += [f"{name}={request.COOKIES.get(name, '')}" for name in sorted(preferences)]
     parts += [f"{tag}={version}" for tag, version in sorted(versions.items())]
+    # Compressed and plain are two variants of the page (Vary: Accept-Encoding).
+    parts.append("gzip" if ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) else "plain")
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     return f"page-cache:{digest}"
 
@@ -249,6 +254,22 @@ class PublicPageCacheMiddleware:
             except Exception:  # logged
                 logger.exception("page cache: store failed")
         return response
+
+
+class CompressPublicPagesMiddleware(GZipMiddleware):
+    """Gzip for the pages the page cache may store, and only those: public, no cookie set, not
+    marked private (any logged-in user's page is). Such a page is the same for every visitor
+    and carries no secret (no CSRF token, no session), so compression cannot leak one by its
+    length (BREACH); every other response goes out as it came. Placed just inside
+    PublicPageCacheMiddleware, so a page is compressed once and stored compressed (the key
+    tells the variants apart)."""
+
+    def process_response(self, request, response):
+        if not storable(response) or not response.get("Content-Type", "").startswith(
+                ("text/html", "text/plain", "application/xml", "application/rss+xml", "application/atom+xml",
+                 "text/xml")):
+            return response
+        return super().process_response(request, response)
 
 
 # ------------------------------------------------------------------ invalidation

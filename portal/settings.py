@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     # Anonymous public pages from the shared cache, before any session or template work.
     "portal.page_cache.PublicPageCacheMiddleware",
+    # Gzip for those public pages only (never a page with a CSRF token or a session: BREACH).
+    "portal.page_cache.CompressPublicPagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -270,3 +270,28 @@ def test_a_policy_scheduled_to_appear_bounds_the_lifetime_of_the_lists(client, t
     assert 1700 < _lifetime(page_cache(), reverse("policies:list"), tags, versions) <= 1800
     figures = reverse("liaison:figures")
     assert _lifetime(page_cache(), figures, page_tags(figures), {}) == settings.PUBLIC_PAGE_CACHE_SECONDS
+
+
+# --- compression: public pages only ------------------------------------------------------------
+
+def test_a_public_page_is_gzip_encoded_when_asked_and_stored_so(client):
+    import gzip
+
+    url = reverse("policies:list")
+    plain = client.get(url)
+    assert "Content-Encoding" not in plain
+    first = Client().get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert first["Content-Encoding"] == "gzip" and "Accept-Encoding" in first["Vary"]
+    assert gzip.decompress(first.content) == plain.content
+    again = Client().get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert cache_status(again) == "hit" and again["Content-Encoding"] == "gzip"
+    assert cache_status(Client().get(url)).startswith("hit") and "Content-Encoding" not in Client().get(url)
+
+
+def test_a_page_with_a_form_or_a_login_is_never_compressed(client, login, enterprise_user, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0  # compression does not depend on the cache
+    form_page = Client().get(reverse("portal:login"), HTTP_ACCEPT_ENCODING="gzip")
+    assert "csrfmiddlewaretoken" in form_page.content.decode() and "Content-Encoding" not in form_page
+    mine = login(enterprise_user).get(reverse("portal:home"), HTTP_ACCEPT_ENCODING="gzip")
+    assert mine.status_code == 200 and "Content-Encoding" not in mine
+    assert Client().get(reverse("portal:about"), HTTP_ACCEPT_ENCODING="gzip")["Content-Encoding"] == "gzip"
