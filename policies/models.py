@@ -184,6 +184,14 @@ class Policy(models.Model):
                          condition=models.Q(status="published")),
             models.Index(fields=["published_on"], name="policy_public_day_idx",
                          condition=models.Q(status="published")),
+            # The list filtered by level or by issuing unit, newest first: the page and its count
+            # read one range of one index (the theme filter: policies_policy_themes_theme_idx).
+            models.Index(fields=["level", "-published_at", "-id"], name="policy_public_level_idx",
+                         condition=models.Q(status="published")),
+            models.Index(fields=["unit", "-published_at", "-id"], name="policy_public_unit_idx",
+                         condition=models.Q(status="published")),
+            models.Index(fields=["validity", "-published_at", "-id"], name="policy_public_validity_idx",
+                         condition=models.Q(status="published")),
         ]
 
     def __str__(self):
