@@ -89,6 +89,7 @@ HOME_TAGS = ("policies", "guide", "matters")
 # Pages showing what no save announces (figures counted from matters, which never touch the
 # cache): they live PUBLIC_PAGE_CACHE_SECONDS, not PUBLIC_PAGE_LIFETIME.
 SHORT_LIVED_PATHS = ("/matters/figures/", "/interaction/")
+POLICY_TAG_SHARES = 256
 
 TAG_KEY = "page-cache:tag:"
 NEXT_CHANGE_KEY = "page-cache:next-change:"
@@ -122,11 +123,24 @@ def page_tags(path):
         return tags | set(HOME_TAGS)
     parts = path.strip("/").split("/")
     if len(parts) == 2 and parts[0] == "policies" and parts[1].isdigit():
-        return tags | {f"policy:{parts[1]}", "policy-pages"}  # one policy's page
+        return tags | {policy_tag(int(parts[1])), "policy-pages"}  # one policy's page
     for prefix, section in PATH_TAGS:
         if path.startswith(prefix):
             return tags | set(section)
     return tags | set(SECTION_TAGS)
+
+
+def policy_tag(pk):
+    """A policy's page carries the tag of its share of all policy pages (1/POLICY_TAG_SHARES):
+    a change clears the few hundred pages of that share, and the tags stay a few hundred keys
+    however many policies there are (no key per policy to create, keep or lose)."""
+    return f"policy:{int(pk) % POLICY_TAG_SHARES}"
+
+
+def tag_cache():
+    """Where tag versions live: their own small shared cache ("page-tags"), which never drops
+    one to make room for pages (a lost version only costs misses, but of every page)."""
+    return caches["page-tags"] if "page-tags" in settings.CACHES else page_cache()
 
 
 def _new_version():
@@ -156,7 +170,7 @@ def invalidate(tags=None):
     no longer found, every other page stays."""
     tags = {ALL_TAG} if tags is None else set(tags)
     try:
-        page_cache().set_many({TAG_KEY + tag: _new_version() for tag in tags}, None)
+        tag_cache().set_many({TAG_KEY + tag: _new_version() for tag in tags}, None)
     except Exception:  # logged: a cache outage must not undo a save; the lifetime bounds staleness
         logger.exception("page cache: could not invalidate %s", sorted(tags))
 
@@ -235,7 +249,7 @@ class PublicPageCacheMiddleware:
             cache = page_cache()
             try:
                 tags = page_tags(request.path)
-                versions = tag_versions(cache, tags)
+                versions = tag_versions(tag_cache(), tags)
                 key = request_key(request, versions)
                 response = cache.get(key) if key is not None else None
             except DisallowedHost:
@@ -286,7 +300,7 @@ def changed_tags(meta, instance=None):
         return {ALL_TAG}
     tags = set(tags)
     if instance is not None:
-        tags |= {f"policy:{pk}" for pk in _policies_shown_with(label, instance)}
+        tags |= {policy_tag(pk) for pk in _policies_shown_with(label, instance)}
     return tags
 
 
@@ -337,7 +351,7 @@ def content_changed(sender, **kwargs):
         meta = instance._meta  # the m2m's through model is the owner's business
         tags = changed_tags(meta, instance)
         if meta.label_lower == "policies.policy" and kwargs.get("model") is type(instance):
-            tags |= {f"policy:{pk}" for pk in kwargs.get("pk_set") or ()}
+            tags |= {policy_tag(pk) for pk in kwargs.get("pk_set") or ()}
     else:
         tags = changed_tags(meta, instance)
     if not tags:

@@ -148,6 +148,13 @@ CACHES["pages"].setdefault("KEY_PREFIX", DATABASES["default"]["NAME"])
 # would pass MAX_ENTRIES to its connections, failing every page).
 if not CACHES["pages"]["BACKEND"].endswith("RedisCache"):
     CACHES["pages"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 5000)
+# The versions of the page cache's tags (portal/page_cache.py): a few hundred tiny keys, in
+# their own cache beside the pages' (same server or folder), so that making room for pages
+# never drops one.
+CACHES["page-tags"] = {**CACHES["pages"], "KEY_PREFIX": CACHES["pages"]["KEY_PREFIX"] + ":tags"}
+if CACHES["pages"]["BACKEND"].endswith(("FileBasedCache", "LocMemCache")):
+    CACHES["page-tags"]["LOCATION"] = str(CACHES["pages"]["LOCATION"]).rstrip("/") + "-tags"
+    CACHES["page-tags"]["OPTIONS"] = {**CACHES["pages"].get("OPTIONS", {}), "MAX_ENTRIES": 10000}
 # How long the portal keeps a rendered public page (0 turns the page cache off; tests turn
 # it on where they test it), and how long browsers may keep it.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=0 if TESTING else 120)

@@ -259,14 +259,14 @@ def test_editing_a_guide_item_freshens_only_guide_pages(client, town):
 def test_a_policy_scheduled_to_appear_bounds_the_lifetime_of_the_lists(client, town, settings):
     import datetime
 
-    from portal.page_cache import _lifetime, page_cache, page_tags, tag_versions
+    from portal.page_cache import _lifetime, page_cache, page_tags, tag_cache, tag_versions
 
     settings.PUBLIC_PAGE_LIFETIME = 6 * 3600
     tags = page_tags(reverse("policies:list"))
-    versions = tag_versions(page_cache(), tags)
+    versions = tag_versions(tag_cache(), tags)
     assert _lifetime(page_cache(), reverse("policies:list"), tags, versions) == 6 * 3600
     PolicyFactory(unit=town, published_at=timezone.now() + datetime.timedelta(minutes=30))
-    versions = tag_versions(page_cache(), tags)
+    versions = tag_versions(tag_cache(), tags)
     assert 1700 < _lifetime(page_cache(), reverse("policies:list"), tags, versions) <= 1800
     figures = reverse("liaison:figures")
     assert _lifetime(page_cache(), figures, page_tags(figures), {}) == settings.PUBLIC_PAGE_CACHE_SECONDS
