@@ -67,8 +67,9 @@ def test_a_change_made_through_one_server_empties_the_page_cache_of_both(new_con
         name = page_a.input_value("#id_name")
         renamed = name.removesuffix(suffix_from) + suffix_to
         page_a.fill("#id_name", renamed)
-        page_a.locator("input[name=_save]").click()
-        page_a.wait_for_load_state()
+        with page_a.expect_navigation():
+            page_a.locator("input[name=_save]").click()
+        assert "/change/" not in page_a.url, page_a.inner_text("body")[:500]  # saved: back on the list
         return renamed
 
     renamed = rename("", "（两台）")
