@@ -298,7 +298,14 @@ def pick_long_tail(size=2000, queries=600, seed=2026):
             if len(word) >= 2 and word.strip() and word not in words and not word.isdigit():
                 words.append(word)
     rng.shuffle(words)
-    words = words[:queries]
+    # Titles made from templates have fewer distinct words than a county's searches: the
+    # rest are two of them together, as visitors narrow a search ("贷款 贴息").
+    queries_ = words[:queries]
+    while len(queries_) < queries and len(words) > 1:
+        pair = " ".join(rng.sample(words, 2))
+        if pair not in queries_:
+            queries_.append(pair)
+    words = queries_
     themes = list(Theme.objects.values_list("slug", flat=True))
     lists = [f"/policies/list/?theme={theme}&level={level}&page={page}"
              for theme in themes for level in Level.values for page in (1, 2, 3)]
@@ -485,7 +492,8 @@ def main(argv=None):
     parser.add_argument("--no-long-tail", action="store_true",
                         help="only the single-URL rows, not the long-tail mix (random policies, distinct searches, ...)")
     parser.add_argument("--mix-size", type=int, default=2000, help="paths in the long-tail mix")
-    parser.add_argument("--queries", type=int, default=600, help="distinct search words in the long tail")
+    parser.add_argument("--queries", type=int, default=600,
+                        help="distinct searches in the long tail (words of policy titles, then pairs of them)")
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install -y wrk")
