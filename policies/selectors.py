@@ -13,6 +13,7 @@ from django.db.models.functions import Cast
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
+from portal import page_cache
 from portal.models import Industry, Unit
 from portal.params import int_param, year_param
 from portal.workdays import add_workdays
@@ -28,7 +29,12 @@ COUNTS_VERSION_KEY = "policies:counts-version"
 
 
 def counts_version():
-    return cache.get_or_set(COUNTS_VERSION_KEY, 1, None)
+    """The version of the cached facet and browse counts: this process's counter, and with the
+    page cache on, the shared version of the policies' pages (portal/page_cache.py), which any
+    change to policies or themes through any server process moves."""
+    local = cache.get_or_set(COUNTS_VERSION_KEY, 1, None)
+    shared = page_cache.shared_version("policies")
+    return f"{local}-{shared}" if shared else local
 
 
 def bump_counts_version():

@@ -165,6 +165,18 @@ def tag_versions(cache, tags):
     return versions
 
 
+def shared_version(tag):
+    """The current version of `tag` for caches of parts of pages (the policy list's facet
+    counts), or None when the page cache is off or away."""
+    if settings.PUBLIC_PAGE_CACHE_SECONDS <= 0:
+        return None
+    try:
+        return tag_versions(tag_cache(), {tag})[tag]
+    except Exception:  # logged: without the shared version, the local one alone
+        logger.exception("page cache: version lookup failed")
+        return None
+
+
 def invalidate(tags=None):
     """New versions of these tags (by default ALL_TAG: every page): each page carrying one is
     no longer found, every other page stays."""

@@ -295,3 +295,19 @@ def test_a_page_with_a_form_or_a_login_is_never_compressed(client, login, enterp
     mine = login(enterprise_user).get(reverse("portal:home"), HTTP_ACCEPT_ENCODING="gzip")
     assert mine.status_code == 200 and "Content-Encoding" not in mine
     assert Client().get(reverse("portal:about"), HTTP_ACCEPT_ENCODING="gzip")["Content-Encoding"] == "gzip"
+
+
+def test_a_renamed_theme_shows_in_the_list_facets_at_once(client):
+    """The facet counts are cached per process; their key follows the shared version of the
+    policies' pages, which a theme's save moves (in any server process)."""
+    from policies.models import Theme
+
+    theme = Theme.objects.order_by("sort_order").first()
+    PolicyFactory(themes=[theme])
+    url = reverse("policies:list")
+    assert theme.name in client.get(url).content.decode()
+    Theme.objects.filter(pk=theme.pk).update(name="改名后的主题")  # no signal: as another process
+    from portal.page_cache import invalidate
+
+    invalidate({"policies"})  # what that process's save did
+    assert "改名后的主题" in client.get(url).content.decode()
