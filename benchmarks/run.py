@@ -361,7 +361,7 @@ def run_long_tail(base_url, kinds, mix, duration, connections, cache, workdir):
         if cache:
             warm_pass(base_url, paths)  # the first pass: every page rendered and stored once
         else:
-            wrk(base_url + "/", 3, connections, paths=path_file)  # processes warm (jieba, connections)
+            wrk(base_url + "/", 5, connections, paths=path_file)  # processes warm (jieba, connections)
         before = load_average()
         data = wrk(base_url + "/", duration, connections, paths=path_file)
         data["load"] = f"{before} → {load_average()}"
@@ -634,6 +634,8 @@ def render_report(args, counts, results, queries, changelists, in_process_load="
         cell = f"`{path}`" if path.startswith("/") else path
         if data.get("load"):
             cell += f"; load {data['load']}"
+        if not data["requests"]:
+            ok = False  # nothing answered within the run
         errors = data["errors"] + data["non2xx"]
         lines.append(f"| {name} | {cell} | {data['rps']:.0f} | {ratio:.2f} | {data['p50'] / 1000:.1f} | "
                      f"{data['p95'] / 1000:.1f} | {data['p99'] / 1000:.1f} | {errors} | "
