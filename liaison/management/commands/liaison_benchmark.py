@@ -127,9 +127,10 @@ class Command(BaseCommand):
                 assigned = state not in (workflow.RECEIVED, workflow.ACCEPTED, workflow.REFERRAL_REQUESTED,
                                          workflow.RETURNED, workflow.HANDLING) and rng.random() < 0.6
                 lead = rng.choice(departments) if assigned else None
+                # Every open clock has its date (the matter_open_has_due_date constraint).
                 due = (received_at.date() + datetime.timedelta(days=rng.randint(3, 14))) if state in (
-                    workflow.HANDLING, workflow.ASSIGNED, workflow.WAITING) or state in workflow.FINISHED_STATES \
-                    else None
+                    workflow.ACCEPTED, workflow.HANDLING, workflow.REFERRAL_REQUESTED, workflow.ASSIGNED,
+                    workflow.RETURNED, workflow.WAITING) or state in workflow.FINISHED_STATES else None
                 finished = state in workflow.FINISHED_STATES
                 replied_at = received_at + datetime.timedelta(days=rng.randint(2, 14)) if finished else None
                 rating = rng.choices([5, 4, 3, 2, 1], [50, 30, 10, 6, 4])[0] if state in (
