@@ -150,7 +150,11 @@ class Command(BaseCommand):
                     accepted_on_time=(rng.random() < 0.9) if state != workflow.RECEIVED else None,
                     due_date=due, deadline_workdays=5 if due else None,
                     supervised=state in workflow.OPEN_STATES and rng.random() < 0.05,
-                    extension_requested_days=3 if state == workflow.ASSIGNED and rng.random() < 0.03 else 0,
+                    extension_requested_days=(extension := 3 if state == workflow.ASSIGNED and rng.random() < 0.03
+                                              else 0),
+                    extension_decide_by=due if extension else None,
+                    reassign_due=due if state == workflow.RETURNED else None,
+                    supplement_due=due if state == workflow.WAITING else None,
                     replied_at=replied_at, closed_on_time=(rng.random() < 0.85) if finished else None,
                     workdays_to_close=rng.randint(1, 12) if finished else None, rating=rating,
                     rating_reason="不满意" if rating and rating <= 2 else "",
