@@ -8,6 +8,16 @@ def _perms(models, actions):
     return [f"guide.{action}_{model}" for model in models for action in actions]
 
 
+def _unit_changed(sender, instance, raw=False, **kwargs):
+    """A unit's contact entry (and the leaders' duties naming it) in the site search follow
+    each edit, once it is committed."""
+    if raw:  # loading a fixture
+        return
+    from .services import unit_reindex_later
+
+    unit_reindex_later(unit_pk=instance.pk)
+
+
 class GuideConfig(AppConfig):
     name = "guide"
     verbose_name = _("Enterprise service guide")
@@ -23,6 +33,14 @@ class GuideConfig(AppConfig):
         + _perms(["guideedition", "loanproduct", "leaderduty"], ["view"]),
         "county_leader": _perms(_CONTENT + ["guideedition", "leaderduty", "loanproduct"], ["view"]),
     }
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from portal.models import Unit
+
+        post_save.connect(_unit_changed, sender=Unit, dispatch_uid="guide-unit-search-save")
+        post_delete.connect(_unit_changed, sender=Unit, dispatch_uid="guide-unit-search-delete")
 
     def home_panel(self, request):
         from .selectors import current_edition, departments_with_items

@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from portal.models import Unit
 from portal.queue import enqueue, enqueue_after_commit
 from portal.workflow import Action, ActionRefused, Workflow, record, transition, transition_all
 
 from .models import Faq, Fee, GuideEdition, LeaderDuty, LoanProduct, Material, ServiceItem, Step
-from .tasks import reindex_directory, reindex_edition, reindex_item, unindex_item
+from .tasks import reindex_directory, reindex_edition, reindex_item, reindex_unit, unindex_item
 
 logger = logging.getLogger(__name__)
 
@@ -141,15 +142,9 @@ def directory_reindex():
                             product.steps, product.contact_name, product.contact_phone]),
             url=f"{credit}#loan-{product.pk}", date=edition.published_at and timezone.localdate(edition.published_at))
     for duty in duties:
-        search.index_object(
-            "leader", duty.pk, title=f"{duty.name}（{duty.unit.name}{duty.post}）", summary=duty.duties, unit=duty.unit,
-            extra_terms=f"{duty.unit.name} 领导分工 {duty.units_in_charge}",
-            body="\n".join([duty.liaison_enterprises, duty.office_phone]), url=f"{leaders}#leader-{duty.pk}")
+        _leader_index(search, duty, leaders)
     for unit in units:
-        search.index_object(
-            "contact", unit.pk, title=unit.name, summary=unit.remit, unit=unit,
-            extra_terms=f"{unit.short_name} 联系电话 {unit.principal_name}",
-            body="\n".join([unit.service_phone, unit.phone, unit.address]), url=f"{contacts}#unit-{unit.pk}")
+        _contact_index(search, unit, contacts)
     search.remove_stale("loan_product", [p.pk for p in products])
     search.remove_stale("leader", [d.pk for d in duties])
     search.remove_stale("contact", [u.pk for u in units])
@@ -159,6 +154,44 @@ def directory_reindex():
 def directory_reindex_later():
     """Queue `directory_reindex` for the worker, once the transaction has committed."""
     enqueue_after_commit(reindex_directory)
+
+
+def _leader_index(search, duty, leaders_url):
+    search.index_object(
+        "leader", duty.pk, title=f"{duty.name}（{duty.unit.name}{duty.post}）", summary=duty.duties, unit=duty.unit,
+        extra_terms=f"{duty.unit.name} 领导分工 {duty.units_in_charge}",
+        body="\n".join([duty.liaison_enterprises, duty.office_phone]), url=f"{leaders_url}#leader-{duty.pk}")
+
+
+def _contact_index(search, unit, contacts_url):
+    search.index_object(
+        "contact", unit.pk, title=unit.name, summary=unit.remit, unit=unit,
+        extra_terms=f"{unit.short_name} 联系电话 {unit.principal_name}",
+        body="\n".join([unit.service_phone, unit.phone, unit.address]), url=f"{contacts_url}#unit-{unit.pk}")
+
+
+def unit_reindex(*, unit_pk):
+    """After a unit is changed: its contact entry (taken out once it is inactive or gone) and
+    the current edition's leaders' duties that name it."""
+    from . import selectors
+
+    search = _search_module()
+    if search is None:
+        return
+    unit = Unit.objects.filter(pk=unit_pk).first()
+    if unit is None or not unit.is_active:
+        search.remove_object("contact", str(unit_pk))
+    else:
+        _contact_index(search, unit, reverse("guide:contacts"))
+    edition = selectors.current_edition()
+    if unit is not None and edition is not None:
+        for duty in selectors.leader_duties(edition).filter(unit=unit):
+            _leader_index(search, duty, reverse("guide:leaders"))
+
+
+def unit_reindex_later(*, unit_pk):
+    """Queue `unit_reindex` for the worker, once the transaction has committed."""
+    enqueue_after_commit(reindex_unit, unit_pk)
 
 
 def search_reindex():

@@ -53,3 +53,12 @@ def reindex_directory():
     from .services import directory_reindex
 
     return directory_reindex()
+
+
+@retrying_task()
+def reindex_unit(unit_pk):
+    """A unit changed: its contact entry and the leaders' duties naming it in the site search."""
+    from .services import unit_reindex
+
+    unit_reindex(unit_pk=unit_pk)
+    return unit_pk

@@ -7,6 +7,9 @@ left exactly as it was (nothing to clean up, even after a crash) and nobody else
 the generated rows. Run it against your own database, e.g.
 
     DATABASE_URL=postgres://.../portal_policies manage.py bench_search --policies 100000
+
+On a database of its own, `--keep` commits the generated rows instead, and `--policies 0`
+then measures again without loading (to try changes quickly).
 """
 import datetime
 import random
@@ -87,8 +90,14 @@ class Command(BaseCommand):
         parser.add_argument("--policies", type=int, default=100_000)
         parser.add_argument("--repeat", type=int, default=15, help="Runs of each query.")
         parser.add_argument("--batch", type=int, default=5000)
+        parser.add_argument("--keep", action="store_true",
+                            help="Commit the loaded policies instead of rolling back (only on a database of its own, "
+                                 "to measure again with --policies 0).")
 
-    def handle(self, *args, policies, repeat, batch, **options):
+    def handle(self, *args, policies, repeat, batch, keep, **options):
+        if not policies:  # measure what the database holds
+            self.measure(repeat)
+            return
         try:
             with transaction.atomic():
                 with connection.cursor() as cursor:
@@ -108,9 +117,12 @@ class Command(BaseCommand):
                                    "ANALYZE policies_policy; ANALYZE portal_searchdocument; ANALYZE policies_policy_themes")
                 self.stdout.write(f"Built the GIN indexes in {time.perf_counter() - started:.0f} s.")
                 self.measure(repeat)
-                raise Rollback
+                if not keep:
+                    raise Rollback
         except Rollback:
             self.stdout.write("Rolled back: the database is as it was.")
+        else:
+            self.stdout.write(f"Kept the {policies} policies (--keep).")
         with connection.cursor() as cursor:  # clear the dead rows the rollback left behind
             for table in ("portal_searchdocument", "policies_policy", "policies_policy_themes"):
                 cursor.execute(f"VACUUM ANALYZE {table}")
