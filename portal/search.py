@@ -33,6 +33,7 @@ import dataclasses
 import datetime
 import functools
 import html
+import json
 import math
 import re
 import threading
@@ -44,6 +45,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import ExpressionWrapper, F, FloatField
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from .search_models import SearchDocument, SearchSynonym
@@ -54,11 +56,18 @@ MAX_BODY_CHARS = 20000
 PAGE_SIZE = 10
 SYNONYM_CACHE_KEY = "portal:search-synonyms:v1"
 NOT_IN_FORCE_FACTOR = 0.4
-RANK_CANDIDATES = 2000
+# A broad query ranks only its newest RANK_CANDIDATES matches, and only the first FULL_RANK_DEPTH
+# of them (by a cheap score) get the full score.
+RANK_CANDIDATES = 300
 FULL_RANK_DEPTH = 100
 # Counting every match of a broad query (贷款 matches most policies) means reading every
-# document; each type's count stops here and shows as "2000+".
-COUNT_LIMIT = RANK_CANDIDATES
+# document; each type's count stops here and shows as "1000+".
+COUNT_LIMIT = 1000
+# A long question keeps at most this many words (the most selective ones) once its fillers are gone.
+MAX_TERMS = 6
+# A query that finds nothing is checked for a one-character slip against this many titles sharing
+# its characters.
+SLIP_CANDIDATES = 2000
 # The types of document the apps index; each is counted on its own so that a type with few
 # matches is counted exactly even when another type has thousands.
 KINDS = ("policy", "interpretation", "service_item", "faq", "loan_product", "leader", "contact", "page")
@@ -440,6 +449,30 @@ def plan_query(normalized_query, synonyms):
                      text=normalized_query.replace(" ", ""), pinyin=pinyin)
 
 
+def _estimated_matches(tsquery):
+    """How many documents PostgreSQL's statistics expect `tsquery` to match (planning only)."""
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) SELECT 1 FROM portal_searchdocument WHERE search_vector @@ %s::tsquery",
+                       [tsquery])
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return plan[0]["Plan"]["Plan Rows"]
+
+
+def capped_plan(plan, limit=None):
+    """A long question keeps its `limit` (MAX_TERMS) most selective required words, by the
+    statistics' estimate of how many documents each matches (longer words first among equals),
+    and none of its optional ones: the rest add little but cost every match and count."""
+    limit = limit or MAX_TERMS
+    words_ = [t for t in plan.terms if t.required and not DOC_NUMBER_RE.fullmatch(t.text)]
+    if len(words_) <= limit:
+        return plan
+    ranked = sorted(words_, key=lambda t: (_estimated_matches(t.tsquery), -t.weight))
+    kept = {id(t) for t in ranked[:limit]}
+    terms = [t for t in plan.terms if id(t) in kept or (t.required and DOC_NUMBER_RE.fullmatch(t.text))]
+    return dataclasses.replace(plan, terms=terms)
+
+
 def build_tsquery(normalized_query, synonyms):
     """A tsquery literal requiring every word of the query (fillers dropped; official terms and
     文号s as alternatives) and the list of terms to highlight."""
@@ -542,13 +575,23 @@ def _coverage_sql(terms, weights=None):
     return "(" + " + ".join(parts) + ")", params
 
 
+def _covering_tsquery(terms, share=MIN_COVERAGE):
+    """One tsquery true exactly when a document matches words making up at least `share` of
+    `terms` (by weight): the OR of every smallest such group of words, each group's words ANDed.
+    The GIN index answers it alone, without reading any document."""
+    total = sum(t.weight for t in terms) or 1.0
+    members = [[i for i in range(len(terms)) if mask >> i & 1] for mask in range(1, 1 << len(terms))]
+    groups = []
+    for group in members:
+        weight = sum(terms[i].weight for i in group) / total
+        if weight + 1e-9 >= share and all(weight - terms[i].weight / total + 1e-9 < share for i in group):
+            groups.append("(" + " & ".join(terms[i].tsquery for i in group) + ")")
+    return " | ".join(groups)
+
+
 def _filter_sql(plan, partial):
     """The WHERE condition: every required word (strict), or at least MIN_COVERAGE of the query."""
-    if partial:
-        coverage, params = _coverage_sql(plan.required)
-        sql, params = f"(search_vector @@ %s::tsquery AND {coverage} >= {MIN_COVERAGE})", [plan.any_term, *params]
-    else:
-        sql, params = "search_vector @@ %s::tsquery", [plan.all_terms]
+    sql, params = "search_vector @@ %s::tsquery", [_covering_tsquery(plan.required) if partial else plan.all_terms]
     if plan.pinyin:
         sql, params = f"({sql} OR pinyin LIKE %s)", [*params, _like(plan.pinyin)]
     return sql, params
@@ -597,15 +640,27 @@ def _quick_score_sql(plan):
     return sql, params
 
 
-def _run(plan, kinds, page, page_size, *, partial=False):
+def _apply(result, ran):
+    result.total, result.counts, result.capped, result.page, result.num_pages, result.hits = ran
+
+
+def _count(plan, partial=False):
+    """Matches of each type, each counted up to COUNT_LIMIT + 1 in one query (a GIN bitmap scan
+    that stops early): ({kind: count}, the types whose count reached the limit)."""
     where, where_params = _filter_sql(plan, partial)
     matched = SearchDocument.objects.available().extra(where=[where], params=where_params)
-    # One query: up to COUNT_LIMIT + 1 matches of each type (a scan that stops early).
     per_kind = [matched.filter(kind=kind).order_by().values_list("kind", flat=True)[:COUNT_LIMIT + 1]
                 for kind in KINDS]
     found = Counter(per_kind[0].union(*per_kind[1:], all=True))
     capped = frozenset(kind for kind, n in found.items() if n > COUNT_LIMIT)
-    counts = {kind: min(n, COUNT_LIMIT) for kind, n in found.items()}
+    return {kind: min(n, COUNT_LIMIT) for kind, n in found.items()}, capped
+
+
+def _run(plan, kinds, page, page_size, counted, *, partial=False):
+    """The requested page of ranked results, given the counts (`_count`)."""
+    counts, capped = counted
+    where, where_params = _filter_sql(plan, partial)
+    matched = SearchDocument.objects.available().extra(where=[where], params=where_params)
     if kinds:
         total = sum(n for kind, n in counts.items() if kind in kinds)
         broad = bool(capped & set(kinds))
@@ -623,8 +678,7 @@ def _run(plan, kinds, page, page_size, *, partial=False):
         pool = matched.values("id")
         if broad:
             # A broad query (thousands of matches): ranking every match means reading every
-            # tsvector. Rank only the newest RANK_CANDIDATES matches (in force first), found
-            # by walking the searchdoc_newest index, which bounds the cost.
+            # tsvector. Rank only the newest RANK_CANDIDATES matches (in force first).
             pool = matched.order_by("-in_force", F("date").desc(nulls_last=True), "-id").values("id")[:RANK_CANDIDATES]
         # Two stages: a cheap score (ts_rank and the title tests) orders the pool; the full score
         # (coverage, proximity …) reorders only its first FULL_RANK_DEPTH rows, which are the
@@ -657,13 +711,17 @@ def _run(plan, kinds, page, page_size, *, partial=False):
     return total, counts, capped, page, num_pages, hits
 
 
-def _apply(result, ran):
-    result.total, result.counts, result.capped, result.page, result.num_pages, result.hits = ran
+def _total(counted, kinds):
+    counts, _capped = counted
+    return sum(n for kind, n in counts.items() if not kinds or kind in kinds)
 
 
 def search(query, *, kinds=None, page=1, page_size=PAGE_SIZE):
     """Ranked results for `query`, with per-type counts, a correction when nothing matches, a
-    ranked partial match when the strict one finds little, and terms to try instead."""
+    ranked partial match when the strict one finds little, and terms to try instead.
+
+    Each way of reading the query is counted first (one cheap query); only the one shown is
+    ranked."""
     raw = (query or "").strip()
     result = SearchResults(query=raw, kinds=tuple(kinds or ()))
     if not raw:
@@ -679,22 +737,23 @@ def search(query, *, kinds=None, page=1, page_size=PAGE_SIZE):
     if not plan.terms:
         result.notice = "no_words"
         return result
-    ran = _run(plan, result.kinds, page, page_size)
-    _apply(result, ran)
-    if result.total == 0:
+    plan = capped_plan(plan)
+    chosen, counted, partial = plan, _count(plan), False
+    if _total(counted, result.kinds) == 0:
         suggestion = suggest(plan.core)
         if suggestion:
             corrected = plan_query(suggestion, synonyms)
-            ran = _run(corrected, result.kinds, page, page_size) if corrected.terms else None
-            if ran and ran[0]:
-                _apply(result, ran)
+            corrected_counts = _count(corrected) if corrected.terms else None
+            if corrected_counts and _total(corrected_counts, result.kinds):
+                chosen, counted = corrected, corrected_counts
                 result.corrected_from = raw
             result.suggestion = suggestion
-    if result.total < PARTIAL_BELOW and not result.corrected_from and len(plan.terms) > 1:
-        ran = _run(plan, result.kinds, page, page_size, partial=True)
-        if ran[0] > result.total:
-            _apply(result, ran)
-            result.partial = True
+    if _total(counted, result.kinds) < PARTIAL_BELOW and not result.corrected_from and len(plan.terms) > 1:
+        partial_counts = _count(plan, partial=True)
+        if _total(partial_counts, result.kinds) > _total(counted, result.kinds):
+            counted, partial = partial_counts, True
+    result.partial = partial
+    _apply(result, _run(chosen, result.kinds, page, page_size, counted, partial=partial))
     if result.total == 0:
         result.related = related_terms(plan.core, synonyms)
     return result
@@ -740,12 +799,7 @@ def suggest(normalized):
     patterns = sorted(variants)
     regexes = [re.compile(re.escape(p).replace("_", ".")) for p in patterns]
     candidates = Counter()
-    # Titles the public can see.
-    likes = " OR ".join(["title LIKE %s"] * len(patterns))
-    escaped = ["%" + p.replace("\\", "\\\\").replace("%", "\\%") + "%" for p in patterns]
-    titles = SearchDocument.objects.available().extra(where=[f"({likes})"], params=escaped).values_list(
-        "title", flat=True)[:50]
-    for title in titles:
+    for title in _titles_like(compact, patterns):
         normalized_title = normalize(title)
         for regex in regexes:
             for match in regex.finditer(normalized_title):
@@ -759,6 +813,26 @@ def suggest(normalized):
     if len(compact) <= 3:  # short words: only corrections that are real words
         ranked = [c for c in ranked if _in_dictionary(c)]
     return ranked[0] if ranked else ""
+
+
+def _titles_like(compact, patterns):
+    """Up to 50 titles the public can see holding one of the LIKE `patterns`. Every title
+    character is in the index on its own, so the GIN index first finds the documents having all
+    but at most one of the query's characters (a one-character slip keeps the others); only the
+    first SLIP_CANDIDATES of them are read."""
+    chars = list(dict.fromkeys(_CJK.findall(compact)))
+    if len(chars) < 2:
+        return []
+    having = " | ".join("(" + " & ".join(_lexeme_literal(c) for c in chars if c != left_out) + ")"
+                        for left_out in chars)
+    likes = " OR ".join(["title LIKE %s"] * len(patterns))
+    escaped = ["%" + p.replace("\\", "\\\\").replace("%", "\\%") + "%" for p in patterns]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT title FROM (SELECT title FROM portal_searchdocument WHERE search_vector @@ %s::tsquery"
+            " AND (available_from IS NULL OR available_from <= %s) LIMIT %s) AS candidate"
+            f" WHERE {likes} LIMIT 50", [having, timezone.now(), SLIP_CANDIDATES, *escaped])
+        return [row[0] for row in cursor.fetchall()]
 
 
 @functools.lru_cache(maxsize=1)
