@@ -147,3 +147,13 @@ def shanghai_small_hours():
     named test_small_hours.py re-run the date-sensitive tests of their app with it."""
     with _travel_to_shanghai_time("00:30"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _search_synonyms_read_afresh():
+    """The search keeps the synonym table in memory for a few seconds; a test's rolled-back
+    changes to it must not reach the next test."""
+    yield
+    from portal.search import forget_local_synonyms
+
+    forget_local_synonyms()

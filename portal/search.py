@@ -28,6 +28,15 @@ in its title and key terms above its summary and body, closeness of the words (t
 title holding the whole query, lowered for documents no longer in force. A query that finds
 nothing is checked for a one-character slip against titles and known terms and, if a correction
 exists, its results are shown with a "did you mean" note.
+
+What it costs stays bounded as the index grows (`bench_search`: 100,000 policies): each reading
+of the query (strict, corrected, partial) is first only counted, by type and up to COUNT_LIMIT
+("1000+"), through the GIN index; the partial match is itself one tsquery (every smallest group
+of words covering half the query), so no document is read to decide it; a broad query ranks only
+its newest RANK_CANDIDATES matches, by a cheap score, and only the first FULL_RANK_DEPTH get the
+full score; a long question keeps its MAX_TERMS most selective words (PostgreSQL's statistics);
+the typo check reads only titles having all but one of the query's characters (each title
+character is indexed on its own).
 """
 import dataclasses
 import datetime
@@ -37,6 +46,7 @@ import json
 import math
 import re
 import threading
+import time
 import unicodedata
 from collections import Counter
 from pathlib import Path
@@ -55,6 +65,7 @@ MAX_QUERY_LENGTH = 100
 MAX_BODY_CHARS = 20000
 PAGE_SIZE = 10
 SYNONYM_CACHE_KEY = "portal:search-synonyms:v1"
+LOCAL_SYNONYM_SECONDS = 10
 NOT_IN_FORCE_FACTOR = 0.4
 # A broad query ranks only its newest RANK_CANDIDATES matches, and only the first FULL_RANK_DEPTH
 # of them (by a cheap score) get the full score.
@@ -64,7 +75,7 @@ FULL_RANK_DEPTH = 100
 # document; each type's count stops here and shows as "1000+".
 COUNT_LIMIT = 1000
 # A long question keeps at most this many words (the most selective ones) once its fillers are gone.
-MAX_TERMS = 6
+MAX_TERMS = 5
 # A query that finds nothing is checked for a one-character slip against this many titles sharing
 # its characters.
 SLIP_CANDIDATES = 2000
@@ -167,9 +178,12 @@ def warm_up():
 def tokenizer():
     """The jieba tokenizer with our terms (and the synonym table's terms) in its dictionary."""
     tok = _base_tokenizer()
-    for term in _synonym_words():
-        if term not in tok.FREQ or not tok.FREQ.get(term):
-            tok.add_word(term, freq=30000)
+    words_ = _synonym_words()
+    if _local["in_tokenizer"] is not words_:  # once per version of the synonym table
+        for term in words_:
+            if term not in tok.FREQ or not tok.FREQ.get(term):
+                tok.add_word(term, freq=30000)
+        _local["in_tokenizer"] = words_
     return tok
 
 
@@ -289,31 +303,49 @@ def remove_on_commit(kind, key):
 # --------------------------------------------------------------------------- synonyms
 
 
+# This process's copy of the synonym table (re-read from the shared cache at most every few
+# seconds: each search would otherwise fetch and unpickle it several times).
+_local = {"at": -LOCAL_SYNONYM_SECONDS, "mapping": None, "words": (), "in_tokenizer": None}
+
+
 def load_synonyms():
-    """{term: [synonyms]} from the county office's synonym list (cached until it changes)."""
+    """{term: [synonyms]} from the county office's synonym list (cached until it changes; this
+    process keeps its copy for up to LOCAL_SYNONYM_SECONDS)."""
+    now = time.monotonic()
+    if _local["mapping"] is not None and now - _local["at"] < LOCAL_SYNONYM_SECONDS:
+        return _local["mapping"]
     mapping = cache.get(SYNONYM_CACHE_KEY)
     if mapping is None:
         mapping = {}
         for synonym in SearchSynonym.objects.filter(is_active=True):
             mapping[normalize(synonym.term).strip()] = [normalize(t) for t in synonym.official_list]
         cache.set(SYNONYM_CACHE_KEY, mapping, 300)
-    return mapping
+    if mapping != _local["mapping"]:
+        words_ = []
+        for term, officials in mapping.items():
+            words_.append(term)
+            words_.extend(officials)
+        _local.update(mapping=mapping, words=tuple(words_), word_set=frozenset(words_))
+    _local["at"] = now
+    return _local["mapping"]
 
 
 def clear_synonym_cache():
     cache.delete(SYNONYM_CACHE_KEY)
+    forget_local_synonyms()
+
+
+def forget_local_synonyms():
+    """Read the synonym table again at the next search (tests: after a rolled-back change)."""
+    _local.update(at=-LOCAL_SYNONYM_SECONDS, mapping=None)
 
 
 def _synonym_words():
     try:
-        mapping = load_synonyms()
+        load_synonyms()
     except Exception:  # noqa: BLE001 - the table may not exist yet (during migrate)
-        return []
-    out = []
-    for term, officials in mapping.items():
-        out.append(term)
-        out.extend(officials)
-    return out
+        return ()
+    return _local["words"]
 
 
 # --------------------------------------------------------------------------- queries
@@ -646,25 +678,47 @@ def _apply(result, ran):
 
 def _count(plan, partial=False):
     """Matches of each type, each counted up to COUNT_LIMIT + 1 in one query (a GIN bitmap scan
-    that stops early): ({kind: count}, the types whose count reached the limit)."""
+    that stops early). Returns a Counted: the counts, the types whose count reached the limit,
+    and the matches counted (id, type, title holds the query, in force, date): every match
+    unless a count was capped; the candidates a query is ranked from either way."""
     where, where_params = _filter_sql(plan, partial)
-    matched = SearchDocument.objects.available().extra(where=[where], params=where_params)
-    per_kind = [matched.filter(kind=kind).order_by().values_list("kind", flat=True)[:COUNT_LIMIT + 1]
-                for kind in KINDS]
-    found = Counter(per_kind[0].union(*per_kind[1:], all=True))
+    title_holds, title_params = "false", []
+    if len(plan.core) >= 2:
+        title_holds, title_params = "strpos(lower(title), %s) > 0", [plan.core]
+    arm = (f"(SELECT id, kind, {title_holds}, in_force, date FROM portal_searchdocument WHERE kind = %s"
+           f" AND (available_from IS NULL OR available_from <= %s) AND {where} LIMIT {int(COUNT_LIMIT) + 1})")
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join([arm] * len(KINDS)),
+                       [p for kind in KINDS for p in (*title_params, kind, now, *where_params)])
+        rows = cursor.fetchall()
+    found = Counter(row[1] for row in rows)
     capped = frozenset(kind for kind, n in found.items() if n > COUNT_LIMIT)
-    return {kind: min(n, COUNT_LIMIT) for kind, n in found.items()}, capped
+    return Counted({kind: min(n, COUNT_LIMIT) for kind, n in found.items()}, capped, rows)
 
 
-def _run(plan, kinds, page, page_size, counted, *, partial=False):
+@dataclasses.dataclass
+class Counted:
+    counts: dict
+    capped: frozenset
+    rows: list
+
+
+def _candidates(counted, kinds):
+    """The RANK_CANDIDATES matches (of the counted ones, of the asked-for types) that are ranked:
+    those whose title holds the query, then those in force, newest first. A broad query
+    (thousands of matches) ranks no more: ranking means reading each one's tsvector."""
+    rows = [row for row in counted.rows if not kinds or row[1] in kinds]
+    rows.sort(key=lambda row: (row[2], row[3], row[4] or datetime.date.min, row[0]), reverse=True)
+    return [row[0] for row in rows[:RANK_CANDIDATES]]
+
+
+def _run(plan, kinds, page, page_size, counted):
     """The requested page of ranked results, given the counts (`_count`)."""
-    counts, capped = counted
-    where, where_params = _filter_sql(plan, partial)
-    matched = SearchDocument.objects.available().extra(where=[where], params=where_params)
+    counts, capped = counted.counts, counted.capped
     if kinds:
         total = sum(n for kind, n in counts.items() if kind in kinds)
         broad = bool(capped & set(kinds))
-        matched = matched.filter(kind__in=list(kinds))
     else:
         total = sum(counts.values())
         broad = bool(capped)
@@ -675,11 +729,7 @@ def _run(plan, kinds, page, page_size, counted, *, partial=False):
     page = min(max(1, page), num_pages or 1)
     hits = []
     if total:
-        pool = matched.values("id")
-        if broad:
-            # A broad query (thousands of matches): ranking every match means reading every
-            # tsvector. Rank only the newest RANK_CANDIDATES matches (in force first).
-            pool = matched.order_by("-in_force", F("date").desc(nulls_last=True), "-id").values("id")[:RANK_CANDIDATES]
+        pool = _candidates(counted, kinds)
         # Two stages: a cheap score (ts_rank and the title tests) orders the pool; the full score
         # (coverage, proximity …) reorders only its first FULL_RANK_DEPTH rows, which are the
         # same set whichever page is asked for, so pages further on follow the cheap order.
@@ -712,8 +762,7 @@ def _run(plan, kinds, page, page_size, counted, *, partial=False):
 
 
 def _total(counted, kinds):
-    counts, _capped = counted
-    return sum(n for kind, n in counts.items() if not kinds or kind in kinds)
+    return sum(n for kind, n in counted.counts.items() if not kinds or kind in kinds)
 
 
 def search(query, *, kinds=None, page=1, page_size=PAGE_SIZE):
@@ -737,7 +786,24 @@ def search(query, *, kinds=None, page=1, page_size=PAGE_SIZE):
     if not plan.terms:
         result.notice = "no_words"
         return result
-    plan = capped_plan(plan)
+    with transaction.atomic(savepoint=False):
+        _prefer_index_scans()
+        plan = capped_plan(plan)
+        _search(result, plan, synonyms, raw, page, page_size)
+    return result
+
+
+def _prefer_index_scans():
+    """For this transaction: reach matches through the GIN index, never by reading the table in
+    order. PostgreSQL prices `@@` on a stored tsvector as cheap, but each row it tests that way
+    means fetching and decompressing its tsvector: a query matching a third of the index, with a
+    LIMIT, looks cheaper read in order and is then tens of times slower. (No JIT either: these
+    queries are short, compiling them is not.)"""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)")
+
+
+def _search(result, plan, synonyms, raw, page, page_size):
     chosen, counted, partial = plan, _count(plan), False
     if _total(counted, result.kinds) == 0:
         suggestion = suggest(plan.core)
@@ -753,10 +819,9 @@ def search(query, *, kinds=None, page=1, page_size=PAGE_SIZE):
         if _total(partial_counts, result.kinds) > _total(counted, result.kinds):
             counted, partial = partial_counts, True
     result.partial = partial
-    _apply(result, _run(chosen, result.kinds, page, page_size, counted, partial=partial))
+    _apply(result, _run(chosen, result.kinds, page, page_size, counted))
     if result.total == 0:
         result.related = related_terms(plan.core, synonyms)
-    return result
 
 
 def related_terms(core, synonyms, *, limit=8):
@@ -778,7 +843,11 @@ def related_terms(core, synonyms, *, limit=8):
 
 def _in_dictionary(word):
     tok = tokenizer()
-    return bool(tok.FREQ.get(word)) or word in _synonym_words()
+    return bool(tok.FREQ.get(word)) or word in _synonym_word_set()
+
+
+def _synonym_word_set():
+    return _local.get("word_set", frozenset()) if _synonym_words() else frozenset()
 
 
 def suggest(normalized):

@@ -149,10 +149,11 @@ def test_search_page_query_count_is_constant(client, db, django_assert_num_queri
     _make(1, 0)
     search.clear_synonym_cache()
     client.get(reverse("search"), {"q": "贷款"})  # warm caches (synonyms)
-    with django_assert_num_queries(3):  # counts, the first stage's ids, the ranked page
+    # the index-scan settings, counts (with the candidates), the first stage's ids, the ranked page
+    with django_assert_num_queries(4):
         client.get(reverse("search"), {"q": "贷款"})
     _make(30, 100)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         client.get(reverse("search"), {"q": "贷款"})
 
 
@@ -170,8 +171,11 @@ def test_broad_queries_rank_a_bounded_candidate_set(db, monkeypatch):
     assert first.counts == {"policy": 5, "service_item": 1} and first.capped == {"policy"}
     assert first.total_is_capped and first.count_label("policy") == "5+" and first.count_label("service_item") == "1"
     assert len(first.hits) == 5 and first.num_pages == 1  # only the candidates are paged
-    assert {h.title for h in first.hits} == {f"奖补办法{i}" for i in range(7, 12)}  # the newest five
+    # The candidates are the newest of the matches counted (the first COUNT_LIMIT + 1 of a type).
+    assert {h.title for h in first.hits} == {f"奖补办法{i}" for i in range(1, 6)}
     assert search.search("奖补", page=3, page_size=5).page == 1
+    monkeypatch.setattr(search, "COUNT_LIMIT", 100)  # every match counted: the newest five of all
+    assert {h.title for h in search.search("奖补", page_size=5).hits} == {f"奖补办法{i}" for i in range(7, 12)}
     only_items = search.search("奖补", kinds=["service_item"], page_size=5)
     assert only_items.total == 1 and not only_items.total_is_capped
 

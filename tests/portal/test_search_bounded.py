@@ -34,7 +34,7 @@ def test_a_long_question_keeps_its_most_selective_words(db):
     search.index_object("policy", 20, title="首贷户培育", body="首贷 扩大", url="/p/20/")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE portal_searchdocument")  # the statistics the estimates come from
-    plan = search.plan_query("融资 规模 降低 成本 综合 扩大 首贷", search._load_synonyms())
+    plan = search.plan_query("融资 规模 降低 成本 综合 扩大 首贷", search.load_synonyms())
     capped = search.capped_plan(plan, limit=3)
     assert len(capped.required) == 3
     assert {"首贷", "扩大"} <= {t.text for t in capped.required}  # the rarer words stay
