@@ -97,7 +97,7 @@ def login(client):
     from django_otp import DEVICE_ID_SESSION_KEY, user_has_device
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from portal.admin_site import otp_required_for
+    from portal.site.admin_site import otp_required_for
 
     def _login(user):
         client.force_login(user)
@@ -154,6 +154,6 @@ def _search_synonyms_read_afresh():
     """The search keeps the synonym table in memory for a few seconds; a test's rolled-back
     changes to it must not reach the next test."""
     yield
-    from portal.search import forget_local_synonyms
+    from portal.core.search import forget_local_synonyms
 
     forget_local_synonyms()

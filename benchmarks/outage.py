@@ -174,7 +174,7 @@ EnterpriseAccount.objects.create(user=user, enterprise=enterprise, status=Enterp
                                  real_name="陈经理", phone="13800138000")
 staff = User.objects.create_user("outage_official", "o@example.com", "%(pw)s", is_staff=True)
 Official.objects.create(user=staff, unit=town, name="黄志明", role=Official.Role.UNIT_STAFF)
-from portal.roles import sync_role_groups
+from portal.core.roles import sync_role_groups
 sync_role_groups()
 staff.groups.set([g for g in staff.groups.model.objects.filter(name="单位工作人员")])
 """ % {"pw": LOGIN_PASSWORD}
@@ -206,7 +206,7 @@ def main(argv=None):
     subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=BASE_DIR, env=env, check=True)
     subprocess.run([PYTHON, "manage.py", "shell", "-c", SETUP], cwd=BASE_DIR, env=env, check=True)
     port = 18799
-    gunicorn = subprocess.Popen([PYTHON, "-m", "gunicorn", "portal.wsgi", "--config", "python:portal.gunicorn_conf",
+    gunicorn = subprocess.Popen([PYTHON, "-m", "gunicorn", "portal.wsgi", "--config", "python:portal.ops.gunicorn_conf",
                                  "--bind", f"127.0.0.1:{port}"], cwd=BASE_DIR, env=env,
                                 stdout=subprocess.DEVNULL, stderr=open(work / "gunicorn.log", "w"))
     base_url = f"http://127.0.0.1:{port}"

@@ -11,7 +11,7 @@
    liaison.liaison_benchmark), bulk_create for the rest.
 2. Counts the SQL queries of each page (Django test client + CaptureQueriesContext) and times
    the officials' changelists for visits and matters (county office login, in-process).
-3. Starts gunicorn exactly as a deployment does (portal.wsgi, portal.gunicorn_conf, DEBUG off,
+3. Starts gunicorn exactly as a deployment does (portal.wsgi, portal.ops.gunicorn_conf, DEBUG off,
    compressed manifest static files), and loads every page in turn with `wrk` at 16
    concurrent connections: throughput, p50/p95/p99 latency, errors.
 4. Prints a table with each page's throughput as a ratio to /healthz (the ceiling: a view
@@ -57,7 +57,7 @@ def log(message):
 def bench_database_url(name):
     base = os.environ.get("DATABASE_URL")
     if not base:
-        from portal import embedded_db
+        from portal.ops import embedded_db
 
         base = embedded_db.database_url()
     parts = urlsplit(base)
@@ -279,7 +279,7 @@ def pick_long_tail(size=2000, queries=600, seed=2026):
     from guide.models import ServiceItem
     from guide.selectors import current_edition
     from policies.models import Level, Policy, Theme
-    from portal.search import tokenizer
+    from portal.core.search import tokenizer
 
     rng = random.Random(seed)
     counts = {kind: max(1, round(size * share)) for kind, share in MIX}
@@ -463,7 +463,7 @@ def start_gunicorn(env, static_root, port, workers):
     env = dict(env, STATIC_ROOT=str(static_root), GUNICORN_ACCESSLOG="/dev/null")
     if workers:
         env["WEB_CONCURRENCY"] = str(workers)
-    process = subprocess.Popen([PYTHON, "-m", "gunicorn", "portal.wsgi", "--config", "python:portal.gunicorn_conf",
+    process = subprocess.Popen([PYTHON, "-m", "gunicorn", "portal.wsgi", "--config", "python:portal.ops.gunicorn_conf",
                                 "--bind", f"127.0.0.1:{port}"], cwd=BASE_DIR, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base_url = f"http://127.0.0.1:{port}"
@@ -484,7 +484,7 @@ def main(argv=None):
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 20k enterprises, 100k policies, ...")
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per page")
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: portal.gunicorn_conf)")
+    parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: portal.ops.gunicorn_conf)")
     parser.add_argument("--database", default="portal_bench")
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--output", help="also write the report (Markdown) to this file")

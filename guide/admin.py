@@ -18,11 +18,11 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from portal import spreadsheets
-from portal.access import scope_to_own_unit
-from portal.admin_base import ScopedInlineMixin, TransitionLogInline, UnitScopedAdmin
-from portal.admin_import import ImportAdminMixin
-from portal.workflow import ActionRefused
+from portal.core import spreadsheets
+from portal.core.access import scope_to_own_unit
+from portal.core.admin_base import ScopedInlineMixin, TransitionLogInline, UnitScopedAdmin
+from portal.core.admin_import import ImportAdminMixin
+from portal.core.workflow import ActionRefused
 
 from . import services
 from .exports import items_workbook

@@ -18,7 +18,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse
 from django.utils import timezone
 
-from portal.queue import enqueue
+from portal.core.queue import enqueue
 
 from .models import GuideEdition, ServiceItem
 from .selectors import document_content

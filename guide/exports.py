@@ -2,7 +2,7 @@
 file can be edited and imported again."""
 from django.utils import translation
 
-from portal.spreadsheets import Sheet, xlsx_bytes
+from portal.core.spreadsheets import Sheet, xlsx_bytes
 
 from .imports import FEE_FREE, HEADERS, TOPIC_LABELS, TYPE_LABELS
 from .selectors import with_content

@@ -9,8 +9,8 @@ import re
 
 from django.utils.translation import gettext as _
 
-from portal.access import unit_choices_for
-from portal.importing import RowError, SpreadsheetImporter, normalise_key_part, parse_whole_number, split_values
+from portal.core.access import unit_choices_for
+from portal.core.importing import RowError, SpreadsheetImporter, normalise_key_part, parse_whole_number, split_values
 from portal.models import Unit
 
 from .models import Fee, GuideEdition, Material, ServiceItem, Step, Topic

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import FinancialInstitution, Unit
-from portal.uploads import ProtectedFileField, UploadValidator
-from portal.validators import validate_http_url
+from portal.core.uploads import ProtectedFileField, UploadValidator
+from portal.core.validators import validate_http_url
 
 REVIEW_INTERVAL_DAYS = 365  # items not reviewed for 12 months are flagged
 
@@ -170,7 +170,7 @@ class ServiceItemQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Public: published items. Officials additionally see their own unit's items in every
         state (the county office sees every unit's)."""
-        from portal.access import sees_all_units, unit_of
+        from portal.core.access import sees_all_units, unit_of
 
         if sees_all_units(user):
             return self.all()

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from portal.models import Unit
-from portal.queue import enqueue, enqueue_after_commit
-from portal.workflow import Action, ActionRefused, Workflow, record, transition, transition_all
+from portal.core.queue import enqueue, enqueue_after_commit
+from portal.core.workflow import Action, ActionRefused, Workflow, record, transition, transition_all
 
 from .models import Faq, Fee, GuideEdition, LeaderDuty, LoanProduct, Material, ServiceItem, Step
 from .tasks import reindex_directory, reindex_edition, reindex_item, reindex_unit, unindex_item
@@ -39,7 +39,7 @@ CHILD_MODELS = [
 
 
 
-# The two workflows of the guide, written down once; `portal.workflow` applies them.
+# The two workflows of the guide, written down once; `portal.core.workflow` applies them.
 _E, _I = GuideEdition.Status, ServiceItem.Status
 EDITION_WORKFLOW = Workflow(_E, [
     Action("publish", _lazy("Publish the edition"), (_E.DRAFT,), _E.CURRENT,
@@ -61,9 +61,9 @@ ITEM_WORKFLOW = Workflow(_I, [
 # --- site-wide search -------------------------------------------------------------------
 
 def _search_module():
-    """portal.search, once it exists (it is built in parallel); None before."""
+    """portal.core.search, once it exists (it is built in parallel); None before."""
     try:
-        from portal import search
+        from portal.core import search
     except ImportError:
         return None
     if not hasattr(search, "index_object"):
@@ -280,7 +280,7 @@ def _edition_start(*, source, title, slug):
 def revision_changes(revision):
     """What a revision changes in its published item, field by field and list by list, for the
     county office that approves it."""
-    from portal.changes import field_changes, lines_change
+    from portal.core.changes import field_changes, lines_change
 
     item = revision.revision_of
     changes = field_changes(item, revision, CONTENT_FIELDS)

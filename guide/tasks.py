@@ -1,5 +1,5 @@
 """Background jobs of the guide: building its PDF and Word downloads."""
-from portal.queue import retrying_task
+from portal.core.queue import retrying_task
 
 
 @retrying_task()

@@ -6,9 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import Unit
-from portal.page_cache import public_page
-from portal.uploads import download_response
-from portal.workdays import add_workdays, is_estimated
+from portal.core.page_cache import public_page
+from portal.core.uploads import download_response
+from portal.core.workdays import add_workdays, is_estimated
 
 from . import downloads, selectors
 from .models import GuideEdition, Material, ServiceItem, Topic

@@ -10,12 +10,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.access import default_unit, official_of, unit_choices_for
-from portal.admin_base import UnitScopedAdmin
+from portal.core.access import default_unit, official_of, unit_choices_for
+from portal.core.admin_base import UnitScopedAdmin
 from portal.models import Enterprise
-from portal.params import int_param
-from portal.workdays import is_estimated, workdays_between
-from portal.workflow import ActionRefused
+from portal.core.params import int_param
+from portal.core.workdays import is_estimated, workdays_between
+from portal.core.workflow import ActionRefused
 
 from . import clock, figures, ledgers, selectors, workflow
 from .admin_forms import (ActionForm, LedgerForm, PeriodForm, RecordForm, reply_templates, unit_choice_label,
@@ -113,7 +113,7 @@ class MatterAdmin(UnitScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    # The pickers of the assign and record forms (portal/admin_autocomplete.py).
+    # The pickers of the assign and record forms (portal/core/admin_autocomplete.py).
     form_pickers = ["lead_unit", "cooperating_units", "enterprise"]
 
     def autocomplete_choices(self, request, db_field):

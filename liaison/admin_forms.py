@@ -5,9 +5,9 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin_autocomplete import PickerSelect, PickerSelectMultiple
-from portal.forms import SensibleDateField
-from portal.access import default_unit, unit_choices_for
+from portal.core.admin_autocomplete import PickerSelect, PickerSelectMultiple
+from portal.site.forms import SensibleDateField
+from portal.core.access import default_unit, unit_choices_for
 from portal.models import Enterprise, Unit
 
 from . import clock, workflow

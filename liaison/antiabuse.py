@@ -1,11 +1,11 @@
 """Anti-abuse for anonymous forms, without JavaScript or an outside service: a signed
-arithmetic question, a honeypot field, and a per-address rate limit (portal.ratelimit)."""
+arithmetic question, a honeypot field, and a per-address rate limit (portal.core.ratelimit)."""
 import secrets
 
 from django.conf import settings
 from django.core import signing
 
-from portal import ratelimit
+from portal.core import ratelimit
 
 SALT = "liaison.challenge"
 MAX_AGE = 2 * 3600

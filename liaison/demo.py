@@ -12,7 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from portal.models import Enterprise, EnterpriseAccount, Official, Unit
-from portal.roles import group_for
+from portal.core.roles import group_for
 
 from . import clock, workflow
 from .models import DeadlineRule, Matter, ReplyTemplate

@@ -205,7 +205,7 @@ def search_index():
     from django.urls import reverse
     from django.utils import translation
 
-    from portal import search
+    from portal.core import search
 
     with translation.override(settings.LANGUAGE_CODE):
         search.index_object(

@@ -7,8 +7,8 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import FieldNamedErrorsMixin
-from portal.uploads import check_upload
+from portal.site.forms import FieldNamedErrorsMixin
+from portal.core.uploads import check_upload
 
 from . import antiabuse
 from .models import Category, Rating, Urgency

@@ -1,11 +1,11 @@
 """台帐: 投诉受理台帐 (complaints accepted) and 事项处置台帐 (matters handled), per unit and
-period, as XLSX or CSV through the base writer (portal/spreadsheets.py): dates are date cells
+period, as XLSX or CSV through the base writer (portal/core/spreadsheets.py): dates are date cells
 in local time, text that looks like a formula stays text."""
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import spreadsheets
+from portal.core import spreadsheets
 
 from .figures import day_bounds
 from .models import Matter, MatterCooperation

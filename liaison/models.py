@@ -15,10 +15,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.access import acting_enterprise, official_of, sees_all_units
-from portal.categories import Category
+from portal.core.access import acting_enterprise, official_of, sees_all_units
+from portal.core.categories import Category
 from portal.models import Enterprise, Official, Unit
-from portal.uploads import ProtectedFileField, UploadValidator
+from portal.core.uploads import ProtectedFileField, UploadValidator
 
 
 class Urgency(models.TextChoices):

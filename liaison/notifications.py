@@ -20,8 +20,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
-from portal import messaging
-from portal.access import official_of
+from portal.core import messaging
+from portal.core.access import official_of
 from portal.models import EnterpriseAccount, Official
 
 from . import workflow

@@ -2,7 +2,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from portal.access import acting_enterprise, official_of
+from portal.core.access import acting_enterprise, official_of
 
 
 def home_panel(request):

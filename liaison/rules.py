@@ -2,7 +2,7 @@
 `Matter.objects.visible_to(user)` names — the single matter access rule."""
 import rules
 
-from portal.access import acting_enterprise, official_of, sees_all_units
+from portal.core.access import acting_enterprise, official_of, sees_all_units
 from portal.rules import in_queryset, is_county_office, is_official, scoped
 
 from .models import Matter

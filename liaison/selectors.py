@@ -7,7 +7,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.workdays import add_workdays, workdays_between
+from portal.core.workdays import add_workdays, workdays_between
 
 from . import clock
 from .deadlines import NEAR_DUE_WORKDAYS

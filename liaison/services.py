@@ -12,12 +12,12 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal import messaging
-from portal.access import official_of
+from portal.core import messaging
+from portal.core.access import official_of
 from portal.models import Official, Unit
-from portal.workdays import add_workdays, workdays_between
-from portal.uploads import check_upload, safe_name
-from portal.workflow import ActionRefused
+from portal.core.workdays import add_workdays, workdays_between
+from portal.core.uploads import check_upload, safe_name
+from portal.core.workflow import ActionRefused
 
 from . import clock, deadlines, notifications, workflow
 from .models import (POOR_RATINGS, DeadlineRule, Matter, MatterAttachment, MatterCooperation, MatterEvent,

@@ -14,10 +14,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from portal.access import acting_enterprise, enterprise_account_of, official_of
-from portal.page_cache import public_page
-from portal.uploads import check_upload, download_response, safe_name
-from portal.workflow import ActionRefused
+from portal.core.access import acting_enterprise, enterprise_account_of, official_of
+from portal.core.page_cache import public_page
+from portal.core.uploads import check_upload, download_response, safe_name
+from portal.core.workflow import ActionRefused
 
 from . import antiabuse, clock, figures, selectors, workflow
 from .forms import (AnonymousMatterForm, AnonymousSiteErrorForm, ForgotCodeForm, MatterForm, RateForm,

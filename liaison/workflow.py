@@ -3,7 +3,7 @@
 Each action names the states it may start from, the state it leads to (None: the state is
 unchanged, or decided by the service, see `resume` and `reopen`), who may perform it, and
 whether it needs a reason. `services.matter_transition` is the only function that applies
-them (checked by `WORKFLOW.check`, the base's portal.workflow). Who:
+them (checked by `WORKFLOW.check`, the base's portal.core.workflow). Who:
 
 - ``receiver``   officials of the receiving unit (受理单位)
 - ``handler``    officials of the unit handling it: the lead unit once assigned, else the receiver
@@ -16,7 +16,7 @@ them (checked by `WORKFLOW.check`, the base's portal.workflow). Who:
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from portal.workflow import Action, Workflow
+from portal.core.workflow import Action, Workflow
 
 from .models import Matter
 

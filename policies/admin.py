@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _, gettext_lazy
 
-from portal.access import default_unit
-from portal.admin_base import TransitionLogInline, UnitScopedAdmin
-from portal.admin_import import ImportAdminMixin
-from portal.uploads import check_upload
+from portal.core.access import default_unit
+from portal.core.admin_base import TransitionLogInline, UnitScopedAdmin
+from portal.core.admin_import import ImportAdminMixin
+from portal.core.uploads import check_upload
 
 from . import selectors, services
 from .forms import PublishForm, WithdrawForm

@@ -28,7 +28,7 @@ class PoliciesConfig(AppConfig):
     }
 
     def ready(self):
-        from portal import page_cache
+        from portal.core import page_cache
 
         from . import selectors
 
@@ -44,7 +44,7 @@ class PoliciesConfig(AppConfig):
                 "windows": selectors.open_windows(4)}
 
     def enterprise_panel(self, request):
-        from portal.access import acting_enterprise
+        from portal.core.access import acting_enterprise
 
         from . import selectors
 

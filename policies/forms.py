@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import FieldNamedErrorsMixin
+from portal.site.forms import FieldNamedErrorsMixin
 from portal.models import Industry
 
 from .models import Theme

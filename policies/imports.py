@@ -12,7 +12,7 @@ import re
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.importing import RowError, SpreadsheetImporter, normalise_key_part, parse_date, split_values
+from portal.core.importing import RowError, SpreadsheetImporter, normalise_key_part, parse_date, split_values
 from portal.models import Industry, Unit
 
 from .models import Level, Policy, Theme

@@ -14,8 +14,8 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from portal.models import Industry, Scale, Unit
-from portal.uploads import ProtectedFileField, UploadValidator, check_upload
-from portal.validators import validate_link
+from portal.core.uploads import ProtectedFileField, UploadValidator, check_upload
+from portal.core.validators import validate_link
 
 SUMMARY_MAX = 100
 INTERPRETATION_DUE_WORKDAYS = 3  # 解读与政策同步: flagged after 3 working days without one
@@ -57,7 +57,7 @@ class PolicyQuerySet(models.QuerySet):
     def visible_to(self, user):
         """What `user` may open: the public sees published policies; officials also preview
         their own unit's unpublished ones; the county office previews all."""
-        from portal.access import sees_all_units, unit_of
+        from portal.core.access import sees_all_units, unit_of
 
         published = Q_published(timezone.now())
         if sees_all_units(user):
@@ -261,14 +261,14 @@ class Policy(models.Model):
 
     @property
     def interpretation_due_on(self):
-        from portal.workdays import add_workdays
+        from portal.core.workdays import add_workdays
 
         return add_workdays(self.published_on, INTERPRETATION_DUE_WORKDAYS) if self.published_on else None
 
     @property
     def disclosure_workdays(self):
         """Working days from 成文 to 发布 (the regulation allows 20)."""
-        from portal.workdays import workdays_between
+        from portal.core.workdays import workdays_between
 
         if not (self.written_on and self.published_on):
             return None

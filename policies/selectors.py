@@ -13,10 +13,10 @@ from django.db.models.functions import Cast
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
-from portal import page_cache
+from portal.core import page_cache
 from portal.models import Industry, Unit
-from portal.params import int_param, year_param
-from portal.workdays import add_workdays
+from portal.core.params import int_param, year_param
+from portal.core.workdays import add_workdays
 
 from .models import (DISCLOSURE_LIMIT_WORKDAYS, INTERPRETATION_DUE_WORKDAYS, Attachment, Interpretation, Level,
                      Policy, Theme)
@@ -30,7 +30,7 @@ COUNTS_VERSION_KEY = "policies:counts-version"
 
 def counts_version():
     """The version of the cached facet and browse counts: this process's counter, and with the
-    page cache on, the shared version of the policies' pages (portal/page_cache.py), which any
+    page cache on, the shared version of the policies' pages (portal/core/page_cache.py), which any
     change to policies or themes through any server process moves."""
     local = cache.get_or_set(COUNTS_VERSION_KEY, 1, None)
     shared = page_cache.shared_version("policies")
@@ -97,7 +97,7 @@ def _apply(qs, filters, skip=None):
 
 def _search_keys(q):
     """Policy ids matching `q` in the site index, with their rank (a subquery, no extra round trip)."""
-    from portal import search
+    from portal.core import search
     from portal.models import SearchDocument
 
     normalized = " ".join(search.normalize(q).split())
@@ -310,7 +310,7 @@ REVIEWED_FIELDS = ["title", "doc_number", "issuer_name", "level", "industries", 
 def changes_since_published(policy):
     """What `policy` changes against its last published version (from its history), or None
     when it was never published or is published as it stands."""
-    from portal.changes import field_changes
+    from portal.core.changes import field_changes
 
     if policy.status == Policy.Status.PUBLISHED:
         return None

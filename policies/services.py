@@ -1,5 +1,5 @@
 """Writes of the policies app: the publishing workflow, change notes, the search index and
-subscriptions. Every transition goes through `portal.workflow.transition` with the table below."""
+subscriptions. Every transition goes through `portal.core.workflow.transition` with the table below."""
 import datetime
 import re
 
@@ -14,15 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from portal import messaging, search
-from portal.queue import enqueue_after_commit
+from portal.core import messaging, search
+from portal.core.queue import enqueue_after_commit
 from portal.models import Unit
-from portal.workflow import Action, Workflow, transition
+from portal.core.workflow import Action, Workflow, transition
 
 from .models import Policy, PolicyChange, Subscription
 from .rendering import plain_text
 
-# The publishing workflow, written down once; `portal.workflow.transition` applies it.
+# The publishing workflow, written down once; `portal.core.workflow.transition` applies it.
 WORKFLOW = Workflow(Policy.Status, [
     Action("publish", _lazy("Publish"), (Policy.Status.DRAFT,), Policy.Status.PUBLISHED),
     Action("withdraw", _lazy("Withdraw"), (Policy.Status.PUBLISHED,), Policy.Status.WITHDRAWN, needs_reason=True),

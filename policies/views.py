@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from portal import ratelimit
-from portal.page_cache import public_page
-from portal.uploads import download_response
+from portal.core import ratelimit
+from portal.core.page_cache import public_page
+from portal.core.uploads import download_response
 
 from . import selectors, services
 from .forms import SubscriptionForm

@@ -5,19 +5,19 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _, ngettext
 
-from .access import official_of
-from . import admin_jobs  # noqa: F401  (registers the background jobs page)
-from .admin_base import TransitionLogInline, UnitScopedAdmin
-from .admin_import import ImportAdminMixin
-from .imports import EnterpriseImporter, OfficialImporter, UnitImporter
-from .onboarding import awaiting_first_login, welcome_mail_send
+from portal.core.access import official_of
+from portal.site import admin_jobs  # noqa: F401  (registers the background jobs page)
+from portal.core.admin_base import TransitionLogInline, UnitScopedAdmin
+from portal.core.admin_import import ImportAdminMixin
+from portal.core.imports import EnterpriseImporter, OfficialImporter, UnitImporter
+from portal.core.onboarding import awaiting_first_login, welcome_mail_send
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import CalendarAdjustment, CalendarYear, FinancialInstitution, Enterprise, EnterpriseAccount, LeadingGroupMember, Official, Unit
-from .rules import UNIT_HEAD_EDITABLE_FIELDS
-from .second_factor import can_reset_second_factor, second_factor_reset
-from .services import ACCOUNT_WORKFLOW, can_decide_account, enterprise_account_confirm, enterprise_account_reject
-from .workflow import ActionRefused
+from portal.models import CalendarAdjustment, CalendarYear, FinancialInstitution, Enterprise, EnterpriseAccount, LeadingGroupMember, Official, Unit
+from portal.rules import UNIT_HEAD_EDITABLE_FIELDS
+from portal.core.second_factor import can_reset_second_factor, second_factor_reset
+from portal.services import ACCOUNT_WORKFLOW, can_decide_account, enterprise_account_confirm, enterprise_account_reject
+from portal.core.workflow import ActionRefused
 
 
 class LeadingGroupMemberInline(admin.TabularInline):
@@ -100,7 +100,7 @@ class OfficialAdmin(ImportAdminMixin, UnitScopedAdmin):
     def welcome_sheets_view(self, request):
         """The sheets (one A4 page each) of officials whose account is not open yet: those in
         ?ids=, else all this user may manage; ?unit= narrows to one unit."""
-        from .welcome_sheets import welcome_sheets_pdf
+        from portal.core.welcome_sheets import welcome_sheets_pdf
 
         if not self.has_add_permission(request):
             raise PermissionDenied
@@ -213,5 +213,5 @@ class FinancialInstitutionAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "is_active"]
     search_fields = ["name"]
 
-from . import search_admin  # noqa: E402,F401  (site search admin: synonyms, index)
-from . import audit_admin  # noqa: E402,F401  (the security audit log, county office only)
+from portal.site import search_admin  # noqa: E402,F401  (site search admin: synonyms, index)
+from portal.site import audit_admin  # noqa: E402,F401  (the security audit log, county office only)

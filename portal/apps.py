@@ -40,8 +40,8 @@ class PortalConfig(AppConfig):
     }
 
     def ready(self):
-        from . import audit, page_cache, roles, workdays
-        from .models import CalendarAdjustment, CalendarYear
+        from portal.core import audit, page_cache, roles, workdays
+        from portal.models import CalendarAdjustment, CalendarYear
 
         post_migrate.connect(roles.sync_role_groups_after_migrate, dispatch_uid="portal-sync-roles")
         pre_migrate.connect(create_cache_table, sender=self, dispatch_uid="portal-cache-table")
@@ -54,9 +54,9 @@ class PortalConfig(AppConfig):
         audit.connect_signals()
 
     def personal_data_cleanup(self, *, now, dry_run):
-        from . import services
+        from portal import services
 
-        from .audit import audit_entries_purge
+        from portal.core.audit import audit_entries_purge
 
         return [("enterprise registrations rejected or never confirmed",
                  services.enterprise_accounts_purge_stale(now=now, dry_run=dry_run)),
@@ -81,12 +81,12 @@ def create_cache_table(using="default", verbosity=1, **kwargs):
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     default = False
-    default_site = "portal.admin_site.PortalAdminSite"
+    default_site = "portal.site.admin_site.PortalAdminSite"
 
     def ready(self):
         super().ready()
         # The queue's own read-only page is replaced by the county office's background jobs
-        # page (portal/admin_jobs.py).
+        # page (portal/site/admin_jobs.py).
         from django.contrib import admin
         from django_tasks_db.models import DBTaskResult
 

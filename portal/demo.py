@@ -5,9 +5,9 @@ import random
 from django.contrib.auth import get_user_model
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import Enterprise, EnterpriseAccount, LeadingGroupMember, Official, Scale, Unit
-from .roles import group_for
-from .validators import USCC_CHARSET, uscc_check_character
+from portal.models import Enterprise, EnterpriseAccount, LeadingGroupMember, Official, Scale, Unit
+from portal.core.roles import group_for
+from portal.core.validators import USCC_CHARSET, uscc_check_character
 
 DEMO_PASSWORD = "Qingxin-Demo-2026"
 # A fixed TOTP key for the county-office demo login (base32 JBSWY3DPEHPK3PXP...), printed with the logins.
@@ -195,7 +195,7 @@ INSTITUTIONS = [
 
 
 def build_institutions():
-    from .models import FinancialInstitution
+    from portal.models import FinancialInstitution
 
     for i, (name, kind) in enumerate(INSTITUTIONS):
         FinancialInstitution.objects.update_or_create(name=name, defaults=dict(

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .validators import normalize_uscc, validate_http_url, validate_uscc
+from portal.core.validators import normalize_uscc, validate_http_url, validate_uscc
 
 
 class UnitQuerySet(models.QuerySet):
@@ -139,7 +139,7 @@ class EnterpriseQuerySet(models.QuerySet):
         """The enterprises a user may look up: the county office, county leaders, departments
         and agencies every one (they serve every town); a town its own; an enterprise account
         the enterprise it acts for. The one definition of "a town sees its own enterprises"."""
-        from .access import acting_enterprise, official_of, sees_all_units
+        from portal.core.access import acting_enterprise, official_of, sees_all_units
 
         if sees_all_units(user):
             return self
@@ -152,7 +152,7 @@ class EnterpriseQuerySet(models.QuerySet):
     def editable_by(self, user):
         """The enterprises whose record a user may change: the county office every one, a town
         its own (departments and county leaders look but do not change)."""
-        from .access import official_of, sees_all_units
+        from portal.core.access import official_of, sees_all_units
 
         if sees_all_units(user):
             return self
@@ -225,7 +225,7 @@ class OfficialQuerySet(models.QuerySet):
     def pickable_by(self, user):
         """The officials `user` may name on a record (a visit's team, an assignment, a ledger
         filter): the county office any, anyone else their own unit's."""
-        from .access import official_of, sees_all_units
+        from portal.core.access import official_of, sees_all_units
 
         if sees_all_units(user):
             return self
@@ -392,7 +392,7 @@ class FinancialInstitution(models.Model):
         return self.name
 
 
-from .search_models import *  # noqa: E402, F403  (the site-wide search index lives in its own module)
-from .audit_models import *  # noqa: E402, F403  (the security audit log, portal/audit.py writes it)
-from .workflow import TransitionLog  # noqa: E402,F401  (the log of every workflow lives with its helper)
-from .queue_models import BackgroundJob  # noqa: E402,F401  (the task queue, shown to the county office)
+from portal.core.search_models import *  # noqa: E402, F403  (the site-wide search index lives in its own module)
+from portal.core.audit_models import *  # noqa: E402, F403  (the security audit log, portal/core/audit.py writes it)
+from portal.core.workflow import TransitionLog  # noqa: E402,F401  (the log of every workflow lives with its helper)
+from portal.core.queue_models import BackgroundJob  # noqa: E402,F401  (the task queue, shown to the county office)

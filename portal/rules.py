@@ -7,7 +7,7 @@ downloads and imports all ask. A rule has two halves:
 
 - the role grant: the model permission the user's role group holds (AppConfig.role_permissions,
   synced into groups), i.e. "may this role change enterprises at all";
-- the scope: which objects, built on portal.access (who the user is) and the models'
+- the scope: which objects, built on portal.core.access (who the user is) and the models'
   `visible_to(user)` / `editable_by(user)` querysets, so a list and a check never disagree.
 
 Asked without an object, the rule answers as the role grant alone.
@@ -15,7 +15,7 @@ Asked without an object, the rule answers as the role grant alone.
 import rules
 from django.contrib.auth.backends import ModelBackend
 
-from .access import acting_enterprise, official_of, sees_all_units
+from portal.core.access import acting_enterprise, official_of, sees_all_units
 
 _model_backend = ModelBackend()
 

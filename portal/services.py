@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from .models import EnterpriseAccount
-from .workflow import Action, Workflow, transition
+from portal.models import EnterpriseAccount
+from portal.core.workflow import Action, Workflow, transition
 
 # An enterprise account's confirmation by its town, written down once. A decision may be
 # revised (a rejected registration confirmed after all, a confirmed one withdrawn).

@@ -60,27 +60,27 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "portal.middleware.RejectNulBytesMiddleware",
-    "portal.middleware.DatabaseUnavailableMiddleware",
-    "portal.middleware.ChineseByDefaultMiddleware",
+    "portal.site.middleware.RejectNulBytesMiddleware",
+    "portal.site.middleware.DatabaseUnavailableMiddleware",
+    "portal.site.middleware.ChineseByDefaultMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     # Anonymous public pages from the shared cache, before any session or template work.
-    "portal.page_cache.PublicPageCacheMiddleware",
+    "portal.core.page_cache.PublicPageCacheMiddleware",
     # Gzip for those public pages only (never a page with a CSRF token or a session: BREACH).
-    "portal.page_cache.CompressPublicPagesMiddleware",
+    "portal.core.page_cache.CompressPublicPagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "portal.middleware.NoPermissionsBeforeSecondFactorMiddleware",
-    "portal.middleware.OfficialSessionTimeoutMiddleware",
+    "portal.site.middleware.NoPermissionsBeforeSecondFactorMiddleware",
+    "portal.site.middleware.OfficialSessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "portal.middleware.PrivatePagesMiddleware",
+    "portal.site.middleware.PrivatePagesMiddleware",
     # Last, so that a locked-out login is answered before any view runs.
     "axes.middleware.AxesMiddleware",
 ]
@@ -100,7 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "portal.context_processors.site",
+                "portal.core.context_processors.site",
             ],
         },
     },
@@ -110,7 +110,7 @@ TEMPLATES = [
 if env("DATABASE_URL", default=""):
     DATABASES = {"default": env.db("DATABASE_URL")}
 else:
-    from portal import embedded_db
+    from portal.ops import embedded_db
 
     DATABASES = {"default": environ.Env.db_url_config(embedded_db.database_url())}
 # A unix-socket URL (…/portal?host=/path, as the embedded server gives) arrives as an option;
@@ -131,16 +131,16 @@ def cache_config(value):
 
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://portal"),
-    # Rate-limit counters (portal/ratelimit.py): shared by every server process — the
+    # Rate-limit counters (portal/core/ratelimit.py): shared by every server process — the
     # database cache table (made by migrate) unless CACHE_URL names Redis.
     "ratelimit": env.cache("CACHE_URL", default="dbcache://portal_cache"),
-    # Rendered public pages (portal/page_cache.py). Every server process must share it: a
+    # Rendered public pages (portal/core/page_cache.py). Every server process must share it: a
     # directory on one machine, Redis (PAGE_CACHE_URL=redis://...) across several.
     "pages": cache_config(env("PAGE_CACHE_URL", default="locmemcache://pages" if TESTING
                               else str(BASE_DIR / "var" / "cache" / "pages"))),
 }
 if CACHES["ratelimit"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
-    CACHES["ratelimit"]["BACKEND"] = "portal.shared_cache.AtomicDatabaseCache"
+    CACHES["ratelimit"]["BACKEND"] = "portal.ops.shared_cache.AtomicDatabaseCache"
 # Several portals (the e2e and benchmark servers beside a development one) may share a
 # directory or Redis: keys carry the database's name.
 CACHES["pages"].setdefault("KEY_PREFIX", DATABASES["default"]["NAME"])
@@ -148,7 +148,7 @@ CACHES["pages"].setdefault("KEY_PREFIX", DATABASES["default"]["NAME"])
 # would pass MAX_ENTRIES to its connections, failing every page).
 if not CACHES["pages"]["BACKEND"].endswith("RedisCache"):
     CACHES["pages"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 5000)
-# The versions of the page cache's tags (portal/page_cache.py): a few hundred tiny keys, in
+# The versions of the page cache's tags (portal/core/page_cache.py): a few hundred tiny keys, in
 # their own cache beside the pages' (same server or folder), so that making room for pages
 # never drops one.
 CACHES["page-tags"] = {**CACHES["pages"], "KEY_PREFIX": CACHES["pages"]["KEY_PREFIX"] + ":tags"}
@@ -159,7 +159,7 @@ if CACHES["pages"]["BACKEND"].endswith(("FileBasedCache", "LocMemCache")):
 # it on where they test it), and how long browsers may keep it.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=0 if TESTING else 120)
 PUBLIC_PAGE_MAX_AGE = env.int("PUBLIC_PAGE_MAX_AGE", default=60)
-# Pages cleared precisely by the saves that change them (portal/page_cache.py) live this long;
+# Pages cleared precisely by the saves that change them (portal/core/page_cache.py) live this long;
 # PUBLIC_PAGE_CACHE_SECONDS is then the lifetime of pages counted from matters (figures).
 PUBLIC_PAGE_LIFETIME = env.int("PUBLIC_PAGE_LIFETIME", default=6 * 3600)
 
@@ -171,7 +171,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "portal.passwords.RoleMinimumLengthValidator"},
+    {"NAME": "portal.core.passwords.RoleMinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -184,8 +184,8 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 # Per account (wherever the attempts come from) and per address (whichever accounts it tries).
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-# The one client-address rule (portal/client_address.py), as for rate limits and the audit log.
-AXES_CLIENT_IP_CALLABLE = "portal.client_address.axes_client_address"
+# The one client-address rule (portal/core/client_address.py), as for rate limits and the audit log.
+AXES_CLIENT_IP_CALLABLE = "portal.core.client_address.axes_client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -193,7 +193,7 @@ AXES_VERBOSE = False
 # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, e.g. the nginx
 # in front: TRUSTED_PROXIES=127.0.0.1). Empty: trust no proxy, every limit counts REMOTE_ADDR.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
-# Rate limits (portal/ratelimit.py), counted in the shared cache.
+# Rate limits (portal/core/ratelimit.py), counted in the shared cache.
 LIAISON_ANONYMOUS_SUBMISSIONS_PER_HOUR = env.int("LIAISON_ANONYMOUS_SUBMISSIONS_PER_HOUR", default=5)
 LIAISON_TRACKING_LOOKUPS_PER_HOUR = env.int("LIAISON_TRACKING_LOOKUPS_PER_HOUR", default=30)
 POLICY_SUBSCRIPTION_MAILS_PER_HOUR = env.int("POLICY_SUBSCRIPTION_MAILS_PER_HOUR", default=5)  # per address
@@ -202,7 +202,7 @@ RATELIMIT_USE_CACHE = "ratelimit"
 # Audit log kept at least six months (网络安全法 第二十一条); `audit_cleanup` deletes older entries.
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=184)
 # django-ratelimit knows only memcached and django-redis by name (W001); Django's own Redis
-# cache and portal.shared_cache.AtomicDatabaseCache both increment atomically.
+# cache and portal.ops.shared_cache.AtomicDatabaseCache both increment atomically.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
 # Officials' sessions end after 30 idle minutes; enterprise users keep two weeks.
@@ -278,7 +278,7 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@zqt.example.gov.cn")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Background jobs (portal/queue.py): every mail and text message, guide builds, digests.
+# Background jobs (portal/core/queue.py): every mail and text message, guide builds, digests.
 # Default: the queue in PostgreSQL (django-tasks-db), worked by `manage.py db_worker` (./run
 # start runs one); several app servers share it because they share the database. Failed
 # jobs are tried again TASKS_RETRY_ATTEMPTS times, the delay doubling from
@@ -299,9 +299,9 @@ if TASKS_URL and not TESTING:
 TASKS_RETRY_ATTEMPTS = env.int("TASKS_RETRY_ATTEMPTS", default=8)
 TASKS_RETRY_FIRST_DELAY = env.int("TASKS_RETRY_FIRST_DELAY", default=30)
 
-# Text messages (短信): portal/sms.py. Console by default; a gateway with
-# SMS_BACKEND=portal.sms.HttpGatewayBackend, SMS_GATEWAY_URL and SMS_GATEWAY_KEY.
-SMS_BACKEND = env("SMS_BACKEND", default="portal.sms.ConsoleBackend")
+# Text messages (短信): portal/core/sms.py. Console by default; a gateway with
+# SMS_BACKEND=portal.core.sms.HttpGatewayBackend, SMS_GATEWAY_URL and SMS_GATEWAY_KEY.
+SMS_BACKEND = env("SMS_BACKEND", default="portal.core.sms.ConsoleBackend")
 SMS_FILE_PATH = env("SMS_FILE_PATH", default="")
 SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_KEY = env("SMS_GATEWAY_KEY", default="")
@@ -379,4 +379,4 @@ if TESTING:
     # Tests: jobs run at once, in the process that queues them (the tests of the queue itself
     # switch to the database backend and run the worker); text messages kept in memory.
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    SMS_BACKEND = "portal.sms.LocmemBackend"
+    SMS_BACKEND = "portal.core.sms.LocmemBackend"

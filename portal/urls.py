@@ -4,13 +4,13 @@ from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from . import search_views, views
-from .sitemaps import site_sitemaps
+from portal.site import search_views, views
+from portal.site.sitemaps import site_sitemaps
 
 SITEMAPS = site_sitemaps()
 
 # A database error raised in any middleware (session, user, second factor) is a 503 too.
-handler500 = "portal.middleware.server_error"
+handler500 = "portal.site.middleware.server_error"
 
 site_patterns = ([
     path("", views.home, name="home"),
@@ -28,7 +28,7 @@ site_patterns = ([
     path("my/", views.my_home, name="my_home"),
 ], "portal")
 
-handler403 = "portal.views.permission_denied"
+handler403 = "portal.site.views.permission_denied"
 
 urlpatterns = [
     # An index of per-section sitemaps, each paged: 100,000 policies do not fit in one file.

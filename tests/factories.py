@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
 from portal.models import Enterprise, EnterpriseAccount, Official, Unit
-from portal.roles import group_for
-from portal.validators import USCC_CHARSET, uscc_check_character
+from portal.core.roles import group_for
+from portal.core.validators import USCC_CHARSET, uscc_check_character
 
 PASSWORD = "Test-Password-2026"
 

@@ -6,7 +6,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from portal.access import official_of
+from portal.core.access import official_of
 
 
 def is_official(user):

@@ -1,5 +1,5 @@
 """The officials' workspace for visits, appointments, assignments, meetings and matchmaking.
-Every admin here is unit-scoped (portal.admin_base.UnitScopedAdmin) and reads through the
+Every admin here is unit-scoped (portal.core.admin_base.UnitScopedAdmin) and reads through the
 models' `visible_to(user)`."""
 from django import forms
 from django.contrib import admin, messages
@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _, ngettext
 
-from portal.access import official_of, unit_of
-from portal.admin_autocomplete import PickerSelectMultiple
-from portal.admin_base import ScopedInlineMixin, TransitionLogInline, UnitScopedAdmin
-from portal.workflow import ActionRefused
+from portal.core.access import official_of, unit_of
+from portal.core.admin_autocomplete import PickerSelectMultiple
+from portal.core.admin_base import ScopedInlineMixin, TransitionLogInline, UnitScopedAdmin
+from portal.core.workflow import ActionRefused
 from portal.models import Enterprise, Official, Unit
 
 from . import services

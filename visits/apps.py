@@ -20,7 +20,7 @@ class VisitsConfig(AppConfig):
     name = "visits"
     verbose_name = _("Enterprise-situation monitoring")
     sitemaps = {"matchmaking": "visits.sitemaps.MatchmakingSitemap"}
-    # The officials import (portal/imports.py) sets 联系企业 through this service.
+    # The officials import (portal/core/imports.py) sets 联系企业 through this service.
     official_enterprises_set = "visits.services.official_enterprises_set"
 
     role_permissions = {
@@ -57,7 +57,7 @@ class VisitsConfig(AppConfig):
         return interaction_panel(request)
 
     def ready(self):
-        from portal.audit import track_scope_changes
+        from portal.core.audit import track_scope_changes
 
         from .models import LiaisonAssignment
 

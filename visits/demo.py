@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from portal.models import Enterprise, EnterpriseAccount, FinancialInstitution, Official, Unit
-from portal.roles import group_for
+from portal.core.roles import group_for
 
 from . import services
 from .models import (Appointment, FinancingMatch, FinancingNeed, LiaisonAssignment, MatchmakingEvent, Meeting,

@@ -1,5 +1,5 @@
 """The visit and meeting ledgers (台帐): their columns and rows. The files are written by the
-base writer (portal/spreadsheets.py), row by row, so a year's ledger never fills memory."""
+base writer (portal/core/spreadsheets.py), row by row, so a year's ledger never fills memory."""
 from django.utils.translation import gettext as _
 
 

@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import SensibleDateField
+from portal.site.forms import SensibleDateField
 from portal.models import Official, Unit
 
 from .models import FinancingNeed

@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from portal.access import acting_enterprise
+from portal.core.access import acting_enterprise
 
 
 def dashboard_links(request):

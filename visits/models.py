@@ -1,7 +1,7 @@
 """企情动态监测: liaison assignments, appointments, visits, meetings and 政银企 matchmaking.
 
 Every record here belongs to a unit (the unit whose officials did the work); the admin scopes
-by it through portal.admin_base.UnitScopedAdmin and the pages through `visible_to(user)`.
+by it through portal.core.admin_base.UnitScopedAdmin and the pages through `visible_to(user)`.
 """
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from portal.categories import ENTERPRISE_CATEGORIES, Category
-from portal.access import official_of, unit_scope
+from portal.core.categories import ENTERPRISE_CATEGORIES, Category
+from portal.core.access import official_of, unit_scope
 from portal.models import Enterprise, FinancialInstitution, Official, Unit
-from portal.uploads import ProtectedFileField, UploadValidator, check_upload
+from portal.core.uploads import ProtectedFileField, UploadValidator, check_upload
 
 
 

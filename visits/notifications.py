@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from portal import messaging
-from portal.access import official_of
+from portal.core import messaging
+from portal.core.access import official_of
 from portal.models import EnterpriseAccount
 
 TO_ENTERPRISE = ("propose", "reschedule", "accept_counter")

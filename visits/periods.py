@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.params import parse_date
+from portal.core.params import parse_date
 
 
 def period_months():

@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from portal.access import official_of
+from portal.core.access import official_of
 from portal.models import Official, Unit
 
 from .models import (Appointment, FinancingMatch, FinancingNeed, LiaisonAssignment, MatchmakingEvent, Meeting,

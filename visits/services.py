@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from portal import messaging
-from portal.access import official_of
+from portal.core import messaging
+from portal.core.access import official_of
 from portal.models import Official, Unit
-from portal.workflow import Action, ActionRefused, Workflow, transition
+from portal.core.workflow import Action, ActionRefused, Workflow, transition
 
 from . import notifications
 from .models import Appointment, FinancingNeed, LiaisonAssignment, ReminderLog, Visit, VisitParticipant
@@ -150,7 +150,7 @@ def assignment_end(*, assignment, end_date, by=None):
 
 # --------------------------------------------------------------------------- appointments
 
-# The appointment workflow, written down once; `portal.workflow.transition` applies it.
+# The appointment workflow, written down once; `portal.core.workflow.transition` applies it.
 _S = Appointment.Status
 APPOINTMENT_WORKFLOW = Workflow(_S, [
     Action("accept", _lazy("Accept"), (_S.PROPOSED,), _S.ACCEPTED),

@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from portal import spreadsheets
-from portal.uploads import download_response
-from portal.access import acting_enterprise, unit_choices_for
+from portal.core import spreadsheets
+from portal.core.uploads import download_response
+from portal.core.access import acting_enterprise, unit_choices_for
 from portal.models import Enterprise, Unit
-from portal.page_cache import public_page
+from portal.core.page_cache import public_page
 
 from . import exports, selectors, services
 from .access import official_required

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Back up the portal from cron: the database and the uploaded files, with `./run backup`
-# (portal/backup.py: pg_dump of the server's own major version, checked with pg_restore --list,
+# (portal/ops/backup.py: pg_dump of the server's own major version, checked with pg_restore --list,
 # written under a temporary name and renamed only when complete).
 #
 #   docs/ops/backup.sh DATABASE_URL MEDIA_ROOT BACKUP_DIR [KEEP_DAYS]

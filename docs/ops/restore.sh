@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Restore a backup with `./run restore` (portal/backup.py): the dump is loaded into a new
+# Restore a backup with `./run restore` (portal/ops/backup.py): the dump is loaded into a new
 # database that replaces DATABASE_URL's only when complete (the previous one is kept under a
 # dated name), and the .media.tar.gz beside the dump replaces MEDIA_ROOT the same way.
 #

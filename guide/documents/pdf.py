@@ -1,7 +1,7 @@
 """The guide as PDF (reportlab): cover, table of contents with page numbers, bookmarks,
 running headers and page numbers, with a CJK TrueType font embedded (subset).
 
-The font (and its registration) is shared with the portal's other PDFs: portal/pdf_fonts.py.
+The font (and its registration) is shared with the portal's other PDFs: portal/core/pdf_fonts.py.
 """
 import io
 from xml.sax.saxutils import escape
@@ -18,7 +18,7 @@ from reportlab.platypus import (BaseDocTemplate, Frame, KeepTogether, NextPageTe
                                 Paragraph, Spacer, Table, TableStyle)
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from portal.pdf_fonts import FONT, font_path, register_font  # noqa: F401 (re-exported)
+from portal.core.pdf_fonts import FONT, font_path, register_font  # noqa: F401 (re-exported)
 
 from . import chapter_number, fee_lines, item_facts, material_rows
 

@@ -12,8 +12,8 @@ def fill_missing_dates(apps, schema_editor):
     """Open matters made before every clock had a date get one from the working-day
     calendar: the handling due date from acceptance (else receipt) plus the category's
     limit; the county office's and the enterprise's clocks from today."""
-    from portal import workdays
-    from portal.workdays import add_workdays
+    from portal.core import workdays
+    from portal.core.workdays import add_workdays
 
     # The calendar reads the county's adjustments through the cache: fill it from the
     # historical model, so that later tables (portal.CalendarYear) need not exist yet.

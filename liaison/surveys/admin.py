@@ -6,8 +6,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from portal.admin_base import TransitionLogInline, UnitScopedAdmin
-from portal.workflow import ActionRefused
+from portal.core.admin_base import TransitionLogInline, UnitScopedAdmin
+from portal.core.workflow import ActionRefused
 
 from . import services
 from .models import Choice, Dimension, Finding, Invitation, Question, Survey, SurveyResponse

@@ -22,7 +22,7 @@ class SurveysConfig(AppConfig):
 
     def enterprise_panel(self, request):
         """我的企业: the open campaigns that ask the user's enterprise."""
-        from portal.access import acting_enterprise
+        from portal.core.access import acting_enterprise
 
         from .models import SurveyResponse
         from .selectors import surveys_for_enterprise

@@ -4,7 +4,7 @@ enough respondents, and a department's own unit only."""
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from portal.spreadsheets import Sheet, xlsx_bytes
+from portal.core.spreadsheets import Sheet, xlsx_bytes
 
 
 def _sheet(sheets, title, header, rows, first=False):

@@ -16,7 +16,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Paragraph
 
-from portal.pdf_fonts import draw_qr, register_font
+from portal.core.pdf_fonts import draw_qr, register_font
 
 from .services import personal_url
 

@@ -3,7 +3,7 @@ who said what; the county leaders see every department's aggregates; a town's of
 their own town's invitation letters."""
 import rules
 
-from portal.access import official_of
+from portal.core.access import official_of
 from portal.models import Unit
 from portal.rules import is_county_leader, is_county_office
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count, Q
 
-from portal.access import unit_of
+from portal.core.access import unit_of
 from portal.models import Unit
 
 from . import rules

@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from portal.workflow import Action, ActionRefused, Workflow, transition
+from portal.core.workflow import Action, ActionRefused, Workflow, transition
 
-from portal import messaging
+from portal.core import messaging
 
 from .models import (Choice, ChoiceAnswer, Dimension, Finding, Invitation, Question, Rating, Survey,
                      SurveyResponse, TextAnswer, UnitAnswer)

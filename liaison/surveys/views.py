@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal import spreadsheets
-from portal.access import acting_enterprise, enterprise_account_of, official_of
+from portal.core import spreadsheets
+from portal.core.access import acting_enterprise, enterprise_account_of, official_of
 from portal.models import Enterprise, Unit
-from portal.page_cache import public_page
-from portal.workflow import ActionRefused
+from portal.core.page_cache import public_page
+from portal.core.workflow import ActionRefused
 
 from . import selectors, services
 from .forms import AnswerForm, CopyForm, FindingForm, LettersForm, load_questions

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import migrations, models
 
-import portal.validators
+import portal.core.validators
 
 
 def drop_unsafe_links(apps, schema_editor):
@@ -12,7 +12,7 @@ def drop_unsafe_links(apps, schema_editor):
     Policy = apps.get_model("policies", "Policy")
     for pk, url in Policy.objects.exclude(application_url="").values_list("pk", "application_url").iterator():
         try:
-            portal.validators.validate_link(url)
+            portal.core.validators.validate_link(url)
         except ValidationError:
             Policy.objects.filter(pk=pk).update(application_url="")
 
@@ -27,12 +27,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='historicalpolicy',
             name='application_url',
-            field=models.CharField(blank=True, help_text='A page of this site (/guide/…) or an http(s) address.', max_length=300, validators=[portal.validators.validate_link], verbose_name='service-guide item or application address'),
+            field=models.CharField(blank=True, help_text='A page of this site (/guide/…) or an http(s) address.', max_length=300, validators=[portal.core.validators.validate_link], verbose_name='service-guide item or application address'),
         ),
         migrations.AlterField(
             model_name='policy',
             name='application_url',
-            field=models.CharField(blank=True, help_text='A page of this site (/guide/…) or an http(s) address.', max_length=300, validators=[portal.validators.validate_link], verbose_name='service-guide item or application address'),
+            field=models.CharField(blank=True, help_text='A page of this site (/guide/…) or an http(s) address.', max_length=300, validators=[portal.core.validators.validate_link], verbose_name='service-guide item or application address'),
         ),
         migrations.RunPython(drop_unsafe_links, migrations.RunPython.noop),
     ]

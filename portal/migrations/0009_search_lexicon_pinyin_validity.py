@@ -3,7 +3,7 @@
 import django.contrib.postgres.indexes
 from django.db import migrations, models
 
-from portal.search_lexicon import lexicon_entries, load_lexicon
+from portal.core.search_lexicon import lexicon_entries, load_lexicon
 
 
 def seed_lexicon(apps, schema_editor):

@@ -255,14 +255,14 @@ def collect_static(env, static_root):
 
 @contextmanager
 def gunicorn(env, static_root, workers=2, port=None, log_path=None):
-    """Run `gunicorn portal.wsgi --config python:portal.gunicorn_conf` as a deployment does."""
+    """Run `gunicorn portal.wsgi --config python:portal.ops.gunicorn_conf` as a deployment does."""
     port = port or free_port()
     log_path = log_path or Path(tempfile.mkstemp(prefix="gunicorn-", suffix=".log")[1])
     env = dict(env, DJANGO_SETTINGS_MODULE="tests.e2e.server_settings", E2E_STATIC_ROOT=str(static_root),
                WEB_CONCURRENCY=str(workers), GUNICORN_ACCESSLOG=os.environ.get("E2E_ACCESSLOG", "/dev/null"))
     with open(log_path, "w") as log:
         process = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "portal.wsgi", "--config", "python:portal.gunicorn_conf",
+            [PYTHON, "-m", "gunicorn", "portal.wsgi", "--config", "python:portal.ops.gunicorn_conf",
              "--bind", f"127.0.0.1:{port}"],
             cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"
@@ -384,7 +384,7 @@ def mail(server_env, e2e_paths, e2e_db, tmp_path):
     port = free_port()
     smtp = Controller(catcher, hostname="127.0.0.1", port=port)
     smtp.start()
-    env = dict(server_env, EMAIL_URL=f"smtp://127.0.0.1:{port}", SMS_BACKEND="portal.sms.FileBackend",
+    env = dict(server_env, EMAIL_URL=f"smtp://127.0.0.1:{port}", SMS_BACKEND="portal.core.sms.FileBackend",
                SMS_FILE_PATH=str(catcher.sms_path), TASKS_RETRY_FIRST_DELAY="1")
     log_path = tmp_path / "worker.log"
 

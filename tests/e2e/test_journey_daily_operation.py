@@ -180,7 +180,7 @@ def test_a_matter_through_return_extension_poor_rating_and_reopening_with_every_
     from django.contrib.auth import get_user_model
 
     from liaison.models import Matter, Rating
-    from portal import sms
+    from portal.core import sms
     from portal.models import EnterpriseAccount
     from visits.models import VisitProblem
 

@@ -1,7 +1,7 @@
 """A unit's contact entry in the site search follows the unit: an edit (a new phone, a new
 name) or a deactivation reaches the search index without a full rebuild."""
 from guide import services
-from portal import search
+from portal.core import search
 from portal.models import SearchDocument, Unit
 
 

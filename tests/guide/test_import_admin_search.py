@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from guide import services
 from guide.imports import ServiceItemImporter
 from guide.models import GuideEdition, ServiceItem
-from portal import search
-from portal.workflow import history_of
+from portal.core import search
+from portal.core.workflow import history_of
 from tests.guide.factories import ServiceItemFactory
 
 HEADER = "部门,事项名称,事项类型,主题,申请材料,办理流程,法定办结时限,承诺办结时限,收费标准,咨询电话\n"
@@ -191,7 +191,7 @@ def test_export_keeps_formula_text_inert_and_the_import_reads_it_back(tmp_path, 
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     cell = next(c for c in next(sheet.iter_rows(min_row=2)) if c.value and "不是公式" in str(c.value))
     assert cell.data_type == "s" and cell.value == "'=1+1 不是公式"
-    from portal.importing import read_table
+    from portal.core.importing import read_table
 
     headers, rows = read_table(response.content, "items.xlsx")
     assert "=1+1 不是公式" in rows[0]

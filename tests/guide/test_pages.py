@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from guide.models import ServiceItem
-from portal import workdays
+from portal.core import workdays
 from portal.models import CalendarAdjustment, Unit
 from tests.factories import UnitFactory
 from tests.guide.factories import LeaderDutyFactory, LoanProductFactory, ServiceItemFactory

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from guide import services
-from portal.workflow import ActionRefused, history_of
+from portal.core.workflow import ActionRefused, history_of
 from guide.downloads import edition_build_files
 from guide.models import GuideEdition, LeaderDuty, LoanProduct, ServiceItem
 from tests.guide.factories import LeaderDutyFactory, LoanProductFactory, ServiceItemFactory

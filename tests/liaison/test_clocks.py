@@ -131,7 +131,7 @@ def test_dry_run_changes_nothing(enterprise, town):
 @pytest.mark.django_db
 def test_a_due_date_in_an_unconfirmed_year_is_marked_estimated(client, login, actors, enterprise, town,
                                                                county_office_user):
-    from portal import workdays
+    from portal.core import workdays
 
     workdays.clear_cache()
     with clock.travel(datetime.date(2026, 12, 30)):

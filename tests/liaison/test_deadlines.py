@@ -9,7 +9,7 @@ from liaison.models import DeadlineRule
 from liaison.services import matter_transition
 
 from .factories import make_matter
-from portal.workflow import ActionRefused
+from portal.core.workflow import ActionRefused
 
 MON = datetime.date(2026, 3, 2)  # an ordinary week: Mon 2 .. Fri 6 March 2026
 

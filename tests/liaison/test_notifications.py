@@ -12,7 +12,7 @@ from liaison.models import Matter, Rating
 from liaison.notifications import NOTICES
 from liaison.services import actor_kinds, matter_submit_online, matter_transition
 from portal.models import Official
-from portal.workflow import ActionRefused
+from portal.core.workflow import ActionRefused
 from tests.factories import OfficialFactory, UnitFactory
 
 from .factories import make_matter
@@ -348,7 +348,7 @@ def enterprise_mails(matter):
 @pytest.mark.django_db
 def test_the_enterprise_is_told_of_each_key_moment_by_mail_and_text_message_with_the_deadline(
         desk, enterprise, town, action, start, params, expected, django_capture_on_commit_callbacks):
-    from portal import sms
+    from portal.core import sms
 
     matter = with_contact(make_matter(enterprise=enterprise, received_by=town, created_by=desk["town_staff"]),
                           email="boss@example.com", phone="138 0013 8000")
@@ -373,7 +373,7 @@ def test_the_enterprise_is_told_of_each_key_moment_by_mail_and_text_message_with
 @pytest.mark.django_db
 def test_no_text_message_without_a_mobile_number_and_no_mail_without_an_address(
         desk, enterprise, town, django_capture_on_commit_callbacks):
-    from portal import sms
+    from portal.core import sms
 
     # (nor an account of the enterprise with one: see the next test)
     desk["enterprise"].__class__.objects.filter(pk=desk["enterprise"].pk).update(email="")

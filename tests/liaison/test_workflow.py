@@ -7,7 +7,7 @@ from liaison import clock, workflow
 from liaison.models import Matter, MatterEvent, Rating
 from liaison.services import (matter_assign, matter_create, matter_rate, matter_reply,
                               matter_transition)
-from portal.workflow import ActionRefused
+from portal.core.workflow import ActionRefused
 
 from .factories import fresh
 

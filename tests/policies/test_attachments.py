@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from policies.models import Attachment
-from portal.uploads import check_upload
+from portal.core.uploads import check_upload
 
 from .factories import PolicyFactory
 

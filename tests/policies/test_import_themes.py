@@ -3,7 +3,7 @@ county office's import creates a theme it does not know yet and says so; others 
 
 from policies.imports import PolicyImporter
 from policies.models import Policy, Theme
-from portal.importing import format_report
+from portal.core.importing import format_report
 
 HEADER = "标题,发布机构,层级,发布日期,正文,主题分类\n"
 

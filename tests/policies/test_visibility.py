@@ -21,7 +21,7 @@ def hidden(town):
                               published_at=timezone.now() + datetime.timedelta(days=3))
     for policy in (withdrawn, scheduled):
         # As if indexed while still published: the index must still hide them.
-        from portal import search
+        from portal.core import search
 
         search.index_object("policy", policy.pk, title=policy.title, body=policy.body, url=policy.get_absolute_url(),
                             available_from=policy.published_at if policy.status == "published" else None)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from policies import services
 from policies.models import Policy
 from portal.models import SearchDocument
-from portal.workflow import ActionRefused, history_of
+from portal.core.workflow import ActionRefused, history_of
 
 from .factories import DraftFactory, PolicyFactory
 

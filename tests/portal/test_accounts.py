@@ -153,7 +153,7 @@ def test_an_overlong_user_name_is_a_form_error_not_a_500(client, db, url_name):
 
 def test_an_account_decision_is_a_recorded_transition_and_is_not_taken_twice(login, town_staff_user,
                                                                               pending_enterprise_user):
-    from portal.workflow import ActionRefused, history_of
+    from portal.core.workflow import ActionRefused, history_of
 
     account = pending_enterprise_user.enterprise_account
     enterprise_account_confirm(account=account, by=town_staff_user, note="营业执照已核对")

@@ -1,4 +1,4 @@
-"""./run backup and ./run restore (portal/backup.py) against the real PostgreSQL server: a backup
+"""./run backup and ./run restore (portal/ops/backup.py) against the real PostgreSQL server: a backup
 restored into a fresh database has the same rows in every table and the same uploaded files;
 a failed run leaves nothing half-written."""
 import subprocess
@@ -7,8 +7,8 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 
-from portal import backup as backups
-from portal import embedded_db
+from portal.ops import backup as backups
+from portal.ops import embedded_db
 
 TABLES = ("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
           "AND table_type = 'BASE TABLE' ORDER BY 1")

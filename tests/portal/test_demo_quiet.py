@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
-from portal import messaging
+from portal.core import messaging
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def test_nothing_is_queued_while_messages_are_held(queue_in_database):
     assert not DBTaskResult.objects.exists()
     notify()
     assert sorted(DBTaskResult.objects.values_list("task_path", flat=True)) == [
-        "portal.tasks.deliver_email", "portal.tasks.deliver_text"]
+        "portal.core.tasks.deliver_email", "portal.core.tasks.deliver_text"]
 
 
 @pytest.mark.django_db
@@ -41,4 +41,4 @@ def test_seeding_the_demo_queues_no_message(queue_in_database, monkeypatch):
         monkeypatch.setattr(module, "build", lambda stdout, name=module.__name__: (built.append(name), notify()))
     call_command("seed_demo", stdout=io.StringIO())
     assert sorted(built) == sorted(names)
-    assert not DBTaskResult.objects.filter(task_path__startswith="portal.tasks.deliver").exists()
+    assert not DBTaskResult.objects.filter(task_path__startswith="portal.core.tasks.deliver").exists()

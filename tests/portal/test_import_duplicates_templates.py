@@ -10,8 +10,8 @@ from guide.imports import ServiceItemImporter
 from guide.models import GuideEdition, ServiceItem
 from policies.imports import PolicyImporter
 from policies.models import Policy
-from portal.import_files import template_xlsx
-from portal.imports import EnterpriseImporter, OfficialImporter, UnitImporter
+from portal.core.import_files import template_xlsx
+from portal.core.imports import EnterpriseImporter, OfficialImporter, UnitImporter
 from portal.models import Enterprise
 from tests.factories import valid_uscc
 

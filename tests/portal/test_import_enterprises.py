@@ -5,7 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from portal.imports import EnterpriseImporter
+from portal.core.imports import EnterpriseImporter
 from portal.models import Enterprise
 from tests.factories import valid_uscc
 

@@ -8,9 +8,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from portal.imports import OfficialImporter, UnitImporter
+from portal.core.imports import OfficialImporter, UnitImporter
 from portal.models import Official, Unit
-from portal.onboarding import user_for_welcome_token, welcome_token
+from portal.core.onboarding import user_for_welcome_token, welcome_token
 from tests.factories import EnterpriseFactory, valid_uscc
 from visits.models import LiaisonAssignment
 

@@ -22,7 +22,7 @@ def test_page_cache_url_may_be_a_folder_as_the_readme_says(tmp_path):
 def test_loading_the_embedded_server_package_prints_no_runtime_dir_warning():
     env = {k: v for k, v in os.environ.items() if k != "XDG_RUNTIME_DIR"}
     result = subprocess.run([sys.executable, "-W", "error", "-c",
-                             "from portal import embedded_db; embedded_db.package(); print(embedded_db.bin_dir())"],
+                             "from portal.ops import embedded_db; embedded_db.package(); print(embedded_db.bin_dir())"],
                             cwd=settings.BASE_DIR, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stderr == "" and (result.stdout.strip() + "/pg_dump")

@@ -1,4 +1,4 @@
-"""The shared cache of anonymous public pages (portal/page_cache.py): served to anonymous
+"""The shared cache of anonymous public pages (portal/core/page_cache.py): served to anonymous
 visitors only, never a logged-in user's page, emptied by any change a public page shows."""
 import pytest
 from django.core.cache import caches
@@ -135,7 +135,7 @@ def test_models_named_in_the_rules_exist():
     """A renamed model would silently leave the rules: every label must be a real model."""
     from django.apps import apps
 
-    from portal import page_cache
+    from portal.core import page_cache
 
     for label in page_cache.PUBLIC_CONTENT_MODELS | page_cache.PRIVATE_MODELS:
         apps.get_model(label)
@@ -259,7 +259,7 @@ def test_editing_a_guide_item_freshens_only_guide_pages(client, town):
 def test_a_policy_scheduled_to_appear_bounds_the_lifetime_of_the_lists(client, town, settings):
     import datetime
 
-    from portal.page_cache import _lifetime, page_cache, page_tags, tag_cache, tag_versions
+    from portal.core.page_cache import _lifetime, page_cache, page_tags, tag_cache, tag_versions
 
     settings.PUBLIC_PAGE_LIFETIME = 6 * 3600
     tags = page_tags(reverse("policies:list"))
@@ -307,7 +307,7 @@ def test_a_renamed_theme_shows_in_the_list_facets_at_once(client):
     url = reverse("policies:list")
     assert theme.name in client.get(url).content.decode()
     Theme.objects.filter(pk=theme.pk).update(name="改名后的主题")  # no signal: as another process
-    from portal.page_cache import invalidate
+    from portal.core.page_cache import invalidate
 
     invalidate({"policies"})  # what that process's save did
     assert "改名后的主题" in client.get(url).content.decode()

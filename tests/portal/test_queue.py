@@ -1,4 +1,4 @@
-"""Background work (portal/queue.py, portal/tasks.py, portal/messaging.py): no request waits
+"""Background work (portal/core/queue.py, portal/core/tasks.py, portal/core/messaging.py): no request waits
 for the mail server, a message that cannot be delivered now is delivered later, exactly once,
 and a job that fails for good is shown to the county office with a button to run it again."""
 import email
@@ -15,8 +15,8 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from liaison.models import Matter
-from portal import messaging, sms
-from portal.tasks import deliver_email
+from portal.core import messaging, sms
+from portal.core.tasks import deliver_email
 
 
 def free_port():
@@ -66,7 +66,7 @@ def test_submission_succeeds_while_smtp_refuses_and_the_mail_arrives_once_smtp_i
     assert response.status_code == 302
     assert time.monotonic() - started < 3  # the request never talked to the mail server
     matter = Matter.objects.get()
-    job = DBTaskResult.objects.get(task_path="portal.tasks.deliver_email")
+    job = DBTaskResult.objects.get(task_path="portal.core.tasks.deliver_email")
     assert job.status == "READY" and job.args_kwargs["args"][0]["to"] == ["chen@example.com"]
 
     run_worker()  # SMTP refuses: the job is put back for later, nothing is lost

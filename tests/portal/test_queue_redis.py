@@ -11,8 +11,8 @@ import pytest
 import redis
 from django.db import connection
 
-from portal import messaging
-from portal.queue import retrying_task
+from portal.core import messaging
+from portal.core.queue import retrying_task
 from tests.e2e.conftest import BASE_DIR, _database_url, server_environment
 
 REDIS_URL = "redis://127.0.0.1:6379/14"

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.urls import reverse
 
-from portal.client_address import client_address
+from portal.core.client_address import client_address
 from tests.factories import PASSWORD
 
 PROXY = "10.0.0.2"
@@ -72,7 +72,7 @@ def _hits(results, group, count, barrier=None):
     """Count `count` hits in a fresh cache client on this thread's own database connection,
     as another server process would. (Each thread's connection commits its own writes, so
     the test needs no transactional database: nothing of the test's data is flushed.)"""
-    from portal.ratelimit import over_limit
+    from portal.core.ratelimit import over_limit
 
     try:
         caches.create_connection("ratelimit")  # a second, independent cache client
@@ -113,7 +113,7 @@ def test_simultaneous_hits_from_two_processes_are_all_counted():
 
 @pytest.mark.django_db
 def test_the_shared_cache_is_the_database_table_by_default():
-    from portal.shared_cache import AtomicDatabaseCache
+    from portal.ops.shared_cache import AtomicDatabaseCache
 
     assert isinstance(caches["ratelimit"], AtomicDatabaseCache)
 

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.management.sql import emit_post_migrate_signal
 from django.db.models.signals import post_migrate
 
-from portal.roles import GROUP_NAMES, collected_permissions, last_migrated_app_config
+from portal.core.roles import GROUP_NAMES, collected_permissions, last_migrated_app_config
 
 
 def group_permissions(role):

@@ -3,7 +3,7 @@ bracket style, short queries, one-character slips, ranking, odd input, query cou
 import pytest
 from django.urls import reverse
 
-from portal import search
+from portal.core import search
 from portal.models import SearchDocument, SearchSynonym
 
 SEED_BODY = ("为深入贯彻落实科学发展观，强化政企沟通，密切政企关系。建立干部走访企业制度。"

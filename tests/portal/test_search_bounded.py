@@ -3,8 +3,8 @@ the partial match is answered by the GIN index alone, long questions keep their 
 words, and the typo check reads only titles sharing the query's characters."""
 from django.db import connection
 
-from portal import search
-from portal.search import Term
+from portal.core import search
+from portal.core.search import Term
 
 
 def _terms(*weights):

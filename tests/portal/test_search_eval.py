@@ -6,8 +6,8 @@ import io
 import pytest
 from django.core.management import call_command
 
-from portal import search
-from portal.search_eval import NOTHING, evaluate, read_cases
+from portal.core import search
+from portal.core.search_eval import NOTHING, evaluate, read_cases
 
 
 def _build_demo_county():

@@ -1,4 +1,4 @@
-"""Search reindexing is background work (portal/queue.py): a save queues a job, the request
+"""Search reindexing is background work (portal/core/queue.py): a save queues a job, the request
 does not segment and index; the worker brings the index up to date, retrying like the mail."""
 import pytest
 from django.core.management import call_command
@@ -69,7 +69,7 @@ def test_rebuild_command_runs_on_the_worker_when_asked(queue_in_database, town):
     DraftFactory(unit=town, title="关于中小企业融资担保的通知", status="published", published_at="2026-01-05T09:00+08:00",
                  published_on="2026-01-05", index_number="TEST/2026-00001")
     call_command("rebuild_search_index", "--background", stdout=open("/dev/null", "w"))
-    assert jobs("portal.tasks.rebuild_search_index").count() == 1
+    assert jobs("portal.core.tasks.rebuild_search_index").count() == 1
     assert not SearchDocument.objects.filter(kind="policy").exists()
     run_worker()
     assert SearchDocument.objects.filter(kind="policy").count() == 1
@@ -78,7 +78,7 @@ def test_rebuild_command_runs_on_the_worker_when_asked(queue_in_database, town):
 def test_reindex_jobs_retry_like_the_mail():
     from guide.tasks import reindex_directory, reindex_item, unindex_item
     from policies.tasks import reindex_policy
-    from portal.tasks import deliver_email, rebuild_search_index
+    from portal.core.tasks import deliver_email, rebuild_search_index
 
     mail_run = deliver_email.func
     for job in (reindex_policy, reindex_item, unindex_item, reindex_directory, rebuild_search_index):

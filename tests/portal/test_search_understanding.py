@@ -7,9 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from portal import search
+from portal.core import search
 from portal.models import SearchDocument, SearchSynonym
-from portal.search_lexicon import lexicon_entries
+from portal.core.search_lexicon import lexicon_entries
 
 
 @pytest.fixture

@@ -96,7 +96,7 @@ def test_a_superuser_owes_a_code_too(client, db):
 def test_official_of_refuses_an_unverified_request_user(rf, county_office_user, office_device, town_staff_user):
     from django_otp.middleware import OTPMiddleware
 
-    from portal.access import official_of, sees_all_units
+    from portal.core.access import official_of, sees_all_units
 
     request = rf.get("/")
     request.session = {}

@@ -6,7 +6,7 @@ import zoneinfo
 
 from openpyxl import load_workbook
 
-from portal.spreadsheets import Sheet, csv_lines, unquote_text, xlsx_bytes
+from portal.core.spreadsheets import Sheet, csv_lines, unquote_text, xlsx_bytes
 
 EVIL = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
 

@@ -3,7 +3,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from portal.validators import uscc_check_character, validate_http_url, validate_link, validate_uscc
+from portal.core.validators import uscc_check_character, validate_http_url, validate_link, validate_uscc
 
 # Real, published codes (check digits per GB 32100-2015).
 VALID = ["91350100M000100Y43", "11441700007280420Y"[:17] + uscc_check_character("11441700007280420"),

@@ -3,8 +3,8 @@ import datetime
 import pytest
 
 from portal.models import CalendarAdjustment
-from portal import workdays
-from portal.workdays import add_workdays, is_workday, workdays_between
+from portal.core import workdays
+from portal.core.workdays import add_workdays, is_workday, workdays_between
 
 D = datetime.date
 

@@ -106,7 +106,7 @@ OFFICIAL_HEADER = "姓名,用户名,单位,角色\n"
 
 def test_an_official_import_grants_no_role_beyond_the_importers_rights(town_head_user, county_office_user,
                                                                        county_office_unit, town):
-    from portal.imports import OfficialImporter
+    from portal.core.imports import OfficialImporter
     from portal.models import Official
 
     rows = [["冒名者", "fake_office", county_office_unit.name, "县政府办"],

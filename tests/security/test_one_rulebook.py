@@ -1,10 +1,10 @@
 """One rulebook (issue 12): every decision "may this user see / do this" is asked of the rules
-(`user.has_perm(perm, obj)`, <app>/rules.py) or read from the access vocabulary (portal/access.py
+(`user.has_perm(perm, obj)`, <app>/rules.py) or read from the access vocabulary (portal/core/access.py
 and the models' `visible_to` / `editable_by` / `pickable_by` querysets). A hand-written role or
 unit check anywhere else fails this test, so a new path cannot skip the rule.
 
 What counts as a hand-written check (found by reading the code's syntax tree):
-- calling `sees_all_units`, `has_role` or `is_county_office` (the role questions of portal.access);
+- calling `sees_all_units`, `has_role` or `is_county_office` (the role questions of portal.core.access);
 - comparing anything's `.role` (an official's role) or an `Official.Role` member;
 - asking `user.groups` (group membership instead of the rule);
 - comparing an official's unit (`official.unit_id == …`, `unit_of(user) == …`) or reading its kind
@@ -12,7 +12,7 @@ What counts as a hand-written check (found by reading the code's syntax tree):
 
 Demo data builders (`demo.py`) are not access paths and are not read.
 
-Where checks belong: portal/access.py (who the user is), every `rules.py` (the predicates), and the
+Where checks belong: portal/core/access.py (who the user is), every `rules.py` (the predicates), and the
 methods of the models' QuerySet / Manager classes (the access vocabulary for lists).
 """
 import ast
@@ -31,12 +31,12 @@ UNIT_KIND_ATTRIBUTES = {"is_town", "sees_everything", "acts_for_its_unit"}
 _ASSIGNEE = ("the assigned official's role chooses which 联系企业 rule applies (a county leader's 2–3 key "
              "enterprises, a cadre's own town): a rule about the record, not about who may act")
 ALLOWED = {
-    ("portal/access.py", "*"): "who the user is: the vocabulary every rule starts from",
+    ("portal/core/access.py", "*"): "who the user is: the vocabulary every rule starts from",
     ("portal/models.py", "Official"): "the role vocabulary itself (Official.sees_everything, acts_for_its_unit)",
-    ("portal/imports.py", "import_row"): "validates an imported official's row (a county-office role needs the "
+    ("portal/core/imports.py", "import_row"): "validates an imported official's row (a county-office role needs the "
                                          "county-office unit), not the importing user (whose rights "
                                          "has_perm checks per row)",
-    ("portal/audit.py", "_official_post_save"): "records a role change (old role against new) in the audit log",
+    ("portal/core/audit.py", "_official_post_save"): "records a role change (old role against new) in the audit log",
     ("visits/services.py", "check_leader_set"): _ASSIGNEE,
     ("visits/services.py", "check_cadre_remit"): _ASSIGNEE,
     ("visits/services.py", "assignment_create"): _ASSIGNEE,
@@ -100,7 +100,7 @@ def _findings(node):
         if any(_is_role(operand) for operand in operands):
             yield "compares a role"
         elif _against_none(node):
-            return  # "is this user an official at all": the vocabulary (portal.access.official_of)
+            return  # "is this user an official at all": the vocabulary (portal.core.access.official_of)
         elif any(_an_officials_unit(operand) for operand in operands):
             yield "compares an official's unit"
     elif isinstance(node, ast.Attribute) and node.attr in UNIT_KIND_ATTRIBUTES and _mentions_official(node.value):

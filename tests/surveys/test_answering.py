@@ -3,7 +3,7 @@ import pytest
 from django.db import IntegrityError
 
 from liaison.surveys import services
-from portal.workflow import ActionRefused, history_of
+from portal.core.workflow import ActionRefused, history_of
 from liaison.surveys.models import Question, Rating, SurveyResponse
 from tests.factories import EnterpriseAccountFactory, EnterpriseFactory
 

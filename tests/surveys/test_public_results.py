@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from liaison.surveys import services
 from liaison.surveys.models import Survey, TextAnswer
-from portal.workflow import ActionRefused
+from portal.core.workflow import ActionRefused
 from tests.factories import EnterpriseFactory
 
 from .factories import make_survey, submit_ratings

@@ -4,7 +4,7 @@ import datetime
 import factory
 from factory.django import DjangoModelFactory
 
-from portal.categories import Category
+from portal.core.categories import Category
 from portal.models import Official, Unit
 from tests.factories import EnterpriseFactory, OfficialFactory, UnitFactory
 from visits.models import LiaisonAssignment, Meeting, Visit, VisitParticipant, VisitProblem

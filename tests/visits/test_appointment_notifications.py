@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from portal import sms
+from portal.core import sms
 from visits import services
 
 

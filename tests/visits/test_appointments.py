@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.workflow import ActionRefused, history_of
+from portal.core.workflow import ActionRefused, history_of
 from visits import services
 from visits.models import Appointment
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from portal.workflow import ActionRefused, history_of
+from portal.core.workflow import ActionRefused, history_of
 from visits import services
 from visits.models import FinancingNeed
 

@@ -3,7 +3,7 @@ liaison app: no stand-in)."""
 import pytest
 from django.urls import reverse
 
-from portal.categories import ENTERPRISE_CATEGORIES, Category
+from portal.core.categories import ENTERPRISE_CATEGORIES, Category
 from liaison.models import Matter
 from visits import services
 

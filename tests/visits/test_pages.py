@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from portal.models import FinancialInstitution
 from visits.models import Attachment, FinancingMatch, FinancingNeed, MatchmakingEvent
-from portal.uploads import check_upload as validate_upload
+from portal.core.uploads import check_upload as validate_upload
 
 from .factories import AssignmentFactory, MeetingFactory, VisitFactory, VisitProblemFactory
 

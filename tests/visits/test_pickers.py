@@ -4,7 +4,7 @@ JavaScript the picker is still a usable <select> (every choice while the list is
 import pytest
 from django.urls import reverse
 
-from portal import admin_autocomplete
+from portal.core import admin_autocomplete
 from portal.models import Official
 from tests.factories import EnterpriseFactory, OfficialFactory
 

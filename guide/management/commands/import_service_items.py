@@ -2,7 +2,7 @@ from django.core.management.base import CommandError
 
 from guide.imports import ServiceItemImporter
 from guide.models import GuideEdition
-from portal.import_command import ImportCommand
+from portal.core.import_command import ImportCommand
 
 
 class Command(ImportCommand):

@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from portal import messaging
+from portal.core import messaging
 from portal.models import Official, Unit
-from portal.workdays import is_workday, workdays_between
+from portal.core.workdays import is_workday, workdays_between
 
 from liaison import clock, deadlines
 from liaison.models import HeldUpload, Matter

@@ -24,7 +24,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from policies.models import Level, Policy, Theme
-from portal import search
+from portal.core import search
 from portal.models import SearchDocument, Unit
 
 # Every kind of query the evaluation set has (portal/data/search_eval.tsv), as users type them.

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.importing import format_report
+from portal.core.importing import format_report
 from portal.models import Unit
 from policies.imports import PolicyImporter
 

@@ -3,7 +3,7 @@ months: 网络安全法 第二十一条). Only older entries are touched; --dry-
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from portal.audit import MIN_RETENTION_DAYS, audit_entries_purge, retention_days
+from portal.core.audit import MIN_RETENTION_DAYS, audit_entries_purge, retention_days
 
 
 class Command(BaseCommand):

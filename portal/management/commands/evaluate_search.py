@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from portal.search_eval import EVAL_FILE, evaluate, read_cases
+from portal.core.search_eval import EVAL_FILE, evaluate, read_cases
 
 
 class Command(BaseCommand):

@@ -1,8 +1,8 @@
 from pathlib import Path
 
-from portal.import_command import ImportCommand
-from portal.imports import OfficialImporter
-from portal.welcome_sheets import welcome_sheets_pdf
+from portal.core.import_command import ImportCommand
+from portal.core.imports import OfficialImporter
+from portal.core.welcome_sheets import welcome_sheets_pdf
 
 
 class Command(ImportCommand):

@@ -1,5 +1,5 @@
-from portal.import_command import ImportCommand
-from portal.imports import UnitImporter
+from portal.core.import_command import ImportCommand
+from portal.core.imports import UnitImporter
 
 
 class Command(ImportCommand):

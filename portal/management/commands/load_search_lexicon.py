@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from portal import search
+from portal.core import search
 from portal.models import SearchSynonym
-from portal.search_lexicon import LEXICON_FILE, load_lexicon
+from portal.core.search_lexicon import LEXICON_FILE, load_lexicon
 
 
 class Command(BaseCommand):

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from portal import search
-from portal.queue import enqueue
-from portal.tasks import rebuild_search_index
+from portal.core import search
+from portal.core.queue import enqueue
+from portal.core.tasks import rebuild_search_index
 
 
 class Command(BaseCommand):

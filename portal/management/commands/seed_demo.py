@@ -6,7 +6,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from portal import messaging
+from portal.core import messaging
 from portal.models import Unit
 
 
@@ -34,7 +34,7 @@ class Command(BaseCommand):
             # The demo's people are made up: nobody is mailed or texted while it is built.
             with messaging.held(), transaction.atomic():
                 module.build(self.stdout)
-        from portal import search
+        from portal.core import search
 
         search.rebuild_all()  # pages no app indexes as it saves (contacts, the figures page)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from portal.models import Official, Unit
-from portal.onboarding import link_days, official_save, welcome_url
+from portal.core.onboarding import link_days, official_save, welcome_url
 
 
 class Command(BaseCommand):

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import Enterprise, Official, Unit
-from portal.validators import USCC_CHARSET, uscc_check_character
+from portal.core.validators import USCC_CHARSET, uscc_check_character
 from visits.models import LiaisonAssignment, Visit, VisitParticipant
 
 

@@ -1,0 +1,1 @@
+"""The base every app uses: who the user is (access, rules' vocabulary, roles), one way to move a record through its workflow, working days, uploads, spreadsheets, the site-wide search index, the page cache, messaging and background jobs, the audit log. It imports no app."""

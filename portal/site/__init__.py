@@ -1,0 +1,1 @@
+"""The top layer: the portal's own pages (home, search, accounts, sign-in), its middleware and context processors, the workspace (admin site and dashboard). It reads the apps only through their AppConfig hooks."""
