@@ -69,8 +69,8 @@ LOCAL_SYNONYM_SECONDS = 10
 NOT_IN_FORCE_FACTOR = 0.4
 # A broad query ranks only its newest RANK_CANDIDATES matches, and only the first FULL_RANK_DEPTH
 # of them (by a cheap score) get the full score.
-RANK_CANDIDATES = 300
-FULL_RANK_DEPTH = 100
+RANK_CANDIDATES = 150
+FULL_RANK_DEPTH = 60
 # Counting every match of a broad query (贷款 matches most policies) means reading every
 # document; each type's count stops here and shows as "1000+".
 COUNT_LIMIT = 1000
