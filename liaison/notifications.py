@@ -272,9 +272,14 @@ def notify_enterprise(event):
                    "due": f"{matter.due_date:%Y-%m-%d}" if matter.due_date else "—"}
         lead = str(notice.message) % context
         subject = str(notice.subject) % context
-        url = settings.SITE_BASE_URL.rstrip("/") + "/matters/track/"
-        tail = _("See the matter and answer or rate it at %(url)s with your tracking number and query code.") % {
-            "url": url}
+        site = settings.SITE_BASE_URL.rstrip("/")
+        url = site + reverse("liaison:track")
+        if matter.contact_email:
+            tail = _("See the matter and answer or rate it at %(url)s with your tracking number and query code.") % {
+                "url": url}
+        else:  # mailed to its accounts (a matter raised at a visit): no query code was ever given
+            tail = _("Log in and see the matter, answer or rate it under My enterprise at %(url)s.") % {
+                "url": site + reverse("liaison:mine_detail", args=[matter.tracking_number])}
         text = event.reason if notice.with_text and event.is_public else ""
         body = "\n\n".join(part for part in (lead, text, tail) if part)
         short = _("%(lead)s Tracking number %(number)s; details at %(url)s") % {

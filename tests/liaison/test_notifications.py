@@ -412,3 +412,5 @@ def test_a_matter_without_a_contact_address_mails_the_enterprises_confirmed_acco
         desk.act(matter, "accept", "town_staff")
     [message] = [m for m in mail.outbox if not set(m.to) & official_addresses(desk)]
     assert message.to == [desk["enterprise"].email] and matter.tracking_number in message.subject
+    # it never had a query code: the mail points to 我的企业, not to the tracking page
+    assert f"/matters/mine/{matter.tracking_number}/" in message.body and "查询码" not in message.body and "/matters/track/" not in message.body
