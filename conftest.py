@@ -1,7 +1,8 @@
 """Root fixtures: the units and one user for each role, built with the factories."""
+
 import pytest
 
-from tests.factories import (EnterpriseAccountFactory, EnterpriseFactory, OfficialFactory, UnitFactory)
+from tests.factories import EnterpriseAccountFactory, EnterpriseFactory, OfficialFactory, UnitFactory
 from portal.models import EnterpriseAccount, Official, Unit
 
 
@@ -103,7 +104,8 @@ def login(client):
         client.force_login(user)
         if otp_required_for(user) or user_has_device(user):
             device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
-                user=user, name="test", confirmed=True)
+                user=user, name="test", confirmed=True
+            )
             session = client.session
             session[DEVICE_ID_SESSION_KEY] = device.persistent_id
             session.save()
@@ -115,8 +117,12 @@ def login(client):
 # ---- the clock at any hour of the Shanghai day (issue 13: a test taking the UTC date of a local
 # moment fails between 00:00 and 08:00 Shanghai time, when the two dates differ)
 def pytest_addoption(parser):
-    parser.addoption("--shanghai-time", default=None, metavar="HH:MM",
-                     help="Run every test with the clock at this Asia/Shanghai time of today (e.g. 00:30).")
+    parser.addoption(
+        "--shanghai-time",
+        default=None,
+        metavar="HH:MM",
+        help="Run every test with the clock at this Asia/Shanghai time of today (e.g. 00:30).",
+    )
 
 
 def _travel_to_shanghai_time(value):

@@ -20,6 +20,7 @@ second-by-second timeline of the answers, followed by:
 - that every matter the enterprise was told was saved (a redirect to 已提交) is in the database,
   and nothing else (nothing lost, nothing made twice).
 """
+
 import argparse
 import collections
 import os
@@ -76,12 +77,22 @@ class Client(threading.Thread):
         if status != 200 or not match:
             self.record(time.monotonic(), "GET", status, headers, body)
             return
-        data = urllib.parse.urlencode({
-            "csrfmiddlewaretoken": match.group(1), "uscc": "91441827MA4W00000X", "real_name": "测试",
-            "phone": "13800138000", "username": f"outage_{secrets.token_hex(4)}",
-            "password1": "Outage-Test-2026!", "password2": "Outage-Test-2026!"}).encode()
-        status, headers, body = request(self.base_url + "/accounts/register/", data,
-                                        {"Cookie": cookie, "Referer": self.base_url + "/accounts/register/"})
+        data = urllib.parse.urlencode(
+            {
+                "csrfmiddlewaretoken": match.group(1),
+                "uscc": "91441827MA4W00000X",
+                "real_name": "测试",
+                "phone": "13800138000",
+                "username": f"outage_{secrets.token_hex(4)}",
+                "password1": "Outage-Test-2026!",
+                "password2": "Outage-Test-2026!",
+            }
+        ).encode()
+        status, headers, body = request(
+            self.base_url + "/accounts/register/",
+            data,
+            {"Cookie": cookie, "Referer": self.base_url + "/accounts/register/"},
+        )
         self.record(time.monotonic(), "POST", status, headers, body)
 
 
@@ -99,8 +110,7 @@ class LoggedIn(threading.Thread):
         self.posts = collections.Counter()
 
     def _request(self, path, data=None):
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
-                   "Referer": self.base_url + path}
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), "Referer": self.base_url + path}
         req = urllib.request.Request(self.base_url + path, data=data, headers=headers)
         opener = urllib.request.build_opener(NoRedirect)
         try:
@@ -123,8 +133,9 @@ class LoggedIn(threading.Thread):
         # Officials sign in to the workspace (the site's login sends them there).
         path = "/admin/login/" if "official" in self.username else "/accounts/login/"
         status, _h, body = self._request(path)
-        data = urllib.parse.urlencode({"csrfmiddlewaretoken": self._token(body), "username": self.username,
-                                       "password": LOGIN_PASSWORD}).encode()
+        data = urllib.parse.urlencode(
+            {"csrfmiddlewaretoken": self._token(body), "username": self.username, "password": LOGIN_PASSWORD}
+        ).encode()
         status, _h, _b = self._request(path, data)
         return status == 302
 
@@ -139,10 +150,18 @@ class LoggedIn(threading.Thread):
                     self.record(time.monotonic(), "GET", status, headers, body, True)
                     continue
                 title = f"停电{secrets.token_hex(4)}"
-                data = urllib.parse.urlencode({
-                    "csrfmiddlewaretoken": token, "title": title, "description": "厂区停电，影响生产。",
-                    "category": "labour", "urgency": "normal", "contact_name": "陈经理",
-                    "contact_phone": "13800138000", "submission_token": secrets.token_hex(16)}).encode()
+                data = urllib.parse.urlencode(
+                    {
+                        "csrfmiddlewaretoken": token,
+                        "title": title,
+                        "description": "厂区停电，影响生产。",
+                        "category": "labour",
+                        "urgency": "normal",
+                        "contact_name": "陈经理",
+                        "contact_phone": "13800138000",
+                        "submission_token": secrets.token_hex(16),
+                    }
+                ).encode()
                 status, headers, body = self._request("/matters/new/", data)
                 if status == 302 and "submitted" in headers.get("Location", ""):
                     self.confirmed.append(title)
@@ -197,18 +216,42 @@ def main(argv=None):
     server.psql("CREATE DATABASE portal")
     url = server.get_uri("portal")
     env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "PORTAL_TESTING")}
-    env.update({"DATABASE_URL": url, "DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50),
-                "ALLOWED_HOSTS": "127.0.0.1", "SECURE_COOKIES": "false", "SECURE_SSL_REDIRECT": "false",
-                "DJANGO_SETTINGS_MODULE": "portal.settings", "STATIC_ROOT": str(work / "static"),
-                "WEB_CONCURRENCY": "3", "GUNICORN_ACCESSLOG": "/dev/null", "LOG_LEVEL": "CRITICAL"})
+    env.update(
+        {
+            "DATABASE_URL": url,
+            "DEBUG": "false",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_COOKIES": "false",
+            "SECURE_SSL_REDIRECT": "false",
+            "DJANGO_SETTINGS_MODULE": "portal.settings",
+            "STATIC_ROOT": str(work / "static"),
+            "WEB_CONCURRENCY": "3",
+            "GUNICORN_ACCESSLOG": "/dev/null",
+            "LOG_LEVEL": "CRITICAL",
+        }
+    )
     print(f"Throwaway PostgreSQL in {work}; migrating ...", flush=True)
     subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=BASE_DIR, env=env, check=True)
     subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=BASE_DIR, env=env, check=True)
     subprocess.run([PYTHON, "manage.py", "shell", "-c", SETUP], cwd=BASE_DIR, env=env, check=True)
     port = 18799
-    gunicorn = subprocess.Popen([PYTHON, "-m", "gunicorn", "portal.wsgi", "--config", "python:portal.ops.gunicorn_conf",
-                                 "--bind", f"127.0.0.1:{port}"], cwd=BASE_DIR, env=env,
-                                stdout=subprocess.DEVNULL, stderr=open(work / "gunicorn.log", "w"))
+    gunicorn = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "portal.wsgi",
+            "--config",
+            "python:portal.ops.gunicorn_conf",
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(work / "gunicorn.log", "w"),
+    )
     base_url = f"http://127.0.0.1:{port}"
     for _ in range(100):
         if request(base_url + "/healthz")[0] == 200:
@@ -226,10 +269,8 @@ def main(argv=None):
     clients = [Client(base_url, record, stop, i) for i in range(args.clients)]
     enterprise_pages = ["/my/", "/matters/mine/", "/policies/list/", "/matters/"]
     official_pages = ["/admin/", "/admin/liaison/matter/", "/admin/visits/visit/", "/my/"]
-    logged_in = [LoggedIn(base_url, record, stop, "outage_enterprise", enterprise_pages, submit=True)
-                 for _ in range(2)]
-    logged_in += [LoggedIn(base_url, record, stop, "outage_official", official_pages, submit=False)
-                  for _ in range(2)]
+    logged_in = [LoggedIn(base_url, record, stop, "outage_enterprise", enterprise_pages, submit=True) for _ in range(2)]
+    logged_in += [LoggedIn(base_url, record, stop, "outage_official", official_pages, submit=False) for _ in range(2)]
     for user in logged_in:
         if not user.login():
             print(f"could not log in as {user.username}", file=sys.stderr)
@@ -257,9 +298,18 @@ def main(argv=None):
         gunicorn.wait()
         confirmed = sorted(t for user in logged_in for t in user.confirmed)
         saved = subprocess.run(
-            [PYTHON, "manage.py", "shell", "-c",
-             "from liaison.models import Matter; print('\\n'.join(sorted(Matter.objects.values_list('title', flat=True))))"],
-            cwd=BASE_DIR, env=env, capture_output=True, text=True).stdout.split()
+            [
+                PYTHON,
+                "manage.py",
+                "shell",
+                "-c",
+                "from liaison.models import Matter; print('\\n'.join(sorted(Matter.objects.values_list('title', flat=True))))",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+        ).stdout.split()
         saved = [title for title in saved if title.startswith("停电")]  # (the shell's banner is not a title)
         server.cleanup()
         shutil.rmtree(work, ignore_errors=True)
@@ -270,39 +320,58 @@ def main(argv=None):
     for when, method, status, _retry, _body, _user in events:
         by_second[int(when - start)][f"{method} {status}"] += 1
     for second in sorted(by_second):
-        phase = ("down" if down_at - start <= second < up_at - start else
-                 "up" if second >= up_at - start else "before")
+        phase = "down" if down_at - start <= second < up_at - start else "up" if second >= up_at - start else "before"
         print(f"{second:5d}s  {phase:6s}  " + ", ".join(f"{k}×{v}" for k, v in sorted(by_second[second].items())))
 
     during = [e for e in events if down_at + 0.5 <= e[0] <= up_at - 0.5]
     outage_statuses = collections.Counter(e[2] for e in during)
     clear_pages = [e for e in during if e[2] == 503 and e[3] and "<h1>" in e[4]]
     posts = [e for e in during if e[1] == "POST"]
-    posts_told = [e for e in posts if e[2] == 503 and ("NOT saved" in e[4] or "没有保存" in e[4] or "未保存" in e[4]
-                                                       or "未能保存" in e[4])]
+    posts_told = [
+        e
+        for e in posts
+        if e[2] == 503 and ("NOT saved" in e[4] or "没有保存" in e[4] or "未保存" in e[4] or "未能保存" in e[4])
+    ]
     after_ok = [e[0] for e in events if e[0] >= up_at and e[2] in (200, 400)]
     recovered = (min(after_ok) - up_at) if after_ok else None
     print(f"\nDuring the outage ({up_at - down_at:.1f} s): {dict(outage_statuses)}")
     print(f"  503 pages with a heading and Retry-After: {len(clear_pages)} of {len(during)}")
     print(f"  forms submitted: {len(posts)}; answered 503 saying they were not saved: {len(posts_told)}")
     print(f"  200 (public pages from the page cache, and pages that need no database): {outage_statuses.get(200, 0)}")
-    print(f"  other answers (500s, dropped connections): "
-          f"{sum(v for k, v in outage_statuses.items() if k not in (200, 503))}")
-    print(f"Recovered: first normal answer {recovered:.2f} s after PostgreSQL was back" if recovered is not None
-          else "NOT RECOVERED")
+    print(
+        f"  other answers (500s, dropped connections): "
+        f"{sum(v for k, v in outage_statuses.items() if k not in (200, 503))}"
+    )
+    print(
+        f"Recovered: first normal answer {recovered:.2f} s after PostgreSQL was back"
+        if recovered is not None
+        else "NOT RECOVERED"
+    )
     after = collections.Counter(e[2] for e in events if e[0] >= up_at + 2)
     print(f"From 2 s after the restart: {dict(after)}")
     logged_in_during = collections.Counter(e[2] for e in during if e[5])
     print(f"  logged-in users' answers during the outage: {dict(logged_in_during)}")
     redirects = sum((user.redirects for user in logged_in), collections.Counter())
-    print(f"  the enterprise's submissions (status, redirect): "
-          f"{dict(sum((user.posts for user in logged_in), collections.Counter()))}")
+    print(
+        f"  the enterprise's submissions (status, redirect): "
+        f"{dict(sum((user.posts for user in logged_in), collections.Counter()))}"
+    )
     print(f"  logged-in users' redirects (whole run; pages that send officials elsewhere): {dict(redirects)}")
-    print(f"  matters the enterprise was told were saved: {len(confirmed)}; found in the database: "
-          f"{len([t for t in confirmed if t in saved])}; in the database but never confirmed: "
-          f"{len(set(saved) - set(confirmed))}")
-    ok = (set(confirmed) <= set(saved) and set(logged_in_during) <= {503} and outage_statuses.get(503, 0) > 0 and set(outage_statuses) <= {200, 503} and len(posts_told) == len(posts)
-          and recovered is not None and recovered < 5 and set(after) <= {200, 302, 400})
+    print(
+        f"  matters the enterprise was told were saved: {len(confirmed)}; found in the database: "
+        f"{len([t for t in confirmed if t in saved])}; in the database but never confirmed: "
+        f"{len(set(saved) - set(confirmed))}"
+    )
+    ok = (
+        set(confirmed) <= set(saved)
+        and set(logged_in_during) <= {503}
+        and outage_statuses.get(503, 0) > 0
+        and set(outage_statuses) <= {200, 503}
+        and len(posts_told) == len(posts)
+        and recovered is not None
+        and recovered < 5
+        and set(after) <= {200, 302, 400}
+    )
     print("RESULT:", "as expected" if ok else "NOT as expected")
     return 0 if ok else 1
 

@@ -7,6 +7,7 @@ the default cache cleared before every render, so facet counts are computed each
 the visitor who meets an empty cache waits for), then every SQL query of the last render with
 its time, and EXPLAIN ANALYZE of the queries slower than --explain-ms. Reads only.
 """
+
 import argparse
 import os
 import secrets
@@ -39,8 +40,10 @@ def setup():
 
     django.setup()
     # Plain static storage: the manifest needs collectstatic, and the page's cost is elsewhere.
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 def explain(sql):
@@ -69,11 +72,13 @@ def measure(url, runs, explain_ms, verbose):
     assert response.status_code == 200, (url, response.status_code)
     median = statistics.median(times)
     sql_ms = sum(float(q["time"]) for q in queries.captured_queries) * 1000
-    print(f"\n## {url}\nmedian {median:.1f} ms over {runs} renders "
-          f"(min {min(times):.1f}, max {max(times):.1f}); {len(queries)} queries, {sql_ms:.1f} ms SQL in the last")
+    print(
+        f"\n## {url}\nmedian {median:.1f} ms over {runs} renders "
+        f"(min {min(times):.1f}, max {max(times):.1f}); {len(queries)} queries, {sql_ms:.1f} ms SQL in the last"
+    )
     for i, q in enumerate(queries.captured_queries, 1):
         ms = float(q["time"]) * 1000
-        print(f"  q{i:<2} {ms:7.2f} ms  {q['sql'][:160 if not verbose else None]}")
+        print(f"  q{i:<2} {ms:7.2f} ms  {q['sql'][: 160 if not verbose else None]}")
         if ms >= explain_ms and q["sql"].lstrip().upper().startswith("SELECT"):
             print("\n".join("        " + line for line in explain(q["sql"]).splitlines()))
     return median, len(queries)

@@ -21,6 +21,7 @@
 Needs `wrk` (apt-get install -y wrk). Uses the machine fully for a few minutes: do not run it
 on a server that is in use.
 """
+
 import argparse
 import json
 import os
@@ -54,6 +55,7 @@ def log(message):
 
 # ---------------------------------------------------------------------------- database
 
+
 def bench_database_url(name):
     base = os.environ.get("DATABASE_URL")
     if not base:
@@ -68,8 +70,9 @@ def psql_admin(url, sql):
     import psycopg2
 
     parts = urlsplit(url)
-    conn = psycopg2.connect(dbname="postgres", user=parts.username, password=parts.password,
-                            host=parts.hostname, port=parts.port)
+    conn = psycopg2.connect(
+        dbname="postgres", user=parts.username, password=parts.password, host=parts.hostname, port=parts.port
+    )
     conn.autocommit = True
     with conn.cursor() as cur:
         cur.execute(sql)
@@ -80,10 +83,18 @@ def psql_admin(url, sql):
 
 def server_env(database_url, **extra):
     env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "PORTAL_TESTING")}
-    env.update({"DJANGO_SETTINGS_MODULE": "portal.settings", "DEBUG": "false",
-                "SECRET_KEY": "bench-" + secrets.token_urlsafe(48), "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-                "SECURE_COOKIES": "false", "SECURE_SSL_REDIRECT": "false", "DATABASE_URL": database_url,
-                "LOG_LEVEL": "ERROR"})
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "portal.settings",
+            "DEBUG": "false",
+            "SECRET_KEY": "bench-" + secrets.token_urlsafe(48),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+            "SECURE_COOKIES": "false",
+            "SECURE_SSL_REDIRECT": "false",
+            "DATABASE_URL": database_url,
+            "LOG_LEVEL": "ERROR",
+        }
+    )
     env.update(extra)
     return env
 
@@ -119,6 +130,7 @@ def mark_built(url, scale):
 
 
 # ---------------------------------------------------------------------------- building
+
 
 class Quiet:
     """A stdout for the apps' benchmark commands that prints their progress lines."""
@@ -159,10 +171,17 @@ def build(scale):
     missing = targets["enterprises"] - Enterprise.objects.count()
     if missing > 0:
         rng = random.Random(2026)
-        rows = [Enterprise(name=f"基准企业{i:06d}有限公司", uscc=make_uscc(rng), town=towns[i % len(towns)],
-                           industry=rng.choice("CCCCAFGEI"), scale=rng.choice(["small", "micro", "medium"]),
-                           is_key=i % 25 == 0)
-                for i in range(missing)]
+        rows = [
+            Enterprise(
+                name=f"基准企业{i:06d}有限公司",
+                uscc=make_uscc(rng),
+                town=towns[i % len(towns)],
+                industry=rng.choice("CCCCAFGEI"),
+                scale=rng.choice(["small", "micro", "medium"]),
+                is_key=i % 25 == 0,
+            )
+            for i in range(missing)
+        ]
         Enterprise.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
     log(f"  enterprises: {Enterprise.objects.count()}")
 
@@ -173,14 +192,18 @@ def build(scale):
     missing = targets["policies"] - Policy.objects.count()
     if missing > 0:
         with connection.cursor() as cursor:
-            cursor.execute("DROP INDEX IF EXISTS searchdoc_vector_gin; DROP INDEX IF EXISTS searchdoc_title_trgm; "
-                           "DROP INDEX IF EXISTS searchdoc_pinyin_trgm")
+            cursor.execute(
+                "DROP INDEX IF EXISTS searchdoc_vector_gin; DROP INDEX IF EXISTS searchdoc_title_trgm; "
+                "DROP INDEX IF EXISTS searchdoc_pinyin_trgm"
+            )
         command = PolicyBench(stdout=Quiet())
         command.load(missing, 5000)
         with connection.cursor() as cursor:
-            cursor.execute("CREATE INDEX searchdoc_vector_gin ON portal_searchdocument USING gin (search_vector);"
-                           "CREATE INDEX searchdoc_title_trgm ON portal_searchdocument USING gin (title gin_trgm_ops);"
-                           "CREATE INDEX searchdoc_pinyin_trgm ON portal_searchdocument USING gin (pinyin gin_trgm_ops)")
+            cursor.execute(
+                "CREATE INDEX searchdoc_vector_gin ON portal_searchdocument USING gin (search_vector);"
+                "CREATE INDEX searchdoc_title_trgm ON portal_searchdocument USING gin (title gin_trgm_ops);"
+                "CREATE INDEX searchdoc_pinyin_trgm ON portal_searchdocument USING gin (pinyin gin_trgm_ops)"
+            )
     log(f"  policies: {Policy.objects.count()}")
 
     build_guide_items(targets["guide_items"])
@@ -209,32 +232,56 @@ def build_guide_items(target):
     if edition is None or have >= target:
         log(f"  guide items: {have}")
         return
-    source = list(ServiceItem.objects.approved().filter(edition=edition)
-                  .prefetch_related("materials", "steps", "fees", "faqs"))
+    source = list(
+        ServiceItem.objects.approved().filter(edition=edition).prefetch_related("materials", "steps", "fees", "faqs")
+    )
     copies = []
     for n in range(target - have):
         item = source[n % len(source)]
-        copies.append(ServiceItem(
-            edition=edition, department=item.department, status=item.status,
-            name=f"{item.name}（基准{n + 1:03d}）", code=f"{item.code}-B{n + 1:03d}"[:40] if item.code else "",
-            item_type=item.item_type, topics=item.topics, summary=item.summary, legal_basis=item.legal_basis,
-            conditions=item.conditions, legal_time_limit=item.legal_time_limit,
-            promised_time_limit=item.promised_time_limit, is_free=item.is_free, place=item.place, hours=item.hours,
-            phone=item.phone, online_url=item.online_url, last_reviewed=item.last_reviewed, sort_order=1000 + n))
+        copies.append(
+            ServiceItem(
+                edition=edition,
+                department=item.department,
+                status=item.status,
+                name=f"{item.name}（基准{n + 1:03d}）",
+                code=f"{item.code}-B{n + 1:03d}"[:40] if item.code else "",
+                item_type=item.item_type,
+                topics=item.topics,
+                summary=item.summary,
+                legal_basis=item.legal_basis,
+                conditions=item.conditions,
+                legal_time_limit=item.legal_time_limit,
+                promised_time_limit=item.promised_time_limit,
+                is_free=item.is_free,
+                place=item.place,
+                hours=item.hours,
+                phone=item.phone,
+                online_url=item.online_url,
+                last_reviewed=item.last_reviewed,
+                sort_order=1000 + n,
+            )
+        )
     ServiceItem.objects.bulk_create(copies)
     for n, copy in enumerate(copies):
         item = source[n % len(source)]
-        Material.objects.bulk_create([Material(item=copy, name=m.name, form=m.form, copies=m.copies, notes=m.notes,
-                                               sort_order=m.sort_order) for m in item.materials.all()])
-        Step.objects.bulk_create([Step(item=copy, number=s.number, name=s.name, description=s.description)
-                                  for s in item.steps.all()])
-        Fee.objects.bulk_create([Fee(item=copy, name=f.name, standard=f.standard, basis=f.basis)
-                                 for f in item.fees.all()])
+        Material.objects.bulk_create(
+            [
+                Material(item=copy, name=m.name, form=m.form, copies=m.copies, notes=m.notes, sort_order=m.sort_order)
+                for m in item.materials.all()
+            ]
+        )
+        Step.objects.bulk_create(
+            [Step(item=copy, number=s.number, name=s.name, description=s.description) for s in item.steps.all()]
+        )
+        Fee.objects.bulk_create(
+            [Fee(item=copy, name=f.name, standard=f.standard, basis=f.basis) for f in item.fees.all()]
+        )
         Faq.objects.bulk_create([Faq(item=copy, question=f.question, answer=f.answer) for f in item.faqs.all()])
     log(f"  guide items: {ServiceItem.objects.filter(edition=edition).count()}")
 
 
 # ---------------------------------------------------------------------------- pages
+
 
 def pick_pages():
     """The pages to load, with real ids from the database."""
@@ -290,9 +337,10 @@ def pick_long_tail(size=2000, queries=600, seed=2026):
     ids = set()
     while len(ids) < counts["policy detail"] and high:
         batch = [rng.randint(low, high) for _ in range(counts["policy detail"] * 2)]
-        ids |= set(published.filter(pk__in=batch).values_list("pk", flat=True)[:counts["policy detail"] - len(ids)])
-    titles = list(published.filter(pk__in=[rng.randint(low, high) for _ in range(queries * 10)])
-                  .values_list("title", flat=True))
+        ids |= set(published.filter(pk__in=batch).values_list("pk", flat=True)[: counts["policy detail"] - len(ids)])
+    titles = list(
+        published.filter(pk__in=[rng.randint(low, high) for _ in range(queries * 10)]).values_list("title", flat=True)
+    )
     words, tok = [], tokenizer()
     for title in titles:
         for word in tok.cut(title):
@@ -308,8 +356,12 @@ def pick_long_tail(size=2000, queries=600, seed=2026):
             queries_.append(pair)
     words = queries_
     themes = list(Theme.objects.values_list("slug", flat=True))
-    lists = [f"/policies/list/?theme={theme}&level={level}&page={page}"
-             for theme in themes for level in Level.values for page in (1, 2, 3)]
+    lists = [
+        f"/policies/list/?theme={theme}&level={level}&page={page}"
+        for theme in themes
+        for level in Level.values
+        for page in (1, 2, 3)
+    ]
     items = list(ServiceItem.objects.approved().filter(edition=current_edition()).values_list("pk", flat=True))
     kinds = {
         "policy detail": [f"/policies/{pk}/" for pk in sorted(ids)],
@@ -321,8 +373,11 @@ def pick_long_tail(size=2000, queries=600, seed=2026):
     mix = []
     for kind, _share in MIX:
         paths = kinds[kind]
-        mix += [paths[n % len(paths)] for n in range(counts[kind])] if kind == "home" else [
-            rng.choice(paths) for _ in range(counts[kind])]
+        mix += (
+            [paths[n % len(paths)] for n in range(counts[kind])]
+            if kind == "home"
+            else [rng.choice(paths) for _ in range(counts[kind])]
+        )
     rng.shuffle(mix)
     for kind in kinds:
         rng.shuffle(kinds[kind])
@@ -411,9 +466,13 @@ def time_changelists(runs=7):
     session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.filter(user=user, confirmed=True).first().persistent_id
     session.save()
     results = []
-    for name, path in [("visits changelist", "/admin/visits/visit/"), ("matters changelist", "/admin/liaison/matter/"),
-                       ("matters review queue", "/admin/liaison/matter/queue/"),
-                       ("visits coverage", "/visits/coverage/"), ("matter figures", "/admin/liaison/matter/figures/")]:
+    for name, path in [
+        ("visits changelist", "/admin/visits/visit/"),
+        ("matters changelist", "/admin/liaison/matter/"),
+        ("matters review queue", "/admin/liaison/matter/queue/"),
+        ("visits coverage", "/visits/coverage/"),
+        ("matter figures", "/admin/liaison/matter/figures/"),
+    ]:
         response = client.get(path)
         if response.status_code != 200:
             results.append((name, path, response.status_code, None, None, None))
@@ -430,6 +489,7 @@ def time_changelists(runs=7):
 
 # ---------------------------------------------------------------------------- serving and loading
 
+
 def login_cookie(base_url, username, password):
     import http.cookiejar
     import re
@@ -440,8 +500,11 @@ def login_cookie(base_url, username, password):
     html = opener.open(base_url + "/accounts/login/").read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
     data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": username, "password": password}).encode()
-    opener.open(urllib.request.Request(base_url + "/accounts/login/", data=data,
-                                       headers={"Referer": base_url + "/accounts/login/"}))
+    opener.open(
+        urllib.request.Request(
+            base_url + "/accounts/login/", data=data, headers={"Referer": base_url + "/accounts/login/"}
+        )
+    )
     return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
@@ -463,9 +526,22 @@ def start_gunicorn(env, static_root, port, workers):
     env = dict(env, STATIC_ROOT=str(static_root), GUNICORN_ACCESSLOG="/dev/null")
     if workers:
         env["WEB_CONCURRENCY"] = str(workers)
-    process = subprocess.Popen([PYTHON, "-m", "gunicorn", "portal.wsgi", "--config", "python:portal.ops.gunicorn_conf",
-                                "--bind", f"127.0.0.1:{port}"], cwd=BASE_DIR, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "portal.wsgi",
+            "--config",
+            "python:portal.ops.gunicorn_conf",
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base_url = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -479,6 +555,7 @@ def start_gunicorn(env, static_root, port, workers):
 
 # ---------------------------------------------------------------------------- main
 
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 20k enterprises, 100k policies, ...")
@@ -488,13 +565,23 @@ def main(argv=None):
     parser.add_argument("--database", default="portal_bench")
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--output", help="also write the report (Markdown) to this file")
-    parser.add_argument("--no-page-cache", action="store_true",
-                        help="serve every request by rendering it (PUBLIC_PAGE_CACHE_SECONDS=0): the cold figures")
-    parser.add_argument("--no-long-tail", action="store_true",
-                        help="only the single-URL rows, not the long-tail mix (random policies, distinct searches, ...)")
+    parser.add_argument(
+        "--no-page-cache",
+        action="store_true",
+        help="serve every request by rendering it (PUBLIC_PAGE_CACHE_SECONDS=0): the cold figures",
+    )
+    parser.add_argument(
+        "--no-long-tail",
+        action="store_true",
+        help="only the single-URL rows, not the long-tail mix (random policies, distinct searches, ...)",
+    )
     parser.add_argument("--mix-size", type=int, default=2000, help="paths in the long-tail mix")
-    parser.add_argument("--queries", type=int, default=600,
-                        help="distinct searches in the long tail (words of policy titles, then pairs of them)")
+    parser.add_argument(
+        "--queries",
+        type=int,
+        default=600,
+        help="distinct searches in the long tail (words of policy titles, then pairs of them)",
+    )
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install -y wrk")
@@ -502,16 +589,32 @@ def main(argv=None):
     url = bench_database_url(args.database)
     fresh = prepare_database(url, args.scale, args.rebuild)
     env = server_env(url)
-    os.environ.update({k: env[k] for k in ("DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_COOKIES",
-                                            "SECURE_SSL_REDIRECT", "LOG_LEVEL")})
+    os.environ.update(
+        {
+            k: env[k]
+            for k in (
+                "DATABASE_URL",
+                "DEBUG",
+                "SECRET_KEY",
+                "ALLOWED_HOSTS",
+                "SECURE_COOKIES",
+                "SECURE_SSL_REDIRECT",
+                "LOG_LEVEL",
+            )
+        }
+    )
     os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
     os.environ.pop("PORTAL_TESTING", None)
     static_root = Path(tempfile.mkdtemp(prefix="bench-static-"))
     os.environ["STATIC_ROOT"] = str(static_root)
     if args.no_page_cache:
         os.environ["PUBLIC_PAGE_CACHE_SECONDS"] = env["PUBLIC_PAGE_CACHE_SECONDS"] = "0"
-    subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=BASE_DIR,
-                   env=dict(env, STATIC_ROOT=str(static_root)), check=True)
+    subprocess.run(
+        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=BASE_DIR,
+        env=dict(env, STATIC_ROOT=str(static_root)),
+        check=True,
+    )
     import django
 
     django.setup()
@@ -526,9 +629,13 @@ def main(argv=None):
     from liaison.models import Matter
     from guide.models import ServiceItem
 
-    counts = {"enterprises": Enterprise.objects.count(), "policies": Policy.objects.count(),
-              "guide items": ServiceItem.objects.count(), "visits": Visit.objects.count(),
-              "matters": Matter.objects.count()}
+    counts = {
+        "enterprises": Enterprise.objects.count(),
+        "policies": Policy.objects.count(),
+        "guide items": ServiceItem.objects.count(),
+        "visits": Visit.objects.count(),
+        "matters": Matter.objects.count(),
+    }
     pages, private = pick_pages()
     log("Counting queries ...")
     in_process_load = load_average()
@@ -581,8 +688,16 @@ def main(argv=None):
 
     report = render_report(args, counts, results, queries, changelists, in_process_load)
     print(report)
-    output = Path(args.output) if args.output else (
-        BASE_DIR / "benchmarks" / "results" / f"{time.strftime('%Y-%m-%d-%H%M', time.gmtime())}-scale-{args.scale}.md")
+    output = (
+        Path(args.output)
+        if args.output
+        else (
+            BASE_DIR
+            / "benchmarks"
+            / "results"
+            / f"{time.strftime('%Y-%m-%d-%H%M', time.gmtime())}-scale-{args.scale}.md"
+        )
+    )
     output.write_text(report)
     log(f"Written to {output}")
     return 0
@@ -608,18 +723,24 @@ def uptime():
 
 def render_report(args, counts, results, queries, changelists, in_process_load="?"):
     healthz = next((data["rps"] for name, _path, data in results if name == "healthz"), 0)
-    lines = [f"## Benchmark — scale {args.scale} ({', '.join(f'{v:,} {k}' for k, v in counts.items())})", "",
-             f"Machine: {machine()}. gunicorn workers: {args.workers or 'default (2 x cores + 1)'}; "
-             f"wrk, {args.connections} connections, {args.duration} s per page, one page after another on the "
-             "same server.", "",
-             f"Load (uptime) at the end: {uptime()}. The machine is shared: other work running "
-             "meanwhile lowers every figure; the load before and after each long-tail row is in its row.", "",
-             f"Page cache: {'OFF (every request rendered)' if args.no_page_cache else 'on'}. "
-             "'render ms' is one uncached render in-process (median of 5): what a visitor waits for when "
-             "the page is not in the cache.", "",
-             "| page | path | req/s | ratio to /healthz | p50 ms | p95 ms | p99 ms | errors | queries | render ms "
-             "| target |",
-             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    lines = [
+        f"## Benchmark — scale {args.scale} ({', '.join(f'{v:,} {k}' for k, v in counts.items())})",
+        "",
+        f"Machine: {machine()}. gunicorn workers: {args.workers or 'default (2 x cores + 1)'}; "
+        f"wrk, {args.connections} connections, {args.duration} s per page, one page after another on the "
+        "same server.",
+        "",
+        f"Load (uptime) at the end: {uptime()}. The machine is shared: other work running "
+        "meanwhile lowers every figure; the load before and after each long-tail row is in its row.",
+        "",
+        f"Page cache: {'OFF (every request rendered)' if args.no_page_cache else 'on'}. "
+        "'render ms' is one uncached render in-process (median of 5): what a visitor waits for when "
+        "the page is not in the cache.",
+        "",
+        "| page | path | req/s | ratio to /healthz | p50 ms | p95 ms | p99 ms | errors | queries | render ms "
+        "| target |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
     for name, path, data in results:
         ratio = data["rps"] / healthz if healthz else 0
         nq, status, render_ms = queries.get(path, (None, None, None))
@@ -637,17 +758,27 @@ def render_report(args, counts, results, queries, changelists, in_process_load="
         if not data["requests"]:
             ok = False  # nothing answered within the run
         errors = data["errors"] + data["non2xx"]
-        lines.append(f"| {name} | {cell} | {data['rps']:.0f} | {ratio:.2f} | {data['p50'] / 1000:.1f} | "
-                     f"{data['p95'] / 1000:.1f} | {data['p99'] / 1000:.1f} | {errors} | "
-                     f"{'' if nq is None else nq} | {'' if render_ms is None else f'{render_ms:.0f}'} | "
-                     f"{('met' if ok else 'MISSED') if public else ''} |")
+        lines.append(
+            f"| {name} | {cell} | {data['rps']:.0f} | {ratio:.2f} | {data['p50'] / 1000:.1f} | "
+            f"{data['p95'] / 1000:.1f} | {data['p99'] / 1000:.1f} | {errors} | "
+            f"{'' if nq is None else nq} | {'' if render_ms is None else f'{render_ms:.0f}'} | "
+            f"{('met' if ok else 'MISSED') if public else ''} |"
+        )
     home = queries.get("/")
     if home is not None:
-        lines += ["", f"Home page rendered uncached in-process: {home[2]:.0f} ms, {home[0]} queries (target < "
-                      f"{HOME_RENDER_MS} ms: {'met' if home[2] < HOME_RENDER_MS else 'MISSED'})."]
-    lines += ["", f"Officials' pages (county office, rendered in-process, median and slowest of 7; target < "
-                  f"{CHANGELIST_MS} ms). Load average while the in-process renders ran: {in_process_load}.", "",
-              "| page | path | median ms | max ms | queries |", "| --- | --- | ---: | ---: | ---: |"]
+        lines += [
+            "",
+            f"Home page rendered uncached in-process: {home[2]:.0f} ms, {home[0]} queries (target < "
+            f"{HOME_RENDER_MS} ms: {'met' if home[2] < HOME_RENDER_MS else 'MISSED'}).",
+        ]
+    lines += [
+        "",
+        f"Officials' pages (county office, rendered in-process, median and slowest of 7; target < "
+        f"{CHANGELIST_MS} ms). Load average while the in-process renders ran: {in_process_load}.",
+        "",
+        "| page | path | median ms | max ms | queries |",
+        "| --- | --- | ---: | ---: | ---: |",
+    ]
     for name, path, status, median, worst, nq in changelists:
         if median is None:
             lines.append(f"| {name} | `{path}` | HTTP {status} | | |")

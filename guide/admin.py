@@ -5,6 +5,7 @@ of the current edition is read-only: "Propose a change" opens a revision, the de
 submits it, the county office approves or returns it. Approval is the only way content
 reaches enterprises.
 """
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -27,8 +28,18 @@ from portal.core.workflow import ActionRefused
 from . import services
 from .exports import items_workbook
 from .imports import ServiceItemImporter
-from .models import (REVIEW_INTERVAL_DAYS, Faq, Fee, GuideEdition, LeaderDuty, LoanProduct, Material, ServiceItem,
-                     Step, Topic)
+from .models import (
+    REVIEW_INTERVAL_DAYS,
+    Faq,
+    Fee,
+    GuideEdition,
+    LeaderDuty,
+    LoanProduct,
+    Material,
+    ServiceItem,
+    Step,
+    Topic,
+)
 
 
 class ReviewOverdueFilter(admin.SimpleListFilter):
@@ -101,14 +112,32 @@ class FaqInline(ParentLockedInlineMixin, admin.StackedInline):
 
 
 class ServiceItemForm(forms.ModelForm):
-    topics = forms.MultipleChoiceField(label=_("topics"), choices=Topic.choices, required=False,
-                                       widget=forms.CheckboxSelectMultiple)
+    topics = forms.MultipleChoiceField(
+        label=_("topics"), choices=Topic.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     class Meta:
         model = ServiceItem
-        fields = ["edition", "department", "name", "code", "item_type", "topics", "summary", "legal_basis",
-                  "conditions", "legal_time_limit", "promised_time_limit", "is_free", "place", "hours", "phone",
-                  "online_url", "sort_order", "last_reviewed"]
+        fields = [
+            "edition",
+            "department",
+            "name",
+            "code",
+            "item_type",
+            "topics",
+            "summary",
+            "legal_basis",
+            "conditions",
+            "legal_time_limit",
+            "promised_time_limit",
+            "is_free",
+            "place",
+            "hours",
+            "phone",
+            "online_url",
+            "sort_order",
+            "last_reviewed",
+        ]
 
     def clean(self):
         data = super().clean()
@@ -116,7 +145,8 @@ class ServiceItemForm(forms.ModelForm):
             services.validate_time_limits(data.get("legal_time_limit"), data.get("promised_time_limit"))
         except forms.ValidationError as exc:
             self.add_error(None, exc) if not hasattr(exc, "error_dict") else [
-                self.add_error(f, e) for f, e in exc.error_dict.items()]
+                self.add_error(f, e) for f, e in exc.error_dict.items()
+            ]
         return data
 
 
@@ -147,8 +177,23 @@ class ServiceItemAdmin(ImportAdminMixin, UnitScopedAdmin):
         return timesince(obj.submitted_at)
 
     fieldsets = [
-        (None, {"fields": ["edition", "department", "status", "revision_of", "review_note", "name", "code",
-                           "item_type", "topics", "summary"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "edition",
+                    "department",
+                    "status",
+                    "revision_of",
+                    "review_note",
+                    "name",
+                    "code",
+                    "item_type",
+                    "topics",
+                    "summary",
+                ]
+            },
+        ),
         (_("Conditions and basis"), {"fields": ["legal_basis", "conditions"]}),
         (_("Time limits and fees (working days)"), {"fields": ["legal_time_limit", "promised_time_limit", "is_free"]}),
         (_("Where and when"), {"fields": ["place", "hours", "phone", "online_url"]}),
@@ -200,8 +245,14 @@ class ServiceItemAdmin(ImportAdminMixin, UnitScopedAdmin):
 
     def response_change(self, request, obj):
         if obj.status == ServiceItem.Status.DRAFT and obj.edition.is_current:
-            self.message_user(request, _("Saved as a draft. Enterprises see the change only after you submit it "
-                                         "and the county office approves it."), messages.INFO)
+            self.message_user(
+                request,
+                _(
+                    "Saved as a draft. Enterprises see the change only after you submit it "
+                    "and the county office approves it."
+                ),
+                messages.INFO,
+            )
         return super().response_change(request, obj)
 
     def delete_model(self, request, obj):
@@ -259,23 +310,32 @@ class ServiceItemAdmin(ImportAdminMixin, UnitScopedAdmin):
         item = self._get(request, pk)
         if request.method != "POST":
             return HttpResponseRedirect(self._change_url(item))
-        revision = self._run(request, lambda: services.item_start_revision(item=item, user=request.user),
-                             _("A revision was opened. Edit it, then submit it for approval."))
+        revision = self._run(
+            request,
+            lambda: services.item_start_revision(item=item, user=request.user),
+            _("A revision was opened. Edit it, then submit it for approval."),
+        )
         return HttpResponseRedirect(self._change_url(revision or item))
 
     def submit_view(self, request, pk):
         item = self._get(request, pk)
         if request.method == "POST":
-            self._run(request, lambda: services.item_submit(item=item, user=request.user),
-                      _("Submitted to the county office for approval."))
+            self._run(
+                request,
+                lambda: services.item_submit(item=item, user=request.user),
+                _("Submitted to the county office for approval."),
+            )
         return HttpResponseRedirect(self._change_url(item))
 
     def approve_view(self, request, pk):
         item = self._get(request, pk)
         if request.method != "POST":
             return HttpResponseRedirect(self._change_url(item))
-        target = self._run(request, lambda: services.item_approve(item=item, user=request.user),
-                           _("Approved and published; the downloads are rebuilt."))
+        target = self._run(
+            request,
+            lambda: services.item_approve(item=item, user=request.user),
+            _("Approved and published; the downloads are rebuilt."),
+        )
         return HttpResponseRedirect(self._change_url(target or item))
 
     def return_view(self, request, pk):
@@ -284,20 +344,34 @@ class ServiceItemAdmin(ImportAdminMixin, UnitScopedAdmin):
             raise PermissionDenied
         form = ReturnForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            if self._run(request, lambda: services.item_return(item=item, user=request.user,
-                                                               note=form.cleaned_data["note"]),
-                         _("Returned to the department.")) is not None:
+            if (
+                self._run(
+                    request,
+                    lambda: services.item_return(item=item, user=request.user, note=form.cleaned_data["note"]),
+                    _("Returned to the department."),
+                )
+                is not None
+            ):
                 return HttpResponseRedirect(self._change_url(item))
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "original": item,
-                   "form": form, "title": _("Return “%(name)s” to the department") % {"name": item.name}}
-        return TemplateResponse(request, "admin/guide/serviceitem/return.html", context,
-                                status=400 if request.method == "POST" else 200)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": item,
+            "form": form,
+            "title": _("Return “%(name)s” to the department") % {"name": item.name},
+        }
+        return TemplateResponse(
+            request, "admin/guide/serviceitem/return.html", context, status=400 if request.method == "POST" else 200
+        )
 
     def reviewed_view(self, request, pk):
         item = self._get(request, pk)
         if request.method == "POST":
-            self._run(request, lambda: services.item_mark_reviewed(item=item, user=request.user),
-                      _("Marked as reviewed today."))
+            self._run(
+                request,
+                lambda: services.item_mark_reviewed(item=item, user=request.user),
+                _("Marked as reviewed today."),
+            )
         return HttpResponseRedirect(self._change_url(item))
 
     def export_view(self, request):
@@ -312,16 +386,19 @@ class ServiceItemAdmin(ImportAdminMixin, UnitScopedAdmin):
                 editor = services.can_edit_item(request.user, obj)
                 revision = ServiceItem.objects.filter(revision_of=obj).first() if not obj.is_revision else None
                 extra_context.update(
-                    guide_item=obj, guide_revision=revision,
+                    guide_item=obj,
+                    guide_revision=revision,
                     can_revise=obj.is_locked and editor,
-                    can_submit=obj.status == ServiceItem.Status.DRAFT and editor
+                    can_submit=obj.status == ServiceItem.Status.DRAFT
+                    and editor
                     and obj.edition.status == GuideEdition.Status.CURRENT,
                     can_decide=obj.status == ServiceItem.Status.SUBMITTED and office,
                     can_mark_reviewed=obj.is_locked and editor,
                 )
                 if obj.is_revision:
-                    extra_context.update(changes=services.revision_changes(obj),
-                                         changes_title=_("Changes against the published version"))
+                    extra_context.update(
+                        changes=services.revision_changes(obj), changes_title=_("Changes against the published version")
+                    )
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     # --- actions -----------------------------------------------------------------------
@@ -387,8 +464,11 @@ class GuideEditionAdmin(admin.ModelAdmin):
         return super().has_add_permission(request) and request.user.has_perm("guide.manage_guideedition")
 
     def has_delete_permission(self, request, obj=None):
-        return (super().has_delete_permission(request, obj) and request.user.has_perm("guide.manage_guideedition")
-                and (obj is None or obj.status == GuideEdition.Status.DRAFT))
+        return (
+            super().has_delete_permission(request, obj)
+            and request.user.has_perm("guide.manage_guideedition")
+            and (obj is None or obj.status == GuideEdition.Status.DRAFT)
+        )
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -409,8 +489,11 @@ class GuideEditionAdmin(admin.ModelAdmin):
         except (ActionRefused, PermissionDenied, forms.ValidationError) as exc:
             self.message_user(request, "；".join(getattr(exc, "messages", [str(exc)])), messages.ERROR)
             return HttpResponseRedirect(reverse("admin:guide_guideedition_change", args=[source.pk]))
-        self.message_user(request, _("Edition prepared as a copy; the current edition stays public until you "
-                                     "publish this one."), messages.SUCCESS)
+        self.message_user(
+            request,
+            _("Edition prepared as a copy; the current edition stays public until you publish this one."),
+            messages.SUCCESS,
+        )
         return HttpResponseRedirect(reverse("admin:guide_guideedition_change", args=[edition.pk]))
 
     @method_decorator(require_POST)
@@ -432,8 +515,11 @@ class GuideEditionAdmin(admin.ModelAdmin):
         from .downloads import edition_build_files
 
         edition_build_files(edition=edition)
-        self.message_user(request, _("The downloads are being rebuilt in the background; the current files are "
-                                     "served until then."), messages.SUCCESS)
+        self.message_user(
+            request,
+            _("The downloads are being rebuilt in the background; the current files are served until then."),
+            messages.SUCCESS,
+        )
         return HttpResponseRedirect(reverse("admin:guide_guideedition_change", args=[edition.pk]))
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -497,10 +583,15 @@ def dashboard_links(request):
     overdue = scope_to_own_unit(overdue, user, "department")
     pending = scope_to_own_unit(pending, user, "department")
     return [
-        (_("Service guide: items waiting for approval"), f"{base}?status__exact=submitted",
-         _("%(n)d submissions (new items and revisions).") % {"n": pending.count()}),
-        (_("Service guide: items not reviewed for 12 months"), f"{base}?review=overdue",
-         _("%(n)d items are due for review (every %(days)d days).") % {"n": overdue.count(),
-                                                                        "days": REVIEW_INTERVAL_DAYS}),
+        (
+            _("Service guide: items waiting for approval"),
+            f"{base}?status__exact=submitted",
+            _("%(n)d submissions (new items and revisions).") % {"n": pending.count()},
+        ),
+        (
+            _("Service guide: items not reviewed for 12 months"),
+            f"{base}?review=overdue",
+            _("%(n)d items are due for review (every %(days)d days).")
+            % {"n": overdue.count(), "days": REVIEW_INTERVAL_DAYS},
+        ),
     ]
-

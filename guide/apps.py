@@ -25,8 +25,9 @@ class GuideConfig(AppConfig):
     search_indexer = "guide.services.search_reindex"
 
     role_permissions = {
-        "county_office": _perms(_CONTENT + ["guideedition", "leaderduty", "loanproduct"],
-                                ["view", "add", "change", "delete"]),
+        "county_office": _perms(
+            _CONTENT + ["guideedition", "leaderduty", "loanproduct"], ["view", "add", "change", "delete"]
+        ),
         "unit_head": _perms(_CONTENT + ["leaderduty"], ["view", "add", "change", "delete"])
         + _perms(["guideedition", "loanproduct"], ["view"]),
         "unit_staff": _perms(_CONTENT, ["view", "add", "change", "delete"])
@@ -48,8 +49,11 @@ class GuideConfig(AppConfig):
         edition = current_edition()
         if edition is None:
             return None
-        return {"template": "guide/panel_home.html", "guide_edition": edition,
-                "guide_department_count": len(departments_with_items(edition))}
+        return {
+            "template": "guide/panel_home.html",
+            "guide_edition": edition,
+            "guide_department_count": len(departments_with_items(edition)),
+        }
 
     def admin_dashboard_links(self, request):
         from .admin import dashboard_links
@@ -60,7 +64,13 @@ class GuideConfig(AppConfig):
         """The site search page: this app's kinds of document and its topics to browse by."""
         from .models import Topic
 
-        return {"kinds": {"service_item": _("Service-guide items"), "faq": _("Questions and answers"),
-                          "loan_product": _("Loan products"), "leader": _("Leaders' duties"),
-                          "contact": _("Contacts")},
-                "topics": Topic.choices}
+        return {
+            "kinds": {
+                "service_item": _("Service-guide items"),
+                "faq": _("Questions and answers"),
+                "loan_product": _("Loan products"),
+                "leader": _("Leaders' duties"),
+                "contact": _("Contacts"),
+            },
+            "topics": Topic.choices,
+        }

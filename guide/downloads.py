@@ -5,6 +5,7 @@ addresses.
 Files per public edition: the whole guide, each department's chapter and each item, each as
 PDF and DOCX. They always hold approved content only (selectors.document_content).
 """
+
 import datetime
 import logging
 import os
@@ -123,10 +124,13 @@ def edition_build_files(*, edition, departments=None, items=None, background=Non
     if background:
         from .tasks import build_guide_files
 
-        enqueue(build_guide_files, edition.pk,
-                department_ids=None if departments is None else [d.pk for d in departments],
-                item_ids=None if items is None else [i.pk for i in items],
-                requested_at=timezone.now().isoformat())
+        enqueue(
+            build_guide_files,
+            edition.pk,
+            department_ids=None if departments is None else [d.pk for d in departments],
+            item_ids=None if items is None else [i.pk for i in items],
+            requested_at=timezone.now().isoformat(),
+        )
         return
     _build_now(edition, departments, items)
 
@@ -160,8 +164,9 @@ def build_queued(edition_pk, *, department_ids, item_ids, requested_at):
     if department_ids is None and item_ids is None:
         _build_now(edition, None, None)
         return "all"
-    for department in {i.department_id: i.department for i in approved
-                       if i.department_id in set(department_ids or [])}.values():
+    for department in {
+        i.department_id: i.department for i in approved if i.department_id in set(department_ids or [])
+    }.values():
         build_department_files(edition, department)
     for item in approved.filter(pk__in=item_ids or []):
         build_item_files(edition, item)
@@ -178,6 +183,5 @@ def file_response(path, filename, fmt, build):
         build()
     response = FileResponse(default_storage.open(path, "rb"), content_type=FORMATS[fmt])
     ascii_name = f"guide.{fmt}"
-    response["Content-Disposition"] = (f"attachment; filename=\"{ascii_name}\"; "
-                                       f"filename*=UTF-8''{quote(filename)}")
+    response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
     return response

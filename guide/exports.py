@@ -1,5 +1,6 @@
 """XLSX export of service items, in the import format (../shared/formats.md), so an exported
 file can be edited and imported again."""
+
 from django.utils import translation
 
 from portal.core.spreadsheets import Sheet, xlsx_bytes
@@ -15,10 +16,21 @@ def item_row(item):
     else:
         fee_text = "\n".join(f"{f.name}：{f.standard}" for f in fees)
     return [
-        item.department.name, item.name, item.code, TYPE_LABELS.get(item.item_type, ""),
-        "；".join(TOPIC_LABELS.get(t, t) for t in item.topics), item.legal_basis, item.conditions,
-        "\n".join(m.name for m in item.materials.all()), "\n".join(s.name for s in item.steps.all()),
-        item.legal_time_limit, item.promised_time_limit, fee_text, item.place, item.hours, item.phone,
+        item.department.name,
+        item.name,
+        item.code,
+        TYPE_LABELS.get(item.item_type, ""),
+        "；".join(TOPIC_LABELS.get(t, t) for t in item.topics),
+        item.legal_basis,
+        item.conditions,
+        "\n".join(m.name for m in item.materials.all()),
+        "\n".join(s.name for s in item.steps.all()),
+        item.legal_time_limit,
+        item.promised_time_limit,
+        fee_text,
+        item.place,
+        item.hours,
+        item.phone,
         item.online_url,
     ]
 

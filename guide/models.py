@@ -5,6 +5,7 @@ companies.
 Publication rules (who sees what) live in the querysets here; writes that touch several rows
 (preparing an edition, approving a revision) live in services.py.
 """
+
 import datetime
 
 from django.contrib.postgres.fields import ArrayField
@@ -56,13 +57,15 @@ class GuideEdition(models.Model):
         ARCHIVED = "archived", _("Archived")
 
     title = models.CharField(_("title"), max_length=100, unique=True, help_text=_("For example 2026年版."))
-    slug = models.SlugField(_("URL name"), max_length=30, unique=True,
-                            help_text=_("Used in download addresses, for example 2026."))
+    slug = models.SlugField(
+        _("URL name"), max_length=30, unique=True, help_text=_("Used in download addresses, for example 2026.")
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     foreword = models.TextField(_("foreword"), blank=True)
     compiled_by = models.CharField(_("compiled by"), max_length=100, blank=True, default="清新县人民政府办公室")
-    based_on = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                                 verbose_name=_("copied from"))
+    based_on = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("copied from")
+    )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     files_built_at = models.DateTimeField(_("downloads built"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -74,8 +77,9 @@ class GuideEdition(models.Model):
         verbose_name = _("guide edition")
         verbose_name_plural = _("guide editions")
         constraints = [
-            models.UniqueConstraint(fields=["status"], condition=models.Q(status="current"),
-                                    name="guide_one_current_edition"),
+            models.UniqueConstraint(
+                fields=["status"], condition=models.Q(status="current"), name="guide_one_current_edition"
+            ),
         ]
 
     def __str__(self):
@@ -110,11 +114,17 @@ class LeaderDuty(models.Model):
         COUNTY = "county", _("County leader")
         TOWN = "town", _("Town leader")
 
-    edition = models.ForeignKey(GuideEdition, on_delete=models.CASCADE, related_name="leader_duties",
-                                verbose_name=_("edition"))
+    edition = models.ForeignKey(
+        GuideEdition, on_delete=models.CASCADE, related_name="leader_duties", verbose_name=_("edition")
+    )
     level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.COUNTY)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="guide_leader_duties",
-                             verbose_name=_("unit"), help_text=_("The county government, or the leader's town."))
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="guide_leader_duties",
+        verbose_name=_("unit"),
+        help_text=_("The county government, or the leader's town."),
+    )
     name = models.CharField(_("name"), max_length=50)
     post = models.CharField(_("post"), max_length=100)
     duties = models.TextField(_("work in charge"))
@@ -204,25 +214,34 @@ class ServiceItem(models.Model):
         SUBMITTED = "submitted", _("Waiting for approval")
         APPROVED = "approved", _("Approved")
 
-    edition = models.ForeignKey(GuideEdition, on_delete=models.CASCADE, related_name="items",
-                                verbose_name=_("edition"))
-    department = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="guide_items",
-                                   verbose_name=_("department"))
-    revision_of = models.OneToOneField("self", on_delete=models.CASCADE, null=True, blank=True,
-                                       related_name="pending_revision", verbose_name=_("revision of"))
+    edition = models.ForeignKey(GuideEdition, on_delete=models.CASCADE, related_name="items", verbose_name=_("edition"))
+    department = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="guide_items", verbose_name=_("department")
+    )
+    revision_of = models.OneToOneField(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="pending_revision",
+        verbose_name=_("revision of"),
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     name = models.CharField(_("item name"), max_length=200)
     code = models.CharField(_("item code"), max_length=60, blank=True)
-    item_type = models.CharField(_("item type"), max_length=20, choices=ItemType.choices,
-                                 default=ItemType.PUBLIC_SERVICE)
-    topics = ArrayField(models.CharField(max_length=20, choices=Topic.choices), verbose_name=_("topics"),
-                        default=list, blank=True)
+    item_type = models.CharField(
+        _("item type"), max_length=20, choices=ItemType.choices, default=ItemType.PUBLIC_SERVICE
+    )
+    topics = ArrayField(
+        models.CharField(max_length=20, choices=Topic.choices), verbose_name=_("topics"), default=list, blank=True
+    )
     summary = models.CharField(_("what it is for"), max_length=300, blank=True)
     legal_basis = models.TextField(_("legal basis"), blank=True)
     conditions = models.TextField(_("conditions"), blank=True)
     legal_time_limit = models.PositiveSmallIntegerField(_("legal time limit (working days)"), null=True, blank=True)
-    promised_time_limit = models.PositiveSmallIntegerField(_("promised time limit (working days)"), null=True,
-                                                           blank=True)
+    promised_time_limit = models.PositiveSmallIntegerField(
+        _("promised time limit (working days)"), null=True, blank=True
+    )
     is_free = models.BooleanField(_("free of charge"), default=True)
     place = models.CharField(_("where to apply"), max_length=200, blank=True)
     hours = models.CharField(_("office hours"), max_length=200, blank=True)
@@ -244,16 +263,18 @@ class ServiceItem(models.Model):
         verbose_name_plural = _("service items")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(promised_time_limit__isnull=True) | models.Q(legal_time_limit__isnull=True)
+                condition=models.Q(promised_time_limit__isnull=True)
+                | models.Q(legal_time_limit__isnull=True)
                 | models.Q(promised_time_limit__lte=models.F("legal_time_limit")),
                 name="guide_item_promised_within_legal",
                 violation_error_message=_("The promised time limit cannot exceed the legal time limit."),
             ),
-            models.UniqueConstraint(fields=["edition", "department", "name"],
-                                    condition=models.Q(revision_of__isnull=True),
-                                    name="guide_item_unique_name_in_department",
-                                    violation_error_message=_("This department already has an item of this name "
-                                                              "in the edition.")),
+            models.UniqueConstraint(
+                fields=["edition", "department", "name"],
+                condition=models.Q(revision_of__isnull=True),
+                name="guide_item_unique_name_in_department",
+                violation_error_message=_("This department already has an item of this name in the edition."),
+            ),
         ]
         indexes = [
             models.Index(fields=["edition", "status", "department", "sort_order"], name="guide_item_list_idx"),
@@ -266,10 +287,14 @@ class ServiceItem(models.Model):
         return self.name
 
     def clean(self):
-        if (self.legal_time_limit is not None and self.promised_time_limit is not None
-                and self.promised_time_limit > self.legal_time_limit):
-            raise ValidationError({"promised_time_limit": _("The promised time limit cannot exceed the legal "
-                                                            "time limit.")})
+        if (
+            self.legal_time_limit is not None
+            and self.promised_time_limit is not None
+            and self.promised_time_limit > self.legal_time_limit
+        ):
+            raise ValidationError(
+                {"promised_time_limit": _("The promised time limit cannot exceed the legal time limit.")}
+            )
 
     def get_absolute_url(self):
         return reverse("guide:item", kwargs={"pk": self.pk})
@@ -280,14 +305,20 @@ class ServiceItem(models.Model):
 
     @property
     def is_public(self):
-        return (self.status == self.Status.APPROVED and not self.is_revision
-                and self.edition.status == GuideEdition.Status.CURRENT)
+        return (
+            self.status == self.Status.APPROVED
+            and not self.is_revision
+            and self.edition.status == GuideEdition.Status.CURRENT
+        )
 
     @property
     def is_locked(self):
         """Approved items of the current edition change only through an approved revision."""
-        return (not self.is_revision and self.status == self.Status.APPROVED
-                and self.edition.status == GuideEdition.Status.CURRENT)
+        return (
+            not self.is_revision
+            and self.status == self.Status.APPROVED
+            and self.edition.status == GuideEdition.Status.CURRENT
+        )
 
     @property
     def review_overdue(self):
@@ -323,12 +354,22 @@ class Material(models.Model):
     form = models.CharField(_("original or copy"), max_length=12, choices=Form.choices, default=Form.ORIGINAL)
     copies = models.PositiveSmallIntegerField(_("copies"), default=1)
     notes = models.CharField(_("notes"), max_length=300, blank=True)
-    blank_form = ProtectedFileField(_("blank form"), upload_to="guide/forms/%Y/", blank=True,
-                                    download_view="guide:material_file", with_field_name=True,
-                                    validators=[UploadValidator(MATERIAL_KINDS)])
-    sample = ProtectedFileField(_("filled-in sample"), upload_to="guide/samples/%Y/", blank=True,
-                                download_view="guide:material_file", with_field_name=True,
-                                validators=[UploadValidator(MATERIAL_KINDS)])
+    blank_form = ProtectedFileField(
+        _("blank form"),
+        upload_to="guide/forms/%Y/",
+        blank=True,
+        download_view="guide:material_file",
+        with_field_name=True,
+        validators=[UploadValidator(MATERIAL_KINDS)],
+    )
+    sample = ProtectedFileField(
+        _("filled-in sample"),
+        upload_to="guide/samples/%Y/",
+        blank=True,
+        download_view="guide:material_file",
+        with_field_name=True,
+        validators=[UploadValidator(MATERIAL_KINDS)],
+    )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -401,10 +442,15 @@ class LoanProductQuerySet(models.QuerySet):
 class LoanProduct(models.Model):
     """信贷服务: a bank's or guarantee company's product for enterprises."""
 
-    edition = models.ForeignKey(GuideEdition, on_delete=models.CASCADE, related_name="loan_products",
-                                verbose_name=_("edition"))
-    institution = models.ForeignKey(FinancialInstitution, on_delete=models.PROTECT, related_name="guide_products",
-                                    verbose_name=_("financial institution"))
+    edition = models.ForeignKey(
+        GuideEdition, on_delete=models.CASCADE, related_name="loan_products", verbose_name=_("edition")
+    )
+    institution = models.ForeignKey(
+        FinancialInstitution,
+        on_delete=models.PROTECT,
+        related_name="guide_products",
+        verbose_name=_("financial institution"),
+    )
     name = models.CharField(_("product"), max_length=100)
     description = models.TextField(_("what it offers"), blank=True)
     amount = models.CharField(_("amount"), max_length=100, blank=True)
@@ -423,8 +469,9 @@ class LoanProduct(models.Model):
         ordering = ["edition", "institution__sort_order", "sort_order", "name"]
         verbose_name = _("loan product")
         verbose_name_plural = _("loan products")
-        constraints = [models.UniqueConstraint(fields=["edition", "institution", "name"],
-                                               name="guide_loan_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "institution", "name"], name="guide_loan_unique_name")
+        ]
 
     def __str__(self):
         return f"{self.institution}：{self.name}"

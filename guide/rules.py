@@ -1,5 +1,6 @@
 """The guide's rules (docs/security.md): a department edits its own service items; the county
 office every department's."""
+
 import rules
 
 from portal.rules import is_county_office, scoped, unit_path

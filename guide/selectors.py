@@ -3,6 +3,7 @@
 Every public read goes through ServiceItem.objects.published()/public_in() so an unapproved
 edit never reaches a page or a file.
 """
+
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
@@ -37,8 +38,13 @@ def published_item(pk):
 
 def departments_with_items(edition):
     """Departments that have approved items in the edition, each with `item_count` (2 queries)."""
-    counts = dict(ServiceItem.objects.public_in(edition).order_by().values_list("department")
-                  .annotate(n=Count("pk")).values_list("department", "n"))
+    counts = dict(
+        ServiceItem.objects.public_in(edition)
+        .order_by()
+        .values_list("department")
+        .annotate(n=Count("pk"))
+        .values_list("department", "n")
+    )
     units = list(Unit.objects.filter(pk__in=list(counts)).order_by("sort_order", "name"))
     for unit in units:
         unit.item_count = counts[unit.pk]
@@ -62,13 +68,19 @@ def topic_counts(edition):
 
 
 def leader_duties(edition):
-    return LeaderDuty.objects.filter(edition=edition).select_related("unit").order_by(
-        "level", "unit__sort_order", "sort_order", "id")
+    return (
+        LeaderDuty.objects.filter(edition=edition)
+        .select_related("unit")
+        .order_by("level", "unit__sort_order", "sort_order", "id")
+    )
 
 
 def loan_products(edition):
-    return LoanProduct.objects.filter(edition=edition, institution__is_active=True).select_related(
-        "institution").order_by("institution__sort_order", "institution__name", "sort_order", "name")
+    return (
+        LoanProduct.objects.filter(edition=edition, institution__is_active=True)
+        .select_related("institution")
+        .order_by("institution__sort_order", "institution__name", "sort_order", "name")
+    )
 
 
 def contact_units():
@@ -100,7 +112,8 @@ class GuideContent:
 def document_content(edition, *, department=None, item=None):
     """The approved content of a public edition, for the whole guide, one chapter or one item."""
     items = with_content(ServiceItem.objects.public_in(edition)).order_by(
-        "department__sort_order", "department__name", "sort_order", "name")
+        "department__sort_order", "department__name", "sort_order", "name"
+    )
     scope = "full"
     if department is not None:
         items = items.filter(department=department)
@@ -115,7 +128,9 @@ def document_content(edition, *, department=None, item=None):
         chapters[-1].items.append(obj)
     full = scope == "full"
     return GuideContent(
-        edition=edition, chapters=chapters, scope=scope,
+        edition=edition,
+        chapters=chapters,
+        scope=scope,
         leaders=list(leader_duties(edition)) if full else [],
         loans=list(loan_products(edition)) if full else [],
     )

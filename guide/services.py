@@ -4,6 +4,7 @@ The rule the whole module keeps: enterprises (public pages, downloads, site sear
 approved content. A department's edit to the current edition is a revision that the county
 office approves; approval copies it onto the item, reindexes it and rebuilds the downloads.
 """
+
 import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,8 +28,21 @@ SEARCH_TYPE = "service_item"
 
 # Fields that make up an item's content (copied into revisions, back on approval, and into new editions).
 CONTENT_FIELDS = [
-    "name", "code", "item_type", "topics", "summary", "legal_basis", "conditions", "legal_time_limit",
-    "promised_time_limit", "is_free", "place", "hours", "phone", "online_url", "sort_order",
+    "name",
+    "code",
+    "item_type",
+    "topics",
+    "summary",
+    "legal_basis",
+    "conditions",
+    "legal_time_limit",
+    "promised_time_limit",
+    "is_free",
+    "place",
+    "hours",
+    "phone",
+    "online_url",
+    "sort_order",
 ]
 CHILD_MODELS = [
     (Material, ["name", "form", "copies", "notes", "blank_form", "sample", "sort_order"]),
@@ -38,27 +52,54 @@ CHILD_MODELS = [
 ]
 
 
-
 # The two workflows of the guide, written down once; `portal.core.workflow` applies them.
 _E, _I = GuideEdition.Status, ServiceItem.Status
-EDITION_WORKFLOW = Workflow(_E, [
-    Action("publish", _lazy("Publish the edition"), (_E.DRAFT,), _E.CURRENT,
-           refusal=_lazy("Only an edition in preparation can be published.")),
-    Action("archive", _lazy("Archive the edition"), (_E.CURRENT,), _E.ARCHIVED),
-])
-ITEM_WORKFLOW = Workflow(_I, [
-    Action("submit", _lazy("Submit for approval"), (_I.DRAFT,), _I.SUBMITTED,
-           refusal=_lazy("Only a draft can be submitted.")),
-    Action("return", _lazy("Return to the department"), (_I.SUBMITTED,), _I.DRAFT, needs_reason=True,
-           refusal=_lazy("Only a submitted item can be returned.")),
-    Action("approve", _lazy("Approve"), (_I.SUBMITTED,), _I.APPROVED,
-           refusal=_lazy("Only a submitted item can be approved.")),
-    # publishing an edition approves whatever it holds
-    Action("approve_with_edition", _lazy("Approved with its edition"), (_I.DRAFT, _I.SUBMITTED), _I.APPROVED),
-])
+EDITION_WORKFLOW = Workflow(
+    _E,
+    [
+        Action(
+            "publish",
+            _lazy("Publish the edition"),
+            (_E.DRAFT,),
+            _E.CURRENT,
+            refusal=_lazy("Only an edition in preparation can be published."),
+        ),
+        Action("archive", _lazy("Archive the edition"), (_E.CURRENT,), _E.ARCHIVED),
+    ],
+)
+ITEM_WORKFLOW = Workflow(
+    _I,
+    [
+        Action(
+            "submit",
+            _lazy("Submit for approval"),
+            (_I.DRAFT,),
+            _I.SUBMITTED,
+            refusal=_lazy("Only a draft can be submitted."),
+        ),
+        Action(
+            "return",
+            _lazy("Return to the department"),
+            (_I.SUBMITTED,),
+            _I.DRAFT,
+            needs_reason=True,
+            refusal=_lazy("Only a submitted item can be returned."),
+        ),
+        Action(
+            "approve",
+            _lazy("Approve"),
+            (_I.SUBMITTED,),
+            _I.APPROVED,
+            refusal=_lazy("Only a submitted item can be approved."),
+        ),
+        # publishing an edition approves whatever it holds
+        Action("approve_with_edition", _lazy("Approved with its edition"), (_I.DRAFT, _I.SUBMITTED), _I.APPROVED),
+    ],
+)
 
 
 # --- site-wide search -------------------------------------------------------------------
+
 
 def _search_module():
     """portal.core.search, once it exists (it is built in parallel); None before."""
@@ -89,16 +130,31 @@ def item_index(*, item):
         item_unindex(item_pk=item.pk)
         return
     search.index_object(
-        SEARCH_TYPE, str(item.pk), title=item.name, body=item_search_body(item), url=item.get_absolute_url(),
-        summary=item.summary or item.conditions[:200], date=item.last_reviewed or timezone.localdate(),
-        in_force=True, unit=item.department, extra_terms=f"{item.code} {item.department.name}",
+        SEARCH_TYPE,
+        str(item.pk),
+        title=item.name,
+        body=item_search_body(item),
+        url=item.get_absolute_url(),
+        summary=item.summary or item.conditions[:200],
+        date=item.last_reviewed or timezone.localdate(),
+        in_force=True,
+        unit=item.department,
+        extra_terms=f"{item.code} {item.department.name}",
     )
     keys = []
     for faq in item.faqs.all():
         keys.append(f"{item.pk}-{faq.pk}")
         search.index_object(
-            "faq", keys[-1], title=faq.question, body=faq.answer, summary=item.name, extra_terms=item.name,
-            url=f"{item.get_absolute_url()}#faq-{faq.pk}", date=item.last_reviewed, unit=item.department)
+            "faq",
+            keys[-1],
+            title=faq.question,
+            body=faq.answer,
+            summary=item.name,
+            extra_terms=item.name,
+            url=f"{item.get_absolute_url()}#faq-{faq.pk}",
+            date=item.last_reviewed,
+            unit=item.department,
+        )
     search.remove_stale("faq", keys, key_prefix=f"{item.pk}-")
 
 
@@ -136,11 +192,26 @@ def directory_reindex():
     credit, leaders, contacts = reverse("guide:credit"), reverse("guide:leaders"), reverse("guide:contacts")
     for product in products:
         search.index_object(
-            "loan_product", product.pk, title=f"{product.name}（{product.institution.name}）",
-            summary=product.description, extra_terms=f"{product.institution.name} 贷款产品 融资信贷",
-            body="\n".join([product.amount, product.term, product.rate, product.eligibility, product.materials,
-                            product.steps, product.contact_name, product.contact_phone]),
-            url=f"{credit}#loan-{product.pk}", date=edition.published_at and timezone.localdate(edition.published_at))
+            "loan_product",
+            product.pk,
+            title=f"{product.name}（{product.institution.name}）",
+            summary=product.description,
+            extra_terms=f"{product.institution.name} 贷款产品 融资信贷",
+            body="\n".join(
+                [
+                    product.amount,
+                    product.term,
+                    product.rate,
+                    product.eligibility,
+                    product.materials,
+                    product.steps,
+                    product.contact_name,
+                    product.contact_phone,
+                ]
+            ),
+            url=f"{credit}#loan-{product.pk}",
+            date=edition.published_at and timezone.localdate(edition.published_at),
+        )
     for duty in duties:
         _leader_index(search, duty, leaders)
     for unit in units:
@@ -158,16 +229,28 @@ def directory_reindex_later():
 
 def _leader_index(search, duty, leaders_url):
     search.index_object(
-        "leader", duty.pk, title=f"{duty.name}（{duty.unit.name}{duty.post}）", summary=duty.duties, unit=duty.unit,
+        "leader",
+        duty.pk,
+        title=f"{duty.name}（{duty.unit.name}{duty.post}）",
+        summary=duty.duties,
+        unit=duty.unit,
         extra_terms=f"{duty.unit.name} 领导分工 {duty.units_in_charge}",
-        body="\n".join([duty.liaison_enterprises, duty.office_phone]), url=f"{leaders_url}#leader-{duty.pk}")
+        body="\n".join([duty.liaison_enterprises, duty.office_phone]),
+        url=f"{leaders_url}#leader-{duty.pk}",
+    )
 
 
 def _contact_index(search, unit, contacts_url):
     search.index_object(
-        "contact", unit.pk, title=unit.name, summary=unit.remit, unit=unit,
+        "contact",
+        unit.pk,
+        title=unit.name,
+        summary=unit.remit,
+        unit=unit,
         extra_terms=f"{unit.short_name} 联系电话 {unit.principal_name}",
-        body="\n".join([unit.service_phone, unit.phone, unit.address]), url=f"{contacts_url}#unit-{unit.pk}")
+        body="\n".join([unit.service_phone, unit.phone, unit.address]),
+        url=f"{contacts_url}#unit-{unit.pk}",
+    )
 
 
 def unit_reindex(*, unit_pk):
@@ -204,6 +287,7 @@ def search_reindex():
 
 # --- permissions ------------------------------------------------------------------------
 
+
 def can_edit_item(user, item):
     """Departments edit their own items; the county office edits every unit's (guide/rules.py)."""
     return bool(user is not None and user.has_perm("guide.change_serviceitem", item))
@@ -222,10 +306,12 @@ def _require_editor(user, item):
 
 # --- copying content --------------------------------------------------------------------
 
+
 def _copy_children(*, source, target):
     for model, fields in CHILD_MODELS:
-        rows = [model(item=target, **{f: getattr(child, f) for f in fields})
-                for child in model.objects.filter(item=source)]
+        rows = [
+            model(item=target, **{f: getattr(child, f) for f in fields}) for child in model.objects.filter(item=source)
+        ]
         model.objects.bulk_create(rows)
 
 
@@ -244,6 +330,7 @@ def _copy_item(item, **overrides):
 
 
 # --- editions ---------------------------------------------------------------------------
+
 
 @transaction.atomic
 def edition_prepare(*, source, title, slug, user):
@@ -266,14 +353,32 @@ def _edition_start(*, source, title, slug):
         return edition
     for item in ServiceItem.objects.approved().filter(edition=source).select_related("department"):
         _copy_item(item, edition=edition, status=ServiceItem.Status.DRAFT)
-    LeaderDuty.objects.bulk_create([
-        LeaderDuty(edition=edition, **{f.name: getattr(d, f.name) for f in LeaderDuty._meta.concrete_fields
-                                      if f.name not in ("id", "edition")})
-        for d in LeaderDuty.objects.filter(edition=source)])
-    LoanProduct.objects.bulk_create([
-        LoanProduct(edition=edition, **{f.name: getattr(p, f.name) for f in LoanProduct._meta.concrete_fields
-                                       if f.name not in ("id", "edition")})
-        for p in LoanProduct.objects.filter(edition=source)])
+    LeaderDuty.objects.bulk_create(
+        [
+            LeaderDuty(
+                edition=edition,
+                **{
+                    f.name: getattr(d, f.name)
+                    for f in LeaderDuty._meta.concrete_fields
+                    if f.name not in ("id", "edition")
+                },
+            )
+            for d in LeaderDuty.objects.filter(edition=source)
+        ]
+    )
+    LoanProduct.objects.bulk_create(
+        [
+            LoanProduct(
+                edition=edition,
+                **{
+                    f.name: getattr(p, f.name)
+                    for f in LoanProduct._meta.concrete_fields
+                    if f.name not in ("id", "edition")
+                },
+            )
+            for p in LoanProduct.objects.filter(edition=source)
+        ]
+    )
     return edition
 
 
@@ -285,11 +390,15 @@ def revision_changes(revision):
     item = revision.revision_of
     changes = field_changes(item, revision, CONTENT_FIELDS)
     for label, related, line in (
-            (_("Materials"), "materials", lambda m: m.name),
-            (_("Steps"), "steps", lambda s: f"{s.number}. {s.name}"),
-            (_("Fees"), "fees", lambda f: f"{f.name}：{f.standard}")):
-        change = lines_change(str(label), [line(x) for x in getattr(item, related).all()],
-                              [line(x) for x in getattr(revision, related).all()])
+        (_("Materials"), "materials", lambda m: m.name),
+        (_("Steps"), "steps", lambda s: f"{s.number}. {s.name}"),
+        (_("Fees"), "fees", lambda f: f"{f.name}：{f.standard}"),
+    ):
+        change = lines_change(
+            str(label),
+            [line(x) for x in getattr(item, related).all()],
+            [line(x) for x in getattr(revision, related).all()],
+        )
         if change:
             changes.append(change)
     return changes
@@ -330,8 +439,9 @@ def edition_publish(*, edition, user, build_files=True):
         transition(previous, EDITION_WORKFLOW, "archive", user=user)
         # Revisions still pending on the old edition can no longer be approved.
         ServiceItem.objects.filter(edition=previous, revision_of__isnull=False).delete()
-    transition_all(ServiceItem.objects.filter(edition=edition), ITEM_WORKFLOW, "approve_with_edition", user=user,
-                   approved_at=now)
+    transition_all(
+        ServiceItem.objects.filter(edition=edition), ITEM_WORKFLOW, "approve_with_edition", user=user, approved_at=now
+    )
 
     def apply(edition):
         edition.published_at = now
@@ -352,6 +462,7 @@ def edition_publish(*, edition, user, build_files=True):
 
 
 # --- items ------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def item_start_revision(*, item, user):
@@ -439,6 +550,7 @@ def item_approve(*, item, user, build_files=True):
         record(target, action="approve", from_state=item.status, to_state=target.status, user=user)
         item.delete()
     else:
+
         def apply(target):
             target.approved_at = now
             target.last_reviewed = today
@@ -473,6 +585,7 @@ def item_delete(*, item, user, build_files=True):
     if was_public:
         enqueue_after_commit(unindex_item, pk)
         if build_files:
+
             def rebuild():
                 from .downloads import edition_build_files, remove_item_files
 
@@ -502,5 +615,4 @@ def _after_item_change(item, *, build_files):
 
 def validate_time_limits(legal, promised):
     if legal is not None and promised is not None and promised > legal:
-        raise ValidationError({"promised_time_limit": _("The promised time limit cannot exceed the legal "
-                                                        "time limit.")})
+        raise ValidationError({"promised_time_limit": _("The promised time limit cannot exceed the legal time limit.")})

@@ -8,8 +8,7 @@ class GuidePagesSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return ["guide:home", "guide:leaders", "guide:contacts", "guide:credit", "guide:raise_matter",
-                "guide:editions"]
+        return ["guide:home", "guide:leaders", "guide:contacts", "guide:credit", "guide:raise_matter", "guide:editions"]
 
     def location(self, item):
         return reverse(item)

@@ -1,4 +1,5 @@
 """Background jobs of the guide: building its PDF and Word downloads."""
+
 from portal.core.queue import retrying_task
 
 

@@ -16,6 +16,9 @@ urlpatterns = [
     path("editions/", views.editions, name="editions"),
     path("editions/<slug:slug>/", views.edition_detail, name="edition"),
     path("editions/<slug:slug>/guide.<str:fmt>", views.edition_download, name="edition_download"),
-    path("editions/<slug:slug>/departments/<int:unit_pk>.<str:fmt>", views.department_download,
-         name="department_download"),
+    path(
+        "editions/<slug:slug>/departments/<int:unit_pk>.<str:fmt>",
+        views.department_download,
+        name="department_download",
+    ),
 ]

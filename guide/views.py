@@ -1,5 +1,6 @@
 """Public pages of the service guide and its downloads. Everything shown comes from the
 approved content of a public edition (selectors)."""
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -41,8 +42,12 @@ def home(request):
     if department is not None or topic:
         items = list(selectors.items_for_browsing(edition, department=department, topic=topic or None))
     context.update(
-        departments=departments, department=department, topic=topic, topic_label=dict(Topic.choices).get(topic),
-        topic_counts=selectors.topic_counts(edition), items=items,
+        departments=departments,
+        department=department,
+        topic=topic,
+        topic_label=dict(Topic.choices).get(topic),
+        topic_counts=selectors.topic_counts(edition),
+        items=items,
     )
     return render(request, "guide/home.html", context)
 
@@ -56,26 +61,34 @@ def item_detail(request, pk):
     today = timezone.localdate()
     expected = add_workdays(today, item.time_limit) if item.time_limit else None
     estimated = expected is not None and is_estimated(expected, today)
-    return render(request, "guide/item_detail.html", {"item": item, "today": today, "expected": expected,
-                                                      "estimated": estimated, "edition": item.edition})
+    return render(
+        request,
+        "guide/item_detail.html",
+        {"item": item, "today": today, "expected": expected, "estimated": estimated, "edition": item.edition},
+    )
 
 
 @public_page
 def leaders(request):
     edition = selectors.current_edition()
     duties = list(selectors.leader_duties(edition)) if edition else []
-    return render(request, "guide/leaders_list.html", {
-        "edition": edition,
-        "county_duties": [d for d in duties if d.level == "county"],
-        "town_duties": [d for d in duties if d.level == "town"],
-    })
+    return render(
+        request,
+        "guide/leaders_list.html",
+        {
+            "edition": edition,
+            "county_duties": [d for d in duties if d.level == "county"],
+            "town_duties": [d for d in duties if d.level == "town"],
+        },
+    )
 
 
 @public_page
 def contacts(request):
     units = list(selectors.contact_units())
     groups = [
-        (label, [u for u in units if u.kind in kinds]) for label, kinds in (
+        (label, [u for u in units if u.kind in kinds])
+        for label, kinds in (
             (Unit.Kind.COUNTY_OFFICE.label, (Unit.Kind.COUNTY_GOVERNMENT, Unit.Kind.COUNTY_OFFICE)),
             (Unit.Kind.DEPARTMENT.label, (Unit.Kind.DEPARTMENT, Unit.Kind.AGENCY)),
             (Unit.Kind.TOWN.label, (Unit.Kind.TOWN,)),
@@ -105,15 +118,22 @@ def editions(request):
 @public_page
 def edition_detail(request, slug):
     edition = get_object_or_404(GuideEdition.objects.public(), slug=slug)
-    return render(request, "guide/edition_detail.html", {
-        "edition": edition, "departments": selectors.departments_with_items(edition)})
+    return render(
+        request,
+        "guide/edition_detail.html",
+        {"edition": edition, "departments": selectors.departments_with_items(edition)},
+    )
 
 
 def edition_download(request, slug, fmt):
     fmt = _format_or_404(fmt)
     edition = get_object_or_404(GuideEdition.objects.public(), slug=slug)
-    return downloads.file_response(downloads.edition_path(edition, fmt), downloads.edition_filename(edition, fmt), fmt,
-                                   lambda: downloads.build_edition_files(edition))
+    return downloads.file_response(
+        downloads.edition_path(edition, fmt),
+        downloads.edition_filename(edition, fmt),
+        fmt,
+        lambda: downloads.build_edition_files(edition),
+    )
 
 
 def department_download(request, slug, unit_pk, fmt):
@@ -123,15 +143,22 @@ def department_download(request, slug, unit_pk, fmt):
         raise Http404
     department = get_object_or_404(Unit, pk=unit_pk)
     return downloads.file_response(
-        downloads.department_path(edition, department, fmt), downloads.department_filename(edition, department, fmt),
-        fmt, lambda: downloads.build_department_files(edition, department))
+        downloads.department_path(edition, department, fmt),
+        downloads.department_filename(edition, department, fmt),
+        fmt,
+        lambda: downloads.build_department_files(edition, department),
+    )
 
 
 def item_download(request, pk, fmt):
     fmt = _format_or_404(fmt)
     item = get_object_or_404(ServiceItem.objects.published().select_related("edition", "department"), pk=pk)
-    return downloads.file_response(downloads.item_path(item.edition, item.pk, fmt), downloads.item_filename(item, fmt),
-                                   fmt, lambda: downloads.build_item_files(item.edition, item))
+    return downloads.file_response(
+        downloads.item_path(item.edition, item.pk, fmt),
+        downloads.item_filename(item, fmt),
+        fmt,
+        lambda: downloads.build_item_files(item.edition, item),
+    )
 
 
 MATERIAL_FILES = ("blank_form", "sample")
@@ -146,5 +173,10 @@ def material_file(request, pk, field):
     stored = getattr(material, field, None)
     extension = stored.name.rsplit(".", 1)[-1] if stored and "." in stored.name else "bin"
     label = _("Sample") if field == "sample" else _("Blank form")
-    return download_response(request, "guide.view_material", material, field,
-                             f"{material.name}-{label}.{extension}" if material is not None else None)
+    return download_response(
+        request,
+        "guide.view_material",
+        material,
+        field,
+        f"{material.name}-{label}.{extension}" if material is not None else None,
+    )

@@ -1,5 +1,6 @@
 """The officials' side of matters: the scoped list, a page per transition, recording calls
 and complaints, the county office's review queue, figures and ledgers."""
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -18,11 +19,24 @@ from portal.core.workdays import is_estimated, workdays_between
 from portal.core.workflow import ActionRefused
 
 from . import clock, figures, ledgers, selectors, workflow
-from .admin_forms import (ActionForm, LedgerForm, PeriodForm, RecordForm, reply_templates, unit_choice_label,
-                          unit_choices)
+from .admin_forms import (
+    ActionForm,
+    LedgerForm,
+    PeriodForm,
+    RecordForm,
+    reply_templates,
+    unit_choice_label,
+    unit_choices,
+)
 from .models import DeadlineRule, Matter, ReplyTemplate
-from .services import (available_actions, matter_record_call, matter_steps, matter_transition, queue_steps,
-                       units_that_can_act)
+from .services import (
+    available_actions,
+    matter_record_call,
+    matter_steps,
+    matter_transition,
+    queue_steps,
+    units_that_can_act,
+)
 
 
 def deadline_flag(matter, today, horizon):
@@ -34,8 +48,12 @@ def deadline_flag(matter, today, horizon):
     which, day = found
     if day < today:
         late = workdays_between(day, today)
-        return format_html('<span class="flag-overdue">{}：{} {}</span>', which.label, day,
-                           _("overdue by %(n)d working days") % {"n": late})
+        return format_html(
+            '<span class="flag-overdue">{}：{} {}</span>',
+            which.label,
+            day,
+            _("overdue by %(n)d working days") % {"n": late},
+        )
     estimated = format_html("（{}）", _("estimated")) if is_estimated(day, today) else ""
     if day <= horizon:
         return format_html('<span class="flag-near">{}：{}{} {}</span>', which.label, day, estimated, _("near due"))
@@ -47,9 +65,12 @@ class DueFlagFilter(admin.SimpleListFilter):
     parameter_name = "due"
 
     def lookups(self, request, model_admin):
-        return [("overdue", gettext_lazy("Overdue")), ("near", gettext_lazy("Due within 2 working days")),
-                ("return_window", gettext_lazy("Return window open")),
-                ("extension", gettext_lazy("Extension requested"))]
+        return [
+            ("overdue", gettext_lazy("Overdue")),
+            ("near", gettext_lazy("Due within 2 working days")),
+            ("return_window", gettext_lazy("Return window open")),
+            ("extension", gettext_lazy("Extension requested")),
+        ]
 
     def queryset(self, request, queryset):
         today = clock.today()
@@ -67,8 +88,17 @@ class DueFlagFilter(admin.SimpleListFilter):
 @admin.register(Matter)
 class MatterAdmin(UnitScopedAdmin):
     unit_field = "responsible_unit"
-    list_display = ("tracking_number", "title", "enterprise_column", "category", "state", "received_by",
-                    "responsible_unit", "due_column", "received_at")
+    list_display = (
+        "tracking_number",
+        "title",
+        "enterprise_column",
+        "category",
+        "state",
+        "received_by",
+        "responsible_unit",
+        "due_column",
+        "received_at",
+    )
     list_select_related = ("enterprise", "received_by", "responsible_unit")
     list_filter = ("state", DueFlagFilter, "supervised", "category", "channel", "urgency")
     search_fields = ("=tracking_number", "title", "enterprise__name", "enterprise_name")
@@ -77,27 +107,87 @@ class MatterAdmin(UnitScopedAdmin):
     list_per_page = 50
     ordering = ("-received_at", "-id")
     change_form_template = "liaison/admin/matter_change_form.html"
-    readonly_fields = ("tracking_number", "title", "description", "category", "channel", "urgency", "state",
-                       "enterprise", "enterprise_name", "contact_name", "contact_phone", "contact_email",
-                       "received_by", "lead_unit", "responsible_unit", "received_at", "accept_due", "accepted_at",
-                       "assigned_at", "return_due", "deadline_workdays", "due_date", "extension_workdays",
-                       "extension_requested_days", "extension_reason", "extension_decide_by", "reassign_due",
-                       "supplement_due", "paused_on", "paused_workdays",
-                       "referral_reason", "returned_by_unit", "return_reason", "supervised", "supervision_note",
-                       "reply", "replied_at", "workdays_to_close", "closed_on_time", "rating", "rating_reason",
-                       "closing_explanation", "archived_at")
+    readonly_fields = (
+        "tracking_number",
+        "title",
+        "description",
+        "category",
+        "channel",
+        "urgency",
+        "state",
+        "enterprise",
+        "enterprise_name",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+        "received_by",
+        "lead_unit",
+        "responsible_unit",
+        "received_at",
+        "accept_due",
+        "accepted_at",
+        "assigned_at",
+        "return_due",
+        "deadline_workdays",
+        "due_date",
+        "extension_workdays",
+        "extension_requested_days",
+        "extension_reason",
+        "extension_decide_by",
+        "reassign_due",
+        "supplement_due",
+        "paused_on",
+        "paused_workdays",
+        "referral_reason",
+        "returned_by_unit",
+        "return_reason",
+        "supervised",
+        "supervision_note",
+        "reply",
+        "replied_at",
+        "workdays_to_close",
+        "closed_on_time",
+        "rating",
+        "rating_reason",
+        "closing_explanation",
+        "archived_at",
+    )
     fieldsets = (
         (None, {"fields": ("tracking_number", "title", "description", ("category", "channel", "urgency"), "state")}),
-        (gettext_lazy("Enterprise"), {"fields": ("enterprise", "enterprise_name", ("contact_name", "contact_phone"),
-                                                 "contact_email")}),
-        (gettext_lazy("Units and deadlines"), {"fields": (
-            ("received_by", "received_at"), ("accept_due", "accepted_at"), ("lead_unit", "responsible_unit"),
-            ("assigned_at", "return_due"), ("deadline_workdays", "due_date"),
-            ("extension_workdays", "extension_requested_days"), ("extension_reason", "extension_decide_by"),
-            ("paused_on", "paused_workdays", "supplement_due"),
-            "referral_reason", ("returned_by_unit", "return_reason", "reassign_due"), ("supervised", "supervision_note"))}),
-        (gettext_lazy("Outcome"), {"fields": ("reply", ("replied_at", "workdays_to_close", "closed_on_time"),
-                                              ("rating", "rating_reason"), "closing_explanation", "archived_at")}),
+        (
+            gettext_lazy("Enterprise"),
+            {"fields": ("enterprise", "enterprise_name", ("contact_name", "contact_phone"), "contact_email")},
+        ),
+        (
+            gettext_lazy("Units and deadlines"),
+            {
+                "fields": (
+                    ("received_by", "received_at"),
+                    ("accept_due", "accepted_at"),
+                    ("lead_unit", "responsible_unit"),
+                    ("assigned_at", "return_due"),
+                    ("deadline_workdays", "due_date"),
+                    ("extension_workdays", "extension_requested_days"),
+                    ("extension_reason", "extension_decide_by"),
+                    ("paused_on", "paused_workdays", "supplement_due"),
+                    "referral_reason",
+                    ("returned_by_unit", "return_reason", "reassign_due"),
+                    ("supervised", "supervision_note"),
+                )
+            },
+        ),
+        (
+            gettext_lazy("Outcome"),
+            {
+                "fields": (
+                    "reply",
+                    ("replied_at", "workdays_to_close", "closed_on_time"),
+                    ("rating", "rating_reason"),
+                    "closing_explanation",
+                    "archived_at",
+                )
+            },
+        ),
     )
 
     def scope_queryset(self, request, queryset):
@@ -158,23 +248,29 @@ class MatterAdmin(UnitScopedAdmin):
         matter = self.get_object(request, object_id)
         extra = dict(extra_context or {})
         if matter is not None:
-            extra.update({
-                "timeline": selectors.full_timeline(matter),
-                "attachments": matter.attachments.all(),
-                **self._steps_context(matter, request.user),
-                "cooperating": [c.unit for c in matter.cooperations.select_related("unit")],
-                "ratings": matter.ratings.all(),
-            })
+            extra.update(
+                {
+                    "timeline": selectors.full_timeline(matter),
+                    "attachments": matter.attachments.all(),
+                    **self._steps_context(matter, request.user),
+                    "cooperating": [c.unit for c in matter.cooperations.select_related("unit")],
+                    "ratings": matter.ratings.all(),
+                }
+            )
         return super().change_view(request, object_id, form_url, extra)
 
     @staticmethod
     def _steps_context(matter, user):
         steps = matter_steps(matter, user)
-        return {"steps_shown": True,
-                "steps_now": [{"label": s.action.label, "url": reverse("admin:liaison_matter_act",
-                                                                       args=[matter.pk, s.action.name])}
-                              for s in steps if s.allowed],
-                "steps_later": [{"label": s.action.label, "reason": s.reason} for s in steps if not s.allowed]}
+        return {
+            "steps_shown": True,
+            "steps_now": [
+                {"label": s.action.label, "url": reverse("admin:liaison_matter_act", args=[matter.pk, s.action.name])}
+                for s in steps
+                if s.allowed
+            ],
+            "steps_later": [{"label": s.action.label, "reason": s.reason} for s in steps if not s.allowed],
+        }
 
     def history_view(self, request, object_id, extra_context=None):
         """A matter's history is its MatterEvent timeline, shown on the change page."""
@@ -208,9 +304,21 @@ class MatterAdmin(UnitScopedAdmin):
             status = 400
         allowed = spec in available_actions(matter, request.user)
         why_not = next((s.reason for s in matter_steps(matter, request.user) if s.action.name == action), "")
-        return TemplateResponse(request, "liaison/admin/matter_action.html", self._context(
-            request, f"{spec.label} · {matter.tracking_number}", matter=matter, form=form, spec=spec,
-            allowed=allowed, why_not=why_not, templates=reply_templates(matter) if action == "reply" else []), status=status)
+        return TemplateResponse(
+            request,
+            "liaison/admin/matter_action.html",
+            self._context(
+                request,
+                f"{spec.label} · {matter.tracking_number}",
+                matter=matter,
+                form=form,
+                spec=spec,
+                allowed=allowed,
+                why_not=why_not,
+                templates=reply_templates(matter) if action == "reply" else [],
+            ),
+            status=status,
+        )
 
     def record_view(self, request):
         if official_of(request.user) is None and not request.user.is_superuser:
@@ -222,21 +330,34 @@ class MatterAdmin(UnitScopedAdmin):
                 data = form.cleaned_data
                 try:
                     matter = matter_record_call(
-                        user=request.user, enterprise=data["enterprise"], enterprise_name=data["enterprise_name"],
-                        title=data["title"], description=data["description"], category=data["category"],
-                        channel=data["channel"], urgency=data["urgency"], received_by=data["received_by"],
-                        contact_name=data["contact_name"], contact_phone=data["contact_phone"])
+                        user=request.user,
+                        enterprise=data["enterprise"],
+                        enterprise_name=data["enterprise_name"],
+                        title=data["title"],
+                        description=data["description"],
+                        category=data["category"],
+                        channel=data["channel"],
+                        urgency=data["urgency"],
+                        received_by=data["received_by"],
+                        contact_name=data["contact_name"],
+                        contact_phone=data["contact_phone"],
+                    )
                 except ActionRefused as refused:
                     form.add_error(None, refused.message)
                 else:
-                    messages.success(request, _("Recorded as %(number)s (query code %(code)s): give both to the "
-                                                "caller.") % {"number": matter.tracking_number,
-                                                              "code": getattr(matter, "issued_query_code", "")})
+                    messages.success(
+                        request,
+                        _("Recorded as %(number)s (query code %(code)s): give both to the caller.")
+                        % {"number": matter.tracking_number, "code": getattr(matter, "issued_query_code", "")},
+                    )
                     return redirect("admin:liaison_matter_change", matter.pk)
             status = 400
-        return TemplateResponse(request, "liaison/admin/matter_record.html",
-                                self._context(request, _("Record a phone call or complaint"), form=form),
-                                status=status)
+        return TemplateResponse(
+            request,
+            "liaison/admin/matter_record.html",
+            self._context(request, _("Record a phone call or complaint"), form=form),
+            status=status,
+        )
 
     def queue_view(self, request):
         """The county office's review queue, one section at a time (?section=, tabs with counts;
@@ -249,16 +370,24 @@ class MatterAdmin(UnitScopedAdmin):
         section = selectors.queue_section(request.GET.get("section", ""))
         if section is None:
             section = next((s for s, count in counts if count), counts[0][0])
-        rows = queue_steps(selectors.review_queue_rows(request.user, section, today), request.user,
-                           section.next_steps)
+        rows = queue_steps(selectors.review_queue_rows(request.user, section, today), request.user, section.next_steps)
         horizon = selectors.near_due_horizon(today)
         changelist = reverse("admin:liaison_matter_changelist")
-        return TemplateResponse(request, "liaison/admin/matter_queue.html", self._context(
-            request, _("Matters: review queue"), section=section, today=today,
-            tabs=[(s, count, s.key == section.key) for s, count in counts],
-            count=dict((s.key, count) for s, count in counts)[section.key],
-            rows=[(m, deadline_flag(m, today, horizon)) for m in rows],
-            full_list=changelist + section.changelist_query, limit=selectors.REVIEW_QUEUE_LIMIT))
+        return TemplateResponse(
+            request,
+            "liaison/admin/matter_queue.html",
+            self._context(
+                request,
+                _("Matters: review queue"),
+                section=section,
+                today=today,
+                tabs=[(s, count, s.key == section.key) for s, count in counts],
+                count=dict((s.key, count) for s, count in counts)[section.key],
+                rows=[(m, deadline_flag(m, today, horizon)) for m in rows],
+                full_list=changelist + section.changelist_query,
+                limit=selectors.REVIEW_QUEUE_LIMIT,
+            ),
+        )
 
     def figures_view(self, request):
         if official_of(request.user) is None and not request.user.is_superuser:
@@ -272,11 +401,23 @@ class MatterAdmin(UnitScopedAdmin):
             own = set(own)
             rows = [r for r in rows if r["unit"] in own]
         rows = figures.with_bars(rows)
-        return TemplateResponse(request, "liaison/admin/matter_figures.html", self._context(
-            request, _("Matters: figures"), form=form, rows=rows, totals=figures.totals_of(rows),
-            trend=figures.monthly_trend(matters, clock.today()), definitions=figures.DEFINITIONS,
-            clocks=figures.clocks_now(matters, clock.today(), selectors.near_due_horizon(clock.today())),
-            start=start, end=end, county=request.user.has_perm("liaison.view_county_figures")))
+        return TemplateResponse(
+            request,
+            "liaison/admin/matter_figures.html",
+            self._context(
+                request,
+                _("Matters: figures"),
+                form=form,
+                rows=rows,
+                totals=figures.totals_of(rows),
+                trend=figures.monthly_trend(matters, clock.today()),
+                definitions=figures.DEFINITIONS,
+                clocks=figures.clocks_now(matters, clock.today(), selectors.near_due_horizon(clock.today())),
+                start=start,
+                end=end,
+                county=request.user.has_perm("liaison.view_county_figures"),
+            ),
+        )
 
     def ledgers_view(self, request):
         if official_of(request.user) is None and not request.user.is_superuser:
@@ -287,11 +428,20 @@ class MatterAdmin(UnitScopedAdmin):
             unit = form.cleaned_data.get("unit")
             if unit is None:
                 unit = default_unit(request.user)
-            return ledgers.ledger_response(Matter.objects.visible_to(request.user), form.cleaned_data["kind"],
-                                           start, end, form.cleaned_data["format"], unit=unit)
-        return TemplateResponse(request, "liaison/admin/matter_ledgers.html",
-                                self._context(request, _("Matters: ledgers"), form=form),
-                                status=400 if request.GET.get("kind") else 200)
+            return ledgers.ledger_response(
+                Matter.objects.visible_to(request.user),
+                form.cleaned_data["kind"],
+                start,
+                end,
+                form.cleaned_data["format"],
+                unit=unit,
+            )
+        return TemplateResponse(
+            request,
+            "liaison/admin/matter_ledgers.html",
+            self._context(request, _("Matters: ledgers"), form=form),
+            status=400 if request.GET.get("kind") else 200,
+        )
 
 
 @admin.register(ReplyTemplate)
@@ -305,4 +455,3 @@ class ReplyTemplateAdmin(admin.ModelAdmin):
 class DeadlineRuleAdmin(admin.ModelAdmin):
     list_display = ("category", "urgency", "workdays")
     list_filter = ("category", "urgency")
-

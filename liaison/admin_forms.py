@@ -1,5 +1,6 @@
 """Forms of the officials' side: one form per workflow action, recording a call, the period
 and ledger choices."""
+
 import datetime
 
 from django import forms
@@ -52,8 +53,9 @@ class ActionForm(forms.Form):
     """Built for one action: a reason (required when the workflow says so) plus the action's
     own fields."""
 
-    reason = forms.CharField(label=_("Reason or text"), widget=forms.Textarea(attrs={"rows": 5}), required=False,
-                             max_length=5000)
+    reason = forms.CharField(
+        label=_("Reason or text"), widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=5000
+    )
 
     def __init__(self, *args, matter, action, admin_site=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,33 +66,50 @@ class ActionForm(forms.Form):
             self.fields["reason"].label = _("Reply to the enterprise")
         if action in CHOOSE_PUBLIC:
             self.fields["public"] = forms.BooleanField(
-                label=_("Visible to the enterprise"), required=False,
-                help_text=_("Leave unticked for an internal note only officials see."))
+                label=_("Visible to the enterprise"),
+                required=False,
+                help_text=_("Leave unticked for an internal note only officials see."),
+            )
         if action == "assign":
             rule = deadline_workdays_for(matter.category, matter.urgency)
             self.fields["lead_unit"] = UnitChoiceField(label=_("Lead unit"), queryset=_units())
             self.fields["cooperating_units"] = UnitMultipleChoiceField(
-                label=_("Cooperating units"), queryset=_units(), required=False,
-                widget=forms.CheckboxSelectMultiple)
+                label=_("Cooperating units"), queryset=_units(), required=False, widget=forms.CheckboxSelectMultiple
+            )
             if admin_site is not None:  # search boxes instead of 38 checkboxes
                 _picker(self.fields["lead_unit"], PickerSelect, "lead_unit", admin_site)
                 _picker(self.fields["cooperating_units"], PickerSelectMultiple, "cooperating_units", admin_site)
             self.fields["phone_contact"] = forms.CharField(
-                label=_("Who will be phoned"), required=False, max_length=200,
-                help_text=_("Needed only for a lead unit marked “nobody active”: the name and number of the "
-                            "person who will be told by phone."))
+                label=_("Who will be phoned"),
+                required=False,
+                max_length=200,
+                help_text=_(
+                    "Needed only for a lead unit marked “nobody active”: the name and number of the "
+                    "person who will be told by phone."
+                ),
+            )
             self.fields["workdays"] = forms.IntegerField(
-                label=_("Deadline (working days)"), min_value=1, max_value=60, initial=rule,
-                help_text=_("The rule for this category and urgency gives %(n)d.") % {"n": rule})
+                label=_("Deadline (working days)"),
+                min_value=1,
+                max_value=60,
+                initial=rule,
+                help_text=_("The rule for this category and urgency gives %(n)d.") % {"n": rule},
+            )
         if action == "reopen":
             self.fields["workdays"] = forms.IntegerField(
-                label=_("New deadline (working days)"), min_value=1, max_value=60,
-                initial=deadline_workdays_for(matter.category, matter.urgency))
+                label=_("New deadline (working days)"),
+                min_value=1,
+                max_value=60,
+                initial=deadline_workdays_for(matter.category, matter.urgency),
+            )
         if action == "request_extension":
             left = MAX_EXTENSION_WORKDAYS - matter.extension_workdays
             self.fields["days"] = forms.IntegerField(
-                label=_("Working days asked for"), min_value=1, max_value=max(left, 1),
-                help_text=_("At most %(n)d working days are left.") % {"n": left})
+                label=_("Working days asked for"),
+                min_value=1,
+                max_value=max(left, 1),
+                help_text=_("At most %(n)d working days are left.") % {"n": left},
+            )
 
     def params(self):
         data = dict(self.cleaned_data)
@@ -121,12 +140,17 @@ def reply_templates(matter):
 class RecordForm(forms.Form):
     """A matter received by phone, in person or as a complaint, recorded by staff."""
 
-    channel = forms.ChoiceField(label=_("Channel"), choices=[
-        (c, label) for c, label in Matter.Channel.choices if c in ("phone", "complaint", "visit", "meeting")])
-    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Enterprise.objects.all(), required=False,
-                                        help_text=_("Leave empty if the enterprise is not registered."))
-    enterprise_name = forms.CharField(label=_("Enterprise name (if not registered)"), required=False,
-                                      max_length=200)
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=[(c, label) for c, label in Matter.Channel.choices if c in ("phone", "complaint", "visit", "meeting")],
+    )
+    enterprise = forms.ModelChoiceField(
+        label=_("Enterprise"),
+        queryset=Enterprise.objects.all(),
+        required=False,
+        help_text=_("Leave empty if the enterprise is not registered."),
+    )
+    enterprise_name = forms.CharField(label=_("Enterprise name (if not registered)"), required=False, max_length=200)
     contact_name = forms.CharField(label=_("Contact person"), max_length=50)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=50)
     title = forms.CharField(label=_("Subject"), max_length=100)
@@ -174,14 +198,19 @@ class PeriodForm(forms.Form):
 class LedgerForm(PeriodForm):
     KINDS = [("complaints", _("Complaints accepted (投诉受理台帐)")), ("matters", _("Matters handled (事项处置台帐)"))]
     kind = forms.ChoiceField(label=_("Ledger"), choices=KINDS)
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=_units(), required=False,
-                                  help_text=_("Empty: every unit you may see."))
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=_units(), required=False, help_text=_("Empty: every unit you may see.")
+    )
     format = forms.ChoiceField(label=_("Format"), choices=[("xlsx", "XLSX"), ("csv", "CSV")])
 
     def __init__(self, data=None, *, user, **kwargs):
         today = clock.today()
-        forms.Form.__init__(self, data if data and data.get("kind") else None,
-                            initial={"start": today.replace(month=1, day=1), "end": today}, **kwargs)
+        forms.Form.__init__(
+            self,
+            data if data and data.get("kind") else None,
+            initial={"start": today.replace(month=1, day=1), "end": today},
+            **kwargs,
+        )
         units = unit_choices_for(user)
         if units is not None:
             self.fields["unit"].queryset = units

@@ -1,5 +1,6 @@
 """Anti-abuse for anonymous forms, without JavaScript or an outside service: a signed
 arithmetic question, a honeypot field, and a per-address rate limit (portal.core.ratelimit)."""
+
 import secrets
 
 from django.conf import settings

@@ -1,8 +1,15 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-_HANDLE = ["liaison.view_matter", "liaison.change_matter", "liaison.handle_matter", "liaison.view_matterevent",
-           "liaison.view_matterattachment", "liaison.view_replytemplate", "liaison.view_deadlinerule"]
+_HANDLE = [
+    "liaison.view_matter",
+    "liaison.change_matter",
+    "liaison.handle_matter",
+    "liaison.view_matterevent",
+    "liaison.view_matterattachment",
+    "liaison.view_replytemplate",
+    "liaison.view_deadlinerule",
+]
 
 
 class LiaisonConfig(AppConfig):
@@ -12,10 +19,17 @@ class LiaisonConfig(AppConfig):
     sitemaps = {"matter-pages": "liaison.sitemaps.MatterPagesSitemap"}
 
     role_permissions = {
-        "county_office": _HANDLE + [
-            "liaison.add_matter", "liaison.assign_matter", "liaison.view_matter_figures",
-            "liaison.add_replytemplate", "liaison.change_replytemplate", "liaison.delete_replytemplate",
-            "liaison.add_deadlinerule", "liaison.change_deadlinerule", "liaison.delete_deadlinerule",
+        "county_office": _HANDLE
+        + [
+            "liaison.add_matter",
+            "liaison.assign_matter",
+            "liaison.view_matter_figures",
+            "liaison.add_replytemplate",
+            "liaison.change_replytemplate",
+            "liaison.delete_replytemplate",
+            "liaison.add_deadlinerule",
+            "liaison.change_deadlinerule",
+            "liaison.delete_deadlinerule",
         ],
         "unit_head": _HANDLE + ["liaison.add_matter", "liaison.view_matter_figures"],
         "unit_staff": _HANDLE + ["liaison.add_matter"],
@@ -44,5 +58,4 @@ class LiaisonConfig(AppConfig):
     def personal_data_cleanup(self, *, now, dry_run):
         from .services import matter_contacts_erase_old
 
-        return [("contact details of matters finished long ago",
-                 matter_contacts_erase_old(now=now, dry_run=dry_run))]
+        return [("contact details of matters finished long ago", matter_contacts_erase_old(now=now, dry_run=dry_run))]

@@ -1,5 +1,6 @@
 """The liaison app's notion of "now". Deadlines and figures read it; demo data and tests move
 it with `travel()` so that a matter can be received last month and replied to today."""
+
 import contextlib
 import datetime
 

@@ -13,6 +13,7 @@ this table, so a new clock needs no other change to be chased:
 - extension decision (延期审批): the county office answers a request within 2 working days;
 - supplement (补充材料): the enterprise was asked for more; the handler follows up after 5.
 """
+
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -58,10 +59,14 @@ CLOCKS = (
     Clock("acceptance", _("Acceptance"), "accept_due", Q(state=workflow.RECEIVED), UNIT),
     Clock("handling", _("Handling"), "due_date", Q(state__in=HANDLING_STATES), UNIT),
     Clock("return", _("Return window"), "return_due", Q(state=workflow.ASSIGNED), UNIT, window=True),
-    Clock("reassignment", _("Reassignment after a return"), "reassign_due", Q(state=workflow.RETURNED),
-          COUNTY_OFFICE),
-    Clock("extension", _("Extension decision"), "extension_decide_by",
-          Q(extension_requested_days__gt=0, state__in=workflow.OPEN_STATES), COUNTY_OFFICE),
+    Clock("reassignment", _("Reassignment after a return"), "reassign_due", Q(state=workflow.RETURNED), COUNTY_OFFICE),
+    Clock(
+        "extension",
+        _("Extension decision"),
+        "extension_decide_by",
+        Q(extension_requested_days__gt=0, state__in=workflow.OPEN_STATES),
+        COUNTY_OFFICE,
+    ),
     Clock("supplement", _("Enterprise's supplement"), "supplement_due", Q(state=workflow.WAITING), UNIT),
 )
 CLOCKS_BY_KEY = {c.key: c for c in CLOCKS}

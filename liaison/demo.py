@@ -1,6 +1,7 @@
 """Demo matters: ~300 over the last eight months, across channels, units, categories and every
 state, made through the services (so every event row is real). Idempotent: each demo matter
 has a fixed submission token; a matter that exists is left as it is."""
+
 import datetime
 import random
 import time
@@ -23,31 +24,51 @@ DEMO_QUERY_CODE = "DEMAKR26"
 NAMESPACE = uuid.UUID("6d1f3c1e-6c55-4a4e-9d8e-2d0b7f1a9e01")
 
 PROBLEMS = {
-    "financing": [("流动资金贷款难", "企业订单增加，需流动资金约500万元，银行要求抵押物不足，希望协调担保。"),
-                  ("贴息政策咨询", "想了解技改贷款贴息政策的申报条件和时间。")],
-    "land": [("扩建厂房用地报批慢", "二期厂房用地已提交报批材料两个月，尚无进展，影响设备进场。"),
-             ("土地证办理", "厂区部分土地历史遗留问题，无法办理不动产权证。")],
-    "labour": [("招工难", "春节后一线普工缺口约80人，希望协助对接劳务资源。"),
-               ("社保补贴申领", "吸纳就业社保补贴申请后未到账。")],
-    "approval": [("环评与施工许可并联办理", "新建项目希望环评、施工许可同步推进，缩短审批时间。"),
-                 ("食品经营许可延续", "许可证即将到期，延续办理需提交哪些材料？")],
-    "utilities": [("用电增容", "新增生产线需增容至1250千伏安，报装进度慢。"),
-                  ("供水压力不足", "园区夜间供水压力不足，影响生产。")],
-    "transport": [("园区道路破损", "进厂道路破损严重，货车通行困难。"),
-                  ("物流车辆通行证", "物流车辆进城通行证办理问题。")],
-    "policy": [("奖补资金未兑现", "去年认定的高新技术企业奖补资金尚未拨付。"),
-               ("稳岗返还", "稳岗返还资金何时发放？")],
+    "financing": [
+        ("流动资金贷款难", "企业订单增加，需流动资金约500万元，银行要求抵押物不足，希望协调担保。"),
+        ("贴息政策咨询", "想了解技改贷款贴息政策的申报条件和时间。"),
+    ],
+    "land": [
+        ("扩建厂房用地报批慢", "二期厂房用地已提交报批材料两个月，尚无进展，影响设备进场。"),
+        ("土地证办理", "厂区部分土地历史遗留问题，无法办理不动产权证。"),
+    ],
+    "labour": [
+        ("招工难", "春节后一线普工缺口约80人，希望协助对接劳务资源。"),
+        ("社保补贴申领", "吸纳就业社保补贴申请后未到账。"),
+    ],
+    "approval": [
+        ("环评与施工许可并联办理", "新建项目希望环评、施工许可同步推进，缩短审批时间。"),
+        ("食品经营许可延续", "许可证即将到期，延续办理需提交哪些材料？"),
+    ],
+    "utilities": [
+        ("用电增容", "新增生产线需增容至1250千伏安，报装进度慢。"),
+        ("供水压力不足", "园区夜间供水压力不足，影响生产。"),
+    ],
+    "transport": [
+        ("园区道路破损", "进厂道路破损严重，货车通行困难。"),
+        ("物流车辆通行证", "物流车辆进城通行证办理问题。"),
+    ],
+    "policy": [("奖补资金未兑现", "去年认定的高新技术企业奖补资金尚未拨付。"), ("稳岗返还", "稳岗返还资金何时发放？")],
     "environment": [("排污许可变更", "产能调整后需变更排污许可，流程不清楚。")],
     "safety": [("安全生产标准化辅导", "希望安排专家指导安全生产标准化创建。")],
-    "complaint": [("窗口办事推诿", "在政务服务中心办理业务时被多次要求补交材料，反映窗口推诿。"),
-                  ("检查过多", "一个月内被不同部门重复检查三次，影响正常生产。")],
+    "complaint": [
+        ("窗口办事推诿", "在政务服务中心办理业务时被多次要求补交材料，反映窗口推诿。"),
+        ("检查过多", "一个月内被不同部门重复检查三次，影响正常生产。"),
+    ],
     "other": [("企业周边治安", "厂区周边夜间治安较差，希望加强巡逻。")],
 }
 CATEGORY_LEADS = {
-    "financing": "县金融工作局", "land": "县自然资源局", "labour": "县人力资源和社会保障局",
-    "approval": "县政务服务数据管理局", "utilities": "县供电局", "transport": "县交通运输局",
-    "policy": "县财政局", "environment": "清远市生态环境局清新分局", "safety": "县应急管理局",
-    "complaint": "县市场监督管理局", "other": "县公安局",
+    "financing": "县金融工作局",
+    "land": "县自然资源局",
+    "labour": "县人力资源和社会保障局",
+    "approval": "县政务服务数据管理局",
+    "utilities": "县供电局",
+    "transport": "县交通运输局",
+    "policy": "县财政局",
+    "environment": "清远市生态环境局清新分局",
+    "safety": "县应急管理局",
+    "complaint": "县市场监督管理局",
+    "other": "县公安局",
 }
 REPLIES = {
     "financing": "已协调县融资担保公司为贵司提供担保，合作银行已受理贷款申请，请与客户经理对接。",
@@ -64,12 +85,27 @@ REPLIES = {
 }
 # Final state → share of the demo matters (every state present).
 TARGETS = [
-    (workflow.ARCHIVED, 70), (workflow.RATED, 45), (workflow.REPLIED, 30), (workflow.CLOSED, 8),
-    (workflow.ASSIGNED, 40), (workflow.HANDLING, 30), (workflow.WAITING, 12), (workflow.REFERRAL_REQUESTED, 15),
-    (workflow.RETURNED, 8), (workflow.ACCEPTED, 12), (workflow.RECEIVED, 20),
+    (workflow.ARCHIVED, 70),
+    (workflow.RATED, 45),
+    (workflow.REPLIED, 30),
+    (workflow.CLOSED, 8),
+    (workflow.ASSIGNED, 40),
+    (workflow.HANDLING, 30),
+    (workflow.WAITING, 12),
+    (workflow.REFERRAL_REQUESTED, 15),
+    (workflow.RETURNED, 8),
+    (workflow.ACCEPTED, 12),
+    (workflow.RECEIVED, 20),
 ]
-CHANNELS = [("online", 40), ("visit", 20), ("meeting", 8), ("phone", 15), ("complaint", 10), ("survey", 3),
-            ("site_error", 4)]
+CHANNELS = [
+    ("online", 40),
+    ("visit", 20),
+    ("meeting", 8),
+    ("phone", 15),
+    ("complaint", 10),
+    ("survey", 3),
+    ("site_error", 4),
+]
 
 
 def _weighted(rng, pairs):
@@ -88,8 +124,12 @@ def _unit_actor(unit, cache):
         if created:
             user.set_unusable_password()
             user.save()
-        official, _ = Official.objects.get_or_create(user=user, defaults=dict(
-            unit=unit, role=Official.Role.UNIT_STAFF, name=f"{unit.short_name or unit.name}值班员", post="联络员"))
+        official, _ = Official.objects.get_or_create(
+            user=user,
+            defaults=dict(
+                unit=unit, role=Official.Role.UNIT_STAFF, name=f"{unit.short_name or unit.name}值班员", post="联络员"
+            ),
+        )
         user.groups.add(group_for(Official.Role.UNIT_STAFF))
     cache[unit.pk] = official.user
     return official.user
@@ -112,9 +152,12 @@ def build(stdout):
     office = Unit.objects.filter(kind=Unit.Kind.COUNTY_OFFICE).order_by("sort_order", "id").first()
     User = get_user_model()
     office_user = User.objects.filter(official__role=Official.Role.COUNTY_OFFICE).order_by("id").first()
-    enterprise_users = {a.enterprise_id: a.user for a in
-                        EnterpriseAccount.objects.filter(status=EnterpriseAccount.Status.CONFIRMED)
-                        .select_related("user").order_by("id")}
+    enterprise_users = {
+        a.enterprise_id: a.user
+        for a in EnterpriseAccount.objects.filter(status=EnterpriseAccount.Status.CONFIRMED)
+        .select_related("user")
+        .order_by("id")
+    }
     units = {u.name: u for u in Unit.objects.all()}
     if not enterprises or office is None or office_user is None:
         stdout.write("liaison: no portal demo data; skipped.")
@@ -154,14 +197,24 @@ def build(stdout):
             matter, _created = matter_register(
                 enterprise=None if channel == "site_error" else enterprise,
                 enterprise_name="" if channel != "site_error" else "",
-                title=title, description=description, category=category, channel=channel, urgency=urgency,
-                received_by=receiver, created_by=_unit_actor(receiver, actors) if channel in ("phone", "complaint")
-                else None, contact_name=enterprise.contact_name or "联系人", contact_phone=enterprise.contact_phone,
-                idempotency_key=key, query_code_hash=code_hash)
+                title=title,
+                description=description,
+                category=category,
+                channel=channel,
+                urgency=urgency,
+                received_by=receiver,
+                created_by=_unit_actor(receiver, actors) if channel in ("phone", "complaint") else None,
+                contact_name=enterprise.contact_name or "联系人",
+                contact_phone=enterprise.contact_phone,
+                idempotency_key=key,
+                query_code_hash=code_hash,
+            )
         _drive(matter, target, rng, received, today, office_user, actors, units, enterprise_users, enterprise)
         made += 1
-    stdout.write(f"liaison: {made} demo matters made ({Matter.objects.count()} in all) "
-                 f"in {time.monotonic() - started:.1f} s; their query code is {DEMO_QUERY_CODE}.")
+    stdout.write(
+        f"liaison: {made} demo matters made ({Matter.objects.count()} in all) "
+        f"in {time.monotonic() - started:.1f} s; their query code is {DEMO_QUERY_CODE}."
+    )
 
 
 def _drive(matter, target, rng, received, today, office_user, actors, units, enterprise_users, enterprise):
@@ -173,8 +226,9 @@ def _drive(matter, target, rng, received, today, office_user, actors, units, ent
     def at():
         state["step"] += 1
         day = min(state["day"], today)
-        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0))
-                                   + datetime.timedelta(minutes=7 * state["step"]))
+        return timezone.make_aware(
+            datetime.datetime.combine(day, datetime.time(9, 0)) + datetime.timedelta(minutes=7 * state["step"])
+        )
 
     def act(action, user, advance=None, **params):
         state["day"] += datetime.timedelta(days=advance if advance is not None else rng.randint(0, pace))
@@ -188,8 +242,11 @@ def _drive(matter, target, rng, received, today, office_user, actors, units, ent
     ent_user = enterprise_users.get(m.enterprise_id) if m.enterprise_id else None
     if target == workflow.RECEIVED:
         return
-    refer = m.received_by.is_county_office or rng.random() < 0.55 or target in (
-        workflow.REFERRAL_REQUESTED, workflow.ASSIGNED, workflow.RETURNED)
+    refer = (
+        m.received_by.is_county_office
+        or rng.random() < 0.55
+        or target in (workflow.REFERRAL_REQUESTED, workflow.ASSIGNED, workflow.RETURNED)
+    )
     if target == workflow.HANDLING:
         refer = False
     if m.received_by.is_county_office and m.channel == "site_error":
@@ -206,8 +263,13 @@ def _drive(matter, target, rng, received, today, office_user, actors, units, ent
         lead = units.get(CATEGORY_LEADS.get(m.category, ""), None) or units["县发展和改革局"]
         coop = [u for u in units.values() if u.name in ("县发展和改革局", "县工业和信息化局") and u.pk != lead.pk]
         _unit_actor(lead, actors)  # 交办 goes only to a unit somebody can act for
-        act("assign", office_user, lead_unit=lead, cooperating_units=coop[:rng.randint(0, 1)],
-            reason="请牵头办理并按期答复企业。")
+        act(
+            "assign",
+            office_user,
+            lead_unit=lead,
+            cooperating_units=coop[: rng.randint(0, 1)],
+            reason="请牵头办理并按期答复企业。",
+        )
         if target == workflow.RETURNED or (rng.random() < 0.08 and target not in (workflow.ASSIGNED,)):
             lead_user = _unit_actor(lead, actors)
             act("return_assignment", lead_user, advance=1, reason="该事项属供电企业职责，不属本单位职权范围。")

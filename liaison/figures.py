@@ -1,6 +1,7 @@
 """Figures per unit and period (统计). The definitions below are shown on the pages; each
 figure is computed in SQL from fields the workflow fixes at the moment they happen
 (accepted_on_time at 受理, closed_on_time and workdays_to_close at 答复)."""
+
 import datetime
 
 from django.db.models import Avg, Count, Q
@@ -15,24 +16,47 @@ from .models import POOR_RATINGS, SATISFIED_RATINGS
 
 DEFINITIONS = [
     (_("Received"), _("Matters registered in the period, counted for the unit that received them.")),
-    (_("Accepted on time"), _("受理及时率: of the matters received whose acceptance is decided — accepted, or "
-                              "past the acceptance limit without being accepted — the share accepted within "
-                              "the limit in working days. Matters not yet due for acceptance are not counted.")),
-    (_("Completion rate"), _("办结率: of the matters received in the period, the share replied to (答复/办结) "
-                             "by now.")),
-    (pgettext_lazy("matter figures", "Closed"), _("Matters replied to (答复/办结) in the period, counted for the unit responsible: the lead "
-                    "unit if assigned, else the receiving unit.")),
-    (_("Closed on time"), _("按期办结率 (the 12345 hotline's rule): matters replied to on or before their due "
-                            "date (after approved extensions and pauses while waiting for the enterprise) ÷ "
-                            "matters that had to be finished (应办结): those replied to in the period, plus those "
-                            "still open whose handling deadline fell in the period and has passed. Matters whose "
-                            "deadline has not yet come are not counted.")),
-    (_("Average working days to close"), _("Mean of the working days from receipt to reply of the matters "
-                                           "closed.")),
-    (_("Satisfaction rate"), _("(Very satisfied + satisfied + fairly satisfied) ÷ matters rated, among those "
-                               "closed in the period.")),
-    (_("First-rating satisfaction"), _("The same share over the enterprise's first rating of each matter, "
-                                       "before any reopening (重办); the rate above counts the final rating.")),
+    (
+        _("Accepted on time"),
+        _(
+            "受理及时率: of the matters received whose acceptance is decided — accepted, or "
+            "past the acceptance limit without being accepted — the share accepted within "
+            "the limit in working days. Matters not yet due for acceptance are not counted."
+        ),
+    ),
+    (
+        _("Completion rate"),
+        _("办结率: of the matters received in the period, the share replied to (答复/办结) by now."),
+    ),
+    (
+        pgettext_lazy("matter figures", "Closed"),
+        _(
+            "Matters replied to (答复/办结) in the period, counted for the unit responsible: the lead "
+            "unit if assigned, else the receiving unit."
+        ),
+    ),
+    (
+        _("Closed on time"),
+        _(
+            "按期办结率 (the 12345 hotline's rule): matters replied to on or before their due "
+            "date (after approved extensions and pauses while waiting for the enterprise) ÷ "
+            "matters that had to be finished (应办结): those replied to in the period, plus those "
+            "still open whose handling deadline fell in the period and has passed. Matters whose "
+            "deadline has not yet come are not counted."
+        ),
+    ),
+    (_("Average working days to close"), _("Mean of the working days from receipt to reply of the matters closed.")),
+    (
+        _("Satisfaction rate"),
+        _("(Very satisfied + satisfied + fairly satisfied) ÷ matters rated, among those closed in the period."),
+    ),
+    (
+        _("First-rating satisfaction"),
+        _(
+            "The same share over the enterprise's first rating of each matter, "
+            "before any reopening (重办); the rate above counts the final rating."
+        ),
+    ),
     (_("Unsatisfied"), _("Matters closed in the period and rated unsatisfied or very unsatisfied.")),
 ]
 
@@ -63,12 +87,15 @@ def received_aggregates(today):
     # "acceptance_decided" first: it filters on the field accepted_on_time, which the
     # annotation of the same name would hide once added.
     return {
-        "acceptance_decided": Count("id", filter=Q(accepted_on_time__isnull=False)
-                                    | Q(accepted_at__isnull=True, accept_due__lt=today)),
+        "acceptance_decided": Count(
+            "id", filter=Q(accepted_on_time__isnull=False) | Q(accepted_at__isnull=True, accept_due__lt=today)
+        ),
         "received": Count("id"),
         "accepted_on_time": Count("id", filter=Q(accepted_on_time=True)),
         "completed": Count("id", filter=Q(state__in=FINISHED_STATES)),
     }
+
+
 def due_unclosed_aggregate(start, end, today):
     """Still open, the handling deadline fell in [start, end] and has passed: counted as
     not finished on time (the unit responsible for it)."""
@@ -87,8 +114,20 @@ CLOSED_AGG = {
     "first_rated": Count("id", filter=Q(first_rating__isnull=False)),
     "first_satisfied": Count("id", filter=Q(first_rating__in=SATISFIED_RATINGS)),
 }
-COUNTS = ("received", "accepted_on_time", "acceptance_decided", "completed", "closed", "closed_on_time", "rated",
-          "satisfied", "unsatisfied", "first_rated", "first_satisfied", "due_unclosed")
+COUNTS = (
+    "received",
+    "accepted_on_time",
+    "acceptance_decided",
+    "completed",
+    "closed",
+    "closed_on_time",
+    "rated",
+    "satisfied",
+    "unsatisfied",
+    "first_rated",
+    "first_satisfied",
+    "due_unclosed",
+)
 EMPTY = {**dict.fromkeys(COUNTS, 0), "avg_days": None}
 
 
@@ -156,21 +195,39 @@ def monthly_trend(matters, today, months=12):
     first = (today.replace(day=1) - datetime.timedelta(days=31 * (months - 1))).replace(day=1)
     lower, upper = day_bounds(first, today)
     tz = timezone.get_current_timezone()
-    received = {_local_day(r["month"]): r["n"] for r in
-                matters.filter(received_at__gte=lower, received_at__lt=upper).order_by()
-                .annotate(month=TruncMonth("received_at", tzinfo=tz)).values("month").annotate(n=Count("id"))}
+    received = {
+        _local_day(r["month"]): r["n"]
+        for r in matters.filter(received_at__gte=lower, received_at__lt=upper)
+        .order_by()
+        .annotate(month=TruncMonth("received_at", tzinfo=tz))
+        .values("month")
+        .annotate(n=Count("id"))
+    }
     closed = {}
-    for r in (matters.filter(replied_at__gte=lower, replied_at__lt=upper).order_by()
-              .annotate(month=TruncMonth("replied_at", tzinfo=tz)).values("month")
-              .annotate(n=Count("id"), rated=Count("id", filter=Q(rating__isnull=False)),
-                        satisfied=Count("id", filter=Q(rating__in=SATISFIED_RATINGS)))):
+    for r in (
+        matters.filter(replied_at__gte=lower, replied_at__lt=upper)
+        .order_by()
+        .annotate(month=TruncMonth("replied_at", tzinfo=tz))
+        .values("month")
+        .annotate(
+            n=Count("id"),
+            rated=Count("id", filter=Q(rating__isnull=False)),
+            satisfied=Count("id", filter=Q(rating__in=SATISFIED_RATINGS)),
+        )
+    ):
         closed[_local_day(r["month"])] = r
     rows = []
     month = first
     while month <= today:
         c = closed.get(month, {})
-        rows.append({"month": month, "received": received.get(month, 0), "closed": c.get("n", 0),
-                     "satisfaction_rate": _pct(c.get("satisfied", 0), c.get("rated", 0))})
+        rows.append(
+            {
+                "month": month,
+                "received": received.get(month, 0),
+                "closed": c.get("n", 0),
+                "satisfaction_rate": _pct(c.get("satisfied", 0), c.get("rated", 0)),
+            }
+        )
         month = (month + datetime.timedelta(days=32)).replace(day=1)
     peak = max([r["received"] for r in rows] + [r["closed"] for r in rows] + [1])
     for r in rows:
@@ -209,9 +266,12 @@ def search_index():
 
     with translation.override(settings.LANGUAGE_CODE):
         search.index_object(
-            "page", "matter-figures", title=str(_("How matters are handled")), url=reverse("liaison:figures"),
-            summary=str(_("County totals of enterprise matters: received, accepted and closed on time, "
-                          "satisfaction.")),
+            "page",
+            "matter-figures",
+            title=str(_("How matters are handled")),
+            url=reverse("liaison:figures"),
+            summary=str(_("County totals of enterprise matters: received, accepted and closed on time, satisfaction.")),
             extra_terms="统计 数据 办理情况 满意率 按时办结率 按期办结率",
-            body="\n".join(f"{name}：{text}" for name, text in DEFINITIONS))
+            body="\n".join(f"{name}：{text}" for name, text in DEFINITIONS),
+        )
     return 1

@@ -1,5 +1,6 @@
 """Forms of the public side: raise a matter, report a website error, look a matter up, rate
 it, supply what was asked for."""
+
 import uuid
 
 from django import forms
@@ -14,8 +15,9 @@ from . import antiabuse
 from .models import Category, Rating, Urgency
 from .uploads import MAX_FILES
 
-PUBLIC_CATEGORIES = [(value, label) for value, label in Category.choices
-                     if value not in (Category.WEBSITE, Category.RECTIFICATION)]
+PUBLIC_CATEGORIES = [
+    (value, label) for value, label in Category.choices if value not in (Category.WEBSITE, Category.RECTIFICATION)
+]
 HELD_SALT = "liaison.held"
 
 
@@ -67,18 +69,25 @@ class AntiAbuseMixin(forms.Form):
 
 class MatterForm(FieldNamedErrorsMixin, forms.Form):
     title = forms.CharField(label=_("Subject"), max_length=100)
-    description = forms.CharField(label=_("What is the problem and what do you ask for?"),
-                                  widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
+    description = forms.CharField(
+        label=_("What is the problem and what do you ask for?"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+    )
     category = forms.ChoiceField(label=_("Category"), choices=[("", _("Please choose"))] + list(PUBLIC_CATEGORIES))
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
     enterprise_name = forms.CharField(label=_("Enterprise name"), max_length=200)
     contact_name = forms.CharField(label=_("Your name"), max_length=50)
-    contact_phone = forms.RegexField(label=_("Your phone"), max_length=20, regex=r"^[0-9+\- ]{7,20}$",
-                                     error_messages={"invalid": _("Enter a phone number of 7 to 20 digits.")})
+    contact_phone = forms.RegexField(
+        label=_("Your phone"),
+        max_length=20,
+        regex=r"^[0-9+\- ]{7,20}$",
+        error_messages={"invalid": _("Enter a phone number of 7 to 20 digits.")},
+    )
     contact_email = forms.EmailField(label=_("E-mail for the confirmation"), required=False)
     attachments = MultipleFileField(
-        label=_("Attachments"), required=False,
-        help_text=_("Up to 5 files: PDF, JPG, PNG, Word or Excel, 10 MB each."))
+        label=_("Attachments"), required=False, help_text=_("Up to 5 files: PDF, JPG, PNG, Word or Excel, 10 MB each.")
+    )
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
     held = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -137,8 +146,7 @@ class AnonymousMatterForm(AntiAbuseMixin, MatterForm):
 
 class SiteErrorForm(FieldNamedErrorsMixin, forms.Form):
     page = forms.CharField(label=_("Address or name of the page"), max_length=300)
-    description = forms.CharField(label=_("What is wrong?"), widget=forms.Textarea(attrs={"rows": 5}),
-                                  max_length=3000)
+    description = forms.CharField(label=_("What is wrong?"), widget=forms.Textarea(attrs={"rows": 5}), max_length=3000)
     contact_name = forms.CharField(label=_("Your name"), max_length=50)
     contact_phone = forms.CharField(label=_("Your phone"), max_length=20, required=False)
     contact_email = forms.EmailField(label=_("E-mail for the answer"), required=False)
@@ -163,10 +171,18 @@ class ForgotCodeForm(FieldNamedErrorsMixin, forms.Form):
 
 
 class RateForm(FieldNamedErrorsMixin, forms.Form):
-    rating = forms.TypedChoiceField(label=_("How satisfied are you with the handling?"), choices=Rating.choices,
-                                    coerce=int, widget=forms.RadioSelect)
-    reason = forms.CharField(label=_("Reason (required if unsatisfied)"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    rating = forms.TypedChoiceField(
+        label=_("How satisfied are you with the handling?"),
+        choices=Rating.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason (required if unsatisfied)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -176,8 +192,9 @@ class RateForm(FieldNamedErrorsMixin, forms.Form):
 
 
 class SupplementForm(FieldNamedErrorsMixin, forms.Form):
-    message = forms.CharField(label=_("Your answer or the information asked for"),
-                              widget=forms.Textarea(attrs={"rows": 4}), max_length=3000)
+    message = forms.CharField(
+        label=_("Your answer or the information asked for"), widget=forms.Textarea(attrs={"rows": 4}), max_length=3000
+    )
     attachments = MultipleFileField(label=_("Files"), required=False)
 
     def clean_attachments(self):
@@ -187,5 +204,3 @@ class SupplementForm(FieldNamedErrorsMixin, forms.Form):
         if len(files) > MAX_FILES:
             raise ValidationError(_("At most %(n)d attachments.") % {"n": MAX_FILES})
         return files
-
-

@@ -1,6 +1,7 @@
 """涉企事项: a matter raised by an enterprise, from intake to archive, with every transition
 kept as a MatterEvent. The states and the allowed transitions live in `workflow.py`; the
 only writer is `services.py`."""
+
 import uuid
 
 from django.apps import apps
@@ -167,30 +168,54 @@ class Matter(models.Model):
     urgency = models.CharField(_("urgency"), max_length=12, choices=Urgency.choices, default=Urgency.NORMAL)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.RECEIVED)
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="matters", verbose_name=_("enterprise"))
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="matters",
+        verbose_name=_("enterprise"),
+    )
     enterprise_name = models.CharField(_("enterprise name as given"), max_length=200, blank=True)
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
 
-    received_by = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="matters_received",
-                                    verbose_name=_("receiving unit"))
-    lead_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="matters_led", verbose_name=_("lead unit"))
-    responsible_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="matters_responsible",
-                                         verbose_name=_("responsible unit"),
-                                         help_text=_("The lead unit once assigned, else the receiving unit."))
-    cooperating_units = models.ManyToManyField(Unit, through="MatterCooperation", related_name="matters_cooperating",
-                                               blank=True, verbose_name=_("cooperating units"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", verbose_name=_("recorded by"))
+    received_by = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="matters_received", verbose_name=_("receiving unit")
+    )
+    lead_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="matters_led", verbose_name=_("lead unit")
+    )
+    responsible_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="matters_responsible",
+        verbose_name=_("responsible unit"),
+        help_text=_("The lead unit once assigned, else the receiving unit."),
+    )
+    cooperating_units = models.ManyToManyField(
+        Unit,
+        through="MatterCooperation",
+        related_name="matters_cooperating",
+        blank=True,
+        verbose_name=_("cooperating units"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
     # Derived: receiving, lead and cooperating units' ids, kept by the services so that "a unit
     # sees matters it received, leads or cooperates on" is one GIN lookup.
     unit_ids = ArrayField(models.BigIntegerField(), default=list, blank=True, editable=False)
 
-    source_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+", verbose_name=_("source type"))
+    source_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("source type")
+    )
     source_id = models.CharField(_("source id"), max_length=64, blank=True, default="")
     source = GenericForeignKey("source_type", "source_id")
     idempotency_key = models.UUIDField(_("submission token"), null=True, blank=True, editable=False)
@@ -212,8 +237,9 @@ class Matter(models.Model):
     paused_on = models.DateField(_("paused since"), null=True, blank=True)
     paused_workdays = models.PositiveSmallIntegerField(_("paused working days"), default=0)
     referral_reason = models.TextField(_("reason for the referral request"), blank=True)
-    returned_by_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                                         verbose_name=_("last returned by"))
+    returned_by_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("last returned by")
+    )
     return_reason = models.TextField(_("reason for the return"), blank=True)
     supervised = models.BooleanField(_("supervised (督办)"), default=False)
     supervision_note = models.CharField(_("supervision note"), max_length=500, blank=True)
@@ -227,8 +253,7 @@ class Matter(models.Model):
     rating_reason = models.TextField(_("reason for the rating"), blank=True)
     rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
     # The enterprise's first rating stays when 重办 clears the current one (12345 counts both).
-    first_rating = models.PositiveSmallIntegerField(_("first rating"), choices=Rating.choices, null=True,
-                                                    blank=True)
+    first_rating = models.PositiveSmallIntegerField(_("first rating"), choices=Rating.choices, null=True, blank=True)
     closing_explanation = models.TextField(_("closing explanation"), blank=True)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -245,29 +270,42 @@ class Matter(models.Model):
             ("view_matter_figures", _("Can view matter figures and ledgers")),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["source_type", "source_id"], name="matter_one_per_source",
-                                    condition=Q(source_type__isnull=False)),
-            models.UniqueConstraint(fields=["idempotency_key"], name="matter_unique_submission",
-                                    condition=Q(idempotency_key__isnull=False)),
+            models.UniqueConstraint(
+                fields=["source_type", "source_id"],
+                name="matter_one_per_source",
+                condition=Q(source_type__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["idempotency_key"], name="matter_unique_submission", condition=Q(idempotency_key__isnull=False)
+            ),
             models.CheckConstraint(condition=Q(extension_workdays__lte=10), name="matter_extension_at_most_10"),
-            models.CheckConstraint(condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
-                                   name="matter_rating_1_to_5"),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="matter_rating_1_to_5"
+            ),
             # Every clock has its date (liaison/deadlines.py): no open matter escapes the chase.
             models.CheckConstraint(
-                condition=~Q(state__in=["accepted", "handling", "referral_requested", "assigned", "returned",
-                                        "waiting"]) | Q(due_date__isnull=False),
+                condition=~Q(
+                    state__in=["accepted", "handling", "referral_requested", "assigned", "returned", "waiting"]
+                )
+                | Q(due_date__isnull=False),
                 name="matter_open_has_due_date",
-                violation_error_message=_("An open matter needs a due date.")),
+                violation_error_message=_("An open matter needs a due date."),
+            ),
             models.CheckConstraint(
-                condition=~Q(state="returned") | Q(reassign_due__isnull=False), name="matter_returned_has_due",
-                violation_error_message=_("A returned matter needs a date to be assigned again by.")),
+                condition=~Q(state="returned") | Q(reassign_due__isnull=False),
+                name="matter_returned_has_due",
+                violation_error_message=_("A returned matter needs a date to be assigned again by."),
+            ),
             models.CheckConstraint(
-                condition=~Q(state="waiting") | Q(supplement_due__isnull=False), name="matter_waiting_has_due",
-                violation_error_message=_("A matter waiting for the enterprise needs a date.")),
+                condition=~Q(state="waiting") | Q(supplement_due__isnull=False),
+                name="matter_waiting_has_due",
+                violation_error_message=_("A matter waiting for the enterprise needs a date."),
+            ),
             models.CheckConstraint(
                 condition=Q(extension_requested_days=0) | Q(extension_decide_by__isnull=False),
                 name="matter_extension_request_has_due",
-                violation_error_message=_("An extension request needs a date to be decided by.")),
+                violation_error_message=_("An extension request needs a date to be decided by."),
+            ),
         ]
         indexes = [
             models.Index(fields=["received_by", "-received_at"], name="matter_recv_idx"),
@@ -282,11 +320,16 @@ class Matter(models.Model):
             models.Index(fields=["state", "rating"], name="matter_state_rating_idx"),
             models.Index(fields=["supervised"], name="matter_supervised_idx", condition=Q(supervised=True)),
             models.Index(fields=["state", "received_at", "id"], name="matter_state_recv_idx"),
-            models.Index(fields=["due_date", "id"], name="matter_running_due_idx",
-                         condition=Q(state__in=["handling", "assigned", "referral_requested", "returned"],
-                                     due_date__isnull=False)),
-            models.Index(fields=["due_date", "id"], name="matter_extension_idx",
-                         condition=Q(extension_requested_days__gt=0)),
+            models.Index(
+                fields=["due_date", "id"],
+                name="matter_running_due_idx",
+                condition=Q(
+                    state__in=["handling", "assigned", "referral_requested", "returned"], due_date__isnull=False
+                ),
+            ),
+            models.Index(
+                fields=["due_date", "id"], name="matter_extension_idx", condition=Q(extension_requested_days__gt=0)
+            ),
             GinIndex(fields=["unit_ids"], name="matter_units_gin"),
         ]
 
@@ -305,9 +348,11 @@ class Matter(models.Model):
 
     def check_query_code(self, raw_code):
         """Whether `raw_code` is this matter's code (constant-time, upgrades old hashes)."""
+
         def upgrade(raw):
             self.query_code = make_password(raw)
             Matter.objects.filter(pk=self.pk).update(query_code=self.query_code)
+
         return bool(raw_code) and check_password(raw_code, self.query_code, setter=upgrade)
 
     def compute_unit_ids(self, cooperating=()):
@@ -348,8 +393,9 @@ class MatterRating(models.Model):
         ordering = ["rated_at", "id"]
         verbose_name = _("rating")
         verbose_name_plural = _("ratings")
-        constraints = [models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5),
-                                              name="matter_rating_history_1_to_5")]
+        constraints = [
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="matter_rating_history_1_to_5")
+        ]
         indexes = [models.Index(fields=["matter", "rated_at"], name="matter_rating_hist_idx")]
 
     def __str__(self):
@@ -386,11 +432,18 @@ class MatterEvent(models.Model):
     action = models.CharField(_("action"), max_length=30)
     from_state = models.CharField(_("from state"), max_length=20, blank=True, choices=Matter.State.choices)
     to_state = models.CharField(_("to state"), max_length=20, choices=Matter.State.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+", verbose_name=_("by"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
     actor_name = models.CharField(_("by (name)"), max_length=100, blank=True)
-    actor_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                                   verbose_name=_("unit"))
+    actor_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("unit")
+    )
     created_at = models.DateTimeField(_("when"))
     reason = models.TextField(_("reason or message"), blank=True)
     is_public = models.BooleanField(_("visible to the enterprise"), default=True)
@@ -422,8 +475,13 @@ class MatterAttachment(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="attachments")
-    file = ProtectedFileField(_("file"), upload_to=attachment_path, download_view="liaison:attachment",
-                              lookup="public_id", validators=[UploadValidator()])
+    file = ProtectedFileField(
+        _("file"),
+        upload_to=attachment_path,
+        download_view="liaison:attachment",
+        lookup="public_id",
+        validators=[UploadValidator()],
+    )
     original_name = models.CharField(_("file name"), max_length=200)
     mime_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))

@@ -10,6 +10,7 @@ the transaction commits (never for a refused or rolled-back step), one per addre
 site's language (the actor may be browsing in English), to active users with an address,
 never to the actor. They never carry the query code.
 """
+
 import logging
 from dataclasses import dataclass
 from typing import Callable
@@ -68,9 +69,13 @@ class Notice:
 
 NOTICES = {
     # A new matter in a unit's inbox, from any channel: the unit must accept it (受理时限).
-    "create": Notice(_receiving_unit, gettext_lazy(
-        "A new matter has been received by %(receiver)s (channel: %(channel)s). Please accept it by %(accept_due)s."),
-        gettext_lazy("New matter")),
+    "create": Notice(
+        _receiving_unit,
+        gettext_lazy(
+            "A new matter has been received by %(receiver)s (channel: %(channel)s). Please accept it by %(accept_due)s."
+        ),
+        gettext_lazy("New matter"),
+    ),
     # Accepting, handling oneself, notes, replies, closing, archiving: the one who acted is
     # the one who acts next (or nobody must); the enterprise's mails are sent by services.
     "accept": None,
@@ -82,39 +87,68 @@ NOTICES = {
     "archive": None,
     "unsupervise": None,
     # The county office decides: refer, re-assign, extend, reopen or close.
-    "request_referral": Notice(_county_office, gettext_lazy(
-        "%(receiver)s asks the county office to refer this matter to the unit that can solve it. "
-        "Please assign it.")),
-    "return_assignment": Notice(_county_office, gettext_lazy(
-        "%(returned_by)s has returned the assignment. Please assign the matter again.")),
-    "request_extension": Notice(_county_office, gettext_lazy(
-        "%(handler)s asks for %(requested_days)d more working days. Please approve or refuse the extension.")),
+    "request_referral": Notice(
+        _county_office,
+        gettext_lazy(
+            "%(receiver)s asks the county office to refer this matter to the unit that can solve it. Please assign it."
+        ),
+    ),
+    "return_assignment": Notice(
+        _county_office, gettext_lazy("%(returned_by)s has returned the assignment. Please assign the matter again.")
+    ),
+    "request_extension": Notice(
+        _county_office,
+        gettext_lazy(
+            "%(handler)s asks for %(requested_days)d more working days. Please approve or refuse the extension."
+        ),
+    ),
     # 差评 (the last two levels): the county office reopens it or closes it with an explanation.
     # A satisfied rating needs nobody.
-    "rate": Notice(_county_office_if_unsatisfied, gettext_lazy(
-        "The enterprise rated the reply “%(rating)s”. Please reopen the matter or close it with an "
-        "explanation."), gettext_lazy("Unsatisfied rating")),
+    "rate": Notice(
+        _county_office_if_unsatisfied,
+        gettext_lazy(
+            "The enterprise rated the reply “%(rating)s”. Please reopen the matter or close it with an explanation."
+        ),
+        gettext_lazy("Unsatisfied rating"),
+    ),
     # Assigned (or re-assigned): the lead unit and each cooperating unit start work.
-    "assign": Notice(_handling_and_cooperating_units, gettext_lazy(
-        "The county office has assigned this matter to %(lead)s (lead unit)%(cooperating)s. Please handle it "
-        "by the deadline.")),
+    "assign": Notice(
+        _handling_and_cooperating_units,
+        gettext_lazy(
+            "The county office has assigned this matter to %(lead)s (lead unit)%(cooperating)s. Please handle it "
+            "by the deadline."
+        ),
+    ),
     # Reopened after 差评: the same units handle it again, with a new deadline.
-    "reopen": Notice(_handling_and_cooperating_units, gettext_lazy(
-        "The county office has reopened this matter after an unsatisfied rating. Please handle it again by "
-        "the new deadline.")),
+    "reopen": Notice(
+        _handling_and_cooperating_units,
+        gettext_lazy(
+            "The county office has reopened this matter after an unsatisfied rating. Please handle it again by "
+            "the new deadline."
+        ),
+    ),
     # The unit asked for an extension and its deadline depends on the answer.
-    "approve_extension": Notice(_handling_unit, gettext_lazy(
-        "The county office has approved the extension. The new deadline is below.")),
-    "reject_extension": Notice(_handling_unit, gettext_lazy(
-        "The county office has refused the extension. The deadline stays as below.")),
+    "approve_extension": Notice(
+        _handling_unit, gettext_lazy("The county office has approved the extension. The new deadline is below.")
+    ),
+    "reject_extension": Notice(
+        _handling_unit, gettext_lazy("The county office has refused the extension. The deadline stays as below.")
+    ),
     # 督办: the county office presses the unit that answers for the matter.
-    "supervise": Notice(_handling_unit, gettext_lazy(
-        "The county office is supervising this matter (督办). Please report progress and answer by the "
-        "deadline.")),
+    "supervise": Notice(
+        _handling_unit,
+        gettext_lazy(
+            "The county office is supervising this matter (督办). Please report progress and answer by the deadline."
+        ),
+    ),
     # 待企业补充 → the enterprise has answered: back on the handling unit's desk, clock running.
-    "resume": Notice(_handling_unit_if_enterprise_answered, gettext_lazy(
-        "The enterprise has supplied the information asked for; the clock runs again. Please continue "
-        "handling the matter.")),
+    "resume": Notice(
+        _handling_unit_if_enterprise_answered,
+        gettext_lazy(
+            "The enterprise has supplied the information asked for; the clock runs again. Please continue "
+            "handling the matter."
+        ),
+    ),
 }
 assert set(NOTICES) == set(workflow.ACTIONS) | {"create"}, "every workflow action needs a line in NOTICES"
 
@@ -169,8 +203,9 @@ def recipient_addresses(officials, *, actor=None):
 
 
 def _context(matter):
-    cooperating = [c.unit.name for c in matter.cooperations.select_related("unit").order_by("unit__sort_order",
-                                                                                            "unit__name")]
+    cooperating = [
+        c.unit.name for c in matter.cooperations.select_related("unit").order_by("unit__sort_order", "unit__name")
+    ]
     return {
         "receiver": matter.received_by.name,
         "handler": matter.handling_unit.name,
@@ -193,7 +228,10 @@ def _deadline(matter):
         return date
     if matter.extension_workdays:
         return _("%(date)s (%(n)d working days, extended by %(extra)d)") % {
-            "date": date, "n": matter.deadline_workdays, "extra": matter.extension_workdays}
+            "date": date,
+            "n": matter.deadline_workdays,
+            "extra": matter.extension_workdays,
+        }
     return _("%(date)s (%(n)d working days)") % {"date": date, "n": matter.deadline_workdays}
 
 
@@ -202,10 +240,13 @@ def _render(notice, event):
     context = _context(matter)
     action = notice.subject or workflow.ACTION_LABELS.get(event.action, event.action)
     subject = _("Matter %(number)s: %(action)s") % {"number": matter.tracking_number, "action": action}
-    lines = [str(notice.message) % context, "",
-             _("Tracking number: %(value)s") % {"value": matter.tracking_number},
-             _("Title: %(value)s") % {"value": matter.title},
-             _("Enterprise: %(value)s") % {"value": matter.display_enterprise or "—"}]
+    lines = [
+        str(notice.message) % context,
+        "",
+        _("Tracking number: %(value)s") % {"value": matter.tracking_number},
+        _("Title: %(value)s") % {"value": matter.title},
+        _("Enterprise: %(value)s") % {"value": matter.display_enterprise or "—"},
+    ]
     if matter.lead_unit_id:
         lines.append(_("Lead unit: %(value)s") % {"value": context["lead"]})
     if context["cooperating_list"]:
@@ -224,9 +265,13 @@ def _render(notice, event):
         by = f"{by}（{official.unit.name}）"
     lines += ["", _("By: %(value)s") % {"value": by}]
     url = settings.SITE_BASE_URL.rstrip("/") + reverse("admin:liaison_matter_change", args=[matter.pk])
-    lines += ["", _("Open the matter: %(url)s") % {"url": url}, "",
-              _("This mail goes to the officials who act next on this matter in %(site)s. Please do not reply "
-                "to it.") % {"site": settings.SITE_NAME}]
+    lines += [
+        "",
+        _("Open the matter: %(url)s") % {"url": url},
+        "",
+        _("This mail goes to the officials who act next on this matter in %(site)s. Please do not reply to it.")
+        % {"site": settings.SITE_NAME},
+    ]
     return subject, "\n".join(lines)
 
 
@@ -239,18 +284,34 @@ class EnterpriseNotice:
 
 
 ENTERPRISE_NOTICES = {
-    "accept": EnterpriseNotice(gettext_lazy("Matter %(number)s accepted"), gettext_lazy(
-        "%(receiver)s has accepted your matter “%(title)s” and will answer by %(due)s.")),
-    "assign": EnterpriseNotice(gettext_lazy("Matter %(number)s assigned"), gettext_lazy(
-        "The county office has assigned your matter “%(title)s” to %(handler)s, which will answer by %(due)s.")),
-    "approve_extension": EnterpriseNotice(gettext_lazy("Matter %(number)s: deadline extended"), gettext_lazy(
-        "The deadline for your matter “%(title)s” has been extended; the new deadline is %(due)s.")),
-    "reply": EnterpriseNotice(gettext_lazy("Matter %(number)s has been answered"), gettext_lazy(
-        "%(handler)s has replied to your matter “%(title)s”. Please read the reply and rate it."), with_text=True),
-    "request_supplement": EnterpriseNotice(gettext_lazy("Matter %(number)s: information needed"), gettext_lazy(
-        "%(handler)s, handling your matter “%(title)s”, needs more from you."), with_text=True),
-    "reopen": EnterpriseNotice(gettext_lazy("Matter %(number)s reopened"), gettext_lazy(
-        "Your matter “%(title)s” is being handled again by %(handler)s; the new deadline is %(due)s.")),
+    "accept": EnterpriseNotice(
+        gettext_lazy("Matter %(number)s accepted"),
+        gettext_lazy("%(receiver)s has accepted your matter “%(title)s” and will answer by %(due)s."),
+    ),
+    "assign": EnterpriseNotice(
+        gettext_lazy("Matter %(number)s assigned"),
+        gettext_lazy(
+            "The county office has assigned your matter “%(title)s” to %(handler)s, which will answer by %(due)s."
+        ),
+    ),
+    "approve_extension": EnterpriseNotice(
+        gettext_lazy("Matter %(number)s: deadline extended"),
+        gettext_lazy("The deadline for your matter “%(title)s” has been extended; the new deadline is %(due)s."),
+    ),
+    "reply": EnterpriseNotice(
+        gettext_lazy("Matter %(number)s has been answered"),
+        gettext_lazy("%(handler)s has replied to your matter “%(title)s”. Please read the reply and rate it."),
+        with_text=True,
+    ),
+    "request_supplement": EnterpriseNotice(
+        gettext_lazy("Matter %(number)s: information needed"),
+        gettext_lazy("%(handler)s, handling your matter “%(title)s”, needs more from you."),
+        with_text=True,
+    ),
+    "reopen": EnterpriseNotice(
+        gettext_lazy("Matter %(number)s reopened"),
+        gettext_lazy("Your matter “%(title)s” is being handled again by %(handler)s; the new deadline is %(due)s."),
+    ),
 }
 
 
@@ -267,23 +328,32 @@ def notify_enterprise(event):
     if notice is None:
         return 0
     with override(settings.LANGUAGE_CODE):
-        context = {"number": matter.tracking_number, "title": matter.title, "receiver": matter.received_by.name,
-                   "handler": matter.handling_unit.name,
-                   "due": f"{matter.due_date:%Y-%m-%d}" if matter.due_date else "—"}
+        context = {
+            "number": matter.tracking_number,
+            "title": matter.title,
+            "receiver": matter.received_by.name,
+            "handler": matter.handling_unit.name,
+            "due": f"{matter.due_date:%Y-%m-%d}" if matter.due_date else "—",
+        }
         lead = str(notice.message) % context
         subject = str(notice.subject) % context
         site = settings.SITE_BASE_URL.rstrip("/")
         url = site + reverse("liaison:track")
         if matter.contact_email:
             tail = _("See the matter and answer or rate it at %(url)s with your tracking number and query code.") % {
-                "url": url}
+                "url": url
+            }
         else:  # mailed to its accounts (a matter raised at a visit): no query code was ever given
             tail = _("Log in and see the matter, answer or rate it under My enterprise at %(url)s.") % {
-                "url": site + reverse("liaison:mine_detail", args=[matter.tracking_number])}
+                "url": site + reverse("liaison:mine_detail", args=[matter.tracking_number])
+            }
         text = event.reason if notice.with_text and event.is_public else ""
         body = "\n\n".join(part for part in (lead, text, tail) if part)
         short = _("%(lead)s Tracking number %(number)s; details at %(url)s") % {
-            "lead": lead, "number": matter.tracking_number, "url": url}
+            "lead": lead,
+            "number": matter.tracking_number,
+            "url": url,
+        }
     sent = 0
     for address in enterprise_addresses(matter):
         messaging.send_email(subject=subject, body=body, to=[address])
@@ -302,8 +372,12 @@ def enterprise_addresses(matter):
     if not matter.enterprise_id:
         return []
     addresses = {}
-    for email in (EnterpriseAccount.objects.confirmed().filter(enterprise_id=matter.enterprise_id,
-                                                              user__is_active=True)
-                  .exclude(user__email="").order_by("user__email").values_list("user__email", flat=True)):
+    for email in (
+        EnterpriseAccount.objects.confirmed()
+        .filter(enterprise_id=matter.enterprise_id, user__is_active=True)
+        .exclude(user__email="")
+        .order_by("user__email")
+        .values_list("user__email", flat=True)
+    ):
         addresses.setdefault(email.strip().lower(), email.strip())
     return list(addresses.values())

@@ -1,5 +1,6 @@
 """Liaison's rules (docs/security.md): a matter and its files are seen by whom
 `Matter.objects.visible_to(user)` names — the single matter access rule."""
+
 import rules
 
 from portal.core.access import acting_enterprise, official_of, sees_all_units
@@ -23,8 +24,7 @@ def attachment_is_public(user, attachment):
 
 # Officials open every file of a matter they see; an enterprise only the files marked public of
 # its own matters (the tracking-number session grant is checked by the download view itself).
-rules.add_perm("liaison.view_matterattachment",
-               attachment_matter_visible & (is_official | attachment_is_public))
+rules.add_perm("liaison.view_matterattachment", attachment_matter_visible & (is_official | attachment_is_public))
 
 
 # The county office's review queue and the figures of every unit.
@@ -35,7 +35,8 @@ rules.add_perm("liaison.view_county_figures", is_county_office)
 # ---------------------------------------------------------------- who acts in a matter's workflow
 def _inside_government(user):
     return getattr(user, "is_authenticated", False) and (
-        user.is_staff or user.is_superuser or official_of(user) is not None)
+        user.is_staff or user.is_superuser or official_of(user) is not None
+    )
 
 
 def actor_kinds_on_any_matter(user):

@@ -1,4 +1,5 @@
 """Reads for matters. Every list starts from `Matter.objects.visible_to(user)`."""
+
 from dataclasses import dataclass
 from typing import Callable
 
@@ -25,8 +26,9 @@ def matters_for_sources(sources):
     from django.contrib.contenttypes.models import ContentType
 
     content_type = ContentType.objects.get_for_model(sources[0])
-    matters = (Matter.objects.filter(source_type=content_type, source_id__in=[str(s.pk) for s in sources])
-               .only("id", "source_id", "state"))
+    matters = Matter.objects.filter(source_type=content_type, source_id__in=[str(s.pk) for s in sources]).only(
+        "id", "source_id", "state"
+    )
     found = {}
     for matter in matters:
         matter.is_finished = matter.state in FINISHED_STATES
@@ -36,15 +38,21 @@ def matters_for_sources(sources):
 
 def matters_for_enterprise(enterprise, user):
     """The matters of one enterprise that `user` may see (一企一档), newest first."""
-    return (Matter.objects.visible_to(user).filter(enterprise=enterprise)
-            .select_related("received_by", "lead_unit", "responsible_unit").order_by("-received_at", "-id"))
+    return (
+        Matter.objects.visible_to(user)
+        .filter(enterprise=enterprise)
+        .select_related("received_by", "lead_unit", "responsible_unit")
+        .order_by("-received_at", "-id")
+    )
 
 
 def matter_list_for(user):
     """The officials' list: visible matters with what the list shows, in one query."""
-    return (Matter.objects.visible_to(user)
-            .select_related("received_by", "lead_unit", "responsible_unit", "enterprise")
-            .order_by("-received_at", "-id"))
+    return (
+        Matter.objects.visible_to(user)
+        .select_related("received_by", "lead_unit", "responsible_unit", "enterprise")
+        .order_by("-received_at", "-id")
+    )
 
 
 def matter_by_tracking(tracking_number, query_code):
@@ -100,29 +108,78 @@ class QueueSection:
 
 
 QUEUE_SECTIONS = [
-    QueueSection("referral_requests", _("Referral requests waiting"),
-                 lambda qs, today: qs.referral_requests().order_by("received_at", "id"),
-                 "?state__exact=referral_requested", "request_referral", _("since the request"), ("assign",)),
-    QueueSection("extension_requests", _("Extension requests"),
-                 lambda qs, today: qs.extension_requests().order_by("due_date", "id"),
-                 "?due=extension", "request_extension", _("since the request"),
-                 ("approve_extension", "reject_extension")),
-    QueueSection("returned", _("Assignments returned"),
-                 lambda qs, today: qs.returned().select_related("returned_by_unit").order_by("received_at", "id"),
-                 "?state__exact=returned", "return_assignment", _("since the return"), ("assign",)),
-    QueueSection("return_window", _("Assignments that may still be returned"),
-                 lambda qs, today: qs.near_due(today, near_due_horizon(today), ["return"]).order_by("return_due", "id"),
-                 "?due=return_window", "assign", _("since the assignment"), ("note",)),
-    QueueSection("overdue", _("Overdue"), lambda qs, today: qs.overdue(today).order_by("received_at", "id"),
-                 "?due=overdue", "", _("since received"), ("supervise", "note")),
-    QueueSection("near_due", _("Due within 2 working days"),
-                 lambda qs, today: qs.near_due(today, near_due_horizon(today)).order_by("received_at", "id"),
-                 "?due=near", "", _("since received"), ("supervise", "note")),
-    QueueSection("supervised", _("Supervised (督办)"), lambda qs, today: qs.supervised().order_by("due_date", "id"),
-                 "?supervised__exact=1", "supervise", _("since supervision began"), ("note", "unsupervise")),
-    QueueSection("unsatisfied", _("Unsatisfied ratings"),
-                 lambda qs, today: qs.unsatisfied().order_by("rated_at", "id"),
-                 "?state__exact=rated", "rate", _("since the rating"), ("reopen", "close")),
+    QueueSection(
+        "referral_requests",
+        _("Referral requests waiting"),
+        lambda qs, today: qs.referral_requests().order_by("received_at", "id"),
+        "?state__exact=referral_requested",
+        "request_referral",
+        _("since the request"),
+        ("assign",),
+    ),
+    QueueSection(
+        "extension_requests",
+        _("Extension requests"),
+        lambda qs, today: qs.extension_requests().order_by("due_date", "id"),
+        "?due=extension",
+        "request_extension",
+        _("since the request"),
+        ("approve_extension", "reject_extension"),
+    ),
+    QueueSection(
+        "returned",
+        _("Assignments returned"),
+        lambda qs, today: qs.returned().select_related("returned_by_unit").order_by("received_at", "id"),
+        "?state__exact=returned",
+        "return_assignment",
+        _("since the return"),
+        ("assign",),
+    ),
+    QueueSection(
+        "return_window",
+        _("Assignments that may still be returned"),
+        lambda qs, today: qs.near_due(today, near_due_horizon(today), ["return"]).order_by("return_due", "id"),
+        "?due=return_window",
+        "assign",
+        _("since the assignment"),
+        ("note",),
+    ),
+    QueueSection(
+        "overdue",
+        _("Overdue"),
+        lambda qs, today: qs.overdue(today).order_by("received_at", "id"),
+        "?due=overdue",
+        "",
+        _("since received"),
+        ("supervise", "note"),
+    ),
+    QueueSection(
+        "near_due",
+        _("Due within 2 working days"),
+        lambda qs, today: qs.near_due(today, near_due_horizon(today)).order_by("received_at", "id"),
+        "?due=near",
+        "",
+        _("since received"),
+        ("supervise", "note"),
+    ),
+    QueueSection(
+        "supervised",
+        _("Supervised (督办)"),
+        lambda qs, today: qs.supervised().order_by("due_date", "id"),
+        "?supervised__exact=1",
+        "supervise",
+        _("since supervision began"),
+        ("note", "unsupervise"),
+    ),
+    QueueSection(
+        "unsatisfied",
+        _("Unsatisfied ratings"),
+        lambda qs, today: qs.unsatisfied().order_by("rated_at", "id"),
+        "?state__exact=rated",
+        "rate",
+        _("since the rating"),
+        ("reopen", "close"),
+    ),
 ]
 
 
@@ -144,8 +201,12 @@ def review_queue_rows(user, section, today=None):
     rows = list(section.rows(matter_list_for(user), today)[:REVIEW_QUEUE_LIMIT])
     started = {}
     if section.waiting_since and rows:
-        started = dict(MatterEvent.objects.filter(matter__in=rows, action=section.waiting_since)
-                       .values("matter_id").annotate(last=Max("created_at")).values_list("matter_id", "last"))
+        started = dict(
+            MatterEvent.objects.filter(matter__in=rows, action=section.waiting_since)
+            .values("matter_id")
+            .annotate(last=Max("created_at"))
+            .values_list("matter_id", "last")
+        )
     for matter in rows:
         since = started.get(matter.pk) or matter.received_at
         matter.waiting_since = timezone.localdate(since) if since else today
@@ -156,5 +217,7 @@ def review_queue_rows(user, section, today=None):
 def review_queue(user, today=None):
     """The county office's queue: every section's key, total and first rows."""
     today = today or clock.today()
-    return [(section.key, count, review_queue_rows(user, section, today) if count else [])
-            for section, count in review_queue_counts(user, today)]
+    return [
+        (section.key, count, review_queue_rows(user, section, today) if count else [])
+        for section, count in review_queue_counts(user, today)
+    ]

@@ -1,5 +1,6 @@
 """Writes for matters. `matter_create` is the contract other apps (visits, surveys) call;
 `matter_transition` is the one function that moves a matter through `workflow.ACTIONS`."""
+
 import datetime
 import secrets
 from dataclasses import dataclass
@@ -20,8 +21,16 @@ from portal.core.uploads import check_upload, safe_name
 from portal.core.workflow import ActionRefused
 
 from . import clock, deadlines, notifications, workflow
-from .models import (POOR_RATINGS, DeadlineRule, Matter, MatterAttachment, MatterCooperation, MatterEvent,
-                     MatterRating, Rating)
+from .models import (
+    POOR_RATINGS,
+    DeadlineRule,
+    Matter,
+    MatterAttachment,
+    MatterCooperation,
+    MatterEvent,
+    MatterRating,
+    Rating,
+)
 from .rules import actor_kinds, actor_kinds_on_any_matter
 from .uploads import MAX_FILES
 
@@ -57,8 +66,21 @@ def _new_tracking_number(today):
 
 
 # ---------------------------------------------------------------------------- creation
-def matter_create(*, enterprise, title, description, category, channel, received_by, created_by=None, source=None,
-                  urgency="normal", contact_name="", contact_phone="", attachments=()):
+def matter_create(
+    *,
+    enterprise,
+    title,
+    description,
+    category,
+    channel,
+    received_by,
+    created_by=None,
+    source=None,
+    urgency="normal",
+    contact_name="",
+    contact_phone="",
+    attachments=(),
+):
     """Register a matter received by `received_by` through `channel`.
 
     `source` (any saved model instance: a visit's problem, a survey finding) makes the call
@@ -66,15 +88,42 @@ def matter_create(*, enterprise, title, description, category, channel, received
     never a second one (constraint `matter_one_per_source`).
     """
     matter, _created = matter_register(
-        enterprise=enterprise, title=title, description=description, category=category, channel=channel,
-        received_by=received_by, created_by=created_by, source=source, urgency=urgency,
-        contact_name=contact_name, contact_phone=contact_phone, attachments=attachments)
+        enterprise=enterprise,
+        title=title,
+        description=description,
+        category=category,
+        channel=channel,
+        received_by=received_by,
+        created_by=created_by,
+        source=source,
+        urgency=urgency,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        attachments=attachments,
+    )
     return matter
 
 
-def matter_register(*, enterprise, title, description, category, channel, received_by, created_by=None, source=None,
-                   urgency="normal", contact_name="", contact_phone="", contact_email="", enterprise_name="",
-                   attachments=(), idempotency_key=None, actor_name="", query_code_hash=None):
+def matter_register(
+    *,
+    enterprise,
+    title,
+    description,
+    category,
+    channel,
+    received_by,
+    created_by=None,
+    source=None,
+    urgency="normal",
+    contact_name="",
+    contact_phone="",
+    contact_email="",
+    enterprise_name="",
+    attachments=(),
+    idempotency_key=None,
+    actor_name="",
+    query_code_hash=None,
+):
     """Register a matter (matter_create's full form) and return (matter, created): created is
     False when `source` or `idempotency_key` names a matter made before. `query_code_hash`: one
     code hashed once for many matters (demo data; hashing costs most of a second by design)."""
@@ -115,14 +164,24 @@ def matter_register(*, enterprise, title, description, category, channel, receiv
     now = clock.now()
     today = clock.today()
     matter = Matter(
-        enterprise=enterprise, enterprise_name=enterprise_name or (enterprise.name if enterprise else ""),
-        title=title.strip()[:200], description=description, category=category, channel=channel, urgency=urgency,
-        received_by=received_by, responsible_unit=received_by, created_by=created_by,
+        enterprise=enterprise,
+        enterprise_name=enterprise_name or (enterprise.name if enterprise else ""),
+        title=title.strip()[:200],
+        description=description,
+        category=category,
+        channel=channel,
+        urgency=urgency,
+        received_by=received_by,
+        responsible_unit=received_by,
+        created_by=created_by,
         contact_name=contact_name or (enterprise.contact_name if enterprise else ""),
         contact_phone=contact_phone or (enterprise.contact_phone if enterprise else ""),
         contact_email=contact_email or (enterprise.email if enterprise else ""),
-        source_type=source_type, source_id=source_id or "", idempotency_key=idempotency_key,
-        received_at=now, accept_due=add_workdays(today, accept_workdays()),
+        source_type=source_type,
+        source_id=source_id or "",
+        idempotency_key=idempotency_key,
+        received_at=now,
+        accept_due=add_workdays(today, accept_workdays()),
         unit_ids=[received_by.pk],
     )
     if query_code_hash:
@@ -142,11 +201,18 @@ def matter_register(*, enterprise, title, description, category, channel, receiv
             matter.save()
             official = official_of(created_by) if created_by else None
             event = MatterEvent.objects.create(
-                matter=matter, action="create", from_state="", to_state=matter.state, actor=created_by,
+                matter=matter,
+                action="create",
+                from_state="",
+                to_state=matter.state,
+                actor=created_by,
                 actor_name=actor_name or (official.name if official else ""),
                 # The enterprise's own contact is not an official of the receiving unit.
-                actor_unit=official.unit if official else None, created_at=now,
-                reason=matter.get_channel_display(), is_public=True)
+                actor_unit=official.unit if official else None,
+                created_at=now,
+                reason=matter.get_channel_display(),
+                is_public=True,
+            )
             for upload, mime in checked:
                 _store_attachment(matter, upload, mime)
             notifications.notify_on_commit(event)
@@ -164,16 +230,30 @@ def matter_register(*, enterprise, title, description, category, channel, receiv
 
 def _store_attachment(matter, upload, mime, is_public=True):
     upload.seek(0)
-    attachment = MatterAttachment(matter=matter, original_name=safe_name(upload.name), mime_type=mime,
-                                  size=upload.size, is_public=is_public)
+    attachment = MatterAttachment(
+        matter=matter, original_name=safe_name(upload.name), mime_type=mime, size=upload.size, is_public=is_public
+    )
     attachment.file.save(attachment.public_id.hex, ContentFile(upload.read()), save=False)
     attachment.save()
     return attachment
 
 
-def matter_submit_online(*, user, enterprise, title, description, category, urgency, contact_name, contact_phone,
-                         contact_email="", enterprise_name="", attachments=(), idempotency_key,
-                         channel=Matter.Channel.ONLINE):
+def matter_submit_online(
+    *,
+    user,
+    enterprise,
+    title,
+    description,
+    category,
+    urgency,
+    contact_name,
+    contact_phone,
+    contact_email="",
+    enterprise_name="",
+    attachments=(),
+    idempotency_key,
+    channel=Matter.Channel.ONLINE,
+):
     """An online submission (logged-in enterprise or anonymous). The enterprise's town
     receives it; without a known enterprise, or for a website error, the county office.
     The same submission token never makes two matters. Returns (matter, created)."""
@@ -182,24 +262,56 @@ def matter_submit_online(*, user, enterprise, title, description, category, urge
     else:
         received_by = enterprise.town
     matter, created = matter_register(
-        enterprise=enterprise, enterprise_name=enterprise_name, title=title, description=description,
-        category=category, channel=channel, received_by=received_by,
-        created_by=user if getattr(user, "is_authenticated", False) else None, urgency=urgency,
-        contact_name=contact_name, contact_phone=contact_phone, contact_email=contact_email,
-        attachments=attachments, idempotency_key=idempotency_key, actor_name=contact_name)
+        enterprise=enterprise,
+        enterprise_name=enterprise_name,
+        title=title,
+        description=description,
+        category=category,
+        channel=channel,
+        received_by=received_by,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+        urgency=urgency,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        contact_email=contact_email,
+        attachments=attachments,
+        idempotency_key=idempotency_key,
+        actor_name=contact_name,
+    )
     if created and matter.contact_email:
         transaction.on_commit(lambda: _send_confirmation(matter))
     return matter, created
 
 
-def matter_record_call(*, user, enterprise, enterprise_name, title, description, category, channel, urgency,
-                       received_by, contact_name, contact_phone):
+def matter_record_call(
+    *,
+    user,
+    enterprise,
+    enterprise_name,
+    title,
+    description,
+    category,
+    channel,
+    urgency,
+    received_by,
+    contact_name,
+    contact_phone,
+):
     """An official records a phone call or a complaint (登记): the matter, with its query code
     (`issued_query_code`) to read out to the caller."""
     matter, _created = matter_register(
-        enterprise=enterprise, enterprise_name=enterprise_name, title=title, description=description,
-        category=category, channel=channel, urgency=urgency, received_by=received_by, created_by=user,
-        contact_name=contact_name, contact_phone=contact_phone)
+        enterprise=enterprise,
+        enterprise_name=enterprise_name,
+        title=title,
+        description=description,
+        category=category,
+        channel=channel,
+        urgency=urgency,
+        received_by=received_by,
+        created_by=user,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+    )
     return matter
 
 
@@ -211,13 +323,22 @@ def county_office_unit():
 
 
 def _send_confirmation(matter):
-    body = _("Your matter \"%(title)s\" has been received.\n\nTracking number: %(number)s\nQuery code: "
-             "%(code)s\n\nKeep both: with them you can follow the handling at %(url)s. It will be accepted "
-             "by %(date)s.") % {
-        "title": matter.title, "number": matter.tracking_number, "code": matter.issued_query_code,
-        "url": settings.SITE_BASE_URL.rstrip("/") + "/matters/track/", "date": matter.accept_due}
-    messaging.send_email(subject=_("Matter %(number)s received") % {"number": matter.tracking_number}, body=body,
-                         to=[matter.contact_email])
+    body = _(
+        'Your matter "%(title)s" has been received.\n\nTracking number: %(number)s\nQuery code: '
+        "%(code)s\n\nKeep both: with them you can follow the handling at %(url)s. It will be accepted "
+        "by %(date)s."
+    ) % {
+        "title": matter.title,
+        "number": matter.tracking_number,
+        "code": matter.issued_query_code,
+        "url": settings.SITE_BASE_URL.rstrip("/") + "/matters/track/",
+        "date": matter.accept_due,
+    }
+    messaging.send_email(
+        subject=_("Matter %(number)s received") % {"number": matter.tracking_number},
+        body=body,
+        to=[matter.contact_email],
+    )
 
 
 def matter_reissue_query_code(*, tracking_number):
@@ -236,13 +357,21 @@ def matter_reissue_query_code(*, tracking_number):
 
 
 def _send_new_code(matter, code):
-    body = _("A new query code was asked for your matter \"%(title)s\".\n\nTracking number: %(number)s\n"
-             "New query code: %(code)s\n\nThe old code no longer works. Follow the handling at %(url)s. If you "
-             "did not ask for this, keep the new code; nobody else has received it.") % {
-        "title": matter.title, "number": matter.tracking_number, "code": code,
-        "url": settings.SITE_BASE_URL.rstrip("/") + "/matters/track/"}
-    messaging.send_email(subject=_("New query code for matter %(number)s") % {"number": matter.tracking_number},
-                         body=body, to=[matter.contact_email])
+    body = _(
+        'A new query code was asked for your matter "%(title)s".\n\nTracking number: %(number)s\n'
+        "New query code: %(code)s\n\nThe old code no longer works. Follow the handling at %(url)s. If you "
+        "did not ask for this, keep the new code; nobody else has received it."
+    ) % {
+        "title": matter.title,
+        "number": matter.tracking_number,
+        "code": code,
+        "url": settings.SITE_BASE_URL.rstrip("/") + "/matters/track/",
+    }
+    messaging.send_email(
+        subject=_("New query code for matter %(number)s") % {"number": matter.tracking_number},
+        body=body,
+        to=[matter.contact_email],
+    )
 
 
 # ---------------------------------------------------------------------------- who acts
@@ -256,11 +385,12 @@ def available_actions(matter, user, *, tracking_grant=False):
 # Conditions beyond state and role, checked again on submit by the step itself: here only to
 # grey the button with the same words. A toggle whose other half applies is not shown at all.
 _GUARDS = {
-    "approve_extension": (lambda m: bool(m.extension_requested_days),
-                          gettext_lazy("No extension has been requested.")),
+    "approve_extension": (lambda m: bool(m.extension_requested_days), gettext_lazy("No extension has been requested.")),
     "reject_extension": (lambda m: bool(m.extension_requested_days), gettext_lazy("No extension has been requested.")),
-    "request_extension": (lambda m: not m.extension_requested_days,
-                          gettext_lazy("An extension request is already waiting for the county office.")),
+    "request_extension": (
+        lambda m: not m.extension_requested_days,
+        gettext_lazy("An extension request is already waiting for the county office."),
+    ),
 }
 _TOGGLES = {"supervise": lambda m: not m.supervised, "unsupervise": lambda m: m.supervised}
 
@@ -286,9 +416,11 @@ def queue_steps(matters, user, names):
     role does not depend on the matter)."""
     kinds = actor_kinds_on_any_matter(user)
     for matter in matters:
-        matter.next_steps = [workflow.ACTIONS[name] for name in names
-                             if (name not in _TOGGLES or _TOGGLES[name](matter))
-                             and not _step_reason(name, matter, kinds)]
+        matter.next_steps = [
+            workflow.ACTIONS[name]
+            for name in names
+            if (name not in _TOGGLES or _TOGGLES[name](matter)) and not _step_reason(name, matter, kinds)
+        ]
     return matters
 
 
@@ -306,8 +438,9 @@ def matter_steps(matter, user):
         if name in _TOGGLES and not _TOGGLES[name](matter):
             continue
         mine, open_now = bool(kinds & set(spec.actors)), matter.state in spec.sources
-        if not open_now and not (mine and any(kinds & set(a.actors)
-                                              for a in workflow.WORKFLOW.predecessors(name, matter.state))):
+        if not open_now and not (
+            mine and any(kinds & set(a.actors) for a in workflow.WORKFLOW.predecessors(name, matter.state))
+        ):
             continue  # neither open now nor one of the user's own steps away
         reason = _step_reason(name, matter, kinds)
         if not reason:
@@ -349,9 +482,17 @@ def matter_transition(*, matter, action, user, reason="", public=None, tracking_
     matter.save(update_fields=sorted(set(changed) | {"state", "updated_at"}))
     name, unit = _actor_label(user, kinds, matter)
     event = MatterEvent.objects.create(
-        matter=matter, action=action, from_state=from_state, to_state=to_state,
-        actor=user if getattr(user, "is_authenticated", False) else None, actor_name=name, actor_unit=unit,
-        created_at=clock.now(), reason=recorded, is_public=spec.public if public is None else bool(public))
+        matter=matter,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        actor=user if getattr(user, "is_authenticated", False) else None,
+        actor_name=name,
+        actor_unit=unit,
+        created_at=clock.now(),
+        reason=recorded,
+        is_public=spec.public if public is None else bool(public),
+    )
     notifications.notify_on_commit(event, kinds=frozenset(kinds))
     notifications.notify_enterprise_on_commit(event)
     return matter
@@ -364,25 +505,40 @@ def matter_reply(*, matter, user, reply: str):
     return matter_transition(matter=matter, action="reply", user=user, reason=reply)
 
 
-def matter_assign(*, matter, user, lead_unit, cooperating_units=(), workdays: int | None = None, note: str = "",
-                  phone_contact: str = ""):
+def matter_assign(
+    *,
+    matter,
+    user,
+    lead_unit,
+    cooperating_units=(),
+    workdays: int | None = None,
+    note: str = "",
+    phone_contact: str = "",
+):
     """交办: the county office names the lead unit (and cooperating units) and the deadline; a
     lead unit with nobody active needs `phone_contact` (who will be phoned), kept on the event."""
-    return matter_transition(matter=matter, action="assign", user=user, reason=note, lead_unit=lead_unit,
-                             cooperating_units=list(cooperating_units), workdays=workdays,
-                             phone_contact=phone_contact)
+    return matter_transition(
+        matter=matter,
+        action="assign",
+        user=user,
+        reason=note,
+        lead_unit=lead_unit,
+        cooperating_units=list(cooperating_units),
+        workdays=workdays,
+        phone_contact=phone_contact,
+    )
 
 
 def matter_rate(*, matter, user, rating: int, comment: str = "", tracking_grant: bool = False):
     """好差评: the enterprise rates the reply; a poor rating needs a comment."""
-    return matter_transition(matter=matter, action="rate", user=user, reason=comment, rating=rating,
-                             tracking_grant=tracking_grant)
+    return matter_transition(
+        matter=matter, action="rate", user=user, reason=comment, rating=rating, tracking_grant=tracking_grant
+    )
 
 
 def matter_resume(*, matter, user, message: str = "", tracking_grant: bool = False):
     """The enterprise (or the handler) answers a request for more; the clock runs again."""
-    return matter_transition(matter=matter, action="resume", user=user, reason=message,
-                             tracking_grant=tracking_grant)
+    return matter_transition(matter=matter, action="resume", user=user, reason=message, tracking_grant=tracking_grant)
 
 
 def matter_request_extension(*, matter, user, days: int, reason: str):
@@ -426,20 +582,37 @@ def _assign(matter, lead_unit=None, cooperating_units=(), workdays=None, phone_c
         # 交办 to a unit nobody can act for needs an explicit override naming who is phoned.
         if not phone_contact:
             raise ActionRefused(
-                _("Nobody in %(unit)s has an active account, so nobody there would see this matter. Name who "
-                  "will be phoned (name and number) to assign it anyway.") % {"unit": lead_unit.name},
-                "nobody_active")
+                _(
+                    "Nobody in %(unit)s has an active account, so nobody there would see this matter. Name who "
+                    "will be phoned (name and number) to assign it anyway."
+                )
+                % {"unit": lead_unit.name},
+                "nobody_active",
+            )
         matter.event_note = _("%(unit)s has nobody active in the portal; to be phoned: %(who)s") % {
-            "unit": lead_unit.name, "who": phone_contact}
+            "unit": lead_unit.name,
+            "who": phone_contact,
+        }
     cooperating = [u for u in cooperating_units if u.pk != lead_unit.pk]
     if workdays is None:
         workdays = deadline_workdays_for(matter.category, matter.urgency)
     if not 1 <= int(workdays) <= 60:
         raise ActionRefused(_("The deadline must be between 1 and 60 working days."), "workdays")
     today = clock.today()
-    fields = ["lead_unit", "responsible_unit", "assigned_at", "return_due", "deadline_workdays", "due_date",
-              "extension_workdays", "extension_requested_days", "extension_reason", "paused_workdays",
-              "reassign_due", "extension_decide_by"]
+    fields = [
+        "lead_unit",
+        "responsible_unit",
+        "assigned_at",
+        "return_due",
+        "deadline_workdays",
+        "due_date",
+        "extension_workdays",
+        "extension_requested_days",
+        "extension_reason",
+        "paused_workdays",
+        "reassign_due",
+        "extension_decide_by",
+    ]
     if matter.accepted_at is None:
         fields += _accept(matter)
     matter.lead_unit = lead_unit
@@ -464,7 +637,9 @@ def _return_assignment(matter, reason, **kw):
     if matter.return_due is None or clock.today() > matter.return_due:
         raise ActionRefused(
             _("An assignment can only be returned within %(n)d working days of being assigned.")
-            % {"n": RETURN_WINDOW_WORKDAYS}, "return_window")
+            % {"n": RETURN_WINDOW_WORKDAYS},
+            "return_window",
+        )
     matter.returned_by_unit = matter.lead_unit
     matter.return_reason = reason
     matter.lead_unit = None
@@ -475,8 +650,15 @@ def _return_assignment(matter, reason, **kw):
     matter.reassign_due = add_workdays(clock.today(), deadlines.REASSIGN_WORKDAYS)
     MatterCooperation.objects.filter(matter=matter).delete()
     matter.unit_ids = matter.compute_unit_ids()
-    return ["returned_by_unit", "return_reason", "lead_unit", "responsible_unit", "return_due", "reassign_due",
-            "unit_ids"]
+    return [
+        "returned_by_unit",
+        "return_reason",
+        "lead_unit",
+        "responsible_unit",
+        "return_due",
+        "reassign_due",
+        "unit_ids",
+    ]
 
 
 def _request_supplement(matter, **kw):
@@ -515,7 +697,8 @@ def _request_extension(matter, reason, days=None, **kw):
         raise ActionRefused(
             _("A matter may be extended by at most %(max)d working days in all; %(left)d are left.")
             % {"max": MAX_EXTENSION_WORKDAYS, "left": MAX_EXTENSION_WORKDAYS - matter.extension_workdays},
-            "extension_limit")
+            "extension_limit",
+        )
     matter.extension_requested_days = days
     matter.extension_reason = reason
     matter.extension_decide_by = add_workdays(clock.today(), deadlines.EXTENSION_DECISION_WORKDAYS)
@@ -527,8 +710,10 @@ def _approve_extension(matter, **kw):
     if not days:
         raise ActionRefused(_("No extension has been requested."), "no_request")
     if matter.extension_workdays + days > MAX_EXTENSION_WORKDAYS:
-        raise ActionRefused(_("A matter may be extended by at most %(max)d working days in all.")
-                                  % {"max": MAX_EXTENSION_WORKDAYS}, "extension_limit")
+        raise ActionRefused(
+            _("A matter may be extended by at most %(max)d working days in all.") % {"max": MAX_EXTENSION_WORKDAYS},
+            "extension_limit",
+        )
     matter.due_date = add_workdays(matter.due_date or clock.today(), days)
     matter.extension_workdays += days
     matter.extension_requested_days = 0
@@ -552,8 +737,14 @@ def _reply(matter, reason, **kw):
     matter.closed_on_time = matter.due_date is None or today <= matter.due_date
     matter.extension_requested_days = 0
     matter.extension_decide_by = None
-    return ["reply", "replied_at", "workdays_to_close", "closed_on_time", "extension_requested_days",
-            "extension_decide_by"]
+    return [
+        "reply",
+        "replied_at",
+        "workdays_to_close",
+        "closed_on_time",
+        "extension_requested_days",
+        "extension_decide_by",
+    ]
 
 
 def _rate(matter, reason, rating=None, **kw):
@@ -568,8 +759,9 @@ def _rate(matter, reason, rating=None, **kw):
     matter.rated_at = clock.now()
     if matter.first_rating is None:
         matter.first_rating = rating
-    MatterRating.objects.create(matter=matter, rating=rating, reason=reason, rated_at=matter.rated_at,
-                                replied_at=matter.replied_at)
+    MatterRating.objects.create(
+        matter=matter, rating=rating, reason=reason, rated_at=matter.rated_at, replied_at=matter.replied_at
+    )
     return ["rating", "rating_reason", "rated_at", "first_rating"]
 
 
@@ -587,8 +779,19 @@ def _reopen(matter, workdays=None, **kw):
     for field in ("rating", "rated_at", "replied_at", "workdays_to_close", "closed_on_time"):
         setattr(matter, field, None)
     matter.rating_reason = ""
-    return ["deadline_workdays", "due_date", "return_due", "extension_workdays", "paused_workdays", "rating",
-            "rated_at", "replied_at", "workdays_to_close", "closed_on_time", "rating_reason"]
+    return [
+        "deadline_workdays",
+        "due_date",
+        "return_due",
+        "extension_workdays",
+        "paused_workdays",
+        "rating",
+        "rated_at",
+        "replied_at",
+        "workdays_to_close",
+        "closed_on_time",
+        "rating_reason",
+    ]
 
 
 def _close(matter, reason, **kw):
@@ -600,11 +803,12 @@ def _close(matter, reason, **kw):
 
 def _archive(matter, kinds, **kw):
     if matter.state == workflow.RATED and matter.rating in POOR_RATINGS:
-        raise ActionRefused(_("A matter rated unsatisfied must first be reopened or closed with an "
-                                    "explanation by the county office."), "poor_rating")
+        raise ActionRefused(
+            _("A matter rated unsatisfied must first be reopened or closed with an explanation by the county office."),
+            "poor_rating",
+        )
     if matter.state == workflow.REPLIED and "county_office" not in kinds:
-        raise ActionRefused(_("Only the county office archives a matter the enterprise has not rated."),
-                                  "unrated")
+        raise ActionRefused(_("Only the county office archives a matter the enterprise has not rated."), "unrated")
     matter.archived_at = clock.now()
     return ["archived_at"]
 
@@ -625,11 +829,24 @@ def _unsupervise(matter, **kw):
 
 
 _APPLY = {
-    "accept": _accept, "handle_self": _handle_self, "request_referral": _request_referral, "assign": _assign,
-    "return_assignment": _return_assignment, "request_supplement": _request_supplement, "resume": _resume,
-    "note": _note, "request_extension": _request_extension, "approve_extension": _approve_extension,
-    "reject_extension": _reject_extension, "reply": _reply, "rate": _rate, "reopen": _reopen, "close": _close,
-    "archive": _archive, "supervise": _supervise, "unsupervise": _unsupervise,
+    "accept": _accept,
+    "handle_self": _handle_self,
+    "request_referral": _request_referral,
+    "assign": _assign,
+    "return_assignment": _return_assignment,
+    "request_supplement": _request_supplement,
+    "resume": _resume,
+    "note": _note,
+    "request_extension": _request_extension,
+    "approve_extension": _approve_extension,
+    "reject_extension": _reject_extension,
+    "reply": _reply,
+    "rate": _rate,
+    "reopen": _reopen,
+    "close": _close,
+    "archive": _archive,
+    "supervise": _supervise,
+    "unsupervise": _unsupervise,
 }
 assert set(_APPLY) == set(workflow.ACTIONS), "every workflow action needs its rule"
 
@@ -651,9 +868,9 @@ def matter_contacts_erase_old(*, now, dry_run=False):
     loses the contact's name, phone and e-mail PERSONAL_DATA_RETENTION_YEARS after its last
     change, as the privacy notice promises."""
     cutoff = now - datetime.timedelta(days=365 * settings.PERSONAL_DATA_RETENTION_YEARS)
-    finished = (Matter.objects.filter(state__in=[Matter.State.RATED, Matter.State.CLOSED, Matter.State.ARCHIVED],
-                                      updated_at__lt=cutoff)
-                .exclude(contact_name="", contact_phone="", contact_email=""))
+    finished = Matter.objects.filter(
+        state__in=[Matter.State.RATED, Matter.State.CLOSED, Matter.State.ARCHIVED], updated_at__lt=cutoff
+    ).exclude(contact_name="", contact_phone="", contact_email="")
     count = finished.count()
     if not dry_run:
         # update() on purpose: erasing contacts is not a change of the matter (updated_at stays).

@@ -1,6 +1,7 @@
 """Public side of matters: raise one, report a website error, follow it by tracking number
 and query code, 我的企业's list, rating, supplying information, downloads, public figures.
 Views bind a form, call one service and turn refusals into messages and 4xx."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files import File
@@ -20,11 +21,18 @@ from portal.core.uploads import check_upload, download_response, safe_name
 from portal.core.workflow import ActionRefused
 
 from . import antiabuse, clock, figures, selectors, workflow
-from .forms import (AnonymousMatterForm, AnonymousSiteErrorForm, ForgotCodeForm, MatterForm, RateForm,
-                    SiteErrorForm, SupplementForm, TrackForm)
+from .forms import (
+    AnonymousMatterForm,
+    AnonymousSiteErrorForm,
+    ForgotCodeForm,
+    MatterForm,
+    RateForm,
+    SiteErrorForm,
+    SupplementForm,
+    TrackForm,
+)
 from .models import Category, HeldUpload, Matter
-from .services import (matter_attach, matter_rate, matter_reissue_query_code, matter_resume,
-                       matter_submit_online)
+from .services import matter_attach, matter_rate, matter_reissue_query_code, matter_resume, matter_submit_online
 
 GRANT_KEY = "liaison_tracking_grants"
 JUST_SUBMITTED_KEY = "liaison_just_submitted"
@@ -81,8 +89,10 @@ def submit(request):
     if enterprise is None:
         account = enterprise_account_of(request.user)
         if account is not None:
-            messages.warning(request, _("Your enterprise account is not confirmed yet: the matter is sent as "
-                                        "from an unregistered person."))
+            messages.warning(
+                request,
+                _("Your enterprise account is not confirmed yet: the matter is sent as from an unregistered person."),
+            )
     if request.method == "POST":
         form.load_held(HeldUpload)
         limited = enterprise is None and antiabuse.over_limit(request, "submit", antiabuse.submission_limit())
@@ -94,11 +104,19 @@ def submit(request):
             try:
                 with transaction.atomic():
                     matter, created = matter_submit_online(
-                        user=request.user, enterprise=enterprise, enterprise_name=data.get("enterprise_name", ""),
-                        title=data["title"], description=data["description"], category=data["category"],
-                        urgency=data["urgency"], contact_name=data["contact_name"],
-                        contact_phone=data["contact_phone"], contact_email=data["contact_email"],
-                        attachments=files, idempotency_key=data["submission_token"])
+                        user=request.user,
+                        enterprise=enterprise,
+                        enterprise_name=data.get("enterprise_name", ""),
+                        title=data["title"],
+                        description=data["description"],
+                        category=data["category"],
+                        urgency=data["urgency"],
+                        contact_name=data["contact_name"],
+                        contact_phone=data["contact_phone"],
+                        contact_email=data["contact_email"],
+                        attachments=files,
+                        idempotency_key=data["submission_token"],
+                    )
             except ActionRefused as refused:
                 form.add_error(None, refused.message)
             else:
@@ -147,12 +165,18 @@ def site_error(request):
             data = form.cleaned_data
             try:
                 matter, _created = matter_submit_online(
-                    user=request.user, enterprise=acting_enterprise(request.user),
+                    user=request.user,
+                    enterprise=acting_enterprise(request.user),
                     title=_("Website error: %(page)s") % {"page": data["page"][:80]},
-                    description=f"{data['page']}\n\n{data['description']}", category=Category.WEBSITE,
-                    urgency="normal", contact_name=data["contact_name"], contact_phone=data["contact_phone"],
-                    contact_email=data["contact_email"], idempotency_key=data["submission_token"],
-                    channel=Matter.Channel.SITE_ERROR)
+                    description=f"{data['page']}\n\n{data['description']}",
+                    category=Category.WEBSITE,
+                    urgency="normal",
+                    contact_name=data["contact_name"],
+                    contact_phone=data["contact_phone"],
+                    contact_email=data["contact_email"],
+                    idempotency_key=data["submission_token"],
+                    channel=Matter.Channel.SITE_ERROR,
+                )
             except ActionRefused as refused:
                 form.add_error(None, refused.message)
             else:
@@ -183,8 +207,15 @@ def track(request):
     if antiabuse.over_limit(request, "track", antiabuse.tracking_limit()):
         form.add_error(None, _("Too many lookups from your address; please try again in an hour."))
         response = render(request, "liaison/matter_track.html", {"form": form}, status=429)
-    elif form.is_valid() and (matter := selectors.matter_by_tracking(
-            form.cleaned_data["tracking_number"], form.cleaned_data["query_code"])) is not None:
+    elif (
+        form.is_valid()
+        and (
+            matter := selectors.matter_by_tracking(
+                form.cleaned_data["tracking_number"], form.cleaned_data["query_code"]
+            )
+        )
+        is not None
+    ):
         _grant(request, matter)
         response = redirect("liaison:track_detail", matter.tracking_number)
     else:
@@ -201,8 +232,11 @@ def track(request):
 def _public_matter(request, tracking_number, *, mine):
     """The matter behind a public URL, if this visitor may see it; else 404 (never 403, so a
     guessed number reveals nothing)."""
-    matter = (Matter.objects.select_related("received_by", "lead_unit", "enterprise")
-              .filter(tracking_number=tracking_number).first())
+    matter = (
+        Matter.objects.select_related("received_by", "lead_unit", "enterprise")
+        .filter(tracking_number=tracking_number)
+        .first()
+    )
     if matter is None:
         raise Http404
     if mine:
@@ -217,7 +251,9 @@ def _public_matter(request, tracking_number, *, mine):
 def _detail(request, matter, *, mine):
     state = matter.state
     context = {
-        "matter": matter, "mine": mine, "timeline": selectors.public_timeline(matter),
+        "matter": matter,
+        "mine": mine,
+        "timeline": selectors.public_timeline(matter),
         "attachments": selectors.public_attachments(matter),
         "rate_form": RateForm() if state == workflow.REPLIED else None,
         "supplement_form": SupplementForm() if state == workflow.WAITING else None,
@@ -283,19 +319,29 @@ def _act(request, tracking_number, *, mine):
         try:
             with transaction.atomic():
                 if action == "rate":
-                    matter_rate(matter=matter, user=request.user, rating=data.get("rating"),
-                                comment=data.get("reason", ""), tracking_grant=grant)
+                    matter_rate(
+                        matter=matter,
+                        user=request.user,
+                        rating=data.get("rating"),
+                        comment=data.get("reason", ""),
+                        tracking_grant=grant,
+                    )
                 else:
-                    matter_resume(matter=matter, user=request.user, message=data.get("message", ""),
-                                  tracking_grant=grant)
+                    matter_resume(
+                        matter=matter, user=request.user, message=data.get("message", ""), tracking_grant=grant
+                    )
                 if action == "resume" and data["attachments"]:
                     matter_attach(matter=matter, uploads=form.cleaned_data["attachments"])
         except ActionRefused as refused:
             messages.error(request, refused.message)
             context = _detail(request, matter, mine=mine)
             return render(request, "liaison/matter_detail.html", context, status=409)
-        messages.success(request, _("Thank you: your rating has been recorded.") if action == "rate"
-                         else _("Thank you: the unit has your answer and the clock runs again."))
+        messages.success(
+            request,
+            _("Thank you: your rating has been recorded.")
+            if action == "rate"
+            else _("Thank you: the unit has your answer and the clock runs again."),
+        )
         return redirect(request.path.rsplit("act/", 1)[0])
     context = _detail(request, matter, mine=mine)
     context["rate_form" if action == "rate" else "supplement_form"] = form
@@ -320,8 +366,14 @@ def attachment(request, public_id):
     if item is None:
         raise Http404
     # The rule (liaison/rules.py), or a public file of the matter this visitor tracked by number.
-    return download_response(request, "liaison.view_matterattachment", item, "file", item.original_name,
-                             granted=item.is_public and _granted(request, item.matter))
+    return download_response(
+        request,
+        "liaison.view_matterattachment",
+        item,
+        "file",
+        item.original_name,
+        granted=item.is_public and _granted(request, item.matter),
+    )
 
 
 @public_page
@@ -331,5 +383,8 @@ def public_figures(request):
     start = today.replace(month=1, day=1)
     totals = figures.unit_figures(Matter.objects.all(), start, today, by_unit=False)
     trend = figures.monthly_trend(Matter.objects.all(), today, months=12)
-    return render(request, "liaison/figures_public.html", {
-        "totals": totals, "trend": trend, "start": start, "end": today, "definitions": figures.DEFINITIONS})
+    return render(
+        request,
+        "liaison/figures_public.html",
+        {"totals": totals, "trend": trend, "start": start, "end": today, "definitions": figures.DEFINITIONS},
+    )

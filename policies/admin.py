@@ -1,6 +1,7 @@
 """Officials' admin for policies: unit staff draft, the unit head or county office publishes.
 Publication, withdrawal and return-to-draft are buttons on the change page that call the
 services; the status fields are never editable directly."""
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -60,8 +61,11 @@ class PolicyChangeInline(admin.TabularInline):
 
 class PolicyAdminForm(forms.ModelForm):
     change_note = forms.CharField(
-        label=gettext_lazy("Change note (更新说明)"), max_length=300, required=False,
-        help_text=gettext_lazy("Required when a published policy is changed; shown on the public page."))
+        label=gettext_lazy("Change note (更新说明)"),
+        max_length=300,
+        required=False,
+        help_text=gettext_lazy("Required when a published policy is changed; shown on the public page."),
+    )
 
     class Meta:
         model = Policy
@@ -99,8 +103,16 @@ class PolicyAdmin(ImportAdminMixin, UnitScopedAdmin):
     importer_class = PolicyImporter
     form = PolicyAdminForm
     change_form_template = "admin/policies/policy/change_form.html"
-    list_display = ["title", "doc_number", "unit", "level", "status_badge", "validity", "published_on",
-                    "interpretation_flag"]
+    list_display = [
+        "title",
+        "doc_number",
+        "unit",
+        "level",
+        "status_badge",
+        "validity",
+        "published_on",
+        "interpretation_flag",
+    ]
     list_filter = ["status", "level", "validity", "themes", InterpretationOverdueFilter]
     search_fields = ["title", "doc_number", "index_number"]
     list_select_related = ["unit"]
@@ -113,20 +125,61 @@ class PolicyAdmin(ImportAdminMixin, UnitScopedAdmin):
     inlines = [InterpretationInline, AttachmentInline, PolicyChangeInline, TransitionLogInline.of(services.WORKFLOW)]
     readonly_fields = ["status", "published_at", "published_by", "withdrawn_at", "withdrawal_reason", "created_by"]
     fieldsets = [
-        (None, {"fields": ["title", "doc_number", "index_number", "unit", "issuer_name", "level", "themes",
-                           "keywords", "summary", "body"]}),
-        (gettext_lazy("Dates and validity"), {"fields": ["written_on", "published_on", "effective_on", "expires_on",
-                                                         "validity", "validity_changed_on", "replaced_by", "related"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "doc_number",
+                    "index_number",
+                    "unit",
+                    "issuer_name",
+                    "level",
+                    "themes",
+                    "keywords",
+                    "summary",
+                    "body",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("Dates and validity"),
+            {
+                "fields": [
+                    "written_on",
+                    "published_on",
+                    "effective_on",
+                    "expires_on",
+                    "validity",
+                    "validity_changed_on",
+                    "replaced_by",
+                    "related",
+                ]
+            },
+        ),
         (gettext_lazy("Who it applies to"), {"fields": ["industries", "scales"]}),
-        (gettext_lazy("Application window"), {"fields": ["application_opens", "application_closes", "application_url",
-                                                         "application_contact"]}),
-        (gettext_lazy("Publication"), {"fields": ["status", "published_at", "published_by", "withdrawn_at",
-                                                  "withdrawal_reason", "created_by", "change_note"]}),
+        (
+            gettext_lazy("Application window"),
+            {"fields": ["application_opens", "application_closes", "application_url", "application_contact"]},
+        ),
+        (
+            gettext_lazy("Publication"),
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "published_by",
+                    "withdrawn_at",
+                    "withdrawal_reason",
+                    "created_by",
+                    "change_note",
+                ]
+            },
+        ),
     ]
 
     def get_importer(self, request):
-        return PolicyImporter(owner_unit=default_unit(request.user),
-                              user=request.user)
+        return PolicyImporter(owner_unit=default_unit(request.user), user=request.user)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -143,14 +196,20 @@ class PolicyAdmin(ImportAdminMixin, UnitScopedAdmin):
             if name in form.base_fields:
                 field = form.base_fields[name]
                 form.base_fields[name] = forms.TypedMultipleChoiceField(
-                    label=field.label, choices=choices, required=False, widget=forms.CheckboxSelectMultiple,
-                    help_text=field.help_text)
+                    label=field.label,
+                    choices=choices,
+                    required=False,
+                    widget=forms.CheckboxSelectMultiple,
+                    help_text=field.help_text,
+                )
         return form
 
     @admin.display(description=gettext_lazy("status"), ordering="status")
     def status_badge(self, obj):
         if obj.is_scheduled:
-            return _("Scheduled for %(when)s") % {"when": timezone.localtime(obj.published_at).strftime("%Y-%m-%d %H:%M")}
+            return _("Scheduled for %(when)s") % {
+                "when": timezone.localtime(obj.published_at).strftime("%Y-%m-%d %H:%M")
+            }
         return obj.get_status_display()
 
     @admin.display(description=gettext_lazy("interpretation"))
@@ -210,10 +269,17 @@ class PolicyAdmin(ImportAdminMixin, UnitScopedAdmin):
         return policy
 
     def _action_page(self, request, policy, form, title, action):
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "original": policy,
-                   "title": title, "form": form, "action": action}
-        return TemplateResponse(request, "admin/policies/policy/action.html", context,
-                                status=400 if request.method == "POST" else 200)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": policy,
+            "title": title,
+            "form": form,
+            "action": action,
+        }
+        return TemplateResponse(
+            request, "admin/policies/policy/action.html", context, status=400 if request.method == "POST" else 200
+        )
 
     def publish_view(self, request, pk):
         policy = self._policy(request, pk)
@@ -222,13 +288,18 @@ class PolicyAdmin(ImportAdminMixin, UnitScopedAdmin):
             try:
                 services.policy_publish(policy=policy, user=request.user, publish_at=form.cleaned_data["publish_at"])
             except ValidationError as exc:
-                form.add_error(None, exc.messages if not hasattr(exc, "message_dict") else
-                               [m for ms in exc.message_dict.values() for m in ms])
+                form.add_error(
+                    None,
+                    exc.messages
+                    if not hasattr(exc, "message_dict")
+                    else [m for ms in exc.message_dict.values() for m in ms],
+                )
             else:
                 messages.success(request, _("The policy is published."))
                 return redirect("admin:policies_policy_change", policy.pk)
-        return self._action_page(request, policy, form, _("Publish “%(title)s”") % {"title": policy.title},
-                                 _("Publish"))
+        return self._action_page(
+            request, policy, form, _("Publish “%(title)s”") % {"title": policy.title}, _("Publish")
+        )
 
     def withdraw_view(self, request, pk):
         policy = self._policy(request, pk)
@@ -241,8 +312,9 @@ class PolicyAdmin(ImportAdminMixin, UnitScopedAdmin):
             else:
                 messages.success(request, _("The policy is withdrawn; it no longer appears on the site."))
                 return redirect("admin:policies_policy_change", policy.pk)
-        return self._action_page(request, policy, form, _("Withdraw “%(title)s”") % {"title": policy.title},
-                                 _("Withdraw"))
+        return self._action_page(
+            request, policy, form, _("Withdraw “%(title)s”") % {"title": policy.title}, _("Withdraw")
+        )
 
     def to_draft_view(self, request, pk):
         policy = self._policy(request, pk)
@@ -252,8 +324,13 @@ class PolicyAdmin(ImportAdminMixin, UnitScopedAdmin):
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
             return redirect("admin:policies_policy_change", policy.pk)
-        return self._action_page(request, policy, forms.Form(), _("Return “%(title)s” to draft")
-                                 % {"title": policy.title}, _("Return to draft"))
+        return self._action_page(
+            request,
+            policy,
+            forms.Form(),
+            _("Return “%(title)s” to draft") % {"title": policy.title},
+            _("Return to draft"),
+        )
 
     def report_view(self, request):
         """Disclosure report: interpretations overdue, and documents published more than 20
@@ -261,10 +338,13 @@ class PolicyAdmin(ImportAdminMixin, UnitScopedAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         unit = default_unit(request.user)
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
-                   "title": _("Policy disclosure report"),
-                   "overdue": selectors.interpretation_overdue(unit=unit),
-                   "late": selectors.late_disclosures(unit=unit)}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Policy disclosure report"),
+            "overdue": selectors.interpretation_overdue(unit=unit),
+            "late": selectors.late_disclosures(unit=unit),
+        }
         return TemplateResponse(request, "admin/policies/policy/report.html", context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -276,7 +356,9 @@ class PolicyAdmin(ImportAdminMixin, UnitScopedAdmin):
             steps = services.policy_steps(request.user, obj)
             extra_context["steps_now"] = [
                 {"label": a.label, "url": reverse(f"admin:policies_policy_{urls[a.name]}", args=[obj.pk])}
-                for a, reason in steps if not reason]
+                for a, reason in steps
+                if not reason
+            ]
             extra_context["steps_later"] = [{"label": a.label, "reason": reason} for a, reason in steps if reason]
             extra_context["public_url"] = obj.get_absolute_url()
             extra_context["changes"] = selectors.changes_since_published(obj)

@@ -1,4 +1,5 @@
 """Atom and RSS feeds: all policies, per theme, per issuing unit. Published policies only."""
+
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse

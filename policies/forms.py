@@ -10,18 +10,28 @@ from .models import Theme
 class SubscriptionForm(FieldNamedErrorsMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
     themes = forms.ModelMultipleChoiceField(
-        label=_("Themes"), queryset=Theme.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
-        help_text=_("Leave all unticked to hear about every theme."))
+        label=_("Themes"),
+        queryset=Theme.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave all unticked to hear about every theme."),
+    )
     industries = forms.MultipleChoiceField(
-        label=_("Industries"), choices=Industry.choices, required=False, widget=forms.CheckboxSelectMultiple,
-        help_text=_("Leave all unticked to hear about every industry."))
+        label=_("Industries"),
+        choices=Industry.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave all unticked to hear about every industry."),
+    )
 
 
 class PublishForm(forms.Form):
     publish_at = forms.DateTimeField(
-        label=_("Publish at"), required=False,
+        label=_("Publish at"),
+        required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text=_("Leave empty to publish now; a later time schedules the publication."))
+        help_text=_("Leave empty to publish now; a later time schedules the publication."),
+    )
 
 
 class WithdrawForm(forms.Form):

@@ -5,6 +5,7 @@ are published at their 发布日期 (they are already public documents) when the
 publish (a unit head, the county office, a command); unit staff import drafts for review. The
 importing user's unit owns them unless 发布机构 names one of our units.
 """
+
 import datetime
 import hashlib
 import re
@@ -18,10 +19,14 @@ from portal.models import Industry, Unit
 from .models import Level, Policy, Theme
 from .services import next_index_number, policy_reindex
 
-LEVELS = {"国家": Level.NATIONAL, "省": Level.PROVINCIAL, "市": Level.MUNICIPAL, "县": Level.COUNTY,
-          "镇": Level.TOWN}
-VALIDITIES = {"有效": Policy.Validity.IN_FORCE, "已修订": Policy.Validity.AMENDED,
-              "已废止": Policy.Validity.REPEALED, "已失效": Policy.Validity.EXPIRED, "": Policy.Validity.IN_FORCE}
+LEVELS = {"国家": Level.NATIONAL, "省": Level.PROVINCIAL, "市": Level.MUNICIPAL, "县": Level.COUNTY, "镇": Level.TOWN}
+VALIDITIES = {
+    "有效": Policy.Validity.IN_FORCE,
+    "已修订": Policy.Validity.AMENDED,
+    "已废止": Policy.Validity.REPEALED,
+    "已失效": Policy.Validity.EXPIRED,
+    "": Policy.Validity.IN_FORCE,
+}
 
 
 def theme_key(name):
@@ -31,17 +36,43 @@ def theme_key(name):
 
 class PolicyImporter(SpreadsheetImporter):
     required_headers = ("标题", "发布机构", "层级", "发布日期", "正文")
-    optional_headers = ("索引号", "文号", "主题分类", "成文日期", "施行日期", "失效日期", "有效性", "适用行业",
-                        "申报开始", "申报截止")
+    optional_headers = (
+        "索引号",
+        "文号",
+        "主题分类",
+        "成文日期",
+        "施行日期",
+        "失效日期",
+        "有效性",
+        "适用行业",
+        "申报开始",
+        "申报截止",
+    )
 
-    example_row = {"标题": "关于进一步优化营商环境的若干措施", "发布机构": "清新县人民政府", "层级": "县",
-                   "发布日期": "2026-03-01", "正文": "第一条 ……\n第二条 ……", "文号": "清新府〔2026〕5号",
-                   "主题分类": "综合政务；工业交通", "有效性": "有效", "适用行业": "制造业"}
+    example_row = {
+        "标题": "关于进一步优化营商环境的若干措施",
+        "发布机构": "清新县人民政府",
+        "层级": "县",
+        "发布日期": "2026-03-01",
+        "正文": "第一条 ……\n第二条 ……",
+        "文号": "清新府〔2026〕5号",
+        "主题分类": "综合政务；工业交通",
+        "有效性": "有效",
+        "适用行业": "制造业",
+    }
     choices = {"层级": list(LEVELS), "有效性": ["有效", "已修订", "已废止", "已失效"]}
-    column_notes = {"发布机构": "单位名称，或外单位名称（如 广东省人民政府）", "正文": "空行或换行分段",
-                    "主题分类": "政府信息公开主题分类或本县主题，多个用；分隔", "适用行业": "GB/T 4754 门类名称，多个用；分隔",
-                    "发布日期": "YYYY-MM-DD", "成文日期": "YYYY-MM-DD", "施行日期": "YYYY-MM-DD",
-                    "失效日期": "YYYY-MM-DD", "申报开始": "YYYY-MM-DD", "申报截止": "YYYY-MM-DD"}
+    column_notes = {
+        "发布机构": "单位名称，或外单位名称（如 广东省人民政府）",
+        "正文": "空行或换行分段",
+        "主题分类": "政府信息公开主题分类或本县主题，多个用；分隔",
+        "适用行业": "GB/T 4754 门类名称，多个用；分隔",
+        "发布日期": "YYYY-MM-DD",
+        "成文日期": "YYYY-MM-DD",
+        "施行日期": "YYYY-MM-DD",
+        "失效日期": "YYYY-MM-DD",
+        "申报开始": "YYYY-MM-DD",
+        "申报截止": "YYYY-MM-DD",
+    }
 
     def __init__(self, *, owner_unit=None, user=None):
         super().__init__(user=user)
@@ -59,8 +90,12 @@ class PolicyImporter(SpreadsheetImporter):
         self.themes = {theme_key(t.name): t for t in Theme.objects.all()}
         self.industries = {str(label): value for value, label in Industry.choices}
         self.industries.update({value: value for value in Industry.values})
-        self.default_unit = self.owner_unit or Unit.objects.filter(
-            kind__in=[Unit.Kind.COUNTY_OFFICE, Unit.Kind.COUNTY_GOVERNMENT]).order_by("sort_order").first()
+        self.default_unit = (
+            self.owner_unit
+            or Unit.objects.filter(kind__in=[Unit.Kind.COUNTY_OFFICE, Unit.Kind.COUNTY_GOVERNMENT])
+            .order_by("sort_order")
+            .first()
+        )
 
     def _theme(self, name):
         """The theme called `name` (written with or without 、), created when the importer may."""
@@ -69,11 +104,16 @@ class PolicyImporter(SpreadsheetImporter):
         if known is not None:
             return known
         if not self.may_add_themes:
-            raise RowError(_("主题分类 “%(name)s” is not a theme of the portal; only the county government office may "
-                             "add themes (by importing, or under Themes). Known themes: %(known)s.")
-                           % {"name": name, "known": "、".join(t.name for t in self.themes.values())})
-        theme = Theme.objects.create(name=name, slug="theme-" + hashlib.sha1(name.encode()).hexdigest()[:10],
-                                     sort_order=500)
+            raise RowError(
+                _(
+                    "主题分类 “%(name)s” is not a theme of the portal; only the county government office may "
+                    "add themes (by importing, or under Themes). Known themes: %(known)s."
+                )
+                % {"name": name, "known": "、".join(t.name for t in self.themes.values())}
+            )
+        theme = Theme.objects.create(
+            name=name, slug="theme-" + hashlib.sha1(name.encode()).hexdigest()[:10], sort_order=500
+        )
         self.note(_("new theme “%s” created") % name)
         return theme
 
@@ -122,8 +162,9 @@ class PolicyImporter(SpreadsheetImporter):
         if index_number:
             policy = Policy.objects.filter(index_number=index_number).first()
         elif doc_number:
-            policy = Policy.objects.filter(doc_number=doc_number, unit=owner,
-                                           issuer_name="" if unit else issuer).first()
+            policy = Policy.objects.filter(
+                doc_number=doc_number, unit=owner, issuer_name="" if unit else issuer
+            ).first()
         else:
             policy = Policy.objects.filter(title=title, published_on=published_on).first()
         created = policy is None
@@ -132,8 +173,11 @@ class PolicyImporter(SpreadsheetImporter):
         elif self.owner_unit is not None and policy.unit_id != self.owner_unit.pk:
             raise RowError(_("This document belongs to another unit."))
         else:
-            self.require("policies.change_policy", policy,
-                         _("This document is published; only the unit head or the county office may change it."))
+            self.require(
+                "policies.change_policy",
+                policy,
+                _("This document is published; only the unit head or the county office may change it."),
+            )
         policy.title = title
         policy.body = "\n\n".join(p.strip() for p in body.splitlines() if p.strip())
         policy.unit = owner
@@ -153,7 +197,8 @@ class PolicyImporter(SpreadsheetImporter):
         if policy.status != Policy.Status.WITHDRAWN and self.may("policies.publish_policy", policy):
             policy.status = Policy.Status.PUBLISHED
             policy.published_at = policy.published_at or timezone.make_aware(
-                datetime.datetime.combine(published_on, datetime.time(9, 0)))
+                datetime.datetime.combine(published_on, datetime.time(9, 0))
+            )
         if created and index_number:
             policy.index_number = index_number
         policy.full_clean(exclude=["index_number"] if not created else None)

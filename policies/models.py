@@ -1,5 +1,6 @@
 """Policy disclosure (涉企政策公开): policies with their government-disclosure metadata,
 interpretations, attachments, change notes and e-mail subscriptions."""
+
 import datetime
 
 from django.conf import settings
@@ -109,21 +110,43 @@ class Policy(models.Model):
 
     title = models.CharField(_("title"), max_length=300)
     index_number = models.CharField(
-        _("index number (索引号)"), max_length=60, unique=True, null=True, blank=True,
-        help_text=_("Left empty, it is generated on publication as unit code/year-serial; never changed afterwards."))
+        _("index number (索引号)"),
+        max_length=60,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Left empty, it is generated on publication as unit code/year-serial; never changed afterwards."),
+    )
     doc_number = models.CharField(_("document number (文号)"), max_length=100, blank=True)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="policies",
-                             verbose_name=_("responsible unit"),
-                             help_text=_("The unit that issues the document, or that publishes an outside body's document."))
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="policies",
+        verbose_name=_("responsible unit"),
+        help_text=_("The unit that issues the document, or that publishes an outside body's document."),
+    )
     issuer_name = models.CharField(
-        _("outside issuing body"), max_length=100, blank=True,
-        help_text=_("Only for documents of an outside body, e.g. 广东省人民政府; empty when the unit issued it."))
+        _("outside issuing body"),
+        max_length=100,
+        blank=True,
+        help_text=_("Only for documents of an outside body, e.g. 广东省人民政府; empty when the unit issued it."),
+    )
     level = models.CharField(_("level"), max_length=12, choices=Level.choices, default=Level.COUNTY)
     themes = models.ManyToManyField(Theme, blank=True, related_name="policies", verbose_name=_("themes"))
-    industries = ArrayField(models.CharField(max_length=1, choices=Industry.choices), default=list, blank=True,
-                            verbose_name=_("industries"), help_text=_("Empty: every industry."))
-    scales = ArrayField(models.CharField(max_length=10, choices=Scale.choices), default=list, blank=True,
-                        verbose_name=_("enterprise scales"), help_text=_("Empty: every scale."))
+    industries = ArrayField(
+        models.CharField(max_length=1, choices=Industry.choices),
+        default=list,
+        blank=True,
+        verbose_name=_("industries"),
+        help_text=_("Empty: every industry."),
+    )
+    scales = ArrayField(
+        models.CharField(max_length=10, choices=Scale.choices),
+        default=list,
+        blank=True,
+        verbose_name=_("enterprise scales"),
+        help_text=_("Empty: every scale."),
+    )
     written_on = models.DateField(_("date written (成文日期)"), null=True, blank=True)
     published_at = models.DateTimeField(_("publication time"), null=True, blank=True)
     published_on = models.DateField(_("publication date (发布日期)"), null=True, blank=True)
@@ -132,25 +155,43 @@ class Policy(models.Model):
     keywords = models.CharField(_("subject words (主题词)"), max_length=200, blank=True)
     summary = models.CharField(_("summary"), max_length=SUMMARY_MAX, blank=True)
     body = models.TextField(_("text"), help_text=_("Markdown: blank lines separate paragraphs; # for headings."))
-    validity = models.CharField(_("validity (有效性)"), max_length=10, choices=Validity.choices,
-                                default=Validity.IN_FORCE)
+    validity = models.CharField(
+        _("validity (有效性)"), max_length=10, choices=Validity.choices, default=Validity.IN_FORCE
+    )
     validity_changed_on = models.DateField(_("validity changed on"), null=True, blank=True)
-    replaced_by = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="replaces", verbose_name=_("replaced by"))
+    replaced_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replaces", verbose_name=_("replaced by")
+    )
     related = models.ManyToManyField("self", blank=True, verbose_name=_("related policies"))
     application_opens = models.DateField(_("applications open (申报开始)"), null=True, blank=True)
     application_closes = models.DateField(_("applications close (申报截止)"), null=True, blank=True)
-    application_url = models.CharField(_("service-guide item or application address"), max_length=300, blank=True,
-                                       validators=[validate_link],
-                                       help_text=_("A page of this site (/guide/…) or an http(s) address."))
+    application_url = models.CharField(
+        _("service-guide item or application address"),
+        max_length=300,
+        blank=True,
+        validators=[validate_link],
+        help_text=_("A page of this site (/guide/…) or an http(s) address."),
+    )
     application_contact = models.CharField(_("application contact"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     withdrawal_reason = models.CharField(_("reason for withdrawal"), max_length=300, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", verbose_name=_("drafted by"))
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+", verbose_name=_("published by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("drafted by"),
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -163,14 +204,20 @@ class Policy(models.Model):
         verbose_name_plural = _("policies")
         permissions = [("publish_policy", _("Can publish and withdraw policies"))]
         constraints = [
-            models.CheckConstraint(condition=models.Q(application_closes__isnull=True)
-                                   | models.Q(application_opens__isnull=True)
-                                   | models.Q(application_closes__gte=models.F("application_opens")),
-                                   name="policy_window_order"),
-            models.CheckConstraint(condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
-                                   name="policy_published_has_time"),
-            models.CheckConstraint(condition=~models.Q(status="withdrawn") | ~models.Q(withdrawal_reason=""),
-                                   name="policy_withdrawn_has_reason"),
+            models.CheckConstraint(
+                condition=models.Q(application_closes__isnull=True)
+                | models.Q(application_opens__isnull=True)
+                | models.Q(application_closes__gte=models.F("application_opens")),
+                name="policy_window_order",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
+                name="policy_published_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="withdrawn") | ~models.Q(withdrawal_reason=""),
+                name="policy_withdrawn_has_reason",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="policy_status_pub_idx"),
@@ -180,18 +227,27 @@ class Policy(models.Model):
             models.Index(fields=["application_closes", "application_opens"], name="policy_window_idx"),
             models.Index(fields=["doc_number"], name="policy_doc_number_idx"),
             # The public list: newest first (the tie broken by id, as it sorts), and the year filter.
-            models.Index(fields=["-published_at", "-id"], name="policy_public_date_idx",
-                         condition=models.Q(status="published")),
-            models.Index(fields=["published_on"], name="policy_public_day_idx",
-                         condition=models.Q(status="published")),
+            models.Index(
+                fields=["-published_at", "-id"], name="policy_public_date_idx", condition=models.Q(status="published")
+            ),
+            models.Index(fields=["published_on"], name="policy_public_day_idx", condition=models.Q(status="published")),
             # The list filtered by level or by issuing unit, newest first: the page and its count
             # read one range of one index (the theme filter: policies_policy_themes_theme_idx).
-            models.Index(fields=["level", "-published_at", "-id"], name="policy_public_level_idx",
-                         condition=models.Q(status="published")),
-            models.Index(fields=["unit", "-published_at", "-id"], name="policy_public_unit_idx",
-                         condition=models.Q(status="published")),
-            models.Index(fields=["validity", "-published_at", "-id"], name="policy_public_validity_idx",
-                         condition=models.Q(status="published")),
+            models.Index(
+                fields=["level", "-published_at", "-id"],
+                name="policy_public_level_idx",
+                condition=models.Q(status="published"),
+            ),
+            models.Index(
+                fields=["unit", "-published_at", "-id"],
+                name="policy_public_unit_idx",
+                condition=models.Q(status="published"),
+            ),
+            models.Index(
+                fields=["validity", "-published_at", "-id"],
+                name="policy_public_validity_idx",
+                condition=models.Q(status="published"),
+            ),
         ]
 
     def __str__(self):
@@ -222,8 +278,11 @@ class Policy(models.Model):
 
     @property
     def is_public(self):
-        return self.status == self.Status.PUBLISHED and self.published_at is not None \
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
             and self.published_at <= timezone.now()
+        )
 
     @property
     def is_scheduled(self):
@@ -244,8 +303,11 @@ class Policy(models.Model):
     @property
     def window_open(self):
         today = timezone.localdate()
-        return bool(self.application_opens and self.application_closes
-                    and self.application_opens <= today <= self.application_closes)
+        return bool(
+            self.application_opens
+            and self.application_closes
+            and self.application_opens <= today <= self.application_closes
+        )
 
     @property
     def days_left(self):
@@ -283,12 +345,14 @@ class Interpretation(models.Model):
         GRAPHIC = "graphic", _("Illustrated")
         QA = "qa", _("Questions and answers")
 
-    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="interpretations",
-                               verbose_name=_("policy"))
+    policy = models.ForeignKey(
+        Policy, on_delete=models.CASCADE, related_name="interpretations", verbose_name=_("policy")
+    )
     title = models.CharField(_("title"), max_length=300)
     # "form" alone is also a visit's 走访形式: each names its own meaning.
-    form = models.CharField(pgettext_lazy("policy interpretation", "form"), max_length=10, choices=Form.choices,
-                            default=Form.TEXT)
+    form = models.CharField(
+        pgettext_lazy("policy interpretation", "form"), max_length=10, choices=Form.choices, default=Form.TEXT
+    )
     author = models.CharField(_("interpreted by"), max_length=100, blank=True)
     published_on = models.DateField(_("publication date"), default=datetime.date.today)
     body = models.TextField(_("text"), help_text=_("Markdown."))
@@ -322,11 +386,15 @@ def attachment_path(instance, filename):
 class Attachment(models.Model):
     """附件: PDF, Word, Excel or an image; checked by content on upload, always downloaded."""
 
-    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="attachments",
-                               verbose_name=_("policy"))
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("policy"))
     title = models.CharField(_("title"), max_length=200)
-    file = ProtectedFileField(_("file"), upload_to=attachment_path, max_length=300,
-                              download_view="policies:attachment", validators=[UploadValidator()])
+    file = ProtectedFileField(
+        _("file"),
+        upload_to=attachment_path,
+        max_length=300,
+        download_view="policies:attachment",
+        validators=[UploadValidator()],
+    )
     content_type = models.CharField(_("content type"), max_length=100, editable=False)
     size = models.PositiveIntegerField(_("size in bytes"), default=0, editable=False)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
@@ -359,8 +427,14 @@ class PolicyChange(models.Model):
     policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="changes", verbose_name=_("policy"))
     note = models.CharField(_("change note"), max_length=300)
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", verbose_name=_("changed by"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
 
     class Meta:
         ordering = ["-changed_at"]
@@ -376,8 +450,9 @@ class Subscription(models.Model):
 
     email = models.EmailField(_("e-mail"), unique=True)
     themes = models.ManyToManyField(Theme, blank=True, verbose_name=_("themes"))
-    industries = ArrayField(models.CharField(max_length=1, choices=Industry.choices), default=list, blank=True,
-                            verbose_name=_("industries"))
+    industries = ArrayField(
+        models.CharField(max_length=1, choices=Industry.choices), default=list, blank=True, verbose_name=_("industries")
+    )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     unsubscribed_at = models.DateTimeField(_("unsubscribed at"), null=True, blank=True)
     last_sent_at = models.DateTimeField(_("last digest sent at"), null=True, blank=True)
@@ -387,8 +462,13 @@ class Subscription(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("subscription")
         verbose_name_plural = _("subscriptions")
-        indexes = [models.Index(fields=["confirmed_at"], name="subscription_confirmed_idx",
-                                condition=models.Q(unsubscribed_at__isnull=True))]
+        indexes = [
+            models.Index(
+                fields=["confirmed_at"],
+                name="subscription_confirmed_idx",
+                condition=models.Q(unsubscribed_at__isnull=True),
+            )
+        ]
 
     def __str__(self):
         return self.email

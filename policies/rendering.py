@@ -1,12 +1,40 @@
 """Policy and interpretation text: Markdown rendered to HTML, then sanitised with nh3 so that
 nothing an editor pastes (scripts, inline styles, event handlers) reaches the page."""
+
 import markdown
 import nh3
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
-ALLOWED_TAGS = {"p", "br", "h2", "h3", "h4", "h5", "strong", "em", "b", "i", "u", "ol", "ul", "li", "blockquote",
-                "table", "thead", "tbody", "tr", "th", "td", "caption", "a", "hr", "sup", "sub", "span"}
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "u",
+    "ol",
+    "ul",
+    "li",
+    "blockquote",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "caption",
+    "a",
+    "hr",
+    "sup",
+    "sub",
+    "span",
+}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope", "colspan", "rowspan"}, "td": {"colspan", "rowspan"}}
 
 
@@ -20,8 +48,15 @@ def render_markdown(text):
     for level in levels:
         target = min(max(level + shift, 2), 6)
         html = html.replace(f"<h{level}>", f"<h{target}>").replace(f"</h{level}>", f"</h{target}>")
-    return mark_safe(nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                               url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer"))
+    return mark_safe(
+        nh3.clean(
+            html,
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes={"http", "https", "mailto"},
+            link_rel="noopener noreferrer",
+        )
+    )
 
 
 def plain_text(text):

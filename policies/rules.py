@@ -1,5 +1,6 @@
 """Policies' rules (docs/security.md): a unit's staff write its drafts; its head also changes,
 publishes and withdraws its published documents; the county office all of them."""
+
 import rules
 
 from portal.rules import is_county_office, is_unit_head, role_grant, scoped, unit_path
@@ -18,8 +19,9 @@ def is_draft(user, policy):
 scoped("policies.change_policy", policy_of_own_unit & (is_draft | is_unit_head))
 scoped("policies.publish_policy", policy_of_own_unit & is_unit_head)
 # Published records are withdrawn, never deleted (not even by the county office).
-rules.add_perm("policies.delete_policy",
-               role_grant("policies.delete_policy") & is_draft & (is_county_office | policy_of_own_unit))
+rules.add_perm(
+    "policies.delete_policy", role_grant("policies.delete_policy") & is_draft & (is_county_office | policy_of_own_unit)
+)
 
 
 @rules.predicate

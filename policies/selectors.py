@@ -1,13 +1,13 @@
 """Reads of the policies app. Every public read starts from `Policy.objects.published()` or
 `visible_to(user)`; each function runs a fixed number of queries whatever the data size."""
+
 import dataclasses
 import datetime
 import hashlib
 
 from django.contrib.postgres.fields import ArrayField
 from django.core.cache import cache
-from django.db.models import (BigIntegerField, CharField, Count, Exists, F, Func, Max, OuterRef, Prefetch, Q,
-                              Value)
+from django.db.models import BigIntegerField, CharField, Count, Exists, F, Func, Max, OuterRef, Prefetch, Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.db.models.functions import ExtractYear
@@ -18,8 +18,15 @@ from portal.models import Industry, Unit
 from portal.core.params import int_param, year_param
 from portal.core.workdays import add_workdays
 
-from .models import (DISCLOSURE_LIMIT_WORKDAYS, INTERPRETATION_DUE_WORKDAYS, Attachment, Interpretation, Level,
-                     Policy, Theme)
+from .models import (
+    DISCLOSURE_LIMIT_WORKDAYS,
+    INTERPRETATION_DUE_WORKDAYS,
+    Attachment,
+    Interpretation,
+    Level,
+    Policy,
+    Theme,
+)
 
 SORTS = {"date": ("-published_at", "-id"), "oldest": ("published_at", "id"), "title": ("title", "id")}
 FACETS = ("level", "unit", "theme", "industry", "validity", "year")
@@ -84,8 +91,9 @@ def _apply(qs, filters, skip=None):
     if filters.unit and skip != "unit":
         qs = qs.filter(unit_id=filters.unit)
     if filters.theme and skip != "theme":
-        qs = qs.filter(Exists(Policy.themes.through.objects.filter(policy_id=OuterRef("pk"),
-                                                                    theme__slug=filters.theme)))
+        qs = qs.filter(
+            Exists(Policy.themes.through.objects.filter(policy_id=OuterRef("pk"), theme__slug=filters.theme))
+        )
     if filters.industry and skip != "industry":
         qs = qs.filter(Q(industries=[]) | Q(industries__contains=[filters.industry]))
     if filters.validity and skip != "validity":
@@ -104,8 +112,11 @@ def _search_keys(q):
     tsquery, _highlights = search.build_tsquery(normalized, search.load_synonyms())
     if not tsquery:
         return None, None
-    docs = SearchDocument.objects.filter(kind="policy").alias(
-        m=RawSQL("search_vector @@ %s::tsquery", [tsquery])).filter(m=True)
+    docs = (
+        SearchDocument.objects.filter(kind="policy")
+        .alias(m=RawSQL("search_vector @@ %s::tsquery", [tsquery]))
+        .filter(m=True)
+    )
     rank = RawSQL("ts_rank(search_vector, %s::tsquery)", [tsquery])
     return docs, rank
 
@@ -121,11 +132,19 @@ def policy_list(filters, *, user=None):
         else:
             if filters.sort == "relevance":
                 # The most relevant RELEVANCE_LIMIT documents, in rank order (one query).
-                keys = [int(k) for k in search_docs.annotate(r=rank).order_by("-r").values_list(
-                    "key", flat=True)[:RELEVANCE_LIMIT] if k.isdigit()]
-                base = base.filter(pk__in=keys).annotate(relevance=Func(
-                    Value(keys or [0], output_field=ArrayField(BigIntegerField())), F("pk"),
-                    function="array_position", output_field=BigIntegerField()))
+                keys = [
+                    int(k)
+                    for k in search_docs.annotate(r=rank).order_by("-r").values_list("key", flat=True)[:RELEVANCE_LIMIT]
+                    if k.isdigit()
+                ]
+                base = base.filter(pk__in=keys).annotate(
+                    relevance=Func(
+                        Value(keys or [0], output_field=ArrayField(BigIntegerField())),
+                        F("pk"),
+                        function="array_position",
+                        output_field=BigIntegerField(),
+                    )
+                )
             else:
                 # EXISTS on the index's (kind, key) key rather than IN over every matching key
                 # cast to a number: no de-duplication of up to 100,000 keys in each query, and
@@ -150,24 +169,46 @@ def facet_counts(base, filters):
     one grouping of the policies by the other five facets together (one pass, a few thousand
     groups at most) from which each facet's counts are added up here, and the units' names."""
     facets = {}
-    rows = (Theme.objects.filter(policies__in=_apply(base, filters, skip="theme").values("pk"))
-            .annotate(n=Count("policies")).order_by("sort_order", "name").values_list("slug", "name", "n"))
+    rows = (
+        Theme.objects.filter(policies__in=_apply(base, filters, skip="theme").values("pk"))
+        .annotate(n=Count("policies"))
+        .order_by("sort_order", "name")
+        .values_list("slug", "name", "n")
+    )
     facets["theme"] = list(rows)
     only_theme = PolicyFilters(theme=filters.theme)
     # Without the unit's name in the grouping, PostgreSQL hashes the groups instead of sorting
     # every row on disk; the few units' names come from their own small query.
-    groups = list(_apply(base, only_theme).order_by().annotate(y=ExtractYear("published_on")).values_list(
-        "level", "unit", "validity", "y", "industries").annotate(n=Count("id")))
+    groups = list(
+        _apply(base, only_theme)
+        .order_by()
+        .annotate(y=ExtractYear("published_on"))
+        .values_list("level", "unit", "validity", "y", "industries")
+        .annotate(n=Count("id"))
+    )
     unit_names = dict(Unit.objects.values_list("pk", "name"))
 
     def matching(skip):
         """The groups that pass every active filter but `skip`'s, as _apply() filters them."""
         for level, unit, validity, year, industries, n in groups:
-            if (filters.level and skip != "level" and level != filters.level
-                    or filters.unit and skip != "unit" and unit != filters.unit
-                    or filters.industry and skip != "industry" and industries and filters.industry not in industries
-                    or filters.validity and skip != "validity" and validity != filters.validity
-                    or filters.year and skip != "year" and year != filters.year):
+            if (
+                filters.level
+                and skip != "level"
+                and level != filters.level
+                or filters.unit
+                and skip != "unit"
+                and unit != filters.unit
+                or filters.industry
+                and skip != "industry"
+                and industries
+                and filters.industry not in industries
+                or filters.validity
+                and skip != "validity"
+                and validity != filters.validity
+                or filters.year
+                and skip != "year"
+                and year != filters.year
+            ):
                 continue
             yield level, unit, validity, year, industries, n
 
@@ -186,8 +227,11 @@ def facet_counts(base, filters):
             everyone += n
         for code in set(industries):
             counts[code] = counts.get(code, 0) + n
-    facets["industry"] = [(code, label, counts.get(code, 0) + everyone) for code, label in Industry.choices
-                          if counts.get(code, 0) + everyone]
+    facets["industry"] = [
+        (code, label, counts.get(code, 0) + everyone)
+        for code, label in Industry.choices
+        if counts.get(code, 0) + everyone
+    ]
     counts = {}
     for _level, _unit, validity, *_rest, n in matching("validity"):
         counts[validity] = counts.get(validity, 0) + n
@@ -202,17 +246,28 @@ def facet_counts(base, filters):
 
 def policy_detail(pk, user):
     """The policy with everything its page shows, or None (fixed number of queries)."""
-    return (Policy.objects.visible_to(user).select_related("unit", "replaced_by")
-            .prefetch_related("themes", "attachments", "interpretations", "changes",
-                              Prefetch("replaces", queryset=Policy.objects.published().only("id", "title", "replaced_by")),
-                              Prefetch("related", queryset=Policy.objects.published().only(
-                                  "id", "title", "published_on", "validity")))
-            .filter(pk=pk).first())
+    return (
+        Policy.objects.visible_to(user)
+        .select_related("unit", "replaced_by")
+        .prefetch_related(
+            "themes",
+            "attachments",
+            "interpretations",
+            "changes",
+            Prefetch("replaces", queryset=Policy.objects.published().only("id", "title", "replaced_by")),
+            Prefetch("related", queryset=Policy.objects.published().only("id", "title", "published_on", "validity")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def interpretation_detail(pk, user):
-    return (Interpretation.objects.select_related("policy", "policy__unit")
-            .filter(policy__in=Policy.objects.visible_to(user), pk=pk).first())
+    return (
+        Interpretation.objects.select_related("policy", "policy__unit")
+        .filter(policy__in=Policy.objects.visible_to(user), pk=pk)
+        .first()
+    )
 
 
 def attachment_by_pk(pk):
@@ -222,8 +277,12 @@ def attachment_by_pk(pk):
 
 def next_scheduled_publication():
     """When the next policy published ahead of time appears (None: none is waiting)."""
-    return (Policy.objects.filter(status=Policy.Status.PUBLISHED, published_at__gt=timezone.now())
-            .order_by("published_at").values_list("published_at", flat=True).first())
+    return (
+        Policy.objects.filter(status=Policy.Status.PUBLISHED, published_at__gt=timezone.now())
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
 
 
 def latest_policies(limit=8):
@@ -232,8 +291,12 @@ def latest_policies(limit=8):
 
 def open_windows(limit=8, today=None):
     today = today or timezone.localdate()
-    return list(Policy.objects.published().with_open_window(today).select_related("unit")
-                .order_by("application_closes", "id")[:limit])
+    return list(
+        Policy.objects.published()
+        .with_open_window(today)
+        .select_related("unit")
+        .order_by("application_closes", "id")[:limit]
+    )
 
 
 def browse_counts():
@@ -249,25 +312,40 @@ def browse_counts():
 
 def _browse_counts():
     published = Policy.objects.published()
-    themes = list(Theme.objects.annotate(n=Count("policies", filter=Q(policies__in=published.values("pk"))))
-                  .order_by("sort_order", "name"))
+    themes = list(
+        Theme.objects.annotate(n=Count("policies", filter=Q(policies__in=published.values("pk")))).order_by(
+            "sort_order", "name"
+        )
+    )
     level_counts = dict(published.order_by().values_list("level").annotate(n=Count("id")).values_list("level", "n"))
     levels = [(v, label, level_counts.get(v, 0)) for v, label in Level.choices]
-    units = list(Unit.objects.filter(policies__in=published.values("pk")).annotate(n=Count("policies"))
-                 .order_by("sort_order", "name").values_list("pk", "name", "n"))
+    units = list(
+        Unit.objects.filter(policies__in=published.values("pk"))
+        .annotate(n=Count("policies"))
+        .order_by("sort_order", "name")
+        .values_list("pk", "name", "n")
+    )
     return themes, levels, units
 
 
 def policies_for_enterprise(enterprise, limit=10):
-    return list(Policy.objects.published().for_enterprise(enterprise).select_related("unit")
-                .order_by("-published_at", "-id")[:limit])
+    return list(
+        Policy.objects.published()
+        .for_enterprise(enterprise)
+        .select_related("unit")
+        .order_by("-published_at", "-id")[:limit]
+    )
 
 
 def interpretation_overdue(*, unit=None, today=None):
     """Published policies without an interpretation more than 3 working days after publication."""
     today = today or timezone.localdate()
-    qs = (Policy.objects.published().filter(interpretations__isnull=True, published_on__isnull=False)
-          .select_related("unit").order_by("published_on"))
+    qs = (
+        Policy.objects.published()
+        .filter(interpretations__isnull=True, published_on__isnull=False)
+        .select_related("unit")
+        .order_by("published_on")
+    )
     if unit is not None:
         qs = qs.filter(unit=unit)
     # Cheap pre-filter on calendar days, then the working-day rule in Python.
@@ -277,8 +355,11 @@ def interpretation_overdue(*, unit=None, today=None):
 
 def late_disclosures(*, unit=None):
     """Policies published more than 20 working days after their 成文日期."""
-    qs = (Policy.objects.filter(status=Policy.Status.PUBLISHED, written_on__isnull=False, published_on__isnull=False)
-          .select_related("unit").order_by("-published_on"))
+    qs = (
+        Policy.objects.filter(status=Policy.Status.PUBLISHED, written_on__isnull=False, published_on__isnull=False)
+        .select_related("unit")
+        .order_by("-published_on")
+    )
     if unit is not None:
         qs = qs.filter(unit=unit)
     qs = qs.filter(published_on__gt=F("written_on") + datetime.timedelta(days=DISCLOSURE_LIMIT_WORKDAYS))
@@ -288,23 +369,46 @@ def late_disclosures(*, unit=None):
 def withdrawn_policy(pk):
     """A policy taken back from the public (撤回): links already out (digests, feeds, other
     sites) get a notice with the reason and any replacement instead of a bare 404."""
-    return (Policy.objects.filter(pk=pk, status=Policy.Status.WITHDRAWN)
-            .select_related("replaced_by").first())
+    return Policy.objects.filter(pk=pk, status=Policy.Status.WITHDRAWN).select_related("replaced_by").first()
 
 
 def days_since_last_publication(today=None):
     """Days since the newest published policy or interpretation appeared, or None if none has."""
     today = today or timezone.localdate()
-    dates = [d for d in (Policy.objects.published().aggregate(last=Max("published_on"))["last"],
-                         Interpretation.objects.filter(policy__in=Policy.objects.published())
-                         .aggregate(last=Max("published_on"))["last"]) if d]
+    dates = [
+        d
+        for d in (
+            Policy.objects.published().aggregate(last=Max("published_on"))["last"],
+            Interpretation.objects.filter(policy__in=Policy.objects.published()).aggregate(last=Max("published_on"))[
+                "last"
+            ],
+        )
+        if d
+    ]
     return (today - max(dates)).days if dates else None
 
 
 # What a reviewer compares: the document's text and the metadata the public reads.
-REVIEWED_FIELDS = ["title", "doc_number", "issuer_name", "level", "industries", "scales", "written_on", "published_on",
-                   "effective_on", "expires_on", "keywords", "summary", "body", "validity", "application_opens",
-                   "application_closes", "application_url", "application_contact"]
+REVIEWED_FIELDS = [
+    "title",
+    "doc_number",
+    "issuer_name",
+    "level",
+    "industries",
+    "scales",
+    "written_on",
+    "published_on",
+    "effective_on",
+    "expires_on",
+    "keywords",
+    "summary",
+    "body",
+    "validity",
+    "application_opens",
+    "application_closes",
+    "application_url",
+    "application_contact",
+]
 
 
 def changes_since_published(policy):

@@ -1,5 +1,6 @@
 """Writes of the policies app: the publishing workflow, change notes, the search index and
 subscriptions. Every transition goes through `portal.core.workflow.transition` with the table below."""
+
 import datetime
 import re
 
@@ -23,11 +24,15 @@ from .models import Policy, PolicyChange, Subscription
 from .rendering import plain_text
 
 # The publishing workflow, written down once; `portal.core.workflow.transition` applies it.
-WORKFLOW = Workflow(Policy.Status, [
-    Action("publish", _lazy("Publish"), (Policy.Status.DRAFT,), Policy.Status.PUBLISHED),
-    Action("withdraw", _lazy("Withdraw"), (Policy.Status.PUBLISHED,), Policy.Status.WITHDRAWN, needs_reason=True),
-    Action("return_to_draft", _lazy("Return to draft"), (Policy.Status.WITHDRAWN,), Policy.Status.DRAFT),
-], state_refusal=_lazy("A %(state)s policy cannot become %(target)s."))
+WORKFLOW = Workflow(
+    Policy.Status,
+    [
+        Action("publish", _lazy("Publish"), (Policy.Status.DRAFT,), Policy.Status.PUBLISHED),
+        Action("withdraw", _lazy("Withdraw"), (Policy.Status.PUBLISHED,), Policy.Status.WITHDRAWN, needs_reason=True),
+        Action("return_to_draft", _lazy("Return to draft"), (Policy.Status.WITHDRAWN,), Policy.Status.DRAFT),
+    ],
+    state_refusal=_lazy("A %(state)s policy cannot become %(target)s."),
+)
 
 SUBSCRIPTION_SALT = "policies.subscription"
 CONFIRM_MAX_AGE = 7 * 24 * 3600
@@ -50,8 +55,11 @@ def can_publish(user, policy):
 def policy_steps(user, policy):
     """The workflow steps open from the policy's status (the WORKFLOW table), as (action,
     reason): reason "" when `user` may take it now, else why not."""
-    refusal = "" if can_publish(user, policy) else _(
-        "Only the unit head or the county office may publish or withdraw a policy.")
+    refusal = (
+        ""
+        if can_publish(user, policy)
+        else _("Only the unit head or the county office may publish or withdraw a policy.")
+    )
     return [(action, refusal) for action in WORKFLOW.allowed_from(policy.status)]
 
 
@@ -69,8 +77,14 @@ def next_index_number(*, unit, year):
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     code = unit.code or f"UNIT{unit.pk:06d}"
     prefix = f"{code}/{year}-"
-    serials = [int(m.group(1)) for m in (re.match(r"^.*-(\d+)$", n) for n in Policy.objects.filter(
-        index_number__startswith=prefix).values_list("index_number", flat=True)) if m]
+    serials = [
+        int(m.group(1))
+        for m in (
+            re.match(r"^.*-(\d+)$", n)
+            for n in Policy.objects.filter(index_number__startswith=prefix).values_list("index_number", flat=True)
+        )
+        if m
+    ]
     return f"{prefix}{max(serials, default=0) + 1:05d}"
 
 
@@ -82,8 +96,11 @@ def policy_publish(*, policy, user, publish_at=None):
     """Publish now or at `publish_at` (scheduled). Assigns the 索引号 if it has none."""
     now = timezone.now()
     when = publish_at or now
-    reason = _("Scheduled for %(when)s") % {"when": f"{timezone.localtime(when):%Y-%m-%d %H:%M}"} \
-        if when > now else _("Published")
+    reason = (
+        _("Scheduled for %(when)s") % {"when": f"{timezone.localtime(when):%Y-%m-%d %H:%M}"}
+        if when > now
+        else _("Published")
+    )
 
     def apply(policy):
         _require_publisher(user, policy)
@@ -180,28 +197,48 @@ def reindex_now(pk):
 def index_policy_document(policy):
     themes = " ".join(t.name for t in policy.themes.all())
     search.index_object(
-        "policy", policy.pk, title=policy.title, body=plain_text(policy.body), url=policy.get_absolute_url(),
-        summary=policy.summary, date=policy.published_on, in_force=policy.in_force, unit=policy.unit,
+        "policy",
+        policy.pk,
+        title=policy.title,
+        body=plain_text(policy.body),
+        url=policy.get_absolute_url(),
+        summary=policy.summary,
+        date=policy.published_on,
+        in_force=policy.in_force,
+        unit=policy.unit,
         extra_terms=" ".join([policy.doc_number, policy.index_number or "", policy.issuer, policy.keywords, themes]),
-        available_from=policy.published_at, validity="" if policy.in_force else policy.validity)
+        available_from=policy.published_at,
+        validity="" if policy.in_force else policy.validity,
+    )
 
 
 def index_interpretation_document(interpretation, policy):
     # The policy's 文号 and title go in the body (lowest weight), so that the policy itself
     # ranks above its interpretations for a 文号 search.
     search.index_object(
-        "interpretation", interpretation.pk, title=interpretation.title,
+        "interpretation",
+        interpretation.pk,
+        title=interpretation.title,
         body=f"{plain_text(interpretation.body)}\n{policy.doc_number} {policy.title}",
-        url=interpretation.get_absolute_url(), summary=policy.title, date=interpretation.published_on,
-        in_force=policy.in_force, unit=policy.unit, available_from=policy.published_at,
-        validity="" if policy.in_force else policy.validity)
+        url=interpretation.get_absolute_url(),
+        summary=policy.title,
+        date=interpretation.published_on,
+        in_force=policy.in_force,
+        unit=policy.unit,
+        available_from=policy.published_at,
+        validity="" if policy.in_force else policy.validity,
+    )
 
 
 def rebuild_index(*, batch=500, stdout=None):
     """Re-index every published policy (after a dictionary or synonym change)."""
     count = 0
-    qs = Policy.objects.filter(status=Policy.Status.PUBLISHED).select_related("unit").prefetch_related(
-        "themes", "interpretations").order_by("pk")
+    qs = (
+        Policy.objects.filter(status=Policy.Status.PUBLISHED)
+        .select_related("unit")
+        .prefetch_related("themes", "interpretations")
+        .order_by("pk")
+    )
     for policy in qs.iterator(chunk_size=batch):
         index_policy_document(policy)
         for interpretation in policy.interpretations.all():
@@ -251,8 +288,11 @@ def subscription_request(*, email, themes, industries):
     subscription.themes.set(themes)
     link = _absolute(confirm_url(subscription))
     context = {"subscription": subscription, "link": link}
-    transaction.on_commit(lambda: _send(subscription, _("Confirm your policy subscription"),
-                                        "policies/email/subscription_confirm.txt", context))
+    transaction.on_commit(
+        lambda: _send(
+            subscription, _("Confirm your policy subscription"), "policies/email/subscription_confirm.txt", context
+        )
+    )
     return subscription
 
 
@@ -281,8 +321,12 @@ def subscription_cancel(*, token):
 def _send(subscription, subject, template, context):
     unsubscribe = _absolute(unsubscribe_url(subscription))
     body = render_to_string(template, {**context, "unsubscribe": unsubscribe})
-    messaging.send_email(subject=f"[{settings.SITE_NAME}] {subject}", body=body, to=[subscription.email], headers={
-        "List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+    messaging.send_email(
+        subject=f"[{settings.SITE_NAME}] {subject}",
+        body=body,
+        to=[subscription.email],
+        headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+    )
 
 
 def digest_policies(subscription, since, until):
@@ -310,8 +354,12 @@ def subscription_send_digests(*, now=None, dry_run=False):
         if not policies:
             continue
         if not dry_run:
-            _send(subscription, _("New policies"), "policies/email/digest.txt", {
-                "policies": policies, "site": _absolute(""), "subscription": subscription})
+            _send(
+                subscription,
+                _("New policies"),
+                "policies/email/digest.txt",
+                {"policies": policies, "site": _absolute(""), "subscription": subscription},
+            )
             subscription.last_sent_at = now
             subscription.save(update_fields=["last_sent_at"])
         sent += 1
@@ -322,8 +370,9 @@ def subscriptions_purge_stale(*, now, dry_run=False):
     """个人信息保护: addresses never confirmed within UNCONFIRMED_PERSONAL_DATA_DAYS, and those
     that unsubscribed, are deleted (the privacy notice says so)."""
     cutoff = now - datetime.timedelta(days=settings.UNCONFIRMED_PERSONAL_DATA_DAYS)
-    stale = Subscription.objects.filter(Q(confirmed_at__isnull=True, created_at__lt=cutoff)
-                                        | Q(unsubscribed_at__isnull=False))
+    stale = Subscription.objects.filter(
+        Q(confirmed_at__isnull=True, created_at__lt=cutoff) | Q(unsubscribed_at__isnull=False)
+    )
     count = stale.count()
     if not dry_run:
         stale.delete()

@@ -20,8 +20,11 @@ class InterpretationSitemap(Sitemap):
     limit = 5000
 
     def items(self):
-        return Interpretation.objects.filter(policy__in=Policy.objects.published()).only(
-            "id", "published_on").order_by("id")
+        return (
+            Interpretation.objects.filter(policy__in=Policy.objects.published())
+            .only("id", "published_on")
+            .order_by("id")
+        )
 
     def lastmod(self, item):
         return item.published_on

@@ -1,4 +1,5 @@
 """Background jobs of the policies: keeping the site search in step with a policy."""
+
 from portal.core.queue import retrying_task
 
 

@@ -1,4 +1,5 @@
 """Public pages of the policies app. Thin: read through selectors, write through services."""
+
 import mimetypes
 
 from django.conf import settings
@@ -25,10 +26,17 @@ PAGE_SIZE = 20
 def home(request):
     """企业办事 column: latest policies, open application windows, browse by theme/level/issuer."""
     themes, levels, units = selectors.browse_counts()
-    return render(request, "policies/policy_home.html", {
-        "latest": selectors.latest_policies(10), "windows": selectors.open_windows(10),
-        "themes": themes, "levels": levels, "units": units,
-    })
+    return render(
+        request,
+        "policies/policy_home.html",
+        {
+            "latest": selectors.latest_policies(10),
+            "windows": selectors.open_windows(10),
+            "themes": themes,
+            "levels": levels,
+            "units": units,
+        },
+    )
 
 
 @public_page
@@ -39,11 +47,19 @@ def policy_list(request):
     page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    return render(request, "policies/policy_list.html", {
-        "page": page, "filters": filters, "facets": facets, "query_string": params.urlencode(),
-        "themes_by_slug": {t: n for t, n, _c in facets["theme"]}, "search_query": filters.q,
-        "levels": Level.choices,
-    })
+    return render(
+        request,
+        "policies/policy_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "facets": facets,
+            "query_string": params.urlencode(),
+            "themes_by_slug": {t: n for t, n, _c in facets["theme"]},
+            "search_query": filters.q,
+            "levels": Level.choices,
+        },
+    )
 
 
 @public_page
@@ -62,8 +78,11 @@ def interpretation_detail(request, pk):
     interpretation = selectors.interpretation_detail(pk, request.user)
     if interpretation is None:
         raise Http404(_("No such interpretation."))
-    return render(request, "policies/interpretation_detail.html", {"interpretation": interpretation,
-                                                                  "policy": interpretation.policy})
+    return render(
+        request,
+        "policies/interpretation_detail.html",
+        {"interpretation": interpretation, "policy": interpretation.policy},
+    )
 
 
 def attachment_download(request, pk):
@@ -73,8 +92,14 @@ def attachment_download(request, pk):
     if attachment is None:
         raise Http404(_("No such attachment."))
     filename = f"{attachment.title}.{attachment.extension.lower()}" if attachment.extension else attachment.title
-    return download_response(request, "policies.view_attachment", attachment, "file", filename,
-                             attachment.content_type or mimetypes.guess_type(filename)[0])
+    return download_response(
+        request,
+        "policies.view_attachment",
+        attachment,
+        "file",
+        filename,
+        attachment.content_type or mimetypes.guess_type(filename)[0],
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -84,14 +109,21 @@ def subscribe(request):
     if request.method == "POST" and form.is_valid():
         # Each request mails a confirmation: limited per client and per address mailed to.
         email = form.cleaned_data["email"].strip().lower()
-        if (ratelimit.over_limit(request, group="policies:subscribe", limit=settings.POLICY_SUBSCRIPTION_MAILS_PER_HOUR)
-                or ratelimit.over_limit(request, group="policies:subscribe-email", key=email, window=24 * 3600,
-                                        limit=settings.POLICY_SUBSCRIPTION_MAILS_PER_DAY_PER_EMAIL)):
+        if ratelimit.over_limit(
+            request, group="policies:subscribe", limit=settings.POLICY_SUBSCRIPTION_MAILS_PER_HOUR
+        ) or ratelimit.over_limit(
+            request,
+            group="policies:subscribe-email",
+            key=email,
+            window=24 * 3600,
+            limit=settings.POLICY_SUBSCRIPTION_MAILS_PER_DAY_PER_EMAIL,
+        ):
             form.add_error(None, _("Too many subscription requests. Please try again later."))
             status = 429
         else:
-            services.subscription_request(email=email, themes=form.cleaned_data["themes"],
-                                          industries=form.cleaned_data["industries"])
+            services.subscription_request(
+                email=email, themes=form.cleaned_data["themes"], industries=form.cleaned_data["industries"]
+            )
             return render(request, "policies/subscription_sent.html", {"email": form.cleaned_data["email"]})
     return render(request, "policies/subscription_form.html", {"form": form}, status=status)
 
@@ -100,8 +132,10 @@ def subscription_confirm(request, token):
     subscription = services.subscription_confirm(token=token)
     if subscription is None:
         return render(request, "policies/subscription_invalid.html", status=400)
-    messages.success(request, _("Your subscription is confirmed. New policies will be sent to %(email)s.")
-                     % {"email": subscription.email})
+    messages.success(
+        request,
+        _("Your subscription is confirmed. New policies will be sent to %(email)s.") % {"email": subscription.email},
+    )
     return redirect("policies:home")
 
 

@@ -13,7 +13,16 @@ from portal.core.imports import EnterpriseImporter, OfficialImporter, UnitImport
 from portal.core.onboarding import awaiting_first_login, welcome_mail_send
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.models import CalendarAdjustment, CalendarYear, FinancialInstitution, Enterprise, EnterpriseAccount, LeadingGroupMember, Official, Unit
+from portal.models import (
+    CalendarAdjustment,
+    CalendarYear,
+    FinancialInstitution,
+    Enterprise,
+    EnterpriseAccount,
+    LeadingGroupMember,
+    Official,
+    Unit,
+)
 from portal.rules import UNIT_HEAD_EDITABLE_FIELDS
 from portal.core.second_factor import can_reset_second_factor, second_factor_reset
 from portal.services import ACCOUNT_WORKFLOW, can_decide_account, enterprise_account_confirm, enterprise_account_reject
@@ -80,22 +89,37 @@ class OfficialAdmin(ImportAdminMixin, UnitScopedAdmin):
         return OfficialImporter(user=request.user)
 
     def get_urls(self):
-        return [path("welcome-sheets.pdf", self.admin_site.admin_view(self.welcome_sheets_view),
-                     name="portal_official_welcome_sheets")] + super().get_urls()
+        return [
+            path(
+                "welcome-sheets.pdf",
+                self.admin_site.admin_view(self.welcome_sheets_view),
+                name="portal_official_welcome_sheets",
+            )
+        ] + super().get_urls()
 
     def import_extra(self, request, importer, result):
         if result.dry_run or not importer.to_print:
             return []
         ids = ",".join(str(o.pk) for o in importer.to_print)
-        return [(ngettext("Print the account-opening sheet of %d new official without e-mail",
-                          "Print the account-opening sheets of %d new officials without e-mail",
-                          len(importer.to_print)) % len(importer.to_print),
-                 reverse("admin:portal_official_welcome_sheets") + f"?ids={ids}")]
+        return [
+            (
+                ngettext(
+                    "Print the account-opening sheet of %d new official without e-mail",
+                    "Print the account-opening sheets of %d new officials without e-mail",
+                    len(importer.to_print),
+                )
+                % len(importer.to_print),
+                reverse("admin:portal_official_welcome_sheets") + f"?ids={ids}",
+            )
+        ]
 
     def _awaiting(self, request, queryset):
         """Of `queryset`, the officials this user may see whose account is not open yet."""
-        return (self.get_queryset(request) & queryset & awaiting_first_login()).select_related("unit", "user") \
+        return (
+            (self.get_queryset(request) & queryset & awaiting_first_login())
+            .select_related("unit", "user")
             .order_by("unit__sort_order", "unit__name", "name")
+        )
 
     def welcome_sheets_view(self, request):
         """The sheets (one A4 page each) of officials whose account is not open yet: those in
@@ -113,8 +137,7 @@ class OfficialAdmin(ImportAdminMixin, UnitScopedAdmin):
             queryset = queryset.filter(unit_id=int(unit))
         officials = list(self._awaiting(request, queryset))
         if not officials:
-            self.message_user(request, _("Every selected official has already opened their account."),
-                              messages.WARNING)
+            self.message_user(request, _("Every selected official has already opened their account."), messages.WARNING)
             return redirect("admin:portal_official_changelist")
         response = HttpResponse(welcome_sheets_pdf(officials), content_type="application/pdf")
         response["Content-Disposition"] = 'inline; filename="account-opening-sheets.pdf"'
@@ -126,8 +149,7 @@ class OfficialAdmin(ImportAdminMixin, UnitScopedAdmin):
         request.GET["ids"] = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
         return self.welcome_sheets_view(request)
 
-    @admin.action(description=_("E-mail a new account-opening link (accounts not opened yet)"),
-                  permissions=["add"])
+    @admin.action(description=_("E-mail a new account-opening link (accounts not opened yet)"), permissions=["add"])
     def mail_welcome_links(self, request, queryset):
         sent = 0
         for official in self._awaiting(request, queryset).exclude(user__email=""):
@@ -149,10 +171,16 @@ class OfficialAdmin(ImportAdminMixin, UnitScopedAdmin):
         for official in queryset.select_related("user"):
             second_factor_reset(user=official.user, by=request.user)
             count += 1
-        self.message_user(request, ngettext(
-            "The second factor of %(count)d official was reset; they set up a new authenticator at their next login.",
-            "The second factors of %(count)d officials were reset; they set up a new authenticator at their next login.",
-            count) % {"count": count}, messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext(
+                "The second factor of %(count)d official was reset; they set up a new authenticator at their next login.",
+                "The second factors of %(count)d officials were reset; they set up a new authenticator at their next login.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(EnterpriseAccount)
@@ -163,8 +191,18 @@ class EnterpriseAccountAdmin(UnitScopedAdmin):
     search_fields = ["real_name", "enterprise__name", "user__username", "phone"]
     list_select_related = ["enterprise", "decided_by"]
     readonly_fields = ["user", "enterprise", "status", "decided_by", "decided_at", "created_at"]
-    fields = ["user", "enterprise", "real_name", "position", "phone", "status", "decision_note",
-              "decided_by", "decided_at", "created_at"]
+    fields = [
+        "user",
+        "enterprise",
+        "real_name",
+        "position",
+        "phone",
+        "status",
+        "decision_note",
+        "decided_by",
+        "decided_at",
+        "created_at",
+    ]
     inlines = [TransitionLogInline.of(ACCOUNT_WORKFLOW)]
     actions = ["confirm_accounts", "reject_accounts"]
 
@@ -185,14 +223,16 @@ class EnterpriseAccountAdmin(UnitScopedAdmin):
     @admin.action(description=_("Confirm the selected accounts"), permissions=["change"])
     def confirm_accounts(self, request, queryset):
         done = self._decide(request, queryset, enterprise_account_confirm)
-        self.message_user(request, ngettext("%d account confirmed.", "%d accounts confirmed.", done) % done,
-                          messages.SUCCESS)
+        self.message_user(
+            request, ngettext("%d account confirmed.", "%d accounts confirmed.", done) % done, messages.SUCCESS
+        )
 
     @admin.action(description=_("Reject the selected accounts"), permissions=["change"])
     def reject_accounts(self, request, queryset):
         done = self._decide(request, queryset, enterprise_account_reject)
-        self.message_user(request, ngettext("%d account rejected.", "%d accounts rejected.", done) % done,
-                          messages.WARNING)
+        self.message_user(
+            request, ngettext("%d account rejected.", "%d accounts rejected.", done) % done, messages.WARNING
+        )
 
 
 @admin.register(CalendarAdjustment)
@@ -212,6 +252,7 @@ class FinancialInstitutionAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "contact_name", "phone", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name"]
+
 
 from portal.site import search_admin  # noqa: E402,F401  (site search admin: synonyms, index)
 from portal.site import audit_admin  # noqa: E402,F401  (the security audit log, county office only)

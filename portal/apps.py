@@ -12,28 +12,51 @@ class PortalConfig(AppConfig):
 
     role_permissions = {
         "county_office": [
-            "portal.view_unit", "portal.change_unit", "portal.add_unit",
-            "portal.view_leadinggroupmember", "portal.add_leadinggroupmember",
-            "portal.change_leadinggroupmember", "portal.delete_leadinggroupmember",
-            "portal.view_enterprise", "portal.add_enterprise", "portal.change_enterprise",
-            "portal.view_official", "portal.add_official", "portal.change_official",
-            "portal.view_enterpriseaccount", "portal.change_enterpriseaccount",
-            "portal.view_calendaradjustment", "portal.add_calendaradjustment",
-            "portal.change_calendaradjustment", "portal.delete_calendaradjustment",
-            "portal.view_financialinstitution", "portal.add_financialinstitution",
+            "portal.view_unit",
+            "portal.change_unit",
+            "portal.add_unit",
+            "portal.view_leadinggroupmember",
+            "portal.add_leadinggroupmember",
+            "portal.change_leadinggroupmember",
+            "portal.delete_leadinggroupmember",
+            "portal.view_enterprise",
+            "portal.add_enterprise",
+            "portal.change_enterprise",
+            "portal.view_official",
+            "portal.add_official",
+            "portal.change_official",
+            "portal.view_enterpriseaccount",
+            "portal.change_enterpriseaccount",
+            "portal.view_calendaradjustment",
+            "portal.add_calendaradjustment",
+            "portal.change_calendaradjustment",
+            "portal.delete_calendaradjustment",
+            "portal.view_financialinstitution",
+            "portal.add_financialinstitution",
             "portal.change_financialinstitution",
         ],
         "unit_head": [
-            "portal.view_unit", "portal.change_unit",
-            "portal.view_leadinggroupmember", "portal.add_leadinggroupmember",
-            "portal.change_leadinggroupmember", "portal.delete_leadinggroupmember",
-            "portal.view_enterprise", "portal.add_enterprise", "portal.change_enterprise",
-            "portal.view_official", "portal.view_enterpriseaccount", "portal.change_enterpriseaccount",
+            "portal.view_unit",
+            "portal.change_unit",
+            "portal.view_leadinggroupmember",
+            "portal.add_leadinggroupmember",
+            "portal.change_leadinggroupmember",
+            "portal.delete_leadinggroupmember",
+            "portal.view_enterprise",
+            "portal.add_enterprise",
+            "portal.change_enterprise",
+            "portal.view_official",
+            "portal.view_enterpriseaccount",
+            "portal.change_enterpriseaccount",
         ],
         "unit_staff": [
-            "portal.view_unit", "portal.view_leadinggroupmember",
-            "portal.view_enterprise", "portal.add_enterprise", "portal.change_enterprise",
-            "portal.view_enterpriseaccount", "portal.change_enterpriseaccount",
+            "portal.view_unit",
+            "portal.view_leadinggroupmember",
+            "portal.view_enterprise",
+            "portal.add_enterprise",
+            "portal.change_enterprise",
+            "portal.view_enterpriseaccount",
+            "portal.change_enterpriseaccount",
             "portal.view_financialinstitution",
         ],
         "county_leader": ["portal.view_unit", "portal.view_enterprise", "portal.view_financialinstitution"],
@@ -58,10 +81,16 @@ class PortalConfig(AppConfig):
 
         from portal.core.audit import audit_entries_purge
 
-        return [("enterprise registrations rejected or never confirmed",
-                 services.enterprise_accounts_purge_stale(now=now, dry_run=dry_run)),
-                ("audit-log entries past the retention period (at least six months)",
-                 audit_entries_purge(now=now, dry_run=dry_run))]
+        return [
+            (
+                "enterprise registrations rejected or never confirmed",
+                services.enterprise_accounts_purge_stale(now=now, dry_run=dry_run),
+            ),
+            (
+                "audit-log entries past the retention period (at least six months)",
+                audit_entries_purge(now=now, dry_run=dry_run),
+            ),
+        ]
 
 
 def _blank_change_reason(sender, history_instance, **kwargs):

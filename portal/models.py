@@ -1,5 +1,6 @@
 """The shared schema every app uses: units, enterprises, officials, enterprise accounts
 and the working-day calendar adjustments."""
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -37,7 +38,9 @@ class Unit(models.Model):
     short_name = models.CharField(_("short name"), max_length=30, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     code = models.CharField(
-        _("organisation code"), max_length=18, blank=True,
+        _("organisation code"),
+        max_length=18,
+        blank=True,
         help_text=_("Unified social credit code or organisation code; used to number the unit's documents."),
     )
     remit = models.TextField(_("remit"), blank=True, help_text=_("What the unit is responsible for."))
@@ -167,11 +170,17 @@ class Enterprise(models.Model):
 
     name = models.CharField(_("enterprise name"), max_length=200)
     uscc = models.CharField(
-        _("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc],
+        _("unified social credit code"),
+        max_length=18,
+        unique=True,
+        validators=[validate_uscc],
         help_text=_("18 characters, as printed on the business licence."),
     )
     town = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("town"),
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+        verbose_name=_("town"),
         limit_choices_to={"kind": Unit.Kind.TOWN},
     )
     industry = models.CharField(_("industry"), max_length=1, choices=Industry.choices, blank=True)
@@ -242,8 +251,9 @@ class Official(models.Model):
         UNIT_STAFF = "unit_staff", _("Unit staff")
         COUNTY_LEADER = "county_leader", _("County leader")
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="official",
-                                verbose_name=_("user"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="official", verbose_name=_("user")
+    )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="officials", verbose_name=_("unit"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     name = models.CharField(_("name"), max_length=50)
@@ -292,16 +302,24 @@ class EnterpriseAccount(models.Model):
         CONFIRMED = "confirmed", _("Confirmed")
         REJECTED = "rejected", _("Rejected")
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="enterprise_account", verbose_name=_("user"))
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="accounts",
-                                   verbose_name=_("enterprise"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enterprise_account", verbose_name=_("user")
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="accounts", verbose_name=_("enterprise")
+    )
     real_name = models.CharField(_("name"), max_length=50)
     position = models.CharField(_("position in the enterprise"), max_length=50, blank=True)
     phone = models.CharField(_("mobile phone"), max_length=30)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", verbose_name=_("decided by"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.CharField(_("note on the decision"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
@@ -347,15 +365,17 @@ class CalendarYear(models.Model):
     library and no such row confirms are shown as estimates (预计)."""
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
-    notice = models.CharField(_("notice"), max_length=200,
-                              help_text=_("e.g. 国务院办公厅关于2027年部分节假日安排的通知"))
+    notice = models.CharField(
+        _("notice"), max_length=200, help_text=_("e.g. 国务院办公厅关于2027年部分节假日安排的通知")
+    )
 
     class Meta:
         ordering = ["-year"]
         verbose_name = _("confirmed holiday year")
         verbose_name_plural = _("confirmed holiday years")
-        constraints = [models.CheckConstraint(condition=models.Q(year__gte=2000, year__lte=2100),
-                                              name="calendar_year_range")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(year__gte=2000, year__lte=2100), name="calendar_year_range")
+        ]
 
     def __str__(self):
         return str(self.year)

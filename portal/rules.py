@@ -12,6 +12,7 @@ downloads and imports all ask. A rule has two halves:
 
 Asked without an object, the rule answers as the role grant alone.
 """
+
 import rules
 from django.contrib.auth.backends import ModelBackend
 
@@ -128,6 +129,8 @@ for _action in ("view", "change", "delete"):
 official_in_unit = unit_path("official_in_unit", "unit_id")
 for _action in ("view", "change", "delete"):
     scoped(f"portal.{_action}_official", official_in_unit)
+
+
 # Asked of an official-to-be too (imports): the county office names officials of any unit and
 # role; anyone the role grant allows, only in their own unit and never a county-office role.
 @rules.predicate
@@ -135,8 +138,10 @@ def names_a_county_office_official(user, obj):
     return bool(obj is not None and obj.role == obj.Role.COUNTY_OFFICE)
 
 
-rules.add_perm("portal.add_official", role_grant("portal.add_official") & (
-    is_county_office | (official_in_unit & ~names_a_county_office_official)))
+rules.add_perm(
+    "portal.add_official",
+    role_grant("portal.add_official") & (is_county_office | (official_in_unit & ~names_a_county_office_official)),
+)
 
 # ---------------------------------------------------------------- county-wide reference data
 for _model in ("calendaradjustment", "financialinstitution", "searchsynonym", "searchdocument"):

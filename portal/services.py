@@ -1,4 +1,5 @@
 """Writes on the shared schema: enterprise accounts and their confirmation."""
+
 import datetime
 
 from django.conf import settings
@@ -16,18 +17,22 @@ from portal.core.workflow import Action, Workflow, transition
 # An enterprise account's confirmation by its town, written down once. A decision may be
 # revised (a rejected registration confirmed after all, a confirmed one withdrawn).
 _A = EnterpriseAccount.Status
-ACCOUNT_WORKFLOW = Workflow(_A, [
-    Action("confirm", _lazy("Confirm"), (_A.PENDING, _A.REJECTED), _A.CONFIRMED),
-    Action("reject", _lazy("Reject"), (_A.PENDING, _A.CONFIRMED), _A.REJECTED),
-])
+ACCOUNT_WORKFLOW = Workflow(
+    _A,
+    [
+        Action("confirm", _lazy("Confirm"), (_A.PENDING, _A.REJECTED), _A.CONFIRMED),
+        Action("reject", _lazy("Reject"), (_A.PENDING, _A.CONFIRMED), _A.REJECTED),
+    ],
+)
 
 
 def enterprise_account_register(*, username, password, email, enterprise, real_name, phone, position=""):
     """Self-registration: the account exists at once but cannot act until confirmed."""
     with transaction.atomic():
         user = get_user_model().objects.create_user(username=username, password=password, email=email)
-        account = EnterpriseAccount(user=user, enterprise=enterprise, real_name=real_name, phone=phone,
-                                    position=position)
+        account = EnterpriseAccount(
+            user=user, enterprise=enterprise, real_name=real_name, phone=phone, position=position
+        )
         account.full_clean()
         account.save()
     return account
@@ -66,7 +71,8 @@ def enterprise_accounts_purge_stale(*, now, dry_run=False):
     cutoff = now - datetime.timedelta(days=settings.UNCONFIRMED_PERSONAL_DATA_DAYS)
     stale = EnterpriseAccount.objects.filter(
         Q(status=EnterpriseAccount.Status.REJECTED, decided_at__lt=cutoff)
-        | Q(status=EnterpriseAccount.Status.PENDING, created_at__lt=cutoff))
+        | Q(status=EnterpriseAccount.Status.PENDING, created_at__lt=cutoff)
+    )
     users = get_user_model().objects.filter(enterprise_account__in=stale, is_staff=False)
     count = users.count()
     if not dry_run:

@@ -3,6 +3,7 @@
 One settings module for development, tests and production: production-style is the
 default (DEBUG off), and a real SECRET_KEY is required unless DEBUG or a test run.
 """
+
 import os
 from pathlib import Path
 
@@ -122,6 +123,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
 def cache_config(value):
     """A cache URL, or a plain folder path (absolute, or relative to the project) for a file cache."""
     if "://" not in value:
@@ -136,8 +138,9 @@ CACHES = {
     "ratelimit": env.cache("CACHE_URL", default="dbcache://portal_cache"),
     # Rendered public pages (portal/core/page_cache.py). Every server process must share it: a
     # directory on one machine, Redis (PAGE_CACHE_URL=redis://...) across several.
-    "pages": cache_config(env("PAGE_CACHE_URL", default="locmemcache://pages" if TESTING
-                              else str(BASE_DIR / "var" / "cache" / "pages"))),
+    "pages": cache_config(
+        env("PAGE_CACHE_URL", default="locmemcache://pages" if TESTING else str(BASE_DIR / "var" / "cache" / "pages"))
+    ),
 }
 if CACHES["ratelimit"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
     CACHES["ratelimit"]["BACKEND"] = "portal.ops.shared_cache.AtomicDatabaseCache"
@@ -211,8 +214,7 @@ SESSION_COOKIE_AGE = 14 * 24 * 3600
 # Sessions are rows in PostgreSQL, which every app server shares; with Redis as CACHE_URL,
 # SESSION_ENGINE=django.contrib.sessions.backends.cached_db reads them from the cache first.
 SESSION_ENGINE = env("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
-if ("cache" in SESSION_ENGINE and CACHES["default"]["BACKEND"].endswith("LocMemCache")
-        and not (DEBUG or TESTING)):
+if "cache" in SESSION_ENGINE and CACHES["default"]["BACKEND"].endswith("LocMemCache") and not (DEBUG or TESTING):
     raise ImproperlyConfigured("A cached SESSION_ENGINE needs a cache every server shares (CACHE_URL=redis://...).")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -326,7 +328,9 @@ ICP_LINK = "https://beian.miit.gov.cn/"
 # 政府网站 inspection: the county office is warned when nothing new was published for this long.
 HOME_STALE_DAYS = env.int("HOME_STALE_DAYS", default=14)
 PERSONAL_DATA_RETENTION_YEARS = env.int("PERSONAL_DATA_RETENTION_YEARS", default=3)
-UNCONFIRMED_PERSONAL_DATA_DAYS = env.int("UNCONFIRMED_PERSONAL_DATA_DAYS", default=30)  # the MIIT 备案 system every ICP number links to
+UNCONFIRMED_PERSONAL_DATA_DAYS = env.int(
+    "UNCONFIRMED_PERSONAL_DATA_DAYS", default=30
+)  # the MIIT 备案 system every ICP number links to
 SITE_BASE_URL = env("SITE_BASE_URL", default="http://127.0.0.1:8000")
 # The demo's founding document (清新府〔2012〕35号) in full; without it the demo shows a summary.
 SEED_POLICY_FILE = env("SEED_POLICY_FILE", default=str(BASE_DIR.parent / "shared" / "data" / "seed-policy-2012.txt"))

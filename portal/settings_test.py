@@ -4,6 +4,7 @@ The same settings as production (portal.settings) with its test switches on: fas
 hashing, mail kept in memory, the page cache in memory and off unless a test turns it on.
 Processes the tests start as a deployed portal (the end-to-end server) use portal.settings.
 """
+
 import os
 
 os.environ["PORTAL_TESTING"] = "1"

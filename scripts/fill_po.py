@@ -1,5 +1,6 @@
 """Fill a .po catalogue from a Python dict of translations (a translator's helper, not run
 by the portal): python scripts/fill_po.py CATALOGUE.po TRANSLATIONS.py"""
+
 import runpy
 import sys
 

@@ -1,4 +1,5 @@
 """factory_boy factories for the shared schema (Faker in zh_CN)."""
+
 import random
 
 import factory

@@ -2,6 +2,7 @@
 previous day in UTC; every surface shows the Shanghai day and hour — the officials' list, the
 matter timeline (officials' and enterprise's), 一企一档, the visit form's appointment choices,
 the mails and the feeds. (Ledgers: tests/liaison/test_admin.py, at 23:30 UTC.)"""
+
 import datetime
 import re
 from zoneinfo import ZoneInfo
@@ -55,17 +56,26 @@ def test_the_enterprise_file_dates_a_matter_on_its_local_day(login, county_offic
 
 
 @pytest.mark.django_db
-def test_the_acceptance_date_in_the_mail_counts_from_the_local_day(enterprise, town,
-                                                                  django_capture_on_commit_callbacks):
+def test_the_acceptance_date_in_the_mail_counts_from_the_local_day(
+    enterprise, town, django_capture_on_commit_callbacks
+):
     """Received on Friday 01:30 local: accepted by Tuesday (2 working days), not by Monday
     as counting from the UTC Thursday would say."""
     from liaison.services import matter_submit_online
 
     with clock.travel(EARLY), django_capture_on_commit_callbacks(execute=True):
         matter, _created = matter_submit_online(
-            user=None, enterprise=enterprise, title="凌晨提交", description="说明", category="other",
-            urgency="normal", contact_name="王女士", contact_phone="13800000000", contact_email="w@example.cn",
-            idempotency_key=None)
+            user=None,
+            enterprise=enterprise,
+            title="凌晨提交",
+            description="说明",
+            category="other",
+            urgency="normal",
+            contact_name="王女士",
+            contact_phone="13800000000",
+            contact_email="w@example.cn",
+            idempotency_key=None,
+        )
     assert matter.accept_due == datetime.date(2026, 12, 8)
     confirmation = next(m for m in mail.outbox if "w@example.cn" in m.to)
     assert "2026-12-08" in confirmation.body
@@ -78,8 +88,12 @@ def test_the_visit_form_lists_an_appointment_at_its_local_hour(login, town_staff
 
     starts = datetime.datetime(2026, 12, 9, 14, 30, tzinfo=SHANGHAI)
     appointment, _conflicts = services.appointment_propose(
-        enterprise=enterprise, official=town_staff_user.official, starts_at=starts,
-        ends_at=starts + datetime.timedelta(hours=1), purpose="了解生产经营情况")
+        enterprise=enterprise,
+        official=town_staff_user.official,
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=1),
+        purpose="了解生产经营情况",
+    )
     Appointment.objects.filter(pk=appointment.pk).update(status=Appointment.Status.ACCEPTED)
     assert str(Appointment.objects.get(pk=appointment.pk)).endswith("2026-12-09 14:30")
     client = login(town_staff_user)

@@ -1,5 +1,6 @@
 """Plain Chinese on the officials' pages of the matter and visit flows (issue 13, item 12):
 no English-looking text, no "None", no constraint names, no false "does not exist"."""
+
 import datetime
 import re
 from html.parser import HTMLParser
@@ -13,7 +14,26 @@ from tests.factories import OfficialFactory
 from tests.liaison.factories import Actors, make_matter
 
 # Words that are Chinese pages' own: units, formats, codes.
-ALLOWED = {"PDF", "CSV", "XLSX", "Excel", "Word", "ID", "QQ", "OK", "URL", "TOTP", "APP", "GB", "KB", "MB", "Ctrl", "Control", "Command", "Mac"}
+ALLOWED = {
+    "PDF",
+    "CSV",
+    "XLSX",
+    "Excel",
+    "Word",
+    "ID",
+    "QQ",
+    "OK",
+    "URL",
+    "TOTP",
+    "APP",
+    "GB",
+    "KB",
+    "MB",
+    "Ctrl",
+    "Control",
+    "Command",
+    "Mac",
+}
 
 
 class _Text(HTMLParser):
@@ -54,8 +74,13 @@ def english_looking(html, known=()):
 
 @pytest.fixture
 def flow(town_staff_user, county_office_user, department, department_staff_user, enterprise_user, enterprise, town):
-    actors = Actors(town_user=town_staff_user, office_user=county_office_user, department=department,
-                    department_user=department_staff_user, enterprise_user=enterprise_user)
+    actors = Actors(
+        town_user=town_staff_user,
+        office_user=county_office_user,
+        department=department,
+        department_user=department_staff_user,
+        enterprise_user=enterprise_user,
+    )
     with clock.travel(datetime.date(2026, 3, 2)):
         matter = actors.drive(make_matter(enterprise=enterprise, received_by=town), workflow.ASSIGNED)
     return actors, matter
@@ -76,14 +101,20 @@ def test_the_matter_pages_read_in_chinese(login, flow, county_office_user, depar
     actors, matter = flow
     known = _known(matter, enterprise, county_office_user, department_staff_user, actors.department)
     pages = {
-        county_office_user: [reverse("admin:liaison_matter_changelist"), reverse("admin:liaison_matter_queue"),
-                             reverse("admin:liaison_matter_change", args=[matter.pk]),
-                             reverse("admin:liaison_matter_figures"), reverse("admin:liaison_matter_ledgers"),
-                             reverse("admin:liaison_matter_record"),
-                             reverse("admin:liaison_matter_act", args=[matter.pk, "supervise"])],
+        county_office_user: [
+            reverse("admin:liaison_matter_changelist"),
+            reverse("admin:liaison_matter_queue"),
+            reverse("admin:liaison_matter_change", args=[matter.pk]),
+            reverse("admin:liaison_matter_figures"),
+            reverse("admin:liaison_matter_ledgers"),
+            reverse("admin:liaison_matter_record"),
+            reverse("admin:liaison_matter_act", args=[matter.pk, "supervise"]),
+        ],
         department_staff_user: [reverse("admin:liaison_matter_change", args=[matter.pk])]
-        + [reverse("admin:liaison_matter_act", args=[matter.pk, a])
-           for a in ("return_assignment", "request_extension", "request_supplement", "reply", "note")],
+        + [
+            reverse("admin:liaison_matter_act", args=[matter.pk, a])
+            for a in ("return_assignment", "request_extension", "request_supplement", "reply", "note")
+        ],
     }
     for user, urls in pages.items():
         client = login(user)
@@ -99,8 +130,11 @@ def test_a_return_ends_on_the_list_with_only_the_success_message(login, flow, de
     actors, matter = flow
     client = login(department_staff_user)
     with clock.travel(datetime.date(2026, 3, 3)):
-        response = client.post(reverse("admin:liaison_matter_act", args=[matter.pk, "return_assignment"]),
-                                {"reason": "不属于本局职责"}, follow=True)
+        response = client.post(
+            reverse("admin:liaison_matter_act", args=[matter.pk, "return_assignment"]),
+            {"reason": "不属于本局职责"},
+            follow=True,
+        )
     assert response.redirect_chain[-1][0] == reverse("admin:liaison_matter_changelist")
     page = response.content.decode()
     assert "已完成" in page and "不存在" not in page
@@ -111,8 +145,13 @@ def test_the_visit_pages_read_in_chinese(login, town_staff_user, county_office_u
     from visits.models import LiaisonAssignment
 
     cadre = OfficialFactory(unit=town, role=Official.Role.UNIT_STAFF, name="林海燕")
-    LiaisonAssignment.objects.create(official=cadre, enterprise=enterprise, unit=town,
-                                     kind=LiaisonAssignment.Kind.CADRE, start_date=datetime.date(2026, 1, 5))
+    LiaisonAssignment.objects.create(
+        official=cadre,
+        enterprise=enterprise,
+        unit=town,
+        kind=LiaisonAssignment.Kind.CADRE,
+        start_date=datetime.date(2026, 1, 5),
+    )
     known = _known(enterprise, town_staff_user, county_office_user, cadre, town)
     client = login(town_staff_user)
     for name in ("visit", "appointment", "liaisonassignment", "meeting"):
@@ -122,8 +161,10 @@ def test_the_visit_pages_read_in_chinese(login, town_staff_user, county_office_u
             found = english_looking(response.content.decode(), known)
             assert found == [], (url, found)
     # the same enterprise twice for the same cadre: a plain Chinese refusal, no constraint name
-    response = client.post(reverse("admin:visits_liaisonassignment_add"), {
-        "official": cadre.pk, "enterprise": enterprise.pk, "start_date": "2026-03-02", "note": ""})
+    response = client.post(
+        reverse("admin:visits_liaisonassignment_add"),
+        {"official": cadre.pk, "enterprise": enterprise.pk, "start_date": "2026-03-02", "note": ""},
+    )
     page = response.content.decode()
     assert response.status_code == 200 and "visits_assignment_one_open_per_pair" not in page
     assert "该干部已在联系这家企业" in page
@@ -155,8 +196,9 @@ def test_the_admin_says_change_not_variation(login, county_office_user):
 def test_a_history_page_shows_no_none_for_a_missing_reason(login, town_staff_user, enterprise, town):
     from tests.visits.factories import VisitFactory
 
-    visit = VisitFactory(unit=town, enterprise=enterprise, date=datetime.date(2026, 3, 2),
-                         officials=[town_staff_user.official])
+    visit = VisitFactory(
+        unit=town, enterprise=enterprise, date=datetime.date(2026, 3, 2), officials=[town_staff_user.official]
+    )
     client = login(town_staff_user)
     response = client.get(reverse("admin:visits_visit_history", args=[visit.pk]))
     assert response.status_code == 200

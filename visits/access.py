@@ -1,4 +1,5 @@
 """Who may open the officials' pages of this app (coverage, enterprise file, ledgers, totals)."""
+
 from functools import wraps
 
 from django.contrib import admin

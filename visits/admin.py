@@ -1,6 +1,7 @@
 """The officials' workspace for visits, appointments, assignments, meetings and matchmaking.
 Every admin here is unit-scoped (portal.core.admin_base.UnitScopedAdmin) and reads through the
 models' `visible_to(user)`."""
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,9 +18,22 @@ from portal.core.workflow import ActionRefused
 from portal.models import Enterprise, Official, Unit
 
 from . import services
-from .models import (Appointment, Attachment, CountyLeader, FinancingMatch, FinancingNeed, LiaisonAssignment,
-                     MatchmakingEvent, Meeting, MeetingDecision, MeetingProblem, ReminderLog, Visit,
-                     VisitParticipant, VisitProblem)
+from .models import (
+    Appointment,
+    Attachment,
+    CountyLeader,
+    FinancingMatch,
+    FinancingNeed,
+    LiaisonAssignment,
+    MatchmakingEvent,
+    Meeting,
+    MeetingDecision,
+    MeetingProblem,
+    ReminderLog,
+    Visit,
+    VisitParticipant,
+    VisitProblem,
+)
 from .periods import last_periods, parse_period
 
 
@@ -55,8 +69,10 @@ class LiaisonAssignmentForm(forms.ModelForm):
             if data["end_date"] < instance.start_date:
                 self.add_error("end_date", _("The end date cannot be before the start date."))
             elif instance.kind == LiaisonAssignment.Kind.LEADER:
-                remaining = [a.enterprise for a in instance.official.liaison_assignments.filter(
-                    end_date__isnull=True).exclude(pk=instance.pk)]
+                remaining = [
+                    a.enterprise
+                    for a in instance.official.liaison_assignments.filter(end_date__isnull=True).exclude(pk=instance.pk)
+                ]
                 try:
                     services.check_leader_set(leader=instance.official, enterprises=remaining)
                 except ValidationError as error:
@@ -64,8 +80,11 @@ class LiaisonAssignmentForm(forms.ModelForm):
         if self.instance.pk is None and data.get("official") and data.get("enterprise"):
             try:
                 if data["official"].role == Official.Role.COUNTY_LEADER:
-                    services.check_leader_set(leader=data["official"], enterprises=[data["enterprise"]] + [
-                        a.enterprise for a in data["official"].liaison_assignments.filter(end_date__isnull=True)])
+                    services.check_leader_set(
+                        leader=data["official"],
+                        enterprises=[data["enterprise"]]
+                        + [a.enterprise for a in data["official"].liaison_assignments.filter(end_date__isnull=True)],
+                    )
                 else:
                     services.check_cadre_remit(official=data["official"], enterprise=data["enterprise"])
             except ValidationError as error:
@@ -109,8 +128,13 @@ class LiaisonAssignmentAdmin(UnitScopedAdmin):
                 if "note" in form.changed_data:
                     obj.save(update_fields=["note"])
             else:
-                created = services.assignment_create(official=obj.official, enterprise=obj.enterprise,
-                                                     start_date=obj.start_date, note=obj.note, by=request.user)
+                created = services.assignment_create(
+                    official=obj.official,
+                    enterprise=obj.enterprise,
+                    start_date=obj.start_date,
+                    note=obj.note,
+                    by=request.user,
+                )
                 obj.pk = created.pk
         except (ValidationError, PermissionDenied) as error:
             raise PermissionDenied(error) from error
@@ -118,11 +142,16 @@ class LiaisonAssignmentAdmin(UnitScopedAdmin):
 
 class CountyLeaderForm(forms.ModelForm):
     key_enterprises = forms.ModelMultipleChoiceField(
-        label=_("Key enterprises looked after"), queryset=Enterprise.objects.none(),
+        label=_("Key enterprises looked after"),
+        queryset=Enterprise.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Two or three key enterprises (the bounds are set by the county)."))
-    start_date = forms.DateField(label=_("From"), initial=timezone.localdate,
-                                 help_text=_("Enterprises added start on this day; dropped ones end the day before."))
+        help_text=_("Two or three key enterprises (the bounds are set by the county)."),
+    )
+    start_date = forms.DateField(
+        label=_("From"),
+        initial=timezone.localdate,
+        help_text=_("Enterprises added start on this day; dropped ones end the day before."),
+    )
 
     class Meta:
         model = CountyLeader
@@ -130,12 +159,13 @@ class CountyLeaderForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["key_enterprises"].queryset = Enterprise.objects.key().select_related("town").order_by(
-            "town__sort_order", "name")
+        self.fields["key_enterprises"].queryset = (
+            Enterprise.objects.key().select_related("town").order_by("town__sort_order", "name")
+        )
         if self.instance.pk:
             self.fields["key_enterprises"].initial = list(
-                self.instance.liaison_assignments.filter(end_date__isnull=True).values_list("enterprise_id",
-                                                                                           flat=True))
+                self.instance.liaison_assignments.filter(end_date__isnull=True).values_list("enterprise_id", flat=True)
+            )
 
     def clean(self):
         data = super().clean()
@@ -187,8 +217,12 @@ class CountyLeaderAdmin(UnitScopedAdmin):
         pass  # the official's own row is not edited here
 
     def save_related(self, request, form, formsets, change):
-        services.leader_assignments_set(leader=form.instance, enterprises=form.cleaned_data["key_enterprises"],
-                                        start_date=form.cleaned_data["start_date"], by=request.user)
+        services.leader_assignments_set(
+            leader=form.instance,
+            enterprises=form.cleaned_data["key_enterprises"],
+            start_date=form.cleaned_data["start_date"],
+            by=request.user,
+        )
 
 
 # --------------------------------------------------------------------------- appointments
@@ -217,15 +251,37 @@ class AppointmentAdmin(UnitScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return ["enterprise", "unit", "proposed_by", "status", "counter_starts_at", "counter_ends_at",
-                "response_note", "response_channel", "responded_by", "responded_at"]
+        return [
+            "enterprise",
+            "unit",
+            "proposed_by",
+            "status",
+            "counter_starts_at",
+            "counter_ends_at",
+            "response_note",
+            "response_channel",
+            "responded_by",
+            "responded_at",
+        ]
 
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["enterprise", "proposed_by", "starts_at", "ends_at", "purpose"]
-        return ["enterprise", "unit", "proposed_by", "purpose", "starts_at", "ends_at", "status",
-                "counter_starts_at", "counter_ends_at", "response_note", "response_channel", "responded_by",
-                "responded_at"]
+        return [
+            "enterprise",
+            "unit",
+            "proposed_by",
+            "purpose",
+            "starts_at",
+            "ends_at",
+            "status",
+            "counter_starts_at",
+            "counter_ends_at",
+            "response_note",
+            "response_channel",
+            "responded_by",
+            "responded_at",
+        ]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "enterprise":
@@ -239,8 +295,11 @@ class AppointmentAdmin(UnitScopedAdmin):
     def answer_link(self, obj):
         if not obj.is_open:
             return "—"
-        return format_html('<a class="button" href="{}">{}</a>', reverse("visits:appointment_answer", args=[obj.pk]),
-                           _("Record the answer"))
+        return format_html(
+            '<a class="button" href="{}">{}</a>',
+            reverse("visits:appointment_answer", args=[obj.pk]),
+            _("Record the answer"),
+        )
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -249,7 +308,8 @@ class AppointmentAdmin(UnitScopedAdmin):
                 original = Appointment.objects.get(pk=obj.pk)
                 try:
                     _appointment, conflicts = services.appointment_reschedule(
-                        appointment=original, starts_at=obj.starts_at, ends_at=obj.ends_at, by=request.user)
+                        appointment=original, starts_at=obj.starts_at, ends_at=obj.ends_at, by=request.user
+                    )
                 except ValidationError as error:
                     raise PermissionDenied(error) from error
                 self._warn(request, conflicts)
@@ -257,18 +317,29 @@ class AppointmentAdmin(UnitScopedAdmin):
                 obj.save(update_fields=["purpose"])
             return
         appointment, conflicts = services.appointment_propose(
-            enterprise=obj.enterprise, official=obj.proposed_by, starts_at=obj.starts_at, ends_at=obj.ends_at,
-            purpose=obj.purpose)
+            enterprise=obj.enterprise,
+            official=obj.proposed_by,
+            starts_at=obj.starts_at,
+            ends_at=obj.ends_at,
+            purpose=obj.purpose,
+        )
         obj.pk, obj.unit = appointment.pk, appointment.unit
         self._warn(request, conflicts)
 
     def _warn(self, request, conflicts):
         for other in conflicts:
-            messages.warning(request, _("Note: %(unit)s has also booked this enterprise from %(start)s to %(end)s. "
-                                        "Consider agreeing one joint visit so as not to disturb production.")
-                             % {"unit": other.unit.name,
-                                "start": timezone.localtime(other.starts_at).strftime("%Y-%m-%d %H:%M"),
-                                "end": timezone.localtime(other.ends_at).strftime("%H:%M")})
+            messages.warning(
+                request,
+                _(
+                    "Note: %(unit)s has also booked this enterprise from %(start)s to %(end)s. "
+                    "Consider agreeing one joint visit so as not to disturb production."
+                )
+                % {
+                    "unit": other.unit.name,
+                    "start": timezone.localtime(other.starts_at).strftime("%Y-%m-%d %H:%M"),
+                    "end": timezone.localtime(other.ends_at).strftime("%H:%M"),
+                },
+            )
 
 
 # --------------------------------------------------------------------------- visits
@@ -307,18 +378,38 @@ TEAM_CHECKBOXES_UP_TO = 12
 
 
 class VisitForm(forms.ModelForm):
-    team = forms.ModelMultipleChoiceField(label=_("Officials who went"), queryset=Official.objects.none(),
-                                                  widget=forms.CheckboxSelectMultiple)
+    team = forms.ModelMultipleChoiceField(
+        label=_("Officials who went"), queryset=Official.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
 
     linked_policies = forms.TypedMultipleChoiceField(
-        label=_("Published policies explained"), required=False, coerce=int,
-        help_text=_("Optional: the published policies you explained (hold Ctrl to choose several)."))
+        label=_("Published policies explained"),
+        required=False,
+        coerce=int,
+        help_text=_("Optional: the published policies you explained (hold Ctrl to choose several)."),
+    )
 
     class Meta:
         model = Visit
-        fields = ["enterprise", "date", "form", "appointment", "team", "met_persons", "operation",
-                  "operation_notes", "output_value", "revenue", "employees", "capacity_use", "project_progress",
-                  "policies_explained", "linked_policies", "solved_on_spot", "follow_up"]
+        fields = [
+            "enterprise",
+            "date",
+            "form",
+            "appointment",
+            "team",
+            "met_persons",
+            "operation",
+            "operation_notes",
+            "output_value",
+            "revenue",
+            "employees",
+            "capacity_use",
+            "project_progress",
+            "policies_explained",
+            "linked_policies",
+            "solved_on_spot",
+            "follow_up",
+        ]
 
     def __init__(self, *args, user=None, admin_site=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -334,14 +425,15 @@ class VisitForm(forms.ModelForm):
         if appointment is not None and self.instance.appointment_id:
             # Carried out by this visit, the appointment is 已走访 now: keep it choosable, or
             # re-saving the visit would drop the link.
-            appointment.queryset = (appointment.queryset | Appointment.objects.filter(
-                pk=self.instance.appointment_id).select_related("enterprise")).distinct()
+            appointment.queryset = (
+                appointment.queryset
+                | Appointment.objects.filter(pk=self.instance.appointment_id).select_related("enterprise")
+            ).distinct()
         self.policy_choices = published_policy_choices()
         self.fields["linked_policies"].choices = [(p["id"], p["title"]) for p in self.policy_choices.values()]
         self.fields["linked_policies"].initial = [p.get("id") for p in self.instance.policy_links or []]
         if self.instance.pk:
-            self.fields["team"].initial = list(
-                self.instance.participants.values_list("official_id", flat=True))
+            self.fields["team"].initial = list(self.instance.participants.values_list("official_id", flat=True))
         elif user is not None and official_of(user):
             self.fields["team"].initial = [official_of(user).pk]
 
@@ -377,8 +469,11 @@ def problem_matter_cell(obj, kind, user=None):
         return _("Solved on the spot")
     if user is not None and not user.has_perm(f"visits.change_{kind}problem", obj):
         return "—"
-    return format_html('<a class="button" href="{}">{}</a>',
-                       reverse("visits:problem_to_matter", args=[kind, obj.pk]), _("Turn into a matter"))
+    return format_html(
+        '<a class="button" href="{}">{}</a>',
+        reverse("visits:problem_to_matter", args=[kind, obj.pk]),
+        _("Turn into a matter"),
+    )
 
 
 class PhotoForm(forms.ModelForm):
@@ -459,10 +554,24 @@ class VisitAdmin(UnitScopedAdmin):
     inlines = [VisitProblemInline, PhotoInline, AttachmentInline]
     fieldsets = [
         (None, {"fields": ["enterprise", "date", "form", "appointment", "team", "met_persons"]}),
-        (_("Production and operation"), {"fields": ["operation", "operation_notes", "output_value", "revenue",
-                                                    "employees", "capacity_use", "project_progress"]}),
-        (_("Policies and follow-up"), {"fields": ["policies_explained", "linked_policies", "solved_on_spot",
-                                                  "follow_up"]}),
+        (
+            _("Production and operation"),
+            {
+                "fields": [
+                    "operation",
+                    "operation_notes",
+                    "output_value",
+                    "revenue",
+                    "employees",
+                    "capacity_use",
+                    "project_progress",
+                ]
+            },
+        ),
+        (
+            _("Policies and follow-up"),
+            {"fields": ["policies_explained", "linked_policies", "solved_on_spot", "follow_up"]},
+        ),
     ]
 
     def get_fieldsets(self, request, obj=None):
@@ -470,8 +579,10 @@ class VisitAdmin(UnitScopedAdmin):
         if obj is not None and not self.has_change_permission(request, obj):
             # view only: show who went instead of the form's checkboxes
             swap = {"team": "who_went", "linked_policies": "policies_linked"}
-            fieldsets = [(title, {**options, "fields": [swap.get(name, name) for name in options["fields"]]})
-                         for title, options in fieldsets]
+            fieldsets = [
+                (title, {**options, "fields": [swap.get(name, name) for name in options["fields"]]})
+                for title, options in fieldsets
+            ]
         return fieldsets
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -489,11 +600,17 @@ class VisitAdmin(UnitScopedAdmin):
 
     def get_queryset(self, request):
         participants = VisitParticipant.objects.select_related("official").only(
-            "visit_id", "official__name", "official__unit_id")
+            "visit_id", "official__name", "official__unit_id"
+        )
         problems = VisitProblem.objects.only("id", "visit_id")
-        return (super().get_queryset(request)
-                .prefetch_related(Prefetch("participants", queryset=participants),
-                                  Prefetch("problems", queryset=problems, to_attr="problem_list")))
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("participants", queryset=participants),
+                Prefetch("problems", queryset=problems, to_attr="problem_list"),
+            )
+        )
 
     def get_search_results(self, request, queryset, search_term):
         """Search by enterprise through the enterprise index, not by scanning every visit."""
@@ -513,14 +630,21 @@ class VisitAdmin(UnitScopedAdmin):
             kwargs["queryset"] = _enterprises_for(request.user)
         if db_field.name == "appointment":
             # Agreed appointments, plus (VisitForm) the one this visit already carried out.
-            kwargs["queryset"] = (Appointment.objects.visible_to(request.user)
-                                  .filter(status=Appointment.Status.ACCEPTED).select_related("enterprise"))
+            kwargs["queryset"] = (
+                Appointment.objects.visible_to(request.user)
+                .filter(status=Appointment.Status.ACCEPTED)
+                .select_related("enterprise")
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("Published policies explained"))
     def policies_linked(self, obj):
-        return format_html_join("、", '<a href="{}">{}</a>', ((p.get("url", ""), p.get("title", ""))
-                                                            for p in obj.policy_links or [])) or "—"
+        return (
+            format_html_join(
+                "、", '<a href="{}">{}</a>', ((p.get("url", ""), p.get("title", "")) for p in obj.policy_links or [])
+            )
+            or "—"
+        )
 
     @admin.display(description=_("Who went"))
     def who_went(self, obj):
@@ -545,7 +669,8 @@ class VisitAdmin(UnitScopedAdmin):
         super().save_related(request, form, formsets, change)
         services.visit_set_participants(visit=form.instance, officials=form.cleaned_data["team"])
         form.instance.problems.exclude(enterprise_id=form.instance.enterprise_id).update(
-            enterprise_id=form.instance.enterprise_id)
+            enterprise_id=form.instance.enterprise_id
+        )
 
 
 class ProblemAdminBase(UnitScopedAdmin):
@@ -566,6 +691,7 @@ class ProblemAdminBase(UnitScopedAdmin):
     def get_list_display(self, request):
         """The 转为事项 button only on the problems this user may turn into a matter (a town sees
         problems a department raised at its enterprises, but does not hand them on)."""
+
         def matter_cell(obj):
             return problem_matter_cell(obj, self.kind, user=request.user)
 
@@ -583,11 +709,13 @@ class ProblemAdminBase(UnitScopedAdmin):
                 return
             made += created
             existing += not created
-        self.message_user(request, ngettext("%d matter created.", "%d matters created.", made) % made,
-                          messages.SUCCESS)
+        self.message_user(request, ngettext("%d matter created.", "%d matters created.", made) % made, messages.SUCCESS)
         if existing:
-            self.message_user(request, ngettext("%d problem already had its matter.",
-                                                "%d problems already had their matters.", existing) % existing)
+            self.message_user(
+                request,
+                ngettext("%d problem already had its matter.", "%d problems already had their matters.", existing)
+                % existing,
+            )
 
 
 @admin.register(VisitProblem)
@@ -643,8 +771,18 @@ class MeetingAdmin(UnitScopedAdmin):
     date_hierarchy = "date"
     autocomplete_fields = ["units_attending", "enterprises_attending"]
     inlines = [MeetingProblemInline, MeetingDecisionInline]
-    fields = ["kind", "unit", "title", "date", "place", "convener", "units_attending", "enterprises_attending",
-              "agenda", "minutes"]
+    fields = [
+        "kind",
+        "unit",
+        "title",
+        "date",
+        "place",
+        "convener",
+        "units_attending",
+        "enterprises_attending",
+        "agenda",
+        "minutes",
+    ]
 
     def scope_queryset(self, request, queryset):
         return queryset.visible_to(request.user)
@@ -722,9 +860,11 @@ class FinancingNeedAdmin(UnitScopedAdmin):
             except ActionRefused:
                 continue  # its state does not allow it: left as it is
             done += 1
-        self.message_user(request, ngettext("%(count)d financing need: %(action)s.",
-                                            "%(count)d financing needs: %(action)s.", done)
-                          % {"count": done, "action": services.FINANCING_NEED_WORKFLOW[action].label})
+        self.message_user(
+            request,
+            ngettext("%(count)d financing need: %(action)s.", "%(count)d financing needs: %(action)s.", done)
+            % {"count": done, "action": services.FINANCING_NEED_WORKFLOW[action].label},
+        )
 
     @admin.action(description=_("Mark the selected needs as met"), permissions=["change"])
     def mark_met(self, request, queryset):

@@ -1,15 +1,46 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-_VIEW = ["view_liaisonassignment", "view_countyleader", "view_appointment", "view_visit", "view_visitproblem",
-         "view_attachment", "view_meeting", "view_meetingproblem", "view_meetingdecision", "view_matchmakingevent",
-         "view_financingneed", "view_financingmatch"]
-_RECORD = ["add_appointment", "change_appointment", "add_visit", "change_visit", "delete_visit",
-           "add_visitproblem", "change_visitproblem", "delete_visitproblem", "add_attachment",
-           "change_attachment", "delete_attachment", "add_meeting", "change_meeting", "add_meetingproblem",
-           "change_meetingproblem", "delete_meetingproblem", "add_meetingdecision", "change_meetingdecision",
-           "delete_meetingdecision", "add_financingneed", "change_financingneed", "add_financingmatch",
-           "change_financingmatch", "delete_financingmatch"]
+_VIEW = [
+    "view_liaisonassignment",
+    "view_countyleader",
+    "view_appointment",
+    "view_visit",
+    "view_visitproblem",
+    "view_attachment",
+    "view_meeting",
+    "view_meetingproblem",
+    "view_meetingdecision",
+    "view_matchmakingevent",
+    "view_financingneed",
+    "view_financingmatch",
+]
+_RECORD = [
+    "add_appointment",
+    "change_appointment",
+    "add_visit",
+    "change_visit",
+    "delete_visit",
+    "add_visitproblem",
+    "change_visitproblem",
+    "delete_visitproblem",
+    "add_attachment",
+    "change_attachment",
+    "delete_attachment",
+    "add_meeting",
+    "change_meeting",
+    "add_meetingproblem",
+    "change_meetingproblem",
+    "delete_meetingproblem",
+    "add_meetingdecision",
+    "change_meetingdecision",
+    "delete_meetingdecision",
+    "add_financingneed",
+    "change_financingneed",
+    "add_financingmatch",
+    "change_financingmatch",
+    "delete_financingmatch",
+]
 
 
 def _perms(*names):
@@ -24,14 +55,34 @@ class VisitsConfig(AppConfig):
     official_enterprises_set = "visits.services.official_enterprises_set"
 
     role_permissions = {
-        "county_office": _perms(_VIEW, _RECORD, [
-            "add_liaisonassignment", "change_liaisonassignment", "change_countyleader", "delete_meeting",
-            "add_matchmakingevent", "change_matchmakingevent", "delete_matchmakingevent", "view_reminderlog"]),
-        "unit_head": _perms(_VIEW, _RECORD, ["add_liaisonassignment", "change_liaisonassignment",
-                                             "delete_meeting"]),
+        "county_office": _perms(
+            _VIEW,
+            _RECORD,
+            [
+                "add_liaisonassignment",
+                "change_liaisonassignment",
+                "change_countyleader",
+                "delete_meeting",
+                "add_matchmakingevent",
+                "change_matchmakingevent",
+                "delete_matchmakingevent",
+                "view_reminderlog",
+            ],
+        ),
+        "unit_head": _perms(_VIEW, _RECORD, ["add_liaisonassignment", "change_liaisonassignment", "delete_meeting"]),
         "unit_staff": _perms(_VIEW, _RECORD, ["add_liaisonassignment", "change_liaisonassignment"]),
-        "county_leader": _perms(_VIEW, ["add_visit", "change_visit", "add_visitproblem", "change_visitproblem",
-                                        "add_attachment", "add_appointment", "change_appointment"]),
+        "county_leader": _perms(
+            _VIEW,
+            [
+                "add_visit",
+                "change_visit",
+                "add_visitproblem",
+                "change_visitproblem",
+                "add_attachment",
+                "add_appointment",
+                "change_appointment",
+            ],
+        ),
     }
 
     def admin_dashboard_links(self, request):
@@ -62,5 +113,6 @@ class VisitsConfig(AppConfig):
         from .models import LiaisonAssignment
 
         # 联系企业 decides which enterprises (and their matters) an official sees: a scope.
-        track_scope_changes(LiaisonAssignment, describe=lambda a: (
-            f"{a} ({a.get_kind_display()}, {a.start_date}–{a.end_date or ''})"))
+        track_scope_changes(
+            LiaisonAssignment, describe=lambda a: f"{a} ({a.get_kind_display()}, {a.start_date}–{a.end_date or ''})"
+        )

@@ -25,13 +25,24 @@ class DateInput(forms.DateInput):
 class AppointmentAnswerForm(forms.Form):
     """The enterprise's answer to a proposed visit time."""
 
-    ANSWERS = [("accept", _("The time suits us")), ("counter", _("Please come at another time")),
-               ("decline", _("We cannot receive a visit now"))]
+    ANSWERS = [
+        ("accept", _("The time suits us")),
+        ("counter", _("Please come at another time")),
+        ("decline", _("We cannot receive a visit now")),
+    ]
     answer = forms.ChoiceField(label=_("Answer"), choices=ANSWERS, widget=forms.RadioSelect)
-    starts_at = forms.DateTimeField(label=_("Another time: from"), required=False, widget=DateTimeLocalInput(),
-                                    input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
-    ends_at = forms.DateTimeField(label=_("Another time: until"), required=False, widget=DateTimeLocalInput(),
-                                  input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    starts_at = forms.DateTimeField(
+        label=_("Another time: from"),
+        required=False,
+        widget=DateTimeLocalInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Another time: until"),
+        required=False,
+        widget=DateTimeLocalInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
     note = forms.CharField(label=_("Note"), required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean(self):
@@ -55,15 +66,19 @@ class FinancingNeedForm(forms.ModelForm):
     class Meta:
         model = FinancingNeed
         fields = ["amount", "purpose", "term_months", "collateral"]
-        help_texts = {"amount": _("In 10,000 yuan (万元)."), "collateral": _("e.g. factory buildings, equipment, "
-                                                                          "receivables, a guarantee company")}
+        help_texts = {
+            "amount": _("In 10,000 yuan (万元)."),
+            "collateral": _("e.g. factory buildings, equipment, receivables, a guarantee company"),
+        }
 
 
 class LedgerFilterForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False,
-                                  empty_label=_("All units I may see"))
-    official = forms.ModelChoiceField(label=_("Official"), queryset=Official.objects.none(), required=False,
-                                      empty_label=_("All officials"))
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All units I may see")
+    )
+    official = forms.ModelChoiceField(
+        label=_("Official"), queryset=Official.objects.none(), required=False, empty_label=_("All officials")
+    )
     start = SensibleDateField(label=_("From"), required=False, widget=DateInput())
     end = SensibleDateField(label=_("Until"), required=False, widget=DateInput())
 
@@ -80,8 +95,9 @@ class LedgerFilterForm(forms.Form):
 
 
 class CoverageFilterForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False,
-                                  empty_label=_("All units"))
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All units")
+    )
     period = forms.ChoiceField(label=_("Coverage period"), required=False)
 
     def __init__(self, *args, units=None, periods=(), **kwargs):
@@ -97,4 +113,3 @@ class CoverageFilterForm(forms.Form):
 
 class ProblemToMatterForm(forms.Form):
     confirm = forms.BooleanField(label=_("Hand this problem to matter handling"), required=True)
-

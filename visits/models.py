@@ -3,6 +3,7 @@
 Every record here belongs to a unit (the unit whose officials did the work); the admin scopes
 by it through portal.core.admin_base.UnitScopedAdmin and the pages through `visible_to(user)`.
 """
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -18,7 +19,6 @@ from portal.core.categories import ENTERPRISE_CATEGORIES, Category
 from portal.core.access import official_of, unit_scope
 from portal.models import Enterprise, FinancialInstitution, Official, Unit
 from portal.core.uploads import ProtectedFileField, UploadValidator, check_upload
-
 
 
 def _is_official_unit_scope(user):
@@ -85,12 +85,19 @@ class LiaisonAssignment(models.Model):
         LEADER = "leader", _("County leader")
         CADRE = "cadre", _("Cadre")
 
-    official = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="liaison_assignments",
-                                 verbose_name=_("official"))
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="liaison_assignments",
-                                   verbose_name=_("enterprise"))
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="liaison_assignments",
-                             verbose_name=_("unit"), help_text=_("The official's unit when assigned."))
+    official = models.ForeignKey(
+        Official, on_delete=models.PROTECT, related_name="liaison_assignments", verbose_name=_("official")
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="liaison_assignments", verbose_name=_("enterprise")
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="liaison_assignments",
+        verbose_name=_("unit"),
+        help_text=_("The official's unit when assigned."),
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CADRE)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
@@ -105,12 +112,18 @@ class LiaisonAssignment(models.Model):
         verbose_name = _("liaison assignment")
         verbose_name_plural = _("liaison assignments")
         constraints = [
-            models.UniqueConstraint(fields=["official", "enterprise"], condition=Q(end_date__isnull=True),
-                                    name="visits_assignment_one_open_per_pair",
-                                    violation_error_message=_("This official already looks after this "
-                                                              "enterprise: end the current assignment first.")),
-            models.CheckConstraint(condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                                   name="visits_assignment_end_after_start"),
+            models.UniqueConstraint(
+                fields=["official", "enterprise"],
+                condition=Q(end_date__isnull=True),
+                name="visits_assignment_one_open_per_pair",
+                violation_error_message=_(
+                    "This official already looks after this enterprise: end the current assignment first."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="visits_assignment_end_after_start",
+            ),
         ]
         indexes = [
             models.Index(fields=["official", "start_date", "end_date"], name="visits_assign_official_idx"),
@@ -173,12 +186,13 @@ class Appointment(models.Model):
 
     OPEN_STATUSES = (Status.PROPOSED, Status.COUNTER, Status.ACCEPTED)
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="visit_appointments",
-                                   verbose_name=_("enterprise"))
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="visit_appointments",
-                             verbose_name=_("unit"))
-    proposed_by = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="proposed_appointments",
-                                    verbose_name=_("proposed by"))
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="visit_appointments", verbose_name=_("enterprise")
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="visit_appointments", verbose_name=_("unit"))
+    proposed_by = models.ForeignKey(
+        Official, on_delete=models.PROTECT, related_name="proposed_appointments", verbose_name=_("proposed by")
+    )
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     purpose = models.CharField(_("purpose"), max_length=200)
@@ -187,8 +201,14 @@ class Appointment(models.Model):
     counter_ends_at = models.DateTimeField(_("enterprise's proposed end"), null=True, blank=True)
     response_note = models.CharField(_("enterprise's note"), max_length=300, blank=True)
     response_channel = models.CharField(_("answered"), max_length=10, choices=Channel.choices, blank=True)
-    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+", verbose_name=_("answer recorded by"))
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answer recorded by"),
+    )
     responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -200,7 +220,9 @@ class Appointment(models.Model):
         verbose_name = _("visit appointment")
         verbose_name_plural = _("visit appointments")
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="visits_appointment_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="visits_appointment_ends_after_start"
+            ),
         ]
         indexes = [
             models.Index(fields=["enterprise", "status", "starts_at"], name="visits_appt_enterprise_idx"),
@@ -265,37 +287,74 @@ class Visit(models.Model):
         HALTED = "halted", _("Partly or fully halted")
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="visits", verbose_name=_("unit"))
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="visits",
-                                   verbose_name=_("enterprise"))
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="visits", verbose_name=_("enterprise")
+    )
     date = models.DateField(_("date"))
     # "form" alone is also a policy interpretation's 解读形式: each names its own meaning.
-    form = models.CharField(pgettext_lazy("visit", "form"), max_length=10, choices=Form.choices,
-                            default=Form.ONSITE)
-    officials = models.ManyToManyField(Official, through="VisitParticipant", related_name="visits",
-                                       verbose_name=_("officials who went"))
-    appointment = models.OneToOneField(Appointment, on_delete=models.SET_NULL, null=True, blank=True,
-                                       related_name="visit", verbose_name=_("appointment"))
-    met_persons = models.CharField(_("people met"), max_length=200,
-                                   help_text=_("Names and posts of the enterprise's people met."))
-    operation = models.CharField(_("production and operation"), max_length=10, choices=Operation.choices,
-                                 default=Operation.NORMAL)
+    form = models.CharField(pgettext_lazy("visit", "form"), max_length=10, choices=Form.choices, default=Form.ONSITE)
+    officials = models.ManyToManyField(
+        Official, through="VisitParticipant", related_name="visits", verbose_name=_("officials who went")
+    )
+    appointment = models.OneToOneField(
+        Appointment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="visit",
+        verbose_name=_("appointment"),
+    )
+    met_persons = models.CharField(
+        _("people met"), max_length=200, help_text=_("Names and posts of the enterprise's people met.")
+    )
+    operation = models.CharField(
+        _("production and operation"), max_length=10, choices=Operation.choices, default=Operation.NORMAL
+    )
     operation_notes = models.TextField(_("production and operation status"), blank=True)
-    output_value = models.DecimalField(_("output value (10k yuan)"), max_digits=14, decimal_places=2,
-                                       null=True, blank=True, validators=[MinValueValidator(0)])
-    revenue = models.DecimalField(_("revenue (10k yuan)"), max_digits=14, decimal_places=2, null=True, blank=True,
-                                  validators=[MinValueValidator(0)])
+    output_value = models.DecimalField(
+        _("output value (10k yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    revenue = models.DecimalField(
+        _("revenue (10k yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
-    capacity_use = models.DecimalField(_("capacity use (%)"), max_digits=5, decimal_places=1, null=True, blank=True,
-                                       validators=[MinValueValidator(0), MaxValueValidator(100)])
+    capacity_use = models.DecimalField(
+        _("capacity use (%)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
     project_progress = models.TextField(_("progress of key projects"), blank=True)
     policies_explained = models.TextField(_("policies explained"), blank=True)
     policy_links = models.JSONField(
-        _("published policies explained"), default=list, blank=True, editable=False,
-        help_text=_("Chosen from the published policies; kept as id, title and address."))
+        _("published policies explained"),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text=_("Chosen from the published policies; kept as id, title and address."),
+    )
     solved_on_spot = models.TextField(_("solved on the spot"), blank=True)
     follow_up = models.TextField(_("follow-up"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+", verbose_name=_("recorded by"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -307,8 +366,10 @@ class Visit(models.Model):
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
         constraints = [
-            models.CheckConstraint(condition=Q(capacity_use__isnull=True) | Q(capacity_use__gte=0, capacity_use__lte=100),
-                                   name="visits_visit_capacity_percent"),
+            models.CheckConstraint(
+                condition=Q(capacity_use__isnull=True) | Q(capacity_use__gte=0, capacity_use__lte=100),
+                name="visits_visit_capacity_percent",
+            ),
         ]
         indexes = [
             models.Index(fields=["unit", "-date"], name="visits_visit_unit_date_idx"),
@@ -336,13 +397,25 @@ class Visit(models.Model):
         agreed = timezone.localdate(appointment.starts_at)
         late = (self.date - agreed).days
         if late < 0:
-            raise ValidationError({"appointment": _(
-                "This appointment is agreed for %(agreed)s, after the visit's date: link it to the visit made on "
-                "that day.") % {"agreed": agreed}})
+            raise ValidationError(
+                {
+                    "appointment": _(
+                        "This appointment is agreed for %(agreed)s, after the visit's date: link it to the visit made on "
+                        "that day."
+                    )
+                    % {"agreed": agreed}
+                }
+            )
         if late > VISIT_APPOINTMENT_DAYS_LATE:
-            raise ValidationError({"appointment": _(
-                "This appointment was agreed for %(agreed)s, more than %(days)d days before the visit: record the "
-                "visit without it.") % {"agreed": agreed, "days": VISIT_APPOINTMENT_DAYS_LATE}})
+            raise ValidationError(
+                {
+                    "appointment": _(
+                        "This appointment was agreed for %(agreed)s, more than %(days)d days before the visit: record the "
+                        "visit without it."
+                    )
+                    % {"agreed": agreed, "days": VISIT_APPOINTMENT_DAYS_LATE}
+                }
+            )
 
     def get_absolute_url(self):
         return reverse("admin:visits_visit_change", args=[self.pk])
@@ -353,10 +426,10 @@ class VisitParticipant(models.Model):
     (did this official visit this enterprise this quarter?) is one index probe."""
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="participants", verbose_name=_("visit"))
-    official = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="visit_participations",
-                                 verbose_name=_("official"))
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=_("enterprise"))
+    official = models.ForeignKey(
+        Official, on_delete=models.PROTECT, related_name="visit_participations", verbose_name=_("official")
+    )
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+", verbose_name=_("enterprise"))
     date = models.DateField(_("date"))
 
     class Meta:
@@ -377,11 +450,9 @@ class VisitParticipant(models.Model):
 class ProblemBase(models.Model):
     """A problem an enterprise raised; one action turns it into a liaison matter (exactly once)."""
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=_("enterprise"))
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+", verbose_name=_("enterprise"))
     # liaison's matter categories: the matter made from the problem is filed under the same one
-    category = models.CharField(_("category"), max_length=20, choices=ENTERPRISE_CATEGORIES,
-                                default=Category.OTHER)
+    category = models.CharField(_("category"), max_length=20, choices=ENTERPRISE_CATEGORIES, default=Category.OTHER)
     title = models.CharField(_("problem"), max_length=200)
     description = models.TextField(_("details"), blank=True)
     solved_on_spot = models.BooleanField(_("solved on the spot"), default=False)
@@ -417,8 +488,10 @@ class VisitProblem(ProblemBase):
         ordering = ["id"]
         verbose_name = _("problem raised at a visit")
         verbose_name_plural = _("problems raised at visits")
-        indexes = [models.Index(fields=["visit"], name="visits_vproblem_visit_idx"),
-                   models.Index(fields=["enterprise", "matter_id"], name="visits_vproblem_ent_idx")]
+        indexes = [
+            models.Index(fields=["visit"], name="visits_vproblem_visit_idx"),
+            models.Index(fields=["enterprise", "matter_id"], name="visits_vproblem_ent_idx"),
+        ]
 
     def save(self, *args, **kwargs):
         if self.visit_id and not self.enterprise_id:
@@ -443,8 +516,9 @@ class Attachment(models.Model):
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("visit"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PHOTO)
-    file = ProtectedFileField(_("file"), upload_to="visits/%Y/%m/", download_view="visits:attachment",
-                              validators=[UploadValidator()])
+    file = ProtectedFileField(
+        _("file"), upload_to="visits/%Y/%m/", download_view="visits:attachment", validators=[UploadValidator()]
+    )
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     content_type = models.CharField(_("content type"), max_length=100, blank=True, editable=False)
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
@@ -481,11 +555,13 @@ class MeetingQuerySet(models.QuerySet):
             return self
         if unit is None:
             return self.none()
-        condition = Q(unit=unit) | Exists(Meeting.units_attending.through.objects.filter(
-            meeting=OuterRef("pk"), unit=unit))
+        condition = Q(unit=unit) | Exists(
+            Meeting.units_attending.through.objects.filter(meeting=OuterRef("pk"), unit=unit)
+        )
         if unit.is_town:
-            condition |= Exists(Meeting.enterprises_attending.through.objects.filter(
-                meeting=OuterRef("pk"), enterprise__town=unit))
+            condition |= Exists(
+                Meeting.enterprises_attending.through.objects.filter(meeting=OuterRef("pk"), enterprise__town=unit)
+            )
         return self.filter(condition)
 
 
@@ -502,14 +578,22 @@ class Meeting(models.Model):
     date = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=200, blank=True)
     convener = models.CharField(_("convener"), max_length=100, help_text=_("Name and post of who chaired it."))
-    units_attending = models.ManyToManyField(Unit, blank=True, related_name="meetings_attended",
-                                             verbose_name=_("units attending"))
-    enterprises_attending = models.ManyToManyField(Enterprise, blank=True, related_name="meetings_attended",
-                                                   verbose_name=_("enterprises attending"))
+    units_attending = models.ManyToManyField(
+        Unit, blank=True, related_name="meetings_attended", verbose_name=_("units attending")
+    )
+    enterprises_attending = models.ManyToManyField(
+        Enterprise, blank=True, related_name="meetings_attended", verbose_name=_("enterprises attending")
+    )
     agenda = models.TextField(_("agenda"), blank=True)
     minutes = models.TextField(_("minutes"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+", verbose_name=_("recorded by"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -535,8 +619,7 @@ class MeetingProblemQuerySet(models.QuerySet):
 
 
 class MeetingProblem(ProblemBase):
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="problems",
-                                verbose_name=_("meeting"))
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="problems", verbose_name=_("meeting"))
 
     CHANNEL = "meeting"
 
@@ -546,8 +629,10 @@ class MeetingProblem(ProblemBase):
         ordering = ["id"]
         verbose_name = _("problem raised at a meeting")
         verbose_name_plural = _("problems raised at meetings")
-        indexes = [models.Index(fields=["meeting"], name="visits_mproblem_meeting_idx"),
-                   models.Index(fields=["enterprise"], name="visits_mproblem_ent_idx")]
+        indexes = [
+            models.Index(fields=["meeting"], name="visits_mproblem_meeting_idx"),
+            models.Index(fields=["enterprise"], name="visits_mproblem_ent_idx"),
+        ]
 
     @property
     def owner(self):
@@ -561,11 +646,11 @@ class MeetingProblem(ProblemBase):
 class MeetingDecision(models.Model):
     """A decision taken at a meeting and the unit that follows it up."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions",
-                                verbose_name=_("meeting"))
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("meeting"))
     text = models.TextField(_("decision"))
-    follow_up_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
-                                       verbose_name=_("followed up by"))
+    follow_up_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("followed up by")
+    )
     follow_up_person = models.CharField(_("person following up"), max_length=50, blank=True)
     due_date = models.DateField(_("due"), null=True, blank=True)
     done = models.BooleanField(_("done"), default=False)
@@ -588,10 +673,12 @@ class MatchmakingEvent(models.Model):
     title = models.CharField(_("title"), max_length=200)
     date = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=200, blank=True)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="matchmaking_events",
-                             verbose_name=_("organising unit"))
-    institutions = models.ManyToManyField(FinancialInstitution, blank=True, related_name="matchmaking_events",
-                                          verbose_name=_("institutions taking part"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="matchmaking_events", verbose_name=_("organising unit")
+    )
+    institutions = models.ManyToManyField(
+        FinancialInstitution, blank=True, related_name="matchmaking_events", verbose_name=_("institutions taking part")
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     history = HistoricalRecords()
@@ -645,20 +732,35 @@ class FinancingNeed(models.Model):
         MET = "met", _("Met")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="financing_needs",
-                                   verbose_name=_("enterprise"))
-    amount = models.DecimalField(_("amount (10k yuan)"), max_digits=12, decimal_places=2,
-                                 validators=[MinValueValidator(0.01)])
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="financing_needs", verbose_name=_("enterprise")
+    )
+    amount = models.DecimalField(
+        _("amount (10k yuan)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0.01)]
+    )
     purpose = models.CharField(_("purpose"), max_length=200)
-    term_months = models.PositiveSmallIntegerField(_("term (months)"), validators=[MinValueValidator(1),
-                                                                                 MaxValueValidator(360)])
+    term_months = models.PositiveSmallIntegerField(
+        _("term (months)"), validators=[MinValueValidator(1), MaxValueValidator(360)]
+    )
     collateral = models.CharField(_("collateral offered"), max_length=200, blank=True)
-    event = models.ForeignKey(MatchmakingEvent, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="needs", verbose_name=_("matchmaking event"))
+    event = models.ForeignKey(
+        MatchmakingEvent,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="needs",
+        verbose_name=_("matchmaking event"),
+    )
     source = models.CharField(_("entered"), max_length=10, choices=Source.choices, default=Source.OFFICIAL)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", verbose_name=_("entered by"))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -688,17 +790,37 @@ class FinancingMatch(models.Model):
         LOAN = "loan", _("Loan disbursed (已放款)")
         FAILED = "failed", _("Unsuccessful (未成功)")
 
-    need = models.ForeignKey(FinancingNeed, on_delete=models.CASCADE, related_name="matches",
-                             verbose_name=_("financing need"))
-    institution = models.ForeignKey(FinancialInstitution, on_delete=models.PROTECT, related_name="financing_matches",
-                                    verbose_name=_("institution"))
-    event = models.ForeignKey(MatchmakingEvent, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="matches", verbose_name=_("matchmaking event"))
+    need = models.ForeignKey(
+        FinancingNeed, on_delete=models.CASCADE, related_name="matches", verbose_name=_("financing need")
+    )
+    institution = models.ForeignKey(
+        FinancialInstitution, on_delete=models.PROTECT, related_name="financing_matches", verbose_name=_("institution")
+    )
+    event = models.ForeignKey(
+        MatchmakingEvent,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="matches",
+        verbose_name=_("matchmaking event"),
+    )
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.NEGOTIATING)
-    credit_amount = models.DecimalField(_("credit granted (10k yuan)"), max_digits=12, decimal_places=2,
-                                        null=True, blank=True, validators=[MinValueValidator(0)])
-    loan_amount = models.DecimalField(_("loan disbursed (10k yuan)"), max_digits=12, decimal_places=2,
-                                      null=True, blank=True, validators=[MinValueValidator(0)])
+    credit_amount = models.DecimalField(
+        _("credit granted (10k yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    loan_amount = models.DecimalField(
+        _("loan disbursed (10k yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
     failure_reason = models.CharField(_("reason it failed"), max_length=300, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -710,11 +832,14 @@ class FinancingMatch(models.Model):
         verbose_name_plural = _("matchmaking results")
         constraints = [
             models.UniqueConstraint(fields=["need", "institution"], name="visits_match_once_per_institution"),
-            models.CheckConstraint(condition=~Q(outcome="failed") | ~Q(failure_reason=""),
-                                   name="visits_match_failure_has_reason"),
+            models.CheckConstraint(
+                condition=~Q(outcome="failed") | ~Q(failure_reason=""), name="visits_match_failure_has_reason"
+            ),
         ]
-        indexes = [models.Index(fields=["institution", "outcome"], name="visits_match_inst_idx"),
-                   models.Index(fields=["event"], name="visits_match_event_idx")]
+        indexes = [
+            models.Index(fields=["institution", "outcome"], name="visits_match_inst_idx"),
+            models.Index(fields=["event"], name="visits_match_event_idx"),
+        ]
 
     def __str__(self):
         return f"{self.need} · {self.institution}"

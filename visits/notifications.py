@@ -2,6 +2,7 @@
 enterprise's mobile number): the enterprise hears of a proposed, re-proposed, confirmed or
 cancelled visit; the proposing official hears the enterprise's answer (accepted, another
 time, declined) and a cancellation by the enterprise. Nobody is told of their own step."""
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
@@ -22,8 +23,12 @@ def _when(moment):
 
 def _enterprise_addresses(enterprise):
     addresses = {enterprise.email.strip().lower(): enterprise.email.strip()} if enterprise.email else {}
-    for email in (EnterpriseAccount.objects.confirmed().filter(enterprise=enterprise, user__is_active=True)
-                  .exclude(user__email="").values_list("user__email", flat=True)):
+    for email in (
+        EnterpriseAccount.objects.confirmed()
+        .filter(enterprise=enterprise, user__is_active=True)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    ):
         addresses.setdefault(email.strip().lower(), email.strip())
     return list(addresses.values())
 
@@ -41,14 +46,21 @@ def appointment_notify(*, appointment, action, by=None):
 
 def _tell_enterprise(appointment, action):
     with override(settings.LANGUAGE_CODE):
-        context = {"unit": appointment.unit.name, "when": _when(appointment.starts_at),
-                   "purpose": appointment.purpose,
-                   "url": settings.SITE_BASE_URL.rstrip("/") + reverse("visits:my_appointment",
-                                                                       args=[appointment.pk])}
+        context = {
+            "unit": appointment.unit.name,
+            "when": _when(appointment.starts_at),
+            "purpose": appointment.purpose,
+            "url": settings.SITE_BASE_URL.rstrip("/") + reverse("visits:my_appointment", args=[appointment.pk]),
+        }
         if action in ("propose", "reschedule"):
             subject = _("Visit proposed for %(when)s") % context
-            text = _("%(unit)s proposes to visit your enterprise at %(when)s (%(purpose)s). Please accept, propose "
-                     "another time or decline: %(url)s") % context
+            text = (
+                _(
+                    "%(unit)s proposes to visit your enterprise at %(when)s (%(purpose)s). Please accept, propose "
+                    "another time or decline: %(url)s"
+                )
+                % context
+            )
         elif action == "accept_counter":
             subject = _("Visit confirmed for %(when)s") % context
             text = _("%(unit)s agrees to visit your enterprise at the time you proposed, %(when)s.") % context
@@ -65,20 +77,34 @@ def _tell_official(appointment, action):
     if official is None or not official.user.is_active or not official.user.email:
         return
     with override(settings.LANGUAGE_CODE):
-        context = {"enterprise": appointment.enterprise.name, "when": _when(appointment.starts_at),
-                   "counter": _when(appointment.counter_starts_at), "note": appointment.response_note or "",
-                   "url": settings.SITE_BASE_URL.rstrip("/") + reverse("admin:visits_appointment_change",
-                                                                       args=[appointment.pk])}
+        context = {
+            "enterprise": appointment.enterprise.name,
+            "when": _when(appointment.starts_at),
+            "counter": _when(appointment.counter_starts_at),
+            "note": appointment.response_note or "",
+            "url": settings.SITE_BASE_URL.rstrip("/")
+            + reverse("admin:visits_appointment_change", args=[appointment.pk]),
+        }
         subject, text = {
-            "accept": (_("%(enterprise)s accepted the visit on %(when)s"),
-                       _("%(enterprise)s accepted the visit on %(when)s. %(note)s\n\n%(url)s")),
-            "counter": (_("%(enterprise)s proposes another time: %(counter)s"),
-                        _("%(enterprise)s cannot receive the visit on %(when)s and proposes %(counter)s. %(note)s\n\n"
-                          "Agree to it or propose a new time: %(url)s")),
-            "decline": (_("%(enterprise)s declined the visit on %(when)s"),
-                        _("%(enterprise)s declined the visit on %(when)s. %(note)s\n\n%(url)s")),
-            "cancel": (_("%(enterprise)s cancelled the visit on %(when)s"),
-                       _("%(enterprise)s cancelled the visit on %(when)s.\n\n%(url)s")),
+            "accept": (
+                _("%(enterprise)s accepted the visit on %(when)s"),
+                _("%(enterprise)s accepted the visit on %(when)s. %(note)s\n\n%(url)s"),
+            ),
+            "counter": (
+                _("%(enterprise)s proposes another time: %(counter)s"),
+                _(
+                    "%(enterprise)s cannot receive the visit on %(when)s and proposes %(counter)s. %(note)s\n\n"
+                    "Agree to it or propose a new time: %(url)s"
+                ),
+            ),
+            "decline": (
+                _("%(enterprise)s declined the visit on %(when)s"),
+                _("%(enterprise)s declined the visit on %(when)s. %(note)s\n\n%(url)s"),
+            ),
+            "cancel": (
+                _("%(enterprise)s cancelled the visit on %(when)s"),
+                _("%(enterprise)s cancelled the visit on %(when)s.\n\n%(url)s"),
+            ),
         }[action]
         subject, text = subject % context, text % context
     messaging.send_email(subject=subject, body=text, to=[official.user.email])

@@ -4,6 +4,7 @@ The period length is the setting VISIT_PERIOD_MONTHS (3 = a quarter, the default
 6 or 12). Periods are calendar-aligned and computed on local dates in the project's time zone
 (Asia/Shanghai), so a visit at 23:30 on 31 March belongs to Q1 whatever UTC says.
 """
+
 import datetime
 from dataclasses import dataclass
 

@@ -1,5 +1,6 @@
 """Visits' rules (docs/security.md): each record is seen by whom its `visible_to(user)` names and
 changed by the unit that owns it (the county office: every one)."""
+
 import rules
 
 from portal.rules import acts_for_its_unit, in_queryset, is_county_office, scoped, unit_path
@@ -54,5 +55,7 @@ def official_is_county_leader(user, official):
 
 # 联系企业 of an official (the object): the county office manages every assignment (and alone the
 # county leaders'); a unit's head and staff manage their own unit's cadres.
-rules.add_perm("visits.manage_assignments_of", is_county_office | (
-    ~official_is_county_leader & acts_for_its_unit & unit_path("assignee_in_own_unit", "unit_id")))
+rules.add_perm(
+    "visits.manage_assignments_of",
+    is_county_office | (~official_is_county_leader & acts_for_its_unit & unit_path("assignee_in_own_unit", "unit_id")),
+)

@@ -1,5 +1,6 @@
 """Writes for enterprise-situation monitoring. Each function checks its rule, writes, and
 refuses anything else with a clear message (ValidationError / PermissionDenied)."""
+
 import datetime
 
 from django.conf import settings
@@ -41,14 +42,18 @@ def check_leader_set(*, leader, enterprises):
     low, high = leader_bounds()
     not_key = [e.name for e in enterprises if not e.is_key]
     if not_key:
-        raise ValidationError(_("County leaders look after key enterprises only; not key: %(names)s.")
-                              % {"names": "、".join(not_key)})
+        raise ValidationError(
+            _("County leaders look after key enterprises only; not key: %(names)s.") % {"names": "、".join(not_key)}
+        )
     count = len(set(e.pk for e in enterprises))
     if not low <= count <= high:
         raise ValidationError(
-            _("Each county leader looks after %(low)d to %(high)d key enterprises; %(name)s would have %(count)d. "
-              "Choose the whole set at once under “County leaders' key enterprises”.")
-            % {"low": low, "high": high, "name": leader.name, "count": count})
+            _(
+                "Each county leader looks after %(low)d to %(high)d key enterprises; %(name)s would have %(count)d. "
+                "Choose the whole set at once under “County leaders' key enterprises”."
+            )
+            % {"low": low, "high": high, "name": leader.name, "count": count}
+        )
 
 
 def check_cadre_remit(*, official, enterprise):
@@ -59,7 +64,8 @@ def check_cadre_remit(*, official, enterprise):
     if unit.kind == Unit.Kind.TOWN and enterprise.town_id != unit.pk:
         raise ValidationError(
             _("%(enterprise)s is in %(its_town)s; cadres of %(town)s look after enterprises in %(town)s only.")
-            % {"enterprise": enterprise.name, "its_town": enterprise.town.name, "town": unit.name})
+            % {"enterprise": enterprise.name, "its_town": enterprise.town.name, "town": unit.name}
+        )
 
 
 def _open_assignments(official):
@@ -88,9 +94,15 @@ def leader_assignments_set(*, leader, enterprises, start_date, by=None):
     created = []
     for enterprise_id, enterprise in wanted.items():
         if enterprise_id not in current:
-            created.append(LiaisonAssignment.objects.create(
-                official=leader, enterprise=enterprise, unit=leader.unit, kind=LiaisonAssignment.Kind.LEADER,
-                start_date=start_date))
+            created.append(
+                LiaisonAssignment.objects.create(
+                    official=leader,
+                    enterprise=enterprise,
+                    unit=leader.unit,
+                    kind=LiaisonAssignment.Kind.LEADER,
+                    start_date=start_date,
+                )
+            )
     return created
 
 
@@ -105,10 +117,18 @@ def assignment_create(*, official, enterprise, start_date, note="", by=None):
         return LiaisonAssignment.objects.get(official=official, enterprise=enterprise, end_date__isnull=True)
     check_cadre_remit(official=official, enterprise=enterprise)
     if LiaisonAssignment.objects.filter(official=official, enterprise=enterprise, end_date__isnull=True).exists():
-        raise ValidationError(_("%(official)s already looks after %(enterprise)s.")
-                              % {"official": official.name, "enterprise": enterprise.name})
-    assignment = LiaisonAssignment(official=official, enterprise=enterprise, unit=official.unit,
-                                   kind=LiaisonAssignment.Kind.CADRE, start_date=start_date, note=note)
+        raise ValidationError(
+            _("%(official)s already looks after %(enterprise)s.")
+            % {"official": official.name, "enterprise": enterprise.name}
+        )
+    assignment = LiaisonAssignment(
+        official=official,
+        enterprise=enterprise,
+        unit=official.unit,
+        kind=LiaisonAssignment.Kind.CADRE,
+        start_date=start_date,
+        note=note,
+    )
     assignment.full_clean()
     assignment.save()
     return assignment
@@ -128,8 +148,11 @@ def official_enterprises_set(*, official, enterprises, start_date, by=None):
     for enterprise_id, assignment in current.items():
         if enterprise_id not in wanted:
             _end(assignment, start_date - datetime.timedelta(days=1))
-    return [assignment_create(official=official, enterprise=enterprise, start_date=start_date, by=by)
-            for enterprise_id, enterprise in wanted.items() if enterprise_id not in current]
+    return [
+        assignment_create(official=official, enterprise=enterprise, start_date=start_date, by=by)
+        for enterprise_id, enterprise in wanted.items()
+        if enterprise_id not in current
+    ]
 
 
 @transaction.atomic
@@ -140,8 +163,11 @@ def assignment_end(*, assignment, end_date, by=None):
     if end_date < assignment.start_date:
         raise ValidationError(_("The end date cannot be before the start date."))
     if assignment.kind == LiaisonAssignment.Kind.LEADER and assignment.end_date is None:
-        remaining = [a.enterprise for a in _open_assignments(assignment.official).select_related("enterprise")
-                     if a.pk != assignment.pk]
+        remaining = [
+            a.enterprise
+            for a in _open_assignments(assignment.official).select_related("enterprise")
+            if a.pk != assignment.pk
+        ]
         check_leader_set(leader=assignment.official, enterprises=remaining)
     assignment.end_date = end_date
     assignment.save(update_fields=["end_date"])
@@ -152,15 +178,19 @@ def assignment_end(*, assignment, end_date, by=None):
 
 # The appointment workflow, written down once; `portal.core.workflow.transition` applies it.
 _S = Appointment.Status
-APPOINTMENT_WORKFLOW = Workflow(_S, [
-    Action("accept", _lazy("Accept"), (_S.PROPOSED,), _S.ACCEPTED),
-    Action("counter", _lazy("Propose another time"), (_S.PROPOSED, _S.ACCEPTED), _S.COUNTER),
-    Action("decline", _lazy("Decline"), (_S.PROPOSED, _S.ACCEPTED), _S.DECLINED),
-    Action("accept_counter", _lazy("Agree to the enterprise's time"), (_S.COUNTER,), _S.ACCEPTED),
-    Action("reschedule", _lazy("Propose a new time"), (_S.COUNTER, _S.ACCEPTED, _S.DECLINED), _S.PROPOSED),
-    Action("cancel", _lazy("Cancel the appointment"), (_S.PROPOSED, _S.COUNTER, _S.ACCEPTED), _S.CANCELLED),
-    Action("hold", _lazy("Visit held"), (_S.ACCEPTED,), _S.HELD),
-], state_refusal=_lazy("An appointment that is “%(state)s” cannot become “%(target)s”."))
+APPOINTMENT_WORKFLOW = Workflow(
+    _S,
+    [
+        Action("accept", _lazy("Accept"), (_S.PROPOSED,), _S.ACCEPTED),
+        Action("counter", _lazy("Propose another time"), (_S.PROPOSED, _S.ACCEPTED), _S.COUNTER),
+        Action("decline", _lazy("Decline"), (_S.PROPOSED, _S.ACCEPTED), _S.DECLINED),
+        Action("accept_counter", _lazy("Agree to the enterprise's time"), (_S.COUNTER,), _S.ACCEPTED),
+        Action("reschedule", _lazy("Propose a new time"), (_S.COUNTER, _S.ACCEPTED, _S.DECLINED), _S.PROPOSED),
+        Action("cancel", _lazy("Cancel the appointment"), (_S.PROPOSED, _S.COUNTER, _S.ACCEPTED), _S.CANCELLED),
+        Action("hold", _lazy("Visit held"), (_S.ACCEPTED,), _S.HELD),
+    ],
+    state_refusal=_lazy("An appointment that is “%(state)s” cannot become “%(target)s”."),
+)
 
 
 def _check_times(starts_at, ends_at):
@@ -175,8 +205,14 @@ def appointment_propose(*, enterprise, official, starts_at, ends_at, purpose):
     from .selectors import overlapping_appointments
 
     _check_times(starts_at, ends_at)
-    appointment = Appointment(enterprise=enterprise, unit=official.unit, proposed_by=official,
-                              starts_at=starts_at, ends_at=ends_at, purpose=purpose)
+    appointment = Appointment(
+        enterprise=enterprise,
+        unit=official.unit,
+        proposed_by=official,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        purpose=purpose,
+    )
     appointment.full_clean()
     appointment.save()
     notifications.appointment_notify(appointment=appointment, action="propose", by=official.user)
@@ -184,8 +220,9 @@ def appointment_propose(*, enterprise, official, starts_at, ends_at, purpose):
 
 
 @transaction.atomic
-def appointment_respond(*, appointment, by, answer, starts_at=None, ends_at=None, note="",
-                        channel=Appointment.Channel.ONLINE):
+def appointment_respond(
+    *, appointment, by, answer, starts_at=None, ends_at=None, note="", channel=Appointment.Channel.ONLINE
+):
     """The enterprise's answer: "accept", "counter" (with another time) or "decline" — given
     online by its confirmed account, or by phone and recorded by an official of the unit."""
     if answer not in ("accept", "counter", "decline"):
@@ -276,9 +313,12 @@ def visit_set_participants(*, visit, officials):
     VisitParticipant.objects.filter(visit=visit).exclude(official_id__in=wanted).delete()
     VisitParticipant.objects.filter(visit=visit).update(enterprise_id=visit.enterprise_id, date=visit.date)
     existing = set(VisitParticipant.objects.filter(visit=visit).values_list("official_id", flat=True))
-    VisitParticipant.objects.bulk_create([
-        VisitParticipant(visit=visit, official_id=pk, enterprise_id=visit.enterprise_id, date=visit.date)
-        for pk in wanted - existing])
+    VisitParticipant.objects.bulk_create(
+        [
+            VisitParticipant(visit=visit, official_id=pk, enterprise_id=visit.enterprise_id, date=visit.date)
+            for pk in wanted - existing
+        ]
+    )
 
 
 @transaction.atomic
@@ -286,8 +326,9 @@ def visit_record(*, unit, enterprise, date, officials, recorded_by=None, appoint
     """Record a visit with who went and the problems raised (list of dicts)."""
     if date > local_today():
         raise ValidationError(_("A visit cannot be recorded for a future date."))
-    visit = Visit(unit=unit, enterprise=enterprise, date=date, recorded_by=recorded_by, appointment=appointment,
-                  **fields)
+    visit = Visit(
+        unit=unit, enterprise=enterprise, date=date, recorded_by=recorded_by, appointment=appointment, **fields
+    )
     visit.full_clean()
     visit.save()
     visit_set_participants(visit=visit, officials=officials)
@@ -319,16 +360,28 @@ def problem_to_matter(*, problem, by):
         description = locked.description or locked.title
         if locked.CHANNEL == "visit":
             description = _("%(text)s\n\n(Raised during the visit on %(date)s.)") % {
-                "text": description, "date": owner.date.isoformat()}
+                "text": description,
+                "date": owner.date.isoformat(),
+            }
         else:
             description = _("%(text)s\n\n(Raised at the meeting “%(title)s” on %(date)s.)") % {
-                "text": description, "title": owner.title, "date": owner.date.isoformat()}
+                "text": description,
+                "title": owner.title,
+                "date": owner.date.isoformat(),
+            }
         # liaison keeps one matter per source: a matter made for this problem meanwhile is returned
         matter = liaison_services.matter_create(
-            enterprise=locked.enterprise, title=locked.title, description=description,
-            category=locked.category, channel=locked.CHANNEL, received_by=received_by, created_by=by,
-            source=locked, contact_name=locked.enterprise.contact_name,
-            contact_phone=locked.enterprise.contact_phone)
+            enterprise=locked.enterprise,
+            title=locked.title,
+            description=description,
+            category=locked.category,
+            channel=locked.CHANNEL,
+            received_by=received_by,
+            created_by=by,
+            source=locked,
+            contact_name=locked.enterprise.contact_name,
+            contact_phone=locked.enterprise.contact_phone,
+        )
         locked.matter_id = matter.pk
         locked.matter_label = matter.tracking_number
         locked.turned_at = timezone.now()
@@ -341,18 +394,38 @@ def problem_to_matter(*, problem, by):
 # A financing need: open until it is met or the enterprise no longer needs it; either may be
 # reopened (a loan that fell through, a need that came back).
 _N = FinancingNeed.Status
-FINANCING_NEED_WORKFLOW = Workflow(_N, [
-    Action("meet", _lazy("Mark as met"), (_N.OPEN,), _N.MET),
-    Action("withdraw", _lazy("Withdraw"), (_N.OPEN,), _N.WITHDRAWN),
-    Action("reopen", _lazy("Reopen"), (_N.MET, _N.WITHDRAWN), _N.OPEN),
-])
+FINANCING_NEED_WORKFLOW = Workflow(
+    _N,
+    [
+        Action("meet", _lazy("Mark as met"), (_N.OPEN,), _N.MET),
+        Action("withdraw", _lazy("Withdraw"), (_N.OPEN,), _N.WITHDRAWN),
+        Action("reopen", _lazy("Reopen"), (_N.MET, _N.WITHDRAWN), _N.OPEN),
+    ],
+)
 
 
 @transaction.atomic
-def financing_need_create(*, enterprise, amount, purpose, term_months, collateral="", by=None,
-                          source=FinancingNeed.Source.OFFICIAL, event=None):
-    need = FinancingNeed(enterprise=enterprise, amount=amount, purpose=purpose, term_months=term_months,
-                         collateral=collateral, entered_by=by, source=source, event=event)
+def financing_need_create(
+    *,
+    enterprise,
+    amount,
+    purpose,
+    term_months,
+    collateral="",
+    by=None,
+    source=FinancingNeed.Source.OFFICIAL,
+    event=None,
+):
+    need = FinancingNeed(
+        enterprise=enterprise,
+        amount=amount,
+        purpose=purpose,
+        term_months=term_months,
+        collateral=collateral,
+        entered_by=by,
+        source=source,
+        event=event,
+    )
     need.full_clean()
     need.save()
     return need
@@ -393,15 +466,19 @@ def coverage_reminders_send(*, day=None, force=False, preview=None):
         if not official.user.email:
             skipped += 1
             continue
-        context = {"official": official, "enterprises": enterprises, "period": period, "days_left":
-                   period.days_left(day), "site_url": settings.SITE_BASE_URL}
+        context = {
+            "official": official,
+            "enterprises": enterprises,
+            "period": period,
+            "days_left": period.days_left(day),
+            "site_url": settings.SITE_BASE_URL,
+        }
         subject = _("Enterprises you have not visited in %(period)s") % {"period": period.label}
         body = render_to_string("visits/email/coverage_reminder.txt", context)
         if preview is not None:
             preview(official.user.email, subject, body)
         else:
             messaging.send_email(subject=subject, body=body, to=[official.user.email])
-            ReminderLog.objects.create(official=official, period_start=period.start,
-                                       enterprise_count=len(enterprises))
+            ReminderLog.objects.create(official=official, period_start=period.start, enterprise_count=len(enterprises))
         sent += 1
     return sent, skipped

@@ -3,6 +3,7 @@
 Both print the same content (selectors.GuideContent) in the same order, in Simplified Chinese
 whatever the language of the request that triggered the build.
 """
+
 from django.utils.translation import gettext as _
 
 
@@ -50,8 +51,10 @@ def item_facts(item):
 
 
 def material_rows(item):
-    return [(str(i), m.name, m.get_form_display(), str(m.copies), m.notes or "")
-            for i, m in enumerate(item.materials.all(), start=1)]
+    return [
+        (str(i), m.name, m.get_form_display(), str(m.copies), m.notes or "")
+        for i, m in enumerate(item.materials.all(), start=1)
+    ]
 
 
 def chapter_number(index):

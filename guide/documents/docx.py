@@ -2,6 +2,7 @@
 already filled with the chapters and items (a TOC field Word can update with page numbers), one
 Heading 1 per department and Heading 2 per item, tables for materials and facts, page numbers in
 the footer. East-Asian text is set in a common Chinese font name."""
+
 import io
 
 from django.conf import settings
@@ -124,8 +125,9 @@ def _item(document, item, level):
     if materials:
         document.heading(_("Materials to bring"), level=level + 1)
         table = document.table(rows=1, cols=5)
-        for cell, text in zip(table.rows[0].cells, [_("No."), _("Material"), _("Original or copy"), _("Copies"),
-                                                    _("Notes")]):
+        for cell, text in zip(
+            table.rows[0].cells, [_("No."), _("Material"), _("Original or copy"), _("Copies"), _("Notes")]
+        ):
             cell.text = text
         for row in materials:
             for cell, text in zip(table.add_row().cells, row):
@@ -179,9 +181,11 @@ def _build(content):
         title = document.paragraph(style="Title")
         title.alignment = WD_ALIGN_PARAGRAPH.CENTER
         title.add_run(_("Qingxin County Enterprise Service Guide"))
-        for line in [edition.title] + ([content.chapters[0].department.name] if content.scope == "department"
-                                       and content.chapters else []) + [edition.compiled_by,
-                                                                        timezone.localdate().strftime("%Y-%m")]:
+        for line in (
+            [edition.title]
+            + ([content.chapters[0].department.name] if content.scope == "department" and content.chapters else [])
+            + [edition.compiled_by, timezone.localdate().strftime("%Y-%m")]
+        ):
             paragraph = document.paragraph(line)
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         document.paragraph().add_run().add_break(WD_BREAK.PAGE)
@@ -194,22 +198,28 @@ def _build(content):
     if content.leaders:
         document.heading(_("Leaders' division of labour"), level=1)
         table = document.table(rows=1, cols=5)
-        for cell, text in zip(table.rows[0].cells, [_("Name"), _("Post"), _("Work in charge"), _("Units in charge"),
-                                                    _("Office phone")]):
+        for cell, text in zip(
+            table.rows[0].cells, [_("Name"), _("Post"), _("Work in charge"), _("Units in charge"), _("Office phone")]
+        ):
             cell.text = text
         for duty in content.leaders:
             post = duty.post if duty.level == "county" else f"{duty.unit.name}{duty.post}"
-            for cell, text in zip(table.add_row().cells, [duty.name, post, duty.duties, duty.units_in_charge,
-                                                          duty.office_phone]):
+            for cell, text in zip(
+                table.add_row().cells, [duty.name, post, duty.duties, duty.units_in_charge, duty.office_phone]
+            ):
                 cell.text = text
     for index, chapter in enumerate(content.chapters, start=1):
         if content.scope != "item":
-            name = (f"{chapter_number(index)}、{chapter.department.name}" if content.scope == "full"
-                    else chapter.department.name)
+            name = (
+                f"{chapter_number(index)}、{chapter.department.name}"
+                if content.scope == "full"
+                else chapter.department.name
+            )
             document.heading(name, level=1)
             if chapter.department.service_phone:
-                document.paragraph(_("Enterprise service phone: %(phone)s")
-                                       % {"phone": chapter.department.service_phone})
+                document.paragraph(
+                    _("Enterprise service phone: %(phone)s") % {"phone": chapter.department.service_phone}
+                )
         for item in chapter.items:
             _item(document, item, level=2 if content.scope != "item" else 1)
     if content.loans:
@@ -218,13 +228,18 @@ def _build(content):
             document.heading(f"{product.institution.name}：{product.name}", level=2)
             if product.description:
                 document.paragraph(product.description)
-            _facts_table(document, [
-                (_("Amount"), product.amount or "—"), (_("Term"), product.term or "—"),
-                (_("Interest rate or fee"), product.rate or "—"), (_("Eligibility"), product.eligibility or "—"),
-                (_("Materials"), "\n".join(product.material_lines()) or "—"),
-                (_("Steps"), "\n".join(f"{i}. {s}" for i, s in enumerate(product.step_lines(), 1)) or "—"),
-                (_("Contact"), f"{product.contact_name} {product.contact_phone}".strip() or "—"),
-            ])
+            _facts_table(
+                document,
+                [
+                    (_("Amount"), product.amount or "—"),
+                    (_("Term"), product.term or "—"),
+                    (_("Interest rate or fee"), product.rate or "—"),
+                    (_("Eligibility"), product.eligibility or "—"),
+                    (_("Materials"), "\n".join(product.material_lines()) or "—"),
+                    (_("Steps"), "\n".join(f"{i}. {s}" for i, s in enumerate(product.step_lines(), 1)) or "—"),
+                    (_("Contact"), f"{product.contact_name} {product.contact_phone}".strip() or "—"),
+                ],
+            )
     if content.scope != "item":
         _table_of_contents(document, toc_end)
     buffer = io.BytesIO()

@@ -3,6 +3,7 @@ running headers and page numbers, with a CJK TrueType font embedded (subset).
 
 The font (and its registration) is shared with the portal's other PDFs: portal/core/pdf_fonts.py.
 """
+
 import io
 from xml.sax.saxutils import escape
 
@@ -14,8 +15,18 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import (BaseDocTemplate, Frame, KeepTogether, NextPageTemplate, PageBreak, PageTemplate,
-                                Paragraph, Spacer, Table, TableStyle)
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from portal.core.pdf_fonts import FONT, font_path, register_font  # noqa: F401 (re-exported)
@@ -32,16 +43,34 @@ def _styles():
         "body": ParagraphStyle("body", **base),
         "small": ParagraphStyle("small", **{**base, "fontSize": 9, "leading": 13}),
         "cell": ParagraphStyle("cell", **{**base, "fontSize": 9.5, "leading": 13}),
-        "h1": ParagraphStyle("h1", **{**base, "fontSize": 18, "leading": 26, "spaceBefore": 6, "spaceAfter": 10,
-                                      "textColor": colors.HexColor("#8a1c1c")}),
-        "h2": ParagraphStyle("h2", **{**base, "fontSize": 14, "leading": 20, "spaceBefore": 10, "spaceAfter": 6,
-                                      "textColor": colors.HexColor("#1a3d6d")}),
+        "h1": ParagraphStyle(
+            "h1",
+            **{
+                **base,
+                "fontSize": 18,
+                "leading": 26,
+                "spaceBefore": 6,
+                "spaceAfter": 10,
+                "textColor": colors.HexColor("#8a1c1c"),
+            },
+        ),
+        "h2": ParagraphStyle(
+            "h2",
+            **{
+                **base,
+                "fontSize": 14,
+                "leading": 20,
+                "spaceBefore": 10,
+                "spaceAfter": 6,
+                "textColor": colors.HexColor("#1a3d6d"),
+            },
+        ),
         "h3": ParagraphStyle("h3", **{**base, "fontSize": 11.5, "leading": 17, "spaceBefore": 6, "spaceAfter": 2}),
-        "cover_title": ParagraphStyle("cover_title", **{**base, "fontSize": 30, "leading": 42,
-                                                        "alignment": TA_CENTER}),
+        "cover_title": ParagraphStyle("cover_title", **{**base, "fontSize": 30, "leading": 42, "alignment": TA_CENTER}),
         "cover_sub": ParagraphStyle("cover_sub", **{**base, "fontSize": 16, "leading": 26, "alignment": TA_CENTER}),
-        "toc_title": ParagraphStyle("toc_title", **{**base, "fontSize": 18, "leading": 26, "alignment": TA_CENTER,
-                                                    "spaceAfter": 12}),
+        "toc_title": ParagraphStyle(
+            "toc_title", **{**base, "fontSize": 18, "leading": 26, "alignment": TA_CENTER, "spaceAfter": 12}
+        ),
         "toc0": ParagraphStyle("toc0", **{**base, "fontSize": 11, "leading": 17, "leftIndent": 0}),
         "toc1": ParagraphStyle("toc1", **{**base, "fontSize": 9.5, "leading": 14, "leftIndent": 14}),
     }
@@ -64,11 +93,21 @@ class Heading(Paragraph):
 
 class GuideDocTemplate(BaseDocTemplate):
     def __init__(self, buffer, *, title, header, with_cover):
-        super().__init__(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN + 6 * mm,
-                         bottomMargin=MARGIN, title=title, author=settings.SITE_SPONSOR, subject=title,
-                         creator=settings.SITE_NAME, lang="zh-CN",
-                         # Else reportlab declares its default Helvetica, which no reader has embedded.
-                         initialFontName=register_font())
+        super().__init__(
+            buffer,
+            pagesize=A4,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=MARGIN + 6 * mm,
+            bottomMargin=MARGIN,
+            title=title,
+            author=settings.SITE_SPONSOR,
+            subject=title,
+            creator=settings.SITE_NAME,
+            lang="zh-CN",
+            # Else reportlab declares its default Helvetica, which no reader has embedded.
+            initialFontName=register_font(),
+        )
         self.header = header
         self.chapter = ""
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
@@ -156,8 +195,15 @@ def _leaders_story(content, styles, width):
     story = [Heading(_("Leaders' division of labour"), styles["h1"], 0, "leaders")]
     rows = [[_("Name"), _("Post"), _("Work in charge"), _("Units in charge"), _("Office phone")]]
     for duty in content.leaders:
-        rows.append([duty.name, duty.post if duty.level == "county" else f"{duty.unit.name}{duty.post}",
-                     duty.duties, duty.units_in_charge, duty.office_phone])
+        rows.append(
+            [
+                duty.name,
+                duty.post if duty.level == "county" else f"{duty.unit.name}{duty.post}",
+                duty.duties,
+                duty.units_in_charge,
+                duty.office_phone,
+            ]
+        )
     story.append(_table(rows, [16 * mm, 30 * mm, width - 122 * mm, 48 * mm, 28 * mm], styles))
     story.append(PageBreak())
     return story
@@ -169,11 +215,15 @@ def _loans_story(content, styles, width):
         block = [Heading(f"{product.institution.name}：{product.name}", styles["h2"], 1, f"loan-{product.pk}")]
         if product.description:
             block.append(p(product.description, styles["body"]))
-        facts = [[_("Amount"), product.amount or "—"], [_("Term"), product.term or "—"],
-                 [_("Interest rate or fee"), product.rate or "—"], [_("Eligibility"), product.eligibility or "—"],
-                 [_("Materials"), "\n".join(product.material_lines()) or "—"],
-                 [_("Steps"), "\n".join(f"{i}. {s}" for i, s in enumerate(product.step_lines(), 1)) or "—"],
-                 [_("Contact"), f"{product.contact_name} {product.contact_phone}".strip() or "—"]]
+        facts = [
+            [_("Amount"), product.amount or "—"],
+            [_("Term"), product.term or "—"],
+            [_("Interest rate or fee"), product.rate or "—"],
+            [_("Eligibility"), product.eligibility or "—"],
+            [_("Materials"), "\n".join(product.material_lines()) or "—"],
+            [_("Steps"), "\n".join(f"{i}. {s}" for i, s in enumerate(product.step_lines(), 1)) or "—"],
+            [_("Contact"), f"{product.contact_name} {product.contact_phone}".strip() or "—"],
+        ]
         block.append(_table(facts, [32 * mm, width - 32 * mm], styles, header=False))
         block.append(Spacer(1, 6 * mm))
         story.append(KeepTogether(block))
@@ -210,31 +260,58 @@ def _build(content):
     width = doc.width
     story = []
     if with_cover:
-        story += [Spacer(1, 60 * mm), p(_("Qingxin County"), styles["cover_sub"]),
-                  p(_("Enterprise Service Guide"), styles["cover_title"]), Spacer(1, 8 * mm),
-                  p(edition.title, styles["cover_sub"])]
+        story += [
+            Spacer(1, 60 * mm),
+            p(_("Qingxin County"), styles["cover_sub"]),
+            p(_("Enterprise Service Guide"), styles["cover_title"]),
+            Spacer(1, 8 * mm),
+            p(edition.title, styles["cover_sub"]),
+        ]
         if content.scope == "department" and content.chapters:
             story.append(p(content.chapters[0].department.name, styles["cover_sub"]))
-        story += [Spacer(1, 70 * mm), p(edition.compiled_by, styles["cover_sub"]),
-                  p(timezone.localdate().strftime("%Y-%m"), styles["cover_sub"]),
-                  NextPageTemplate("body"), PageBreak()]
-        toc = TableOfContents(levelStyles=[styles["toc0"], styles["toc1"]], dotsMinLevel=0, tableStyle=TableStyle([
-            ("FONTNAME", (0, 0), (-1, -1), FONT), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+        story += [
+            Spacer(1, 70 * mm),
+            p(edition.compiled_by, styles["cover_sub"]),
+            p(timezone.localdate().strftime("%Y-%m"), styles["cover_sub"]),
+            NextPageTemplate("body"),
+            PageBreak(),
+        ]
+        toc = TableOfContents(
+            levelStyles=[styles["toc0"], styles["toc1"]],
+            dotsMinLevel=0,
+            tableStyle=TableStyle(
+                [
+                    ("FONTNAME", (0, 0), (-1, -1), FONT),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ]
+            ),
+        )
         story += [p(_("Contents"), styles["toc_title"]), toc, PageBreak()]
         if content.scope == "full" and edition.foreword:
-            story += [Heading(_("Foreword"), styles["h1"], 0, "foreword"), p(edition.foreword, styles["body"]),
-                      PageBreak()]
+            story += [
+                Heading(_("Foreword"), styles["h1"], 0, "foreword"),
+                p(edition.foreword, styles["body"]),
+                PageBreak(),
+            ]
         if content.leaders:
             story += _leaders_story(content, styles, width)
     for index, chapter in enumerate(content.chapters, start=1):
         if content.scope != "item":
-            name = (f"{chapter_number(index)}、{chapter.department.name}" if content.scope == "full"
-                    else chapter.department.name)
+            name = (
+                f"{chapter_number(index)}、{chapter.department.name}"
+                if content.scope == "full"
+                else chapter.department.name
+            )
             story.append(Heading(name, styles["h1"], 0, f"dept-{chapter.department.pk}"))
             if chapter.department.service_phone:
-                story.append(p(_("Enterprise service phone: %(phone)s") % {"phone": chapter.department.service_phone},
-                               styles["small"]))
+                story.append(
+                    p(
+                        _("Enterprise service phone: %(phone)s") % {"phone": chapter.department.service_phone},
+                        styles["small"],
+                    )
+                )
         for item in chapter.items:
             story += _item_story(item, styles, width, level=1 if content.scope != "item" else 0)
         if content.scope != "item":

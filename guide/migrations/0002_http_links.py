@@ -5,15 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('guide', '0001_service_guide'),
+        ("guide", "0001_service_guide"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='serviceitem',
-            name='online_url',
-            field=models.URLField(blank=True, validators=[portal.core.validators.HttpUrlValidator()], verbose_name='online service address'),
+            model_name="serviceitem",
+            name="online_url",
+            field=models.URLField(
+                blank=True,
+                validators=[portal.core.validators.HttpUrlValidator()],
+                verbose_name="online service address",
+            ),
         ),
     ]

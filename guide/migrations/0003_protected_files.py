@@ -5,20 +5,35 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('guide', '0002_http_links'),
+        ("guide", "0002_http_links"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='material',
-            name='blank_form',
-            field=portal.core.uploads.ProtectedFileField(blank=True, download_view='guide:material_file', lookup='pk', upload_to='guide/forms/%Y/', validators=[portal.core.uploads.UploadValidator(('pdf', 'word', 'excel', 'image'))], verbose_name='blank form', with_field_name=True),
+            model_name="material",
+            name="blank_form",
+            field=portal.core.uploads.ProtectedFileField(
+                blank=True,
+                download_view="guide:material_file",
+                lookup="pk",
+                upload_to="guide/forms/%Y/",
+                validators=[portal.core.uploads.UploadValidator(("pdf", "word", "excel", "image"))],
+                verbose_name="blank form",
+                with_field_name=True,
+            ),
         ),
         migrations.AlterField(
-            model_name='material',
-            name='sample',
-            field=portal.core.uploads.ProtectedFileField(blank=True, download_view='guide:material_file', lookup='pk', upload_to='guide/samples/%Y/', validators=[portal.core.uploads.UploadValidator(('pdf', 'word', 'excel', 'image'))], verbose_name='filled-in sample', with_field_name=True),
+            model_name="material",
+            name="sample",
+            field=portal.core.uploads.ProtectedFileField(
+                blank=True,
+                download_view="guide:material_file",
+                lookup="pk",
+                upload_to="guide/samples/%Y/",
+                validators=[portal.core.uploads.UploadValidator(("pdf", "word", "excel", "image"))],
+                verbose_name="filled-in sample",
+                with_field_name=True,
+            ),
         ),
     ]

@@ -7,35 +7,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('liaison', '0001_matters'),
-        ('portal', '0004_search_index'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("liaison", "0001_matters"),
+        ("portal", "0004_search_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='matter',
-            name='unit_ids',
-            field=django.contrib.postgres.fields.ArrayField(base_field=models.BigIntegerField(), blank=True, default=list, editable=False, size=None),
+            model_name="matter",
+            name="unit_ids",
+            field=django.contrib.postgres.fields.ArrayField(
+                base_field=models.BigIntegerField(), blank=True, default=list, editable=False, size=None
+            ),
         ),
         migrations.AddIndex(
-            model_name='matter',
-            index=models.Index(fields=['state', 'received_at', 'id'], name='matter_state_recv_idx'),
+            model_name="matter",
+            index=models.Index(fields=["state", "received_at", "id"], name="matter_state_recv_idx"),
         ),
         migrations.AddIndex(
-            model_name='matter',
-            index=models.Index(condition=models.Q(('due_date__isnull', False), ('state__in', ['handling', 'assigned', 'referral_requested', 'returned'])), fields=['due_date', 'id'], name='matter_running_due_idx'),
+            model_name="matter",
+            index=models.Index(
+                condition=models.Q(
+                    ("due_date__isnull", False),
+                    ("state__in", ["handling", "assigned", "referral_requested", "returned"]),
+                ),
+                fields=["due_date", "id"],
+                name="matter_running_due_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='matter',
-            index=models.Index(condition=models.Q(('extension_requested_days__gt', 0)), fields=['due_date', 'id'], name='matter_extension_idx'),
+            model_name="matter",
+            index=models.Index(
+                condition=models.Q(("extension_requested_days__gt", 0)),
+                fields=["due_date", "id"],
+                name="matter_extension_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='matter',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['unit_ids'], name='matter_units_gin'),
+            model_name="matter",
+            index=django.contrib.postgres.indexes.GinIndex(fields=["unit_ids"], name="matter_units_gin"),
         ),
         migrations.RunSQL(
             sql="""

@@ -30,7 +30,8 @@ def fill_missing_dates(apps, schema_editor):
         matter.save(update_fields=["deadline_workdays", "due_date"])
     Matter.objects.filter(state="returned", reassign_due__isnull=True).update(reassign_due=add_workdays(today, 2))
     Matter.objects.filter(extension_requested_days__gt=0, extension_decide_by__isnull=True).update(
-        extension_decide_by=add_workdays(today, 2))
+        extension_decide_by=add_workdays(today, 2)
+    )
     for matter in Matter.objects.filter(state="waiting", supplement_due__isnull=True).iterator():
         matter.supplement_due = add_workdays(matter.paused_on or today, 5)
         matter.save(update_fields=["supplement_due"])
@@ -38,29 +39,28 @@ def fill_missing_dates(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('liaison', '0002_unit_ids'),
-        ('portal', '0005_search_newest_index'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("liaison", "0002_unit_ids"),
+        ("portal", "0005_search_newest_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='matter',
-            name='extension_decide_by',
-            field=models.DateField(blank=True, null=True, verbose_name='extension to be decided by'),
+            model_name="matter",
+            name="extension_decide_by",
+            field=models.DateField(blank=True, null=True, verbose_name="extension to be decided by"),
         ),
         migrations.AddField(
-            model_name='matter',
-            name='reassign_due',
-            field=models.DateField(blank=True, null=True, verbose_name='to be assigned again by'),
+            model_name="matter",
+            name="reassign_due",
+            field=models.DateField(blank=True, null=True, verbose_name="to be assigned again by"),
         ),
         migrations.AddField(
-            model_name='matter',
-            name='supplement_due',
-            field=models.DateField(blank=True, null=True, verbose_name='supplement expected by'),
+            model_name="matter",
+            name="supplement_due",
+            field=models.DateField(blank=True, null=True, verbose_name="supplement expected by"),
         ),
         migrations.RunPython(fill_missing_dates, migrations.RunPython.noop),
     ]

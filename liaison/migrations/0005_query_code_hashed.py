@@ -5,6 +5,7 @@ code still stored in clear; going back cannot restore them, so it gives each mat
 random code in clear (the enterprises' old codes stop working; re-issue them by hand).
 Forward uses PBKDF2 with few iterations so that a large table migrates in minutes; the first
 successful lookup re-hashes the code with the full default cost (check_password's setter)."""
+
 import secrets
 
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
@@ -29,13 +30,14 @@ def hash_codes(apps, schema_editor):
 
 def new_clear_codes(apps, schema_editor):
     Matter = apps.get_model("liaison", "Matter")
-    batch = [Matter(pk=pk, query_code="".join(secrets.choice(ALPHABET) for _ in range(8)))
-             for pk in Matter.objects.filter(query_code__contains="$").values_list("pk", flat=True)]
+    batch = [
+        Matter(pk=pk, query_code="".join(secrets.choice(ALPHABET) for _ in range(8)))
+        for pk in Matter.objects.filter(query_code__contains="$").values_list("pk", flat=True)
+    ]
     Matter.objects.bulk_update(batch, ["query_code"], batch_size=1000)
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("liaison", "0004_every_clock_has_a_date"),
     ]

@@ -6,15 +6,20 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('liaison', '0005_query_code_hashed'),
+        ("liaison", "0005_query_code_hashed"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='matterattachment',
-            name='file',
-            field=portal.core.uploads.ProtectedFileField(download_view='liaison:attachment', lookup='public_id', upload_to=liaison.models.attachment_path, validators=[portal.core.uploads.UploadValidator()], verbose_name='file'),
+            model_name="matterattachment",
+            name="file",
+            field=portal.core.uploads.ProtectedFileField(
+                download_view="liaison:attachment",
+                lookup="public_id",
+                upload_to=liaison.models.attachment_path,
+                validators=[portal.core.uploads.UploadValidator()],
+                verbose_name="file",
+            ),
         ),
     ]

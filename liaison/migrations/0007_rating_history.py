@@ -11,39 +11,77 @@ def keep_current_ratings(apps, schema_editor):
     MatterRating = apps.get_model("liaison", "MatterRating")
     rated = Matter.objects.filter(rating__isnull=False)
     MatterRating.objects.bulk_create(
-        MatterRating(matter_id=m.pk, rating=m.rating, reason=m.rating_reason, rated_at=m.rated_at or m.updated_at,
-                     replied_at=m.replied_at) for m in rated.iterator())
+        MatterRating(
+            matter_id=m.pk,
+            rating=m.rating,
+            reason=m.rating_reason,
+            rated_at=m.rated_at or m.updated_at,
+            replied_at=m.replied_at,
+        )
+        for m in rated.iterator()
+    )
     rated.update(first_rating=models.F("rating"))
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('liaison', '0006_protected_files'),
+        ("liaison", "0006_protected_files"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='matter',
-            name='first_rating',
-            field=models.PositiveSmallIntegerField(blank=True, choices=[(5, 'Very satisfied'), (4, 'Satisfied'), (3, 'Fairly satisfied'), (2, 'Unsatisfied'), (1, 'Very unsatisfied')], null=True, verbose_name='first rating'),
+            model_name="matter",
+            name="first_rating",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                choices=[
+                    (5, "Very satisfied"),
+                    (4, "Satisfied"),
+                    (3, "Fairly satisfied"),
+                    (2, "Unsatisfied"),
+                    (1, "Very unsatisfied"),
+                ],
+                null=True,
+                verbose_name="first rating",
+            ),
         ),
         migrations.CreateModel(
-            name='MatterRating',
+            name="MatterRating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rating', models.PositiveSmallIntegerField(choices=[(5, 'Very satisfied'), (4, 'Satisfied'), (3, 'Fairly satisfied'), (2, 'Unsatisfied'), (1, 'Very unsatisfied')], verbose_name='rating')),
-                ('reason', models.TextField(blank=True, verbose_name='reason for the rating')),
-                ('rated_at', models.DateTimeField(verbose_name='rated at')),
-                ('replied_at', models.DateTimeField(blank=True, null=True, verbose_name='reply rated')),
-                ('matter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='liaison.matter')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "rating",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (5, "Very satisfied"),
+                            (4, "Satisfied"),
+                            (3, "Fairly satisfied"),
+                            (2, "Unsatisfied"),
+                            (1, "Very unsatisfied"),
+                        ],
+                        verbose_name="rating",
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="reason for the rating")),
+                ("rated_at", models.DateTimeField(verbose_name="rated at")),
+                ("replied_at", models.DateTimeField(blank=True, null=True, verbose_name="reply rated")),
+                (
+                    "matter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="ratings", to="liaison.matter"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rating',
-                'verbose_name_plural': 'ratings',
-                'ordering': ['rated_at', 'id'],
-                'indexes': [models.Index(fields=['matter', 'rated_at'], name='matter_rating_hist_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('rating__gte', 1), ('rating__lte', 5)), name='matter_rating_history_1_to_5')],
+                "verbose_name": "rating",
+                "verbose_name_plural": "ratings",
+                "ordering": ["rated_at", "id"],
+                "indexes": [models.Index(fields=["matter", "rated_at"], name="matter_rating_hist_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("rating__gte", 1), ("rating__lte", 5)), name="matter_rating_history_1_to_5"
+                    )
+                ],
             },
         ),
         migrations.RunPython(keep_current_ratings, migrations.RunPython.noop),

@@ -1,5 +1,6 @@
 """The county office builds campaigns here; findings are unit-owned (scoped with
 UnitScopedAdmin so a department sees its own, without the enterprise they came from)."""
+
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
@@ -31,10 +32,20 @@ class SurveyAdmin(admin.ModelAdmin):
     readonly_fields = ["results_published_at", "results_published_by"]
     fieldsets = [
         (None, {"fields": ["title", "intro", "opens_on", "closes_on", "previous"]}),
-        (_("Public results"), {"fields": ["results_published_at", "results_published_by"],
-                               "description": _("Use the action “Publish the results” once the campaign has closed.")}),
-        (_("Target enterprises"), {"fields": ["key_only", "target_towns", "target_industries", "target_scales"],
-                                   "description": _("Leave a filter empty to include every enterprise.")}),
+        (
+            _("Public results"),
+            {
+                "fields": ["results_published_at", "results_published_by"],
+                "description": _("Use the action “Publish the results” once the campaign has closed."),
+            },
+        ),
+        (
+            _("Target enterprises"),
+            {
+                "fields": ["key_only", "target_towns", "target_industries", "target_scales"],
+                "description": _("Leave a filter empty to include every enterprise."),
+            },
+        ),
     ]
 
     @admin.display(description=_("status"))
@@ -43,13 +54,19 @@ class SurveyAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("results"))
     def results_link(self, obj):
-        copy = format_html('<a href="{}">{}</a>', reverse("surveys:copy", args=[obj.pk]), pgettext_lazy("survey action", "Copy"))
+        copy = format_html(
+            '<a href="{}">{}</a>', reverse("surveys:copy", args=[obj.pk]), pgettext_lazy("survey action", "Copy")
+        )
         if obj.published_at is None:
             return copy
         links = format_html('<a href="{}">{}</a> · {}', reverse("surveys:results", args=[obj.pk]), _("Results"), copy)
         if obj.is_open:
-            links = format_html('{} · <a href="{}">{}</a>', links, reverse("surveys:letters", args=[obj.pk]),
-                                _("Print invitation letters"))
+            links = format_html(
+                '{} · <a href="{}">{}</a>',
+                links,
+                reverse("surveys:letters", args=[obj.pk]),
+                _("Print invitation letters"),
+            )
         return links
 
     def save_formset(self, request, form, formset, change):
@@ -75,8 +92,9 @@ class SurveyAdmin(admin.ModelAdmin):
         """Publishing results is the county office's decision alone."""
         return request.user.has_perm("surveys.run_campaigns") and self.has_change_permission(request)
 
-    @admin.action(description=_("Publish the results of the selected closed campaigns"),
-                  permissions=["publish_results"])
+    @admin.action(
+        description=_("Publish the results of the selected closed campaigns"), permissions=["publish_results"]
+    )
     def publish_results(self, request, queryset):
         for survey in queryset:
             try:
@@ -94,8 +112,11 @@ class SurveyAdmin(admin.ModelAdmin):
             except ActionRefused as exc:
                 self.message_user(request, f"{survey}: {exc}", messages.ERROR)
             else:
-                self.message_user(request, _("%(survey)s: %(sent)d sent, %(missing)d without e-mail.")
-                                  % {"survey": survey, "sent": sent, "missing": missing})
+                self.message_user(
+                    request,
+                    _("%(survey)s: %(sent)d sent, %(missing)d without e-mail.")
+                    % {"survey": survey, "sent": sent, "missing": missing},
+                )
 
 
 class DimensionInline(admin.TabularInline):
@@ -141,8 +162,15 @@ class SurveyResponseAdmin(admin.ModelAdmin):
     list_filter = ["survey", "status"]
     list_select_related = ["enterprise", "survey"]
     search_fields = ["enterprise__name", "enterprise__uscc"]
-    readonly_fields = ["survey", "enterprise", "status", "submitted_at", "respondent_name", "answered_by",
-                       "allow_named_follow_up"]
+    readonly_fields = [
+        "survey",
+        "enterprise",
+        "status",
+        "submitted_at",
+        "respondent_name",
+        "answered_by",
+        "allow_named_follow_up",
+    ]
     inlines = [TransitionLogInline.of(services.RESPONSE_WORKFLOW)]
 
     def has_add_permission(self, request):
@@ -176,14 +204,18 @@ class FindingAdmin(UnitScopedAdmin):
         return fields
 
     def get_readonly_fields(self, request, obj=None):
-        return (["sent_at", "send_error"] if request.user.has_perm("surveys.run_campaigns")
-                else self.get_fields(request, obj))
+        return (
+            ["sent_at", "send_error"]
+            if request.user.has_perm("surveys.run_campaigns")
+            else self.get_fields(request, obj)
+        )
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         if "response" in form.base_fields:
             form.base_fields["response"].queryset = SurveyResponse.objects.submitted().select_related(
-                "enterprise", "survey")
+                "enterprise", "survey"
+            )
         return form
 
     def save_model(self, request, obj, form, change):

@@ -12,9 +12,11 @@ class SurveysConfig(AppConfig):
     sitemaps = {"survey-results": "liaison.surveys.sitemaps.PublishedResultsSitemap"}
 
     role_permissions = {
-        "county_office": [f"surveys.{action}_{model}" for model in (
-            "survey", "question", "dimension", "choice", "invitation", "surveyresponse", "finding")
-            for action in ("add", "change", "delete", "view")],
+        "county_office": [
+            f"surveys.{action}_{model}"
+            for model in ("survey", "question", "dimension", "choice", "invitation", "surveyresponse", "finding")
+            for action in ("add", "change", "delete", "view")
+        ],
         "unit_head": ["surveys.view_finding"],
         "unit_staff": ["surveys.view_finding"],
         "county_leader": [],
@@ -31,8 +33,9 @@ class SurveysConfig(AppConfig):
         if enterprise is None:
             return None
         surveys = list(surveys_for_enterprise(enterprise))
-        statuses = dict(SurveyResponse.objects.filter(enterprise=enterprise, survey__in=surveys)
-                        .values_list("survey_id", "status"))
+        statuses = dict(
+            SurveyResponse.objects.filter(enterprise=enterprise, survey__in=surveys).values_list("survey_id", "status")
+        )
         for survey in surveys:
             survey.my_status = statuses.get(survey.pk)
         return {"template": "surveys/panel_enterprise.html", "surveys": surveys}
@@ -43,9 +46,11 @@ class SurveysConfig(AppConfig):
         from .models import Survey
         from .selectors import public_surveys
 
-        return {"template": "surveys/panel_interaction.html",
-                "open_surveys": list(Survey.objects.open_now().order_by("closes_on")),
-                "published": list(public_surveys()[:5])}
+        return {
+            "template": "surveys/panel_interaction.html",
+            "open_surveys": list(Survey.objects.open_now().order_by("closes_on")),
+            "published": list(public_surveys()[:5]),
+        }
 
     def admin_dashboard_links(self, request):
         from django.urls import reverse
@@ -53,13 +58,30 @@ class SurveysConfig(AppConfig):
         from .selectors import letter_towns, results_unit, sees_everything
 
         if sees_everything(request.user):
-            return [(_("Government work evaluation: results"), reverse("surveys:results_list"),
-                     _("Response rates, department scores and rankings, comments and rectification progress."))]
+            return [
+                (
+                    _("Government work evaluation: results"),
+                    reverse("surveys:results_list"),
+                    _("Response rates, department scores and rankings, comments and rectification progress."),
+                )
+            ]
         if results_unit(request.user) is not None:
-            return [(_("Government work evaluation: our results"), reverse("surveys:results_list"),
-                     _("Your department's scores, anonymised comments and rectification tasks."))]
+            return [
+                (
+                    _("Government work evaluation: our results"),
+                    reverse("surveys:results_list"),
+                    _("Your department's scores, anonymised comments and rectification tasks."),
+                )
+            ]
         if letter_towns(request.user).exists():
-            return [(_("Government work evaluation: invitation letters"), reverse("surveys:letters_list"),
-                     _("Print letters with a personal link and QR code for the enterprises of your town "
-                       "that have no e-mail address."))]
+            return [
+                (
+                    _("Government work evaluation: invitation letters"),
+                    reverse("surveys:letters_list"),
+                    _(
+                        "Print letters with a personal link and QR code for the enterprises of your town "
+                        "that have no e-mail address."
+                    ),
+                )
+            ]
         return []

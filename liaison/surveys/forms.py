@@ -1,4 +1,5 @@
 """The answering form, built from a campaign's questions, and the county office's forms."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -19,8 +20,12 @@ class AnswerForm(forms.Form):
 
     respondent_name = forms.CharField(label=_("Filled in by (optional)"), max_length=50, required=False)
     allow_named_follow_up = forms.BooleanField(
-        label=_("The county office may pass my problems on to the department with my enterprise's name, "
-                "so that it can contact me"), required=False)
+        label=_(
+            "The county office may pass my problems on to the department with my enterprise's name, "
+            "so that it can contact me"
+        ),
+        required=False,
+    )
 
     def __init__(self, *args, questions, submit=False, response=None, **kwargs):
         self.questions = questions
@@ -34,26 +39,39 @@ class AnswerForm(forms.Form):
                 for unit in question.units_list:
                     if question.allow_no_dealings:
                         self.fields[grid_field(question, unit, part="nd")] = forms.BooleanField(
-                            label=_("I have had no dealings with this department"), required=False)
+                            label=_("I have had no dealings with this department"), required=False
+                        )
                     for dimension in question.dimensions_list:
                         self.fields[grid_field(question, unit, dimension)] = forms.TypedChoiceField(
-                            label=dimension.name, choices=choices, coerce=int, required=False,
-                            widget=forms.RadioSelect)
+                            label=dimension.name, choices=choices, coerce=int, required=False, widget=forms.RadioSelect
+                        )
                     if question.ask_comment:
                         self.fields[grid_field(question, unit, part="c")] = forms.CharField(
                             label=_("Problems and suggestions for %(unit)s (optional)") % {"unit": unit.name},
-                            required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+                            required=False,
+                            max_length=2000,
+                            widget=forms.Textarea(attrs={"rows": 3}),
+                        )
             elif question.kind == Question.Kind.SINGLE:
                 self.fields[f"q{question.pk}"] = forms.TypedChoiceField(
-                    label=question.text, required=False, coerce=int, widget=forms.RadioSelect,
-                    choices=[(c.pk, c.label) for c in question.choices_list])
+                    label=question.text,
+                    required=False,
+                    coerce=int,
+                    widget=forms.RadioSelect,
+                    choices=[(c.pk, c.label) for c in question.choices_list],
+                )
             elif question.kind == Question.Kind.MULTIPLE:
                 self.fields[f"q{question.pk}"] = forms.TypedMultipleChoiceField(
-                    label=question.text, required=False, coerce=int, widget=forms.CheckboxSelectMultiple,
-                    choices=[(c.pk, c.label) for c in question.choices_list])
+                    label=question.text,
+                    required=False,
+                    coerce=int,
+                    widget=forms.CheckboxSelectMultiple,
+                    choices=[(c.pk, c.label) for c in question.choices_list],
+                )
             else:
                 self.fields[f"q{question.pk}"] = forms.CharField(
-                    label=question.text, required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+                    label=question.text, required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+                )
 
     def clean(self):
         data = super().clean()
@@ -70,15 +88,22 @@ class AnswerForm(forms.Form):
             no_dealings = bool(data.get(nd_name))
             rated = [d for d in question.dimensions_list if data.get(grid_field(question, unit, d)) not in (None, "")]
             if no_dealings and rated:
-                self.add_error(nd_name, _("You ticked “no dealings” but also rated %(unit)s; "
-                                          "clear one of them.") % {"unit": unit.name})
+                self.add_error(
+                    nd_name,
+                    _("You ticked “no dealings” but also rated %(unit)s; clear one of them.") % {"unit": unit.name},
+                )
             elif self.submit and question.required and not no_dealings:
                 for dimension in question.dimensions_list:
                     if dimension not in rated:
-                        message = (_("Rate %(unit)s on %(dimension)s, or tick “no dealings”.")
-                                   if question.allow_no_dealings else _("Rate %(unit)s on %(dimension)s."))
-                        self.add_error(grid_field(question, unit, dimension),
-                                       message % {"unit": unit.name, "dimension": dimension.name})
+                        message = (
+                            _("Rate %(unit)s on %(dimension)s, or tick “no dealings”.")
+                            if question.allow_no_dealings
+                            else _("Rate %(unit)s on %(dimension)s.")
+                        )
+                        self.add_error(
+                            grid_field(question, unit, dimension),
+                            message % {"unit": unit.name, "dimension": dimension.name},
+                        )
 
     def answers(self):
         """The cleaned answers in the shape services.response_save takes."""
@@ -115,10 +140,14 @@ class AnswerForm(forms.Form):
                 for unit in question.units_list:
                     nd = self[grid_field(question, unit, part="nd")] if question.allow_no_dealings else None
                     comment = self[grid_field(question, unit, part="c")] if question.ask_comment else None
-                    block["units"].append({
-                        "unit": unit, "no_dealings": nd, "comment": comment,
-                        "dimensions": [self[grid_field(question, unit, d)] for d in question.dimensions_list],
-                    })
+                    block["units"].append(
+                        {
+                            "unit": unit,
+                            "no_dealings": nd,
+                            "comment": comment,
+                            "dimensions": [self[grid_field(question, unit, d)] for d in question.dimensions_list],
+                        }
+                    )
             else:
                 block["field"] = self[f"q{question.pk}"]
             blocks.append(block)
@@ -127,8 +156,7 @@ class AnswerForm(forms.Form):
 
 def initial_from(response, questions):
     """The form's initial values from a saved draft."""
-    initial = {"respondent_name": response.respondent_name,
-               "allow_named_follow_up": response.allow_named_follow_up}
+    initial = {"respondent_name": response.respondent_name, "allow_named_follow_up": response.allow_named_follow_up}
     for rating in response.ratings.all():
         initial[f"q{rating.question_id}_u{rating.unit_id}_d{rating.dimension_id}"] = str(rating.value)
     for answer in response.unit_answers.all():
@@ -158,8 +186,7 @@ def load_questions(survey):
 class FindingForm(forms.ModelForm):
     """The county office turns a problem or suggestion into a rectification finding."""
 
-    response = forms.ModelChoiceField(queryset=SurveyResponse.objects.none(), required=False,
-                                      widget=forms.HiddenInput)
+    response = forms.ModelChoiceField(queryset=SurveyResponse.objects.none(), required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Finding
@@ -174,10 +201,10 @@ class FindingForm(forms.ModelForm):
 
 class CopyForm(forms.Form):
     title = forms.CharField(label=_("Title of the new campaign"), max_length=120)
-    opens_on = SensibleDateField(label=_("Opens on"),
-                                 widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
-    closes_on = SensibleDateField(label=_("Closes on"),
-                                  widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    opens_on = SensibleDateField(label=_("Opens on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    closes_on = SensibleDateField(
+        label=_("Closes on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
 
     def clean(self):
         data = super().clean()
@@ -191,8 +218,10 @@ class LettersForm(forms.Form):
 
     town = forms.ModelChoiceField(label=_("Town"), queryset=None, empty_label=None)
     include_emailed = forms.BooleanField(
-        label=_("Also enterprises with an e-mail address"), required=False,
-        help_text=_("Without this, letters are printed only for the enterprises that cannot be e-mailed."))
+        label=_("Also enterprises with an e-mail address"),
+        required=False,
+        help_text=_("Without this, letters are printed only for the enterprises that cannot be e-mailed."),
+    )
 
     def __init__(self, *args, towns, **kwargs):
         super().__init__(*args, **kwargs)

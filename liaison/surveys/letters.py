@@ -1,6 +1,7 @@
 """纸质邀请函: printable invitation letters (reportlab, A4, one page per enterprise) for the
 enterprises the county cannot reach by e-mail. Town cadres hand them over; many readers are not
 young, so the personal link is printed large and as a QR code, with a phone number to call."""
+
 import io
 from xml.sax.saxutils import escape
 
@@ -38,8 +39,9 @@ def letters_pdf(survey, invitations, *, phone: str) -> bytes:
     pdf.setAuthor(settings.SITE_SPONSOR)
     styles = _styles(font)
     for invitation in invitations:
-        _letter(pdf, styles, font, survey, invitation.enterprise, base + personal_url(survey, invitation.enterprise),
-                phone)
+        _letter(
+            pdf, styles, font, survey, invitation.enterprise, base + personal_url(survey, invitation.enterprise), phone
+        )
         pdf.showPage()
     pdf.save()
     return buffer.getvalue()
@@ -51,8 +53,16 @@ def _styles(font):
         "body": ParagraphStyle("body", **base, firstLineIndent=26),
         "plain": ParagraphStyle("plain", **base),
         "salutation": ParagraphStyle("salutation", **{**base, "fontSize": 15, "leading": 24}),
-        "small": ParagraphStyle("small", **{**base, "fontSize": 10.5, "leading": 16, "alignment": TA_CENTER,
-                                            "textColor": colors.HexColor("#444444")}),
+        "small": ParagraphStyle(
+            "small",
+            **{
+                **base,
+                "fontSize": 10.5,
+                "leading": 16,
+                "alignment": TA_CENTER,
+                "textColor": colors.HexColor("#444444"),
+            },
+        ),
         "phone": ParagraphStyle("phone", **{**base, "fontSize": 15, "leading": 24, "alignment": TA_CENTER}),
     }
 
@@ -84,16 +94,24 @@ def _letter(pdf, styles, font, survey, enterprise, url, phone):
     opens = formats.date_format(survey.opens_on, "DATE_FORMAT")
     closes = formats.date_format(survey.closes_on, "DATE_FORMAT")
     y = _paragraph(pdf, styles["salutation"], escape(_("To %(name)s:") % {"name": enterprise.name}), y - 8)
-    body = _("The %(county)s government invites your enterprise to take part in the government work evaluation: "
-             "please rate the county departments you have dealt with on their service, efficiency, "
-             "policy implementation and integrity, and tell us your problems and suggestions. The departments never "
-             "see which enterprise gave which answers.") % {"county": settings.COUNTY_NAME}
+    body = _(
+        "The %(county)s government invites your enterprise to take part in the government work evaluation: "
+        "please rate the county departments you have dealt with on their service, efficiency, "
+        "policy implementation and integrity, and tell us your problems and suggestions. The departments never "
+        "see which enterprise gave which answers."
+    ) % {"county": settings.COUNTY_NAME}
     y = _paragraph(pdf, styles["body"], escape(body), y - 4)
     y = _paragraph(pdf, styles["plain"], escape(_("Campaign: %(title)s") % {"title": survey.title}), y - 6)
-    y = _paragraph(pdf, styles["plain"], escape(_("Answering period: %(opens)s to %(closes)s")
-                                                % {"opens": opens, "closes": closes}), y)
-    how = _("Scan the QR code below with your phone, or type the address below into a browser. No login is "
-            "needed, and you can save your answers and finish later, before %(closes)s.") % {"closes": closes}
+    y = _paragraph(
+        pdf,
+        styles["plain"],
+        escape(_("Answering period: %(opens)s to %(closes)s") % {"opens": opens, "closes": closes}),
+        y,
+    )
+    how = _(
+        "Scan the QR code below with your phone, or type the address below into a browser. No login is "
+        "needed, and you can save your answers and finish later, before %(closes)s."
+    ) % {"closes": closes}
     y = _paragraph(pdf, styles["body"], escape(how), y - 6)
 
     # The QR code, drawn module by module (vector: sharp at any printer resolution).
@@ -111,10 +129,21 @@ def _letter(pdf, styles, font, survey, enterprise, url, phone):
     y -= 22
 
     if phone:
-        y = _paragraph(pdf, styles["phone"], escape(_("Questions? Please call %(phone)s (%(sponsor)s).")
-                                                     % {"phone": phone, "sponsor": settings.SITE_SPONSOR}), y)
-    _paragraph(pdf, styles["small"], escape(_("This link answers for your enterprise only; please do not pass "
-                                              "it on.")), MARGIN + 34)
+        y = _paragraph(
+            pdf,
+            styles["phone"],
+            escape(
+                _("Questions? Please call %(phone)s (%(sponsor)s).")
+                % {"phone": phone, "sponsor": settings.SITE_SPONSOR}
+            ),
+            y,
+        )
+    _paragraph(
+        pdf,
+        styles["small"],
+        escape(_("This link answers for your enterprise only; please do not pass it on.")),
+        MARGIN + 34,
+    )
     pdf.setFont(font, 12)
     pdf.drawRightString(PAGE_WIDTH - MARGIN, MARGIN, settings.SITE_SPONSOR)
 
@@ -125,6 +154,5 @@ def link_lines(url):
     head, sep, token = url.partition("/r/")
     lines = [head + sep] if len(head + sep) <= per_line else []
     rest = token if lines else url
-    lines += [rest[i:i + per_line] for i in range(0, len(rest), per_line)]
+    lines += [rest[i : i + per_line] for i in range(0, len(rest), per_line)]
     return lines
-

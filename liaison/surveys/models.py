@@ -6,6 +6,7 @@ Scoring (the one definition every page and export uses, see selectors.points_exp
 a five-point rating maps to 100/80/60/40/20 points, 满意/基本满意/不满意 to 100/60/0; "no
 dealings with this department" is not a rating and is left out of every mean.
 """
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
@@ -26,11 +27,16 @@ class RatingScale(models.TextChoices):
 # value stored → (label, points). The highest value is the best rating.
 SCALE_LEVELS = {
     RatingScale.FIVE_POINT: [
-        (5, _("Very satisfied"), 100), (4, _("Satisfied"), 80), (3, _("Average"), 60),
-        (2, _("Dissatisfied"), 40), (1, _("Very dissatisfied"), 20),
+        (5, _("Very satisfied"), 100),
+        (4, _("Satisfied"), 80),
+        (3, _("Average"), 60),
+        (2, _("Dissatisfied"), 40),
+        (1, _("Very dissatisfied"), 20),
     ],
     RatingScale.THREE_LEVEL: [
-        (3, _("Satisfied"), 100), (2, _("Basically satisfied"), 60), (1, _("Dissatisfied"), 0),
+        (3, _("Satisfied"), 100),
+        (2, _("Basically satisfied"), 60),
+        (1, _("Dissatisfied"), 0),
     ],
 }
 
@@ -72,31 +78,57 @@ class Survey(models.Model):
     """评议活动: one evaluation campaign and its questionnaire, run by the county office."""
 
     title = models.CharField(_("title"), max_length=120, unique=True)
-    intro = models.TextField(_("introduction"), blank=True,
-                             help_text=_("Shown above the questionnaire: purpose, anonymity, deadline."))
+    intro = models.TextField(
+        _("introduction"), blank=True, help_text=_("Shown above the questionnaire: purpose, anonymity, deadline.")
+    )
     opens_on = models.DateField(_("opens on"))
     closes_on = models.DateField(_("closes on"))
-    published_at = models.DateTimeField(_("published"), null=True, blank=True,
-                                        help_text=_("Empty while the questionnaire is still being drafted."))
+    published_at = models.DateTimeField(
+        _("published"), null=True, blank=True, help_text=_("Empty while the questionnaire is still being drafted.")
+    )
     # 公布: the county office releases a closed campaign's aggregate results to the public.
     results_published_at = models.DateTimeField(
-        _("results published"), null=True, blank=True,
-        help_text=_("When the county office published the results on the public site; empty while they are internal."))
-    results_published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                             blank=True, related_name="+", verbose_name=_("results published by"))
+        _("results published"),
+        null=True,
+        blank=True,
+        help_text=_("When the county office published the results on the public site; empty while they are internal."),
+    )
+    results_published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("results published by"),
+    )
     # Targeting (面向企业): every filter that is set must match; empty means no restriction.
     key_only = models.BooleanField(_("key enterprises only"), default=False)
-    target_towns = models.ManyToManyField(Unit, blank=True, related_name="+", verbose_name=_("towns"),
-                                          limit_choices_to={"kind": Unit.Kind.TOWN})
-    target_industries = ArrayField(models.CharField(max_length=1, choices=Industry.choices), blank=True,
-                                   default=list, verbose_name=_("industries"))
-    target_scales = ArrayField(models.CharField(max_length=10, choices=Scale.choices), blank=True,
-                               default=list, verbose_name=_("scales"))
-    previous = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                                 verbose_name=_("compare with"),
-                                 help_text=_("The earlier campaign the results are compared with."))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", verbose_name=_("created by"))
+    target_towns = models.ManyToManyField(
+        Unit, blank=True, related_name="+", verbose_name=_("towns"), limit_choices_to={"kind": Unit.Kind.TOWN}
+    )
+    target_industries = ArrayField(
+        models.CharField(max_length=1, choices=Industry.choices), blank=True, default=list, verbose_name=_("industries")
+    )
+    target_scales = ArrayField(
+        models.CharField(max_length=10, choices=Scale.choices), blank=True, default=list, verbose_name=_("scales")
+    )
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("compare with"),
+        help_text=_("The earlier campaign the results are compared with."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = SurveyQuerySet.as_manager()
@@ -173,20 +205,25 @@ class Question(models.Model):
         MULTIPLE = "multiple", _("Multiple choice")
         TEXT = "text", _("Free text")
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions",
-                               verbose_name=_("campaign"))
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions", verbose_name=_("campaign"))
     order = models.PositiveSmallIntegerField(_("order"), default=10)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     text = models.CharField(_("question"), max_length=300)
     help_text = models.CharField(_("explanation"), max_length=300, blank=True)
     required = models.BooleanField(_("required"), default=True)
     # Rating grids only.
-    scale = models.CharField(_("rating scale"), max_length=5, choices=RatingScale.choices,
-                             default=RatingScale.FIVE_POINT)
+    scale = models.CharField(
+        _("rating scale"), max_length=5, choices=RatingScale.choices, default=RatingScale.FIVE_POINT
+    )
     allow_no_dealings = models.BooleanField(_("offer “no dealings with this department”"), default=True)
     ask_comment = models.BooleanField(_("ask for problems and suggestions per department"), default=True)
-    units = models.ManyToManyField(Unit, blank=True, related_name="+", verbose_name=_("departments rated"),
-                                   limit_choices_to={"kind__in": [Unit.Kind.DEPARTMENT, Unit.Kind.AGENCY]})
+    units = models.ManyToManyField(
+        Unit,
+        blank=True,
+        related_name="+",
+        verbose_name=_("departments rated"),
+        limit_choices_to={"kind__in": [Unit.Kind.DEPARTMENT, Unit.Kind.AGENCY]},
+    )
 
     class Meta:
         ordering = ["survey", "order", "id"]
@@ -209,8 +246,9 @@ class Question(models.Model):
 class Dimension(models.Model):
     """A column of a rating grid (服务态度, 办事效率 …)."""
 
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="dimensions",
-                                 verbose_name=_("question"))
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="dimensions", verbose_name=_("question")
+    )
     name = models.CharField(_("dimension"), max_length=30)
     order = models.PositiveSmallIntegerField(_("order"), default=10)
 
@@ -225,8 +263,7 @@ class Dimension(models.Model):
 
 
 class Choice(models.Model):
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices",
-                                 verbose_name=_("question"))
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices", verbose_name=_("question"))
     label = models.CharField(_("option"), max_length=100)
     order = models.PositiveSmallIntegerField(_("order"), default=10)
 
@@ -244,16 +281,17 @@ class Invitation(models.Model):
     """The invitation of one enterprise, by e-mail or as a printed letter, with its personal link
     (signed, works without login; see services.personal_token)."""
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations",
-                               verbose_name=_("campaign"))
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="survey_invitations",
-                                   verbose_name=_("enterprise"))
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("campaign"))
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="survey_invitations", verbose_name=_("enterprise")
+    )
     email = models.EmailField(_("e-mail"), blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     send_count = models.PositiveSmallIntegerField(_("times sent"), default=0)
     # 纸质邀请函: for enterprises without e-mail, a town cadre hands the letter over.
-    printed_at = models.DateTimeField(_("letter printed"), null=True, blank=True,
-                                      help_text=_("When the paper invitation letter was last printed."))
+    printed_at = models.DateTimeField(
+        _("letter printed"), null=True, blank=True, help_text=_("When the paper invitation letter was last printed.")
+    )
 
     class Meta:
         ordering = ["survey", "enterprise__name"]
@@ -281,17 +319,25 @@ class SurveyResponse(models.Model):
         DRAFT = "draft", _("Saved, not yet submitted")
         SUBMITTED = "submitted", _("Submitted")
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses",
-                               verbose_name=_("campaign"))
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="survey_responses",
-                                   verbose_name=_("enterprise"))
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses", verbose_name=_("campaign"))
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="survey_responses", verbose_name=_("enterprise")
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     allow_named_follow_up = models.BooleanField(
-        _("the county office may pass my problems on with my enterprise's name"), default=False,
-        help_text=_("Otherwise departments only ever see your answers without your enterprise's name."))
+        _("the county office may pass my problems on with my enterprise's name"),
+        default=False,
+        help_text=_("Otherwise departments only ever see your answers without your enterprise's name."),
+    )
     respondent_name = models.CharField(_("filled in by"), max_length=50, blank=True)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+", verbose_name=_("answered by"))
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
     started_at = models.DateTimeField(_("started"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
@@ -304,8 +350,9 @@ class SurveyResponse(models.Model):
         verbose_name_plural = _("responses")
         constraints = [
             models.UniqueConstraint(fields=["survey", "enterprise"], name="response_one_per_enterprise"),
-            models.CheckConstraint(condition=Q(status="draft") | Q(submitted_at__isnull=False),
-                                   name="response_submitted_has_time"),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(submitted_at__isnull=False), name="response_submitted_has_time"
+            ),
         ]
         indexes = [models.Index(fields=["survey", "status"], name="response_survey_status_idx")]
 
@@ -327,8 +374,7 @@ class UnitAnswer(models.Model):
     comment = models.TextField(blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["response", "question", "unit"],
-                                               name="unitanswer_unique")]
+        constraints = [models.UniqueConstraint(fields=["response", "question", "unit"], name="unitanswer_unique")]
         indexes = [models.Index(fields=["unit", "question"], name="unitanswer_unit_idx")]
 
 
@@ -376,19 +422,34 @@ class Finding(models.Model):
     """整改: a problem or suggestion from a campaign that the county office sends to a department
     to put right. It becomes exactly one liaison matter (channel "survey", source = this row)."""
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="findings",
-                               verbose_name=_("campaign"))
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="survey_findings",
-                             verbose_name=_("department"),
-                             limit_choices_to={"kind__in": [Unit.Kind.DEPARTMENT, Unit.Kind.AGENCY]})
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="findings", verbose_name=_("campaign"))
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="survey_findings",
+        verbose_name=_("department"),
+        limit_choices_to={"kind__in": [Unit.Kind.DEPARTMENT, Unit.Kind.AGENCY]},
+    )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("problem and what should be put right"))
     # The response it came from, when one enterprise raised it and agreed to be named; never
     # shown to the department otherwise.
-    response = models.ForeignKey(SurveyResponse, on_delete=models.SET_NULL, null=True, blank=True,
-                                 related_name="findings", verbose_name=_("from the response of"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", verbose_name=_("created by"))
+    response = models.ForeignKey(
+        SurveyResponse,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="findings",
+        verbose_name=_("from the response of"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent as a matter"), null=True, blank=True)
     send_error = models.CharField(_("why it is not sent yet"), max_length=300, blank=True)

@@ -1,6 +1,7 @@
 """The evaluation's rules (docs/security.md): the county office runs the campaigns and alone sees
 who said what; the county leaders see every department's aggregates; a town's officials print
 their own town's invitation letters."""
+
 import rules
 
 from portal.core.access import official_of

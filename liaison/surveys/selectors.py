@@ -5,6 +5,7 @@ aggregates of their own unit, and its comments without any enterprise's name, in
 that does not follow the order of answering; a unit's results exist only when at least
 SURVEY_MIN_RESPONSES enterprises rated it. Only the county office sees who said what.
 """
+
 import hashlib
 import math
 import re
@@ -27,6 +28,7 @@ def min_responses():
 
 
 # --- access ---------------------------------------------------------------------------------
+
 
 def runs_campaigns(user):
     """The county office (and superusers) run campaigns, see who answered and make findings
@@ -89,8 +91,11 @@ def letter_enterprises(survey, town, *, include_emailed=False):
 def county_office_phone():
     """The number printed on letters for enterprises to call: the county office's enterprise
     service phone (its office phone if that is empty)."""
-    unit = (Unit.objects.filter(kind__in=[Unit.Kind.COUNTY_OFFICE, Unit.Kind.COUNTY_GOVERNMENT])
-            .order_by("-kind", "sort_order").first())
+    unit = (
+        Unit.objects.filter(kind__in=[Unit.Kind.COUNTY_OFFICE, Unit.Kind.COUNTY_GOVERNMENT])
+        .order_by("-kind", "sort_order")
+        .first()
+    )
     if unit is None:
         return ""
     return unit.service_phone or unit.phone
@@ -102,6 +107,7 @@ def surveys_for_enterprise(enterprise):
 
 
 # --- scores ---------------------------------------------------------------------------------
+
 
 @dataclass
 class DimensionResult:
@@ -172,17 +178,21 @@ def unit_scores(survey, unit_ids=None):
     submitted responses (dimensions are matched by name across the campaign's grids).
     Three queries whatever the number of units and responses."""
     ratings = Rating.objects.filter(response__survey=survey, response__status=SurveyResponse.Status.SUBMITTED)
-    unit_answers = UnitAnswer.objects.filter(response__survey=survey,
-                                             response__status=SurveyResponse.Status.SUBMITTED)
+    unit_answers = UnitAnswer.objects.filter(response__survey=survey, response__status=SurveyResponse.Status.SUBMITTED)
     if unit_ids is not None:
         ratings = ratings.filter(unit_id__in=unit_ids)
         unit_answers = unit_answers.filter(unit_id__in=unit_ids)
-    cells = (ratings.values("unit_id", "dimension__name", "question__scale", "value")
-             .annotate(n=Count("id")).order_by())
-    respondents = dict(ratings.values("unit_id").annotate(n=Count("response_id", distinct=True))
-                       .values_list("unit_id", "n").order_by())
-    no_dealings = dict(unit_answers.filter(no_dealings=True).values("unit_id").annotate(n=Count("id"))
-                       .values_list("unit_id", "n").order_by())
+    cells = ratings.values("unit_id", "dimension__name", "question__scale", "value").annotate(n=Count("id")).order_by()
+    respondents = dict(
+        ratings.values("unit_id").annotate(n=Count("response_id", distinct=True)).values_list("unit_id", "n").order_by()
+    )
+    no_dealings = dict(
+        unit_answers.filter(no_dealings=True)
+        .values("unit_id")
+        .annotate(n=Count("id"))
+        .values_list("unit_id", "n")
+        .order_by()
+    )
     labels = _scale_labels()
     results = {}
     ids = set(respondents) | set(no_dealings)
@@ -190,15 +200,17 @@ def unit_scores(survey, unit_ids=None):
         ids.add(row["unit_id"])
     units = {u.pk: u for u in Unit.objects.filter(pk__in=ids)}
     for unit_id in ids:
-        results[unit_id] = UnitResult(unit=units[unit_id], respondents=respondents.get(unit_id, 0),
-                                      no_dealings=no_dealings.get(unit_id, 0))
+        results[unit_id] = UnitResult(
+            unit=units[unit_id], respondents=respondents.get(unit_id, 0), no_dealings=no_dealings.get(unit_id, 0)
+        )
     for row in sorted(cells, key=lambda r: (r["dimension__name"], -r["value"])):
         result = results[row["unit_id"]]
         dim = result.dimensions.get(row["dimension__name"])
         scale = RatingScale(row["question__scale"])
         if dim is None:
             dim = result.dimensions[row["dimension__name"]] = DimensionResult(
-                name=row["dimension__name"], distribution={label: 0 for _v, label in labels[scale]})
+                name=row["dimension__name"], distribution={label: 0 for _v, label in labels[scale]}
+            )
         label = dict(labels[scale])[row["value"]]
         dim.distribution[label] = dim.distribution.get(label, 0) + row["n"]
         dim.count += row["n"]
@@ -225,8 +237,13 @@ def previous_survey(survey):
     campaign that closed before this one opened."""
     if survey.previous_id:
         return survey.previous
-    return (Survey.objects.published().filter(closes_on__lt=survey.opens_on).exclude(pk=survey.pk)
-            .order_by("-closes_on").first())
+    return (
+        Survey.objects.published()
+        .filter(closes_on__lt=survey.opens_on)
+        .exclude(pk=survey.pk)
+        .order_by("-closes_on")
+        .first()
+    )
 
 
 _DIGITS = re.compile(r"\d{7,}")
@@ -250,10 +267,19 @@ def _stable_order(text):
 def unit_comments(survey, units):
     """{unit_id: [comment]}: the comments on the given units, anonymised and in an order that
     follows the text only (one query for any number of units)."""
-    rows = (UnitAnswer.objects.filter(response__survey=survey, response__status=SurveyResponse.Status.SUBMITTED,
-                                      unit__in=units).exclude(comment="")
-            .values_list("unit_id", "comment", "response__enterprise__name", "response__enterprise__uscc",
-                         "response__enterprise__contact_name"))
+    rows = (
+        UnitAnswer.objects.filter(
+            response__survey=survey, response__status=SurveyResponse.Status.SUBMITTED, unit__in=units
+        )
+        .exclude(comment="")
+        .values_list(
+            "unit_id",
+            "comment",
+            "response__enterprise__name",
+            "response__enterprise__uscc",
+            "response__enterprise__contact_name",
+        )
+    )
     comments = {}
     for unit_id, comment, name, uscc, contact in rows:
         comments.setdefault(unit_id, []).append(anonymise(comment, [name, short_name(name), uscc, contact]))
@@ -264,7 +290,7 @@ def short_name(name):
     """清远市华盛陶瓷制造有限公司 → 华盛陶瓷制造 (how people usually write an enterprise's name)."""
     for prefix in ("清远市", "清新县", "广东省", "广东"):
         if name.startswith(prefix):
-            name = name[len(prefix):]
+            name = name[len(prefix) :]
     for suffix in ("股份有限公司", "有限责任公司", "有限公司", "公司"):
         if name.endswith(suffix):
             name = name[: -len(suffix)]
@@ -316,12 +342,21 @@ def campaign_results(survey, *, unit=None, with_comments=False):
     department may see). A fixed number of queries, however many units and responses."""
     counts = SurveyResponse.objects.filter(survey=survey).aggregate(
         submitted=Count("id", filter=Q(status=SurveyResponse.Status.SUBMITTED)),
-        drafts=Count("id", filter=Q(status=SurveyResponse.Status.DRAFT)))
-    grid_units = list(Unit.objects.filter(pk__in=Question.objects.filter(
-        survey=survey, kind=Question.Kind.RATING_GRID).values("units")).order_by("sort_order", "name"))
-    dimension_names = list(dict.fromkeys(
-        survey.questions.filter(kind=Question.Kind.RATING_GRID).values_list("dimensions__name", flat=True)
-        .exclude(dimensions__name=None).order_by("order", "dimensions__order")))
+        drafts=Count("id", filter=Q(status=SurveyResponse.Status.DRAFT)),
+    )
+    grid_units = list(
+        Unit.objects.filter(
+            pk__in=Question.objects.filter(survey=survey, kind=Question.Kind.RATING_GRID).values("units")
+        ).order_by("sort_order", "name")
+    )
+    dimension_names = list(
+        dict.fromkeys(
+            survey.questions.filter(kind=Question.Kind.RATING_GRID)
+            .values_list("dimensions__name", flat=True)
+            .exclude(dimensions__name=None)
+            .order_by("order", "dimensions__order")
+        )
+    )
     scores = unit_scores(survey)
     results = []
     for grid_unit in grid_units:
@@ -342,8 +377,9 @@ def campaign_results(survey, *, unit=None, with_comments=False):
         # The questionnaire's order of dimensions, not the alphabet's.
         order = {name: i for i, name in enumerate(dimension_names)}
         result.dimensions = dict(sorted(result.dimensions.items(), key=lambda item: order.get(item[0], len(order))))
-        result.score_row = [result.dimensions[name].score if name in result.dimensions else None
-                            for name in dimension_names]
+        result.score_row = [
+            result.dimensions[name].score if name in result.dimensions else None for name in dimension_names
+        ]
     if unit is not None:
         results = [r for r in results if r.unit.pk == unit.pk]
         for result in results:
@@ -358,19 +394,29 @@ def campaign_results(survey, *, unit=None, with_comments=False):
         comments = unit_comments(survey, [r.unit for r in visible]) if visible else {}
         for result in visible:
             result.comments = comments.get(result.unit.pk, [])
-    return CampaignResults(survey=survey, targeted=survey.targeted_enterprises().count(),
-                           submitted=counts["submitted"], drafts=counts["drafts"], units=results,
-                           dimension_names=dimension_names, previous=previous, threshold=min_responses(),
-                           ranked_count=len(ranked))
+    return CampaignResults(
+        survey=survey,
+        targeted=survey.targeted_enterprises().count(),
+        submitted=counts["submitted"],
+        drafts=counts["drafts"],
+        units=results,
+        dimension_names=dimension_names,
+        previous=previous,
+        threshold=min_responses(),
+        ranked_count=len(ranked),
+    )
 
 
 def choice_summary(survey):
     """Counts per option of the single and multiple choice questions (county office only)."""
     from .models import Choice
 
-    rows = (Choice.objects.filter(question__survey=survey)
-            .annotate(n=Count("answers", filter=Q(answers__response__status=SurveyResponse.Status.SUBMITTED)))
-            .select_related("question").order_by("question__order", "question_id", "order", "id"))
+    rows = (
+        Choice.objects.filter(question__survey=survey)
+        .annotate(n=Count("answers", filter=Q(answers__response__status=SurveyResponse.Status.SUBMITTED)))
+        .select_related("question")
+        .order_by("question__order", "question_id", "order", "id")
+    )
     summary = {}
     for choice in rows:
         summary.setdefault(choice.question, []).append(choice)
@@ -382,11 +428,18 @@ def text_answers(survey):
     office's rectification work only."""
     from .models import TextAnswer
 
-    texts = (TextAnswer.objects.filter(response__survey=survey, response__status=SurveyResponse.Status.SUBMITTED)
-             .exclude(text="").select_related("question", "response__enterprise").order_by("question__order", "id"))
-    comments = (UnitAnswer.objects.filter(response__survey=survey, response__status=SurveyResponse.Status.SUBMITTED)
-                .exclude(comment="").select_related("unit", "response__enterprise")
-                .order_by("unit__sort_order", "id"))
+    texts = (
+        TextAnswer.objects.filter(response__survey=survey, response__status=SurveyResponse.Status.SUBMITTED)
+        .exclude(text="")
+        .select_related("question", "response__enterprise")
+        .order_by("question__order", "id")
+    )
+    comments = (
+        UnitAnswer.objects.filter(response__survey=survey, response__status=SurveyResponse.Status.SUBMITTED)
+        .exclude(comment="")
+        .select_related("unit", "response__enterprise")
+        .order_by("unit__sort_order", "id")
+    )
     return texts, comments
 
 
@@ -396,11 +449,16 @@ def responses_for_enterprise_file(enterprise, user):
     never learns from this page that an enterprise took part (the anonymity rule)."""
     if not runs_campaigns(user):
         return SurveyResponse.objects.none()
-    return (SurveyResponse.objects.submitted().filter(enterprise=enterprise)
-            .select_related("survey").order_by("-submitted_at"))
+    return (
+        SurveyResponse.objects.submitted()
+        .filter(enterprise=enterprise)
+        .select_related("survey")
+        .order_by("-submitted_at")
+    )
 
 
 # --- the public site (公布) -------------------------------------------------------------------
+
 
 def public_surveys():
     """Closed campaigns whose results the county office has published."""
@@ -432,9 +490,11 @@ def public_campaign_results(survey):
         if not result.visible:
             result.dimensions, result.score_row, result.no_dealings, result.rank = {}, [], 0, None
     visible = [r for r in data.units if r.visible]
-    ranks = [_competition_ranks({r.unit.pk: r.score_row[i] for r in visible})
-             for i in range(len(data.dimension_names))]
+    ranks = [_competition_ranks({r.unit.pk: r.score_row[i] for r in visible}) for i in range(len(data.dimension_names))]
     for result in data.units:
-        result.dimension_cells = ([(score, ranks[i].get(result.unit.pk)) for i, score in enumerate(result.score_row)]
-                                  if result.visible else [])
+        result.dimension_cells = (
+            [(score, ranks[i].get(result.unit.pk)) for i, score in enumerate(result.score_row)]
+            if result.visible
+            else []
+        )
     return data

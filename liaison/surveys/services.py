@@ -1,5 +1,6 @@
 """Writes for the evaluation: copying a questionnaire, inviting enterprises, saving and
 submitting a response, and sending findings to departments as rectification matters."""
+
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied
@@ -13,28 +14,55 @@ from portal.core.workflow import Action, ActionRefused, Workflow, transition
 
 from portal.core import messaging
 
-from .models import (Choice, ChoiceAnswer, Dimension, Finding, Invitation, Question, Rating, Survey,
-                     SurveyResponse, TextAnswer, UnitAnswer)
+from .models import (
+    Choice,
+    ChoiceAnswer,
+    Dimension,
+    Finding,
+    Invitation,
+    Question,
+    Rating,
+    Survey,
+    SurveyResponse,
+    TextAnswer,
+    UnitAnswer,
+)
 
 LINK_SALT = "surveys.personal-link"
 
 
-
 # An enterprise's answers: saved as a draft, then submitted once (final).
-RESPONSE_WORKFLOW = Workflow(SurveyResponse.Status, [
-    Action("submit", _lazy("Submit the answers"), (SurveyResponse.Status.DRAFT,), SurveyResponse.Status.SUBMITTED,
-           refusal=_lazy("Your enterprise has already submitted its answers to this campaign.")),
-])
+RESPONSE_WORKFLOW = Workflow(
+    SurveyResponse.Status,
+    [
+        Action(
+            "submit",
+            _lazy("Submit the answers"),
+            (SurveyResponse.Status.DRAFT,),
+            SurveyResponse.Status.SUBMITTED,
+            refusal=_lazy("Your enterprise has already submitted its answers to this campaign."),
+        ),
+    ],
+)
 
 
 # --- campaigns ------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def survey_copy(*, source: Survey, title: str, opens_on, closes_on, created_by=None) -> Survey:
     """A new draft campaign with the questionnaire and targeting of `source`, compared with it."""
-    survey = Survey(title=title, intro=source.intro, opens_on=opens_on, closes_on=closes_on,
-                    key_only=source.key_only, target_industries=list(source.target_industries),
-                    target_scales=list(source.target_scales), previous=source, created_by=created_by)
+    survey = Survey(
+        title=title,
+        intro=source.intro,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        key_only=source.key_only,
+        target_industries=list(source.target_industries),
+        target_scales=list(source.target_scales),
+        previous=source,
+        created_by=created_by,
+    )
     survey.full_clean()
     survey.save()
     survey.target_towns.set(source.target_towns.all())
@@ -62,8 +90,9 @@ def question_fill_defaults(*, question: Question) -> Question:
     if not question.is_grid:
         return question
     if not question.dimensions.exists():
-        Dimension.objects.bulk_create(Dimension(question=question, name=name, order=i * 10)
-                                      for i, name in enumerate(DEFAULT_DIMENSIONS))
+        Dimension.objects.bulk_create(
+            Dimension(question=question, name=name, order=i * 10) for i, name in enumerate(DEFAULT_DIMENSIONS)
+        )
     if not question.units.exists():
         question.units.set(Unit.objects.departments().active())
     return question
@@ -109,6 +138,7 @@ def survey_results_withdraw(*, survey: Survey, user) -> Survey:
 
 
 # --- personal links and invitations ---------------------------------------------------------
+
 
 def personal_token(survey, enterprise):
     """The signed token of an enterprise's personal link: it names the campaign and the
@@ -161,8 +191,9 @@ def invitations_send(*, survey: Survey, only_new=True) -> tuple[int, int]:
     submitted = SurveyResponse.objects.submitted().filter(survey=survey).values("enterprise_id")
     targets = list(survey.targeted_enterprises().exclude(pk__in=submitted).order_by("pk"))
     if only_new:
-        sent_before = set(Invitation.objects.filter(survey=survey, sent_at__isnull=False)
-                          .values_list("enterprise_id", flat=True))
+        sent_before = set(
+            Invitation.objects.filter(survey=survey, sent_at__isnull=False).values_list("enterprise_id", flat=True)
+        )
         targets = [e for e in targets if e.pk not in sent_before]
     with_email = [e for e in targets if e.email]
     now = timezone.now()
@@ -173,13 +204,20 @@ def invitations_send(*, survey: Survey, only_new=True) -> tuple[int, int]:
         for invitation in invitations:
             enterprise = invitation.enterprise
             subject = _("%(county)s government work evaluation: %(title)s") % {
-                "county": settings.COUNTY_NAME, "title": survey.title}
-            body = _("To %(name)s:\n\nThe county government invites your enterprise to evaluate the work of its "
-                     "departments. Your answers are anonymous to the departments. Please answer by %(closes)s "
-                     "through your personal link (no login needed; you can save and finish later):\n\n%(url)s\n\n"
-                     "%(sponsor)s") % {"name": enterprise.name, "closes": survey.closes_on.isoformat(),
-                                        "url": base + personal_url(survey, enterprise),
-                                        "sponsor": settings.SITE_SPONSOR}
+                "county": settings.COUNTY_NAME,
+                "title": survey.title,
+            }
+            body = _(
+                "To %(name)s:\n\nThe county government invites your enterprise to evaluate the work of its "
+                "departments. Your answers are anonymous to the departments. Please answer by %(closes)s "
+                "through your personal link (no login needed; you can save and finish later):\n\n%(url)s\n\n"
+                "%(sponsor)s"
+            ) % {
+                "name": enterprise.name,
+                "closes": survey.closes_on.isoformat(),
+                "url": base + personal_url(survey, enterprise),
+                "sponsor": settings.SITE_SPONSOR,
+            }
             messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [enterprise.email]))
             invitation.email, invitation.sent_at = enterprise.email, now
             invitation.send_count += 1
@@ -211,6 +249,7 @@ def invitation_letters_print(*, survey: Survey, town, user, include_emailed=Fals
 
 # --- responses ------------------------------------------------------------------------------
 
+
 def response_for(*, survey: Survey, enterprise) -> SurveyResponse | None:
     return SurveyResponse.objects.filter(survey=survey, enterprise=enterprise).first()
 
@@ -223,13 +262,21 @@ def check_can_answer(*, survey: Survey, enterprise):
 
 
 @transaction.atomic
-def response_save(*, survey: Survey, enterprise, answers: dict, submit: bool, user=None,
-                  respondent_name="", allow_named_follow_up=False) -> SurveyResponse:
+def response_save(
+    *,
+    survey: Survey,
+    enterprise,
+    answers: dict,
+    submit: bool,
+    user=None,
+    respondent_name="",
+    allow_named_follow_up=False,
+) -> SurveyResponse:
     """Save the enterprise's answers (a draft, or submitted when `submit`). `answers` is the
     answering form's cleaned_data (see forms.AnswerForm.answers()). One response per enterprise
     per campaign; a submitted response is final."""
     check_can_answer(survey=survey, enterprise=enterprise)
-    response = (SurveyResponse.objects.select_for_update().filter(survey=survey, enterprise=enterprise).first())
+    response = SurveyResponse.objects.select_for_update().filter(survey=survey, enterprise=enterprise).first()
     if response is None:
         try:
             with transaction.atomic():
@@ -242,20 +289,28 @@ def response_save(*, survey: Survey, enterprise, answers: dict, submit: bool, us
     response.unit_answers.all().delete()
     response.choice_answers.all().delete()
     response.text_answers.all().delete()
-    Rating.objects.bulk_create(Rating(response=response, question_id=q, unit_id=u, dimension_id=d, value=v)
-                               for (q, u, d), v in answers["ratings"].items())
+    Rating.objects.bulk_create(
+        Rating(response=response, question_id=q, unit_id=u, dimension_id=d, value=v)
+        for (q, u, d), v in answers["ratings"].items()
+    )
     UnitAnswer.objects.bulk_create(
         UnitAnswer(response=response, question_id=q, unit_id=u, no_dealings=nd, comment=comment)
-        for (q, u), (nd, comment) in answers["units"].items())
-    ChoiceAnswer.objects.bulk_create(ChoiceAnswer(response=response, question_id=q, choice_id=c)
-                                     for q, choice_ids in answers["choices"].items() for c in choice_ids)
-    TextAnswer.objects.bulk_create(TextAnswer(response=response, question_id=q, text=t)
-                                   for q, t in answers["texts"].items() if t)
+        for (q, u), (nd, comment) in answers["units"].items()
+    )
+    ChoiceAnswer.objects.bulk_create(
+        ChoiceAnswer(response=response, question_id=q, choice_id=c)
+        for q, choice_ids in answers["choices"].items()
+        for c in choice_ids
+    )
+    TextAnswer.objects.bulk_create(
+        TextAnswer(response=response, question_id=q, text=t) for q, t in answers["texts"].items() if t
+    )
     response.respondent_name = respondent_name
     response.allow_named_follow_up = allow_named_follow_up
     response.answered_by = user if getattr(user, "is_authenticated", False) else None
     response.save(update_fields=["respondent_name", "allow_named_follow_up", "answered_by", "updated_at"])
     if submit:
+
         def apply(response):
             response.submitted_at = timezone.now()
             return ["submitted_at"]
@@ -266,15 +321,18 @@ def response_save(*, survey: Survey, enterprise, answers: dict, submit: bool, us
 
 # --- rectification (整改) -------------------------------------------------------------------
 
+
 @transaction.atomic
-def finding_create(*, survey: Survey, unit, title: str, description: str, response=None,
-                   created_by=None, send=True) -> Finding:
+def finding_create(
+    *, survey: Survey, unit, title: str, description: str, response=None, created_by=None, send=True
+) -> Finding:
     """Record a problem or suggestion for a department and, with `send`, turn it into its
     rectification matter at once."""
     if response is not None and response.survey_id != survey.pk:
         raise ActionRefused(_("That response belongs to another campaign."))
-    finding = Finding(survey=survey, unit=unit, title=title, description=description, response=response,
-                      created_by=created_by)
+    finding = Finding(
+        survey=survey, unit=unit, title=title, description=description, response=response, created_by=created_by
+    )
     finding.full_clean()
     finding.save()
     if send:
@@ -296,13 +354,21 @@ def finding_send(*, finding: Finding, user=None) -> Finding:
     if response is not None and response.allow_named_follow_up:
         enterprise = response.enterprise
     title = _("[Evaluation rectification] %(title)s") % {"title": finding.title}
-    description = _("%(description)s\n\nFrom the campaign %(survey)s. Please put this right and report "
-                    "what was done.") % {"description": finding.description, "survey": finding.survey.title}
+    description = _(
+        "%(description)s\n\nFrom the campaign %(survey)s. Please put this right and report what was done."
+    ) % {"description": finding.description, "survey": finding.survey.title}
     try:
         with transaction.atomic():
-            matter_create(enterprise=enterprise, title=title[:200], description=description,
-                          category="rectification", channel="survey", received_by=finding.unit,
-                          created_by=user, source=finding)
+            matter_create(
+                enterprise=enterprise,
+                title=title[:200],
+                description=description,
+                category="rectification",
+                channel="survey",
+                received_by=finding.unit,
+                created_by=user,
+                source=finding,
+            )
     except ActionRefused as exc:
         finding.send_error = str(exc.message)[:300]
         finding.save(update_fields=["send_error"])

@@ -1,6 +1,7 @@
 """Pages of the evaluation: answering (logged in, or by the personal link) and the results
 (county office: everything, with names where it must follow up; county leaders: every department's
 aggregates; a department: its own aggregates and anonymised comments)."""
+
 from functools import wraps
 
 from django.contrib import admin, messages
@@ -26,20 +27,23 @@ from .models import Survey, SurveyResponse
 
 # --- answering ------------------------------------------------------------------------------
 
+
 @login_required
 def index(request):
     """An enterprise's campaigns; officials go to the results."""
     if official_of(request.user) or request.user.is_staff:
-        if (not selectors.sees_everything(request.user) and selectors.results_unit(request.user) is None
-                and selectors.letter_towns(request.user).exists()):
+        if (
+            not selectors.sees_everything(request.user)
+            and selectors.results_unit(request.user) is None
+            and selectors.letter_towns(request.user).exists()
+        ):
             return redirect("surveys:letters_list")  # a town's officials: they print the letters
         return redirect("surveys:results_list")
     enterprise = acting_enterprise(request.user)
     if enterprise is None:
         return _refuse(request, _("Only a confirmed enterprise account can answer evaluation surveys."))
     surveys = list(selectors.surveys_for_enterprise(enterprise))
-    responses = {r.survey_id: r for r in SurveyResponse.objects.filter(enterprise=enterprise,
-                                                                       survey__in=surveys)}
+    responses = {r.survey_id: r for r in SurveyResponse.objects.filter(enterprise=enterprise, survey__in=surveys)}
     for survey in surveys:
         survey.my_response = responses.get(survey.pk)
     return render(request, "surveys/survey_list.html", {"surveys": surveys, "enterprise": enterprise})
@@ -50,8 +54,11 @@ def answer(request, pk):
     enterprise = acting_enterprise(request.user)
     if enterprise is None:
         account = enterprise_account_of(request.user)
-        message = (_("Your account is waiting for confirmation; until then you cannot answer for the enterprise.")
-                   if account else _("Only a confirmed enterprise account can answer evaluation surveys."))
+        message = (
+            _("Your account is waiting for confirmation; until then you cannot answer for the enterprise.")
+            if account
+            else _("Only a confirmed enterprise account can answer evaluation surveys.")
+        )
         return _refuse(request, message)
     survey = get_object_or_404(Survey.objects.published(), pk=pk)
     return _answer(request, survey, enterprise, action_url=reverse("surveys:answer", args=[pk]))
@@ -71,8 +78,13 @@ def _answer(request, survey, enterprise, *, action_url, personal=False):
     if not survey.targets(enterprise):
         raise Http404
     response = services.response_for(survey=survey, enterprise=enterprise)
-    context = {"survey": survey, "enterprise": enterprise, "response": response, "action_url": action_url,
-               "personal": personal}
+    context = {
+        "survey": survey,
+        "enterprise": enterprise,
+        "response": response,
+        "action_url": action_url,
+        "personal": personal,
+    }
     if response is not None and response.is_submitted:
         return render(request, "surveys/response_done.html", context)
     if not survey.is_open:
@@ -84,23 +96,32 @@ def _answer(request, survey, enterprise, *, action_url, personal=False):
         if form.is_valid():
             try:
                 response = services.response_save(
-                    survey=survey, enterprise=enterprise, answers=form.answers(), submit=submit, user=request.user,
+                    survey=survey,
+                    enterprise=enterprise,
+                    answers=form.answers(),
+                    submit=submit,
+                    user=request.user,
                     respondent_name=form.cleaned_data["respondent_name"],
-                    allow_named_follow_up=form.cleaned_data["allow_named_follow_up"])
+                    allow_named_follow_up=form.cleaned_data["allow_named_follow_up"],
+                )
             except ActionRefused as exc:
                 form.add_error(None, str(exc))
             else:
                 if submit:
                     messages.success(request, _("Thank you. Your answers have been submitted."))
                 else:
-                    messages.success(request, _("Your answers are saved. You can come back through the same "
-                                                "link and finish before %(date)s.") % {"date": survey.closes_on})
+                    messages.success(
+                        request,
+                        _("Your answers are saved. You can come back through the same link and finish before %(date)s.")
+                        % {"date": survey.closes_on},
+                    )
                 return redirect(action_url)
         status = 400
     else:
         if response is not None:
             response = SurveyResponse.objects.prefetch_related(
-                "ratings", "unit_answers", "choice_answers", "text_answers").get(pk=response.pk)
+                "ratings", "unit_answers", "choice_answers", "text_answers"
+            ).get(pk=response.pk)
         form = AnswerForm(questions=questions, response=response)
         status = 200
     context.update(form=form, blocks=form.layout())
@@ -112,6 +133,7 @@ def _refuse(request, message, status=403):
 
 
 # --- results (officials) --------------------------------------------------------------------
+
 
 def _workspace_required(may_enter):
     """A decorator: officials who passed the workspace's login (with its second factor where
@@ -137,7 +159,8 @@ def _workspace_required(may_enter):
 
 # The county office or a department.
 official_required = _workspace_required(
-    lambda user: selectors.sees_everything(user) or selectors.results_unit(user) is not None)
+    lambda user: selectors.sees_everything(user) or selectors.results_unit(user) is not None
+)
 
 
 def office_required(view):
@@ -163,10 +186,16 @@ def _scope_unit(request):
 @official_required
 def results_list(request):
     surveys = selectors.surveys_with_results_for(request.user).order_by("-opens_on")
-    return render(request, "surveys/results_list.html", {
-        "surveys": surveys, "everything": selectors.sees_everything(request.user),
-        "office": selectors.runs_campaigns(request.user),
-        "unit": selectors.results_unit(request.user)})
+    return render(
+        request,
+        "surveys/results_list.html",
+        {
+            "surveys": surveys,
+            "everything": selectors.sees_everything(request.user),
+            "office": selectors.runs_campaigns(request.user),
+            "unit": selectors.results_unit(request.user),
+        },
+    )
 
 
 @official_required
@@ -174,8 +203,13 @@ def results(request, pk):
     survey = _visible_survey(request, pk)
     unit = _scope_unit(request)
     data = selectors.campaign_results(survey, unit=unit, with_comments=unit is not None)
-    context = {"survey": survey, "results": data, "everything": unit is None, "unit": unit,
-               "office": selectors.runs_campaigns(request.user)}
+    context = {
+        "survey": survey,
+        "results": data,
+        "everything": unit is None,
+        "unit": unit,
+        "office": selectors.runs_campaigns(request.user),
+    }
     if unit is None:
         context["choice_summary"] = selectors.choice_summary(survey)
     return render(request, "surveys/results_detail.html", context)
@@ -191,8 +225,11 @@ def results_unit(request, pk, unit_pk):
     data = selectors.campaign_results(survey, unit=unit, with_comments=True)
     if not data.units:
         raise Http404
-    return render(request, "surveys/results_unit.html", {
-        "survey": survey, "results": data, "result": data.units[0], "everything": scope is None})
+    return render(
+        request,
+        "surveys/results_unit.html",
+        {"survey": survey, "results": data, "result": data.units[0], "everything": scope is None},
+    )
 
 
 @official_required
@@ -201,8 +238,9 @@ def results_report(request, pk):
     survey = _visible_survey(request, pk)
     unit = _scope_unit(request)
     data = selectors.campaign_results(survey, unit=unit, with_comments=True)
-    return render(request, "surveys/results_report.html", {"survey": survey, "results": data,
-                                                           "everything": unit is None})
+    return render(
+        request, "surveys/results_report.html", {"survey": survey, "results": data, "everything": unit is None}
+    )
 
 
 @official_required
@@ -222,18 +260,27 @@ def comments(request, pk):
     and the form that turns one into a rectification finding for a department."""
     survey = get_object_or_404(Survey.objects.published(), pk=pk)
     units = Unit.objects.departments()
-    form = FindingForm(request.POST or None, survey=survey, units=units,
-                       initial={"unit": request.GET.get("unit"), "response": request.GET.get("response"),
-                                "description": request.GET.get("text", "")})
+    form = FindingForm(
+        request.POST or None,
+        survey=survey,
+        units=units,
+        initial={
+            "unit": request.GET.get("unit"),
+            "response": request.GET.get("response"),
+            "description": request.GET.get("text", ""),
+        },
+    )
     if request.method == "POST":
         if form.is_valid():
             finding = services.finding_create(survey=survey, created_by=request.user, **form.cleaned_data)
             if finding.sent_at:
-                messages.success(request, _("The finding was sent to %(unit)s as a rectification matter.")
-                                 % {"unit": finding.unit})
+                messages.success(
+                    request, _("The finding was sent to %(unit)s as a rectification matter.") % {"unit": finding.unit}
+                )
             else:
-                messages.warning(request, _("The finding was recorded but not sent: %(reason)s")
-                                 % {"reason": finding.send_error})
+                messages.warning(
+                    request, _("The finding was recorded but not sent: %(reason)s") % {"reason": finding.send_error}
+                )
             return redirect("surveys:comments", pk=survey.pk)
     source = None
     source_id = form["response"].value()
@@ -241,10 +288,19 @@ def comments(request, pk):
         source = survey.responses.submitted().select_related("enterprise").filter(pk=source_id).first()
     texts, unit_comments = selectors.text_answers(survey)
     findings = selectors.findings_by_unit(survey)
-    return render(request, "surveys/comments_list.html", {
-        "survey": survey, "texts": texts, "unit_comments": unit_comments, "form": form, "source": source,
-        "findings": [f for group in findings.values() for f in group]},
-        status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "surveys/comments_list.html",
+        {
+            "survey": survey,
+            "texts": texts,
+            "unit_comments": unit_comments,
+            "form": form,
+            "source": source,
+            "findings": [f for group in findings.values() for f in group],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @office_required
@@ -275,8 +331,12 @@ def survey_copy(request, pk):
         else:
             messages.success(request, _("The questionnaire was copied into a new draft campaign."))
             return redirect("admin:surveys_survey_change", survey.pk)
-    return render(request, "surveys/survey_copy.html", {"form": form, "source": source},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "surveys/survey_copy.html",
+        {"form": form, "source": source},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @office_required
@@ -294,20 +354,26 @@ def results_publish(request, pk):
     except ActionRefused as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("The results are no longer on the public site.") if withdraw else
-                         _("The results are published on the public site."))
+        messages.success(
+            request,
+            _("The results are no longer on the public site.")
+            if withdraw
+            else _("The results are published on the public site."),
+        )
     return redirect("surveys:results", pk=survey.pk)
 
 
 # --- results (public) -----------------------------------------------------------------------
+
 
 @public_page
 def public_results(request, pk):
     """The published results of a closed campaign, for everyone: each department's scores and
     ranking per dimension and how many enterprises rated it; never who answered or what they wrote."""
     survey = get_object_or_404(selectors.public_surveys(), pk=pk)
-    return render(request, "surveys/public_results.html", {
-        "survey": survey, "results": selectors.public_campaign_results(survey)})
+    return render(
+        request, "surveys/public_results.html", {"survey": survey, "results": selectors.public_campaign_results(survey)}
+    )
 
 
 @office_required
@@ -319,8 +385,11 @@ def invitations_send(request, pk):
     except ActionRefused as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("%(sent)d invitations sent; %(missing)d enterprises have no e-mail address.")
-                         % {"sent": sent, "missing": missing})
+        messages.success(
+            request,
+            _("%(sent)d invitations sent; %(missing)d enterprises have no e-mail address.")
+            % {"sent": sent, "missing": missing},
+        )
     return redirect("surveys:results", pk=survey.pk)
 
 
@@ -344,8 +413,10 @@ def letters(request, pk):
     towns = selectors.letter_towns(request.user)
     context = {"survey": survey, "office": selectors.runs_campaigns(request.user)}
     if not survey.is_open:
-        context["refusal"] = _("The campaign is not open, so no invitation letters can be printed for it: letters "
-                               "can only be printed between its opening and closing dates.")
+        context["refusal"] = _(
+            "The campaign is not open, so no invitation letters can be printed for it: letters "
+            "can only be printed between its opening and closing dates."
+        )
         return render(request, "surveys/letters_form.html", context, status=409)
     chosen = request.POST.get("town", "")
     if chosen.isdigit() and not towns.filter(pk=chosen).exists() and Unit.objects.towns().filter(pk=chosen).exists():
@@ -355,7 +426,8 @@ def letters(request, pk):
         town = form.cleaned_data["town"]
         try:
             invitations = services.invitation_letters_print(
-                survey=survey, town=town, user=request.user, include_emailed=form.cleaned_data["include_emailed"])
+                survey=survey, town=town, user=request.user, include_emailed=form.cleaned_data["include_emailed"]
+            )
         except ActionRefused as exc:
             form.add_error(None, str(exc))
         else:
@@ -365,10 +437,21 @@ def letters(request, pk):
                 content = letters_pdf(survey, invitations, phone=selectors.county_office_phone())
                 response = HttpResponse(content, content_type="application/pdf")
                 response["Content-Disposition"] = (
-                    f'attachment; filename="invitation-letters-{survey.pk}-town-{town.pk}.pdf"')
+                    f'attachment; filename="invitation-letters-{survey.pk}-town-{town.pk}.pdf"'
+                )
                 return response
-            form.add_error(None, _("No enterprise of %(town)s needs a letter: every enterprise the campaign asks "
-                                   "there has an e-mail address or has already answered.") % {"town": town})
+            form.add_error(
+                None,
+                _(
+                    "No enterprise of %(town)s needs a letter: every enterprise the campaign asks "
+                    "there has an e-mail address or has already answered."
+                )
+                % {"town": town},
+            )
     context["form"] = form
-    return render(request, "surveys/letters_form.html", context,
-                  status=400 if request.method == "POST" and not form.is_valid() else 200)
+    return render(
+        request,
+        "surveys/letters_form.html",
+        context,
+        status=400 if request.method == "POST" and not form.is_valid() else 200,
+    )

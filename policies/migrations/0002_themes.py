@@ -2,10 +2,18 @@
 
 from django.db import migrations
 
-THEMES = [("财政扶持", "fiscal-support"), ("税收优惠", "tax-incentives"), ("金融信贷", "finance-credit"),
-          ("科技创新", "innovation"), ("人才就业", "talent-employment"), ("工业发展", "industry"),
-          ("用地规划", "land-planning"), ("安全生产", "work-safety"), ("生态环保", "environment"),
-          ("审批改革", "approval-reform")]
+THEMES = [
+    ("财政扶持", "fiscal-support"),
+    ("税收优惠", "tax-incentives"),
+    ("金融信贷", "finance-credit"),
+    ("科技创新", "innovation"),
+    ("人才就业", "talent-employment"),
+    ("工业发展", "industry"),
+    ("用地规划", "land-planning"),
+    ("安全生产", "work-safety"),
+    ("生态环保", "environment"),
+    ("审批改革", "approval-reform"),
+]
 
 
 def add_themes(apps, schema_editor):
@@ -19,9 +27,8 @@ def remove_themes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('policies', '0001_initial'),
+        ("policies", "0001_initial"),
     ]
 
     operations = [migrations.RunPython(add_themes, remove_themes)]

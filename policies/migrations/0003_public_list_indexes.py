@@ -10,18 +10,24 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ('policies', '0002_themes'),
-        ('portal', '0005_search_newest_index'),
+        ("policies", "0002_themes"),
+        ("portal", "0005_search_newest_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         AddIndexConcurrently(
-            model_name='policy',
-            index=models.Index(condition=models.Q(('status', 'published')), fields=['-published_at', '-id'], name='policy_public_date_idx'),
+            model_name="policy",
+            index=models.Index(
+                condition=models.Q(("status", "published")),
+                fields=["-published_at", "-id"],
+                name="policy_public_date_idx",
+            ),
         ),
         AddIndexConcurrently(
-            model_name='policy',
-            index=models.Index(condition=models.Q(('status', 'published')), fields=['published_on'], name='policy_public_day_idx'),
+            model_name="policy",
+            index=models.Index(
+                condition=models.Q(("status", "published")), fields=["published_on"], name="policy_public_day_idx"
+            ),
         ),
     ]

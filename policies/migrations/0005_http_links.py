@@ -18,21 +18,32 @@ def drop_unsafe_links(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('policies', '0004_government_themes'),
+        ("policies", "0004_government_themes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicalpolicy',
-            name='application_url',
-            field=models.CharField(blank=True, help_text='A page of this site (/guide/…) or an http(s) address.', max_length=300, validators=[portal.core.validators.validate_link], verbose_name='service-guide item or application address'),
+            model_name="historicalpolicy",
+            name="application_url",
+            field=models.CharField(
+                blank=True,
+                help_text="A page of this site (/guide/…) or an http(s) address.",
+                max_length=300,
+                validators=[portal.core.validators.validate_link],
+                verbose_name="service-guide item or application address",
+            ),
         ),
         migrations.AlterField(
-            model_name='policy',
-            name='application_url',
-            field=models.CharField(blank=True, help_text='A page of this site (/guide/…) or an http(s) address.', max_length=300, validators=[portal.core.validators.validate_link], verbose_name='service-guide item or application address'),
+            model_name="policy",
+            name="application_url",
+            field=models.CharField(
+                blank=True,
+                help_text="A page of this site (/guide/…) or an http(s) address.",
+                max_length=300,
+                validators=[portal.core.validators.validate_link],
+                verbose_name="service-guide item or application address",
+            ),
         ),
         migrations.RunPython(drop_unsafe_links, migrations.RunPython.noop),
     ]

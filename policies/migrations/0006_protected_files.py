@@ -6,20 +6,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('policies', '0005_http_links'),
+        ("policies", "0005_http_links"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='attachment',
-            name='file',
-            field=portal.core.uploads.ProtectedFileField(download_view='policies:attachment', lookup='pk', max_length=300, upload_to=policies.models.attachment_path, validators=[portal.core.uploads.UploadValidator()], verbose_name='file'),
+            model_name="attachment",
+            name="file",
+            field=portal.core.uploads.ProtectedFileField(
+                download_view="policies:attachment",
+                lookup="pk",
+                max_length=300,
+                upload_to=policies.models.attachment_path,
+                validators=[portal.core.uploads.UploadValidator()],
+                verbose_name="file",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalattachment',
-            name='file',
-            field=models.TextField(max_length=300, validators=[portal.core.uploads.UploadValidator()], verbose_name='file'),
+            model_name="historicalattachment",
+            name="file",
+            field=models.TextField(
+                max_length=300, validators=[portal.core.uploads.UploadValidator()], verbose_name="file"
+            ),
         ),
     ]

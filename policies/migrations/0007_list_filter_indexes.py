@@ -5,30 +5,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('policies', '0006_protected_files'),
-        ('portal', '0011_http_links'),
+        ("policies", "0006_protected_files"),
+        ("portal", "0011_http_links"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='policy',
-            index=models.Index(condition=models.Q(('status', 'published')), fields=['level', '-published_at', '-id'], name='policy_public_level_idx'),
+            model_name="policy",
+            index=models.Index(
+                condition=models.Q(("status", "published")),
+                fields=["level", "-published_at", "-id"],
+                name="policy_public_level_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='policy',
-            index=models.Index(condition=models.Q(('status', 'published')), fields=['unit', '-published_at', '-id'], name='policy_public_unit_idx'),
+            model_name="policy",
+            index=models.Index(
+                condition=models.Q(("status", "published")),
+                fields=["unit", "-published_at", "-id"],
+                name="policy_public_unit_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='policy',
-            index=models.Index(condition=models.Q(('status', 'published')), fields=['validity', '-published_at', '-id'], name='policy_public_validity_idx'),
+            model_name="policy",
+            index=models.Index(
+                condition=models.Q(("status", "published")),
+                fields=["validity", "-published_at", "-id"],
+                name="policy_public_validity_idx",
+            ),
         ),
         # The theme filter from the theme's side: a theme's policies in one index range, read
         # without the table (the automatic m2m table has only (policy, theme) and (theme)).
         migrations.RunSQL(
             "CREATE INDEX IF NOT EXISTS policies_policy_themes_theme_idx "
             "ON policies_policy_themes (theme_id, policy_id)",
-            "DROP INDEX IF EXISTS policies_policy_themes_theme_idx"),
+            "DROP INDEX IF EXISTS policies_policy_themes_theme_idx",
+        ),
     ]

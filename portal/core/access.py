@@ -3,6 +3,7 @@
 An official whose session still owes its second factor is no official here: every page,
 preview, attachment and download that asks `official_of` or `sees_all_units` refuses it.
 """
+
 from django.conf import settings
 from django_otp import user_has_device
 
@@ -31,8 +32,7 @@ def needs_second_factor(user):
         return False
     cached = getattr(user, "_portal_needs_second_factor", None)
     if cached is None:
-        cached = bool(otp_required_for(user)
-                      or ((user.is_staff or _official_profile(user)) and user_has_device(user)))
+        cached = bool(otp_required_for(user) or ((user.is_staff or _official_profile(user)) and user_has_device(user)))
         user._portal_needs_second_factor = cached
     return cached
 
@@ -96,6 +96,7 @@ def has_role(user, *roles):
 
 
 # ---- the unit scope of a list (the vocabulary every list of unit-owned records reads through)
+
 
 def default_unit(user):
     """The unit a record this user makes is filed under when nobody chose one: the official's own

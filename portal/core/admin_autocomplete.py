@@ -13,6 +13,7 @@ Here the endpoint answers any official, and every answer is cut down twice:
 Without JavaScript the picker is a plain <select> of every choice while the list is short
 enough to scroll (FULL_LIST_LIMIT); Django's own widget would offer only the chosen value.
 """
+
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.forms.widgets import Select
@@ -85,8 +86,11 @@ class ScopedAutocompleteJsonView(AutocompleteJsonView):
         registered = self.admin_site._registry.get(model)
         candidates = [(registered, registered)] if registered is not None else []
         for parent in self.admin_site._registry.values():
-            candidates += [(inline_class(parent.model, self.admin_site), parent)
-                           for inline_class in parent.inlines if inline_class.model is model]
+            candidates += [
+                (inline_class(parent.model, self.admin_site), parent)
+                for inline_class in parent.inlines
+                if inline_class.model is model
+            ]
         for admin_object, parent in candidates:
             pickers = getattr(admin_object, "picker_fields", None)
             if pickers is not None and source_field.name in pickers(request):
@@ -104,8 +108,7 @@ class ScopedAutocompleteJsonView(AutocompleteJsonView):
         # Only the pickers the admin offers (never, say, a record's "created by" user list).
         if self.source_field.name not in self.source_admin.picker_fields(request):
             return False
-        return (self.parent_admin.has_add_permission(request)
-                or self.parent_admin.has_change_permission(request))
+        return self.parent_admin.has_add_permission(request) or self.parent_admin.has_change_permission(request)
 
     def get_queryset(self):
         queryset = super().get_queryset()

@@ -5,6 +5,7 @@ superusers) see all. A ModelAdmin names the path from its model to the owning un
 `unit_field` ("unit", "town", "visit__unit", ...). Records out of scope are absent from the
 changelist and answer as missing when opened by URL.
 """
+
 import rules
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
@@ -90,22 +91,31 @@ class UnitScopedAdmin(PickerWidgetsMixin, SimpleHistoryAdmin):
     def get_actions(self, request):
         """Every bulk action runs only on the selected records the user may change (or delete):
         the changelist shows what the user may see, which can be more."""
-        return {name: (self._scoped_action(func), name, description)
-                for name, (func, name, description) in super().get_actions(request).items()}
+        return {
+            name: (self._scoped_action(func), name, description)
+            for name, (func, name, description) in super().get_actions(request).items()
+        }
 
     def _scoped_action(self, func):
         wanted = getattr(func, "allowed_permissions", ())
 
         def action(modeladmin, request, queryset):
             checks = {"change": self.has_change_permission, "delete": self.has_delete_permission}
-            allowed = [obj.pk for obj in queryset
-                       if all(checks[perm](request, obj) for perm in wanted if perm in checks)]
+            allowed = [
+                obj.pk for obj in queryset if all(checks[perm](request, obj) for perm in wanted if perm in checks)
+            ]
             refused = queryset.count() - len(allowed)
             if refused:
-                self.message_user(request, ngettext(
-                    "You have no right to change %d of the selected records; they were left as they are.",
-                    "You have no right to change %d of the selected records; they were left as they are.",
-                    refused) % refused, messages.WARNING)
+                self.message_user(
+                    request,
+                    ngettext(
+                        "You have no right to change %d of the selected records; they were left as they are.",
+                        "You have no right to change %d of the selected records; they were left as they are.",
+                        refused,
+                    )
+                    % refused,
+                    messages.WARNING,
+                )
             if allowed:
                 return func(modeladmin, request, queryset.filter(pk__in=allowed))
             return None

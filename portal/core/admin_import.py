@@ -1,4 +1,5 @@
 """An "Import" button on a changelist: upload CSV/XLSX, dry run first, read the report."""
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -12,10 +13,12 @@ from portal.core.importing import format_report
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV or XLSX file"),
-                           help_text=_("UTF-8 CSV or XLSX; the first row holds the column headers."))
-    dry_run = forms.BooleanField(label=_("Dry run: check the file without saving anything"), required=False,
-                                 initial=True)
+    file = forms.FileField(
+        label=_("CSV or XLSX file"), help_text=_("UTF-8 CSV or XLSX; the first row holds the column headers.")
+    )
+    dry_run = forms.BooleanField(
+        label=_("Dry run: check the file without saving anything"), required=False, initial=True
+    )
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
@@ -35,10 +38,10 @@ class ImportAdminMixin:
         prefix = f"{opts.app_label}_{opts.model_name}_import"
         return [
             path("import/", self.admin_site.admin_view(self.import_view), name=prefix),
-            path("import/template.xlsx", self.admin_site.admin_view(self.import_template_view),
-                 name=f"{prefix}_template"),
-            path("import/report.xlsx", self.admin_site.admin_view(self.import_report_view),
-                 name=f"{prefix}_report"),
+            path(
+                "import/template.xlsx", self.admin_site.admin_view(self.import_template_view), name=f"{prefix}_template"
+            ),
+            path("import/report.xlsx", self.admin_site.admin_view(self.import_report_view), name=f"{prefix}_report"),
         ] + super().get_urls()
 
     def get_importer(self, request):
@@ -82,7 +85,9 @@ class ImportAdminMixin:
             level = messages.SUCCESS if result.ok else messages.WARNING
             self.message_user(request, format_report(result)[-1], level)
             request.session[self._report_session_key()] = {
-                "lines": format_report(result), "errors": [[n, str(m)] for n, m in result.errors[:5000]]}
+                "lines": format_report(result),
+                "errors": [[n, str(m)] for n, m in result.errors[:5000]],
+            }
             extra = self.import_extra(request, importer, result)
         context = {
             **self.admin_site.each_context(request),
@@ -95,5 +100,9 @@ class ImportAdminMixin:
             "headers_required": self.importer_class.required_headers,
             "headers_optional": self.importer_class.optional_headers,
         }
-        return TemplateResponse(request, "admin/portal/import.html", context,
-                                status=400 if request.method == "POST" and not form.is_valid() else 200)
+        return TemplateResponse(
+            request,
+            "admin/portal/import.html",
+            context,
+            status=400 if request.method == "POST" and not form.is_valid() else 200,
+        )

@@ -4,6 +4,7 @@ Changes of roles, devices and scopes are caught where the rows change (model sig
 path — admin, workspace page, command, shell — writes one unseen; the request in hand (kept
 by simple_history's HistoryRequestMiddleware) tells who and from which address.
 """
+
 import datetime
 
 from django.conf import settings
@@ -29,9 +30,12 @@ def audit_record(*, kind, action, subject="", detail="", actor=None, request=Non
         user = getattr(request, "user", None)
         actor = user if getattr(user, "is_authenticated", False) else None
     return AuditEntry.objects.create(
-        kind=kind, action=action, actor_id=actor.pk if actor is not None else None,
+        kind=kind,
+        action=action,
+        actor_id=actor.pk if actor is not None else None,
         actor_name=actor.get_username() if actor is not None else "",
-        subject=str(subject)[:300], detail=str(detail),
+        subject=str(subject)[:300],
+        detail=str(detail),
         address=(client_address(request) or None) if request is not None else None,
         path=request.get_full_path()[:500] if request is not None else "",
     )
@@ -51,6 +55,7 @@ def _remember_old(sender, instance, fields):
 
 # --- officials: role and unit (the unit is the official's scope) ---------------------------------
 
+
 def _official_pre_save(sender, instance, raw=False, **kwargs):
     if not raw:
         _remember_old(sender, instance, ["role", "unit_id"])
@@ -62,20 +67,36 @@ def _official_post_save(sender, instance, created, raw=False, **kwargs):
     old = getattr(instance, "_audit_old", None)
     subject = f"{instance.name} ({_describe_user(instance.user)})"
     if created or old is None:
-        audit_record(kind=Kind.ROLE, action="official.created", subject=subject,
-                     detail=f"role={instance.role} unit={instance.unit}")
+        audit_record(
+            kind=Kind.ROLE,
+            action="official.created",
+            subject=subject,
+            detail=f"role={instance.role} unit={instance.unit}",
+        )
         return
     if old["role"] != instance.role:
-        audit_record(kind=Kind.ROLE, action="official.role_changed", subject=subject,
-                     detail=f"role: {old['role']} → {instance.role}")
+        audit_record(
+            kind=Kind.ROLE,
+            action="official.role_changed",
+            subject=subject,
+            detail=f"role: {old['role']} → {instance.role}",
+        )
     if old["unit_id"] != instance.unit_id:
-        audit_record(kind=Kind.SCOPE, action="official.unit_changed", subject=subject,
-                     detail=f"unit id: {old['unit_id']} → {instance.unit_id} ({instance.unit})")
+        audit_record(
+            kind=Kind.SCOPE,
+            action="official.unit_changed",
+            subject=subject,
+            detail=f"unit id: {old['unit_id']} → {instance.unit_id} ({instance.unit})",
+        )
 
 
 def _official_post_delete(sender, instance, **kwargs):
-    audit_record(kind=Kind.ROLE, action="official.deleted", subject=instance.name,
-                 detail=f"role={instance.role} unit_id={instance.unit_id}")
+    audit_record(
+        kind=Kind.ROLE,
+        action="official.deleted",
+        subject=instance.name,
+        detail=f"role={instance.role} unit_id={instance.unit_id}",
+    )
 
 
 # --- user accounts: staff/superuser/active flags, groups and permissions ------------------------
@@ -94,14 +115,22 @@ def _user_post_save(sender, instance, created, raw=False, **kwargs):
     old = getattr(instance, "_audit_old", None)
     if created or old is None:
         if instance.is_staff or instance.is_superuser:
-            audit_record(kind=Kind.ROLE, action="user.created", subject=_describe_user(instance),
-                         detail=" ".join(f"{flag}={getattr(instance, flag)}" for flag in USER_FLAGS))
+            audit_record(
+                kind=Kind.ROLE,
+                action="user.created",
+                subject=_describe_user(instance),
+                detail=" ".join(f"{flag}={getattr(instance, flag)}" for flag in USER_FLAGS),
+            )
         return
-    changes = [f"{flag}: {old[flag]} → {getattr(instance, flag)}" for flag in USER_FLAGS
-               if old[flag] != getattr(instance, flag)]
+    changes = [
+        f"{flag}: {old[flag]} → {getattr(instance, flag)}"
+        for flag in USER_FLAGS
+        if old[flag] != getattr(instance, flag)
+    ]
     if changes:
-        audit_record(kind=Kind.ROLE, action="user.flags_changed", subject=_describe_user(instance),
-                     detail="; ".join(changes))
+        audit_record(
+            kind=Kind.ROLE, action="user.flags_changed", subject=_describe_user(instance), detail="; ".join(changes)
+        )
 
 
 def _m2m_changed(what):
@@ -113,10 +142,12 @@ def _m2m_changed(what):
         names = sorted(str(obj) for obj in model._base_manager.filter(pk__in=pk_set or ()))
         verb = {"post_add": "added", "post_remove": "removed", "post_clear": "cleared"}[action]
         audit_record(kind=Kind.ROLE, action=f"{what}.{verb}", subject=str(instance), detail=", ".join(names))
+
     return handler
 
 
 # --- second-factor devices ------------------------------------------------------------------------
+
 
 def _device_pre_save(sender, instance, raw=False, **kwargs):
     if not raw:
@@ -129,17 +160,29 @@ def _device_post_save(sender, instance, created, raw=False, **kwargs):
     old = getattr(instance, "_audit_old", None)
     was_confirmed = bool(old and old["confirmed"])
     if instance.confirmed and not was_confirmed:
-        audit_record(kind=Kind.DEVICE, action="device.confirmed", subject=_describe_user(instance.user),
-                     detail=f"{sender._meta.model_name}: {instance.name}")
+        audit_record(
+            kind=Kind.DEVICE,
+            action="device.confirmed",
+            subject=_describe_user(instance.user),
+            detail=f"{sender._meta.model_name}: {instance.name}",
+        )
     elif was_confirmed and not instance.confirmed:
-        audit_record(kind=Kind.DEVICE, action="device.disabled", subject=_describe_user(instance.user),
-                     detail=f"{sender._meta.model_name}: {instance.name}")
+        audit_record(
+            kind=Kind.DEVICE,
+            action="device.disabled",
+            subject=_describe_user(instance.user),
+            detail=f"{sender._meta.model_name}: {instance.name}",
+        )
 
 
 def _device_post_delete(sender, instance, **kwargs):
     if instance.confirmed:
-        audit_record(kind=Kind.DEVICE, action="device.removed", subject=_describe_user(instance.user),
-                     detail=f"{sender._meta.model_name}: {instance.name}")
+        audit_record(
+            kind=Kind.DEVICE,
+            action="device.removed",
+            subject=_describe_user(instance.user),
+            detail=f"{sender._meta.model_name}: {instance.name}",
+        )
 
 
 def track_scope_changes(model, *, describe):
@@ -148,8 +191,11 @@ def track_scope_changes(model, *, describe):
 
     def saved(sender, instance, created, raw=False, **kwargs):
         if not raw:
-            audit_record(kind=Kind.SCOPE, action=f"{model._meta.model_name}.{'created' if created else 'changed'}",
-                         subject=describe(instance))
+            audit_record(
+                kind=Kind.SCOPE,
+                action=f"{model._meta.model_name}.{'created' if created else 'changed'}",
+                subject=describe(instance),
+            )
 
     def deleted(sender, instance, **kwargs):
         audit_record(kind=Kind.SCOPE, action=f"{model._meta.model_name}.deleted", subject=describe(instance))
@@ -170,12 +216,21 @@ def connect_signals():
     post_delete.connect(_official_post_delete, sender=Official, dispatch_uid="audit-official-del")
     pre_save.connect(_user_pre_save, sender=User, dispatch_uid="audit-user-pre")
     post_save.connect(_user_post_save, sender=User, dispatch_uid="audit-user-post")
-    m2m_changed.connect(_m2m_changed("user.groups"), sender=User.groups.through, weak=False,
-                        dispatch_uid="audit-user-groups")
-    m2m_changed.connect(_m2m_changed("user.permissions"), sender=User.user_permissions.through, weak=False,
-                        dispatch_uid="audit-user-perms")
-    m2m_changed.connect(_m2m_changed("group.permissions"), sender=Group.permissions.through, weak=False,
-                        dispatch_uid="audit-group-perms")
+    m2m_changed.connect(
+        _m2m_changed("user.groups"), sender=User.groups.through, weak=False, dispatch_uid="audit-user-groups"
+    )
+    m2m_changed.connect(
+        _m2m_changed("user.permissions"),
+        sender=User.user_permissions.through,
+        weak=False,
+        dispatch_uid="audit-user-perms",
+    )
+    m2m_changed.connect(
+        _m2m_changed("group.permissions"),
+        sender=Group.permissions.through,
+        weak=False,
+        dispatch_uid="audit-group-perms",
+    )
     for device_model in (TOTPDevice, StaticDevice):
         label = device_model._meta.label_lower
         pre_save.connect(_device_pre_save, sender=device_model, dispatch_uid=f"audit-{label}-pre")

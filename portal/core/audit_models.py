@@ -1,6 +1,7 @@
 """The security audit log: refused attempts at official pages and every change of an
 official's role, second-factor devices and scope. Kept at least six months (网络安全法
 第二十一条: 留存相关的网络日志不少于六个月); `audit_cleanup` removes only older entries."""
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -23,6 +24,7 @@ class AuditEntry(models.Model):
     class Action(models.TextChoices):
         """Every code the log writes (portal/core/audit.py's signals, the refusals, the second factor),
         shown with its label in the workspace and the exports."""
+
         ADMIN_REFUSED = "admin.refused", _("Workspace refused")
         PAGE_REFUSED = "page.refused", _("Page refused")
         OFFICIAL_CREATED = "official.created", _("Official created")
@@ -52,8 +54,14 @@ class AuditEntry(models.Model):
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     action = models.CharField(_("action"), max_length=60, choices=Action.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+", verbose_name=_("by"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
     # The user name at the time: the entry outlives a deleted account.
     actor_name = models.CharField(_("by (user name)"), max_length=150, blank=True)
     subject = models.CharField(_("concerning"), max_length=300, blank=True)

@@ -4,6 +4,7 @@ In the base, where every app may import it: liaison files matters under these co
 files the problems raised at a visit or a meeting under the same codes, and the matter made
 from a problem keeps the problem's category.
 """
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -26,5 +27,6 @@ class Category(models.TextChoices):
 
 # The categories an enterprise raises a matter under (online, at a visit, at a meeting). Website
 # errors come from the portal's own report form and rectifications from survey findings.
-ENTERPRISE_CATEGORIES = [(value, label) for value, label in Category.choices
-                         if value not in (Category.WEBSITE, Category.RECTIFICATION)]
+ENTERPRISE_CATEGORIES = [
+    (value, label) for value, label in Category.choices if value not in (Category.WEBSITE, Category.RECTIFICATION)
+]

@@ -5,6 +5,7 @@
 word-level diff (removed text struck through, added text underlined) so a reviewer sees the
 three changed characters of a 2,000-character 申请条件 rather than two walls of text.
 """
+
 import difflib
 import re
 from dataclasses import dataclass
@@ -52,8 +53,11 @@ def display(obj, name):
 
 
 def field_changes(approved, edited, fields):
-    return [Change(str(approved._meta.get_field(name).verbose_name), display(approved, name), display(edited, name))
-            for name in fields if display(approved, name) != display(edited, name)]
+    return [
+        Change(str(approved._meta.get_field(name).verbose_name), display(approved, name), display(edited, name))
+        for name in fields
+        if display(approved, name) != display(edited, name)
+    ]
 
 
 def lines_change(label, before_lines, after_lines):

@@ -8,6 +8,7 @@ that is not itself a trusted proxy — the left part of the header is whatever t
 sent and can be forged. (django-ipware counts proxies written into the header; nginx's
 `proxy_add_x_forwarded_for` writes the client, not itself, so a list is the clearer rule.)
 """
+
 import ipaddress
 from functools import lru_cache
 

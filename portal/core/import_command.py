@@ -1,4 +1,5 @@
 """The shape every import_* management command shares: FILE, --dry-run, the report in Chinese."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from portal.core.importing import format_report

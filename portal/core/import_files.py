@@ -3,6 +3,7 @@
 The template is an XLSX workbook: the headers (required ones bold) with an example row, a
 drop-down on columns with a fixed list of values, and a sheet that says what each column takes.
 """
+
 import io
 
 from openpyxl import Workbook
@@ -36,8 +37,13 @@ def template_xlsx(importer_class) -> bytes:
         values = importer_class.choices.get(header)
         if values:
             letter = get_column_letter(column)
-            validation = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True,
-                                        showErrorMessage=True, error=_("Choose one of the listed values."))
+            validation = DataValidation(
+                type="list",
+                formula1='"' + ",".join(values) + '"',
+                allow_blank=True,
+                showErrorMessage=True,
+                error=_("Choose one of the listed values."),
+            )
             sheet.add_data_validation(validation)
             validation.add(f"{letter}2:{letter}5000")
     sheet.freeze_panes = "A2"
@@ -50,8 +56,14 @@ def template_xlsx(importer_class) -> bytes:
             text = (text + " " if text else "") + _("One of: %s") % "、".join(allowed)
         notes.append([header, _("yes") if header in importer_class.required_headers else _("no"), text])
     notes.append([])
-    notes.append([_("Delete the example row before importing. Dates are written YYYY-MM-DD; several values in "
-                    "one cell are separated by ；")])
+    notes.append(
+        [
+            _(
+                "Delete the example row before importing. Dates are written YYYY-MM-DD; several values in "
+                "one cell are separated by ；"
+            )
+        ]
+    )
     for cell in notes[1]:
         cell.font = Font(bold=True)
     notes.column_dimensions["A"].width = 18

@@ -4,6 +4,7 @@ A subclass names its headers and natural key and turns one row into a saved reco
 The file is read with tablib; every rejected row is reported with its row number and a
 reason in Chinese; a wrong header imports nothing; dry runs roll everything back.
 """
+
 import datetime
 import io
 import re
@@ -50,8 +51,9 @@ def parse_date(value, header):
     try:
         return datetime.date.fromisoformat(value[:10])
     except ValueError:
-        raise RowError(_("%(header)s must be a date written as YYYY-MM-DD, not “%(value)s”.")
-                       % {"header": header, "value": value})
+        raise RowError(
+            _("%(header)s must be a date written as YYYY-MM-DD, not “%(value)s”.") % {"header": header, "value": value}
+        )
 
 
 def parse_whole_number(value, header):
@@ -65,7 +67,9 @@ def parse_whole_number(value, header):
         except ValueError:
             number = None
         if number is None or number != int(number):
-            raise RowError(_("%(header)s must be a whole number, not “%(value)s”.") % {"header": header, "value": value})
+            raise RowError(
+                _("%(header)s must be a whole number, not “%(value)s”.") % {"header": header, "value": value}
+            )
         number = int(number)
     if number < 0:
         raise RowError(_("%(header)s cannot be negative.") % {"header": header})
@@ -178,10 +182,17 @@ class SpreadsheetImporter:
                     key = self.natural_key(row)
                     if key is not None:
                         if key in first_rows:
-                            result.errors.append((index, _("Same record as line %(first)d (%(key)s); a record may "
-                                                           "appear only once in a file, so line %(line)d was not "
-                                                           "imported.") % {"first": first_rows[key], "line": index,
-                                                                          "key": key_text(key)}))
+                            result.errors.append(
+                                (
+                                    index,
+                                    _(
+                                        "Same record as line %(first)d (%(key)s); a record may "
+                                        "appear only once in a file, so line %(line)d was not "
+                                        "imported."
+                                    )
+                                    % {"first": first_rows[key], "line": index, "key": key_text(key)},
+                                )
+                            )
                             continue
                         first_rows[key] = index
                     self._row_notes = []
@@ -233,7 +244,10 @@ def format_report(result):
     lines.extend(_("Row %(row)d: %(message)s") % {"row": row, "message": message} for row, message in result.errors)
     if not result.header_errors:
         summary = _("%(created)d created, %(updated)d updated, %(rejected)d rows rejected.") % {
-            "created": result.created, "updated": result.updated, "rejected": len(result.errors)}
+            "created": result.created,
+            "updated": result.updated,
+            "rejected": len(result.errors),
+        }
         if result.dry_run:
             summary = _("Dry run, nothing saved: ") + summary
         lines.append(summary)

@@ -1,4 +1,5 @@
 """The base's imports (formats.md): units, officials, and the enterprise register."""
+
 import re
 
 from django.apps import apps
@@ -22,12 +23,23 @@ YES_NO = {"是": True, "否": False, "": False, "Y": True, "N": False}
 class EnterpriseImporter(SpreadsheetImporter):
     required_headers = ("企业名称", "统一社会信用代码", "所属镇")
     optional_headers = ("行业", "规模", "重点企业", "地址", "联系人", "联系电话")
-    example_row = {"企业名称": "清远市示例制造有限公司", "统一社会信用代码": "91441827MA4UJXQ03Q", "所属镇": "太和镇",
-                   "行业": "制造业", "规模": "小型", "重点企业": "否", "地址": "清新县太和镇工业园1号",
-                   "联系人": "张丽", "联系电话": "13800138000"}
+    example_row = {
+        "企业名称": "清远市示例制造有限公司",
+        "统一社会信用代码": "91441827MA4UJXQ03Q",
+        "所属镇": "太和镇",
+        "行业": "制造业",
+        "规模": "小型",
+        "重点企业": "否",
+        "地址": "清新县太和镇工业园1号",
+        "联系人": "张丽",
+        "联系电话": "13800138000",
+    }
     choices = {"规模": ["大型", "中型", "小型", "微型"], "重点企业": ["是", "否"]}
-    column_notes = {"统一社会信用代码": "18 位，校验码须正确（GB 32100-2015）", "所属镇": "镇级单位名称",
-                    "行业": "GB/T 4754 门类名称，如 制造业"}
+    column_notes = {
+        "统一社会信用代码": "18 位，校验码须正确（GB 32100-2015）",
+        "所属镇": "镇级单位名称",
+        "行业": "GB/T 4754 门类名称，如 制造业",
+    }
 
     def prepare(self):
         self.towns = {}
@@ -67,9 +79,14 @@ class EnterpriseImporter(SpreadsheetImporter):
             enterprise = Enterprise(uscc=uscc)
         else:
             # Never take over (or move away) an enterprise the user may not change.
-            self.require("portal.change_enterprise", enterprise,
-                         _("This credit code belongs to an enterprise you may not change (another town's); "
-                           "you may import only your own town's enterprises."))
+            self.require(
+                "portal.change_enterprise",
+                enterprise,
+                _(
+                    "This credit code belongs to an enterprise you may not change (another town's); "
+                    "you may import only your own town's enterprises."
+                ),
+            )
         enterprise.name = name
         enterprise.town = town
         enterprise.industry = self.industries.get(industry, "")
@@ -78,8 +95,11 @@ class EnterpriseImporter(SpreadsheetImporter):
         enterprise.address = row.get("地址", "")
         enterprise.contact_name = row.get("联系人", "")
         enterprise.contact_phone = row.get("联系电话", "")
-        self.require("portal.add_enterprise" if created else "portal.change_enterprise", enterprise,
-                     _("所属镇 “%s” is not your town; you may import only your own town's enterprises.") % town.name)
+        self.require(
+            "portal.add_enterprise" if created else "portal.change_enterprise",
+            enterprise,
+            _("所属镇 “%s” is not your town; you may import only your own town's enterprises.") % town.name,
+        )
         enterprise.full_clean()
         enterprise.save()
         return created
@@ -95,22 +115,48 @@ def units_by_name():
     return units
 
 
-UNIT_KINDS = {"县政府": Unit.Kind.COUNTY_GOVERNMENT, "县政府办": Unit.Kind.COUNTY_OFFICE, "镇": Unit.Kind.TOWN,
-              "部门": Unit.Kind.DEPARTMENT, "直属机构": Unit.Kind.AGENCY}
+UNIT_KINDS = {
+    "县政府": Unit.Kind.COUNTY_GOVERNMENT,
+    "县政府办": Unit.Kind.COUNTY_OFFICE,
+    "镇": Unit.Kind.TOWN,
+    "部门": Unit.Kind.DEPARTMENT,
+    "直属机构": Unit.Kind.AGENCY,
+}
 
 
 class UnitImporter(SpreadsheetImporter):
     """import_units: the county's towns, government, office, departments and agencies."""
 
     required_headers = ("单位名称", "类型")
-    optional_headers = ("简称", "统一社会信用代码", "第一责任人", "职务", "职责", "地址", "办公电话", "企业服务电话",
-                        "排序")
-    example_row = {"单位名称": "清新县发展和改革局", "类型": "部门", "简称": "县发改局", "第一责任人": "谢永红",
-                   "职务": "局长", "职责": "项目审批、企业投资服务", "地址": "清新县太和镇", "办公电话": "0763-5850001",
-                   "企业服务电话": "0763-5850123", "排序": "30"}
+    optional_headers = (
+        "简称",
+        "统一社会信用代码",
+        "第一责任人",
+        "职务",
+        "职责",
+        "地址",
+        "办公电话",
+        "企业服务电话",
+        "排序",
+    )
+    example_row = {
+        "单位名称": "清新县发展和改革局",
+        "类型": "部门",
+        "简称": "县发改局",
+        "第一责任人": "谢永红",
+        "职务": "局长",
+        "职责": "项目审批、企业投资服务",
+        "地址": "清新县太和镇",
+        "办公电话": "0763-5850001",
+        "企业服务电话": "0763-5850123",
+        "排序": "30",
+    }
     choices = {"类型": list(UNIT_KINDS)}
-    column_notes = {"类型": "笔架林场等林场、农场也填 镇", "统一社会信用代码": "18 位，校验码须正确；用于本单位文件的索引号",
-                    "排序": "整数，小的排在前面"}
+    column_notes = {
+        "类型": "笔架林场等林场、农场也填 镇",
+        "统一社会信用代码": "18 位，校验码须正确；用于本单位文件的索引号",
+        "排序": "整数，小的排在前面",
+    }
 
     def natural_key(self, row):
         return normalise_key_part(row["单位名称"]) or None
@@ -121,8 +167,10 @@ class UnitImporter(SpreadsheetImporter):
             raise RowError(_("单位名称 is empty."))
         kind = UNIT_KINDS.get(row["类型"])
         if kind is None:
-            raise RowError(_("类型 must be one of %(choices)s, not “%(value)s”.")
-                           % {"choices": "、".join(UNIT_KINDS), "value": row["类型"]})
+            raise RowError(
+                _("类型 must be one of %(choices)s, not “%(value)s”.")
+                % {"choices": "、".join(UNIT_KINDS), "value": row["类型"]}
+            )
         code = normalize_uscc(row.get("统一社会信用代码", ""))
         if code:
             try:
@@ -133,9 +181,15 @@ class UnitImporter(SpreadsheetImporter):
         created = unit is None
         unit = unit or Unit(name=name)
         unit.kind = kind
-        for header, field in (("简称", "short_name"), ("第一责任人", "principal_name"), ("职务", "principal_post"),
-                              ("职责", "remit"), ("地址", "address"), ("办公电话", "phone"),
-                              ("企业服务电话", "service_phone")):
+        for header, field in (
+            ("简称", "short_name"),
+            ("第一责任人", "principal_name"),
+            ("职务", "principal_post"),
+            ("职责", "remit"),
+            ("地址", "address"),
+            ("办公电话", "phone"),
+            ("企业服务电话", "service_phone"),
+        ):
             if header in row:
                 setattr(unit, field, row[header])
         if "统一社会信用代码" in row:
@@ -169,12 +223,22 @@ class OfficialImporter(SpreadsheetImporter):
 
     required_headers = ("姓名", "用户名", "单位", "角色")
     optional_headers = ("职务", "手机", "邮箱", "联系企业")
-    example_row = {"姓名": "林海燕", "用户名": "taihe_lin", "单位": "太和镇", "角色": "单位工作人员",
-                   "职务": "经济发展办干部", "手机": "13800138000", "邮箱": "", "联系企业": ""}
+    example_row = {
+        "姓名": "林海燕",
+        "用户名": "taihe_lin",
+        "单位": "太和镇",
+        "角色": "单位工作人员",
+        "职务": "经济发展办干部",
+        "手机": "13800138000",
+        "邮箱": "",
+        "联系企业": "",
+    }
     choices = {"角色": list(ROLES)}
-    column_notes = {"用户名": "字母、数字、_ . -；不写密码，新账号凭开通链接自设密码",
-                    "邮箱": "有邮箱的发送开通链接邮件；没有的打印开通通知单",
-                    "联系企业": "县领导（2–3 家重点企业）和干部联系的企业的统一社会信用代码，多个用；分隔；填写即为完整名单"}
+    column_notes = {
+        "用户名": "字母、数字、_ . -；不写密码，新账号凭开通链接自设密码",
+        "邮箱": "有邮箱的发送开通链接邮件；没有的打印开通通知单",
+        "联系企业": "县领导（2–3 家重点企业）和干部联系的企业的统一社会信用代码，多个用；分隔；填写即为完整名单",
+    }
 
     def __init__(self, *, user=None):
         super().__init__(user=user)
@@ -200,8 +264,10 @@ class OfficialImporter(SpreadsheetImporter):
             raise RowError(_("单位 “%s” is not a unit of this county; import the units first.") % row["单位"])
         role = ROLES.get(row["角色"].strip())
         if role is None:
-            raise RowError(_("角色 must be one of %(choices)s, not “%(value)s”.")
-                           % {"choices": "、".join(ROLES), "value": row["角色"]})
+            raise RowError(
+                _("角色 must be one of %(choices)s, not “%(value)s”.")
+                % {"choices": "、".join(ROLES), "value": row["角色"]}
+            )
         if role == Official.Role.COUNTY_OFFICE and not unit.is_county_office:
             raise RowError(_("角色 县政府办 belongs to the county government office, not to %s.") % unit.name)
         if role == Official.Role.COUNTY_LEADER and unit.kind != Unit.Kind.COUNTY_GOVERNMENT:
@@ -214,22 +280,34 @@ class OfficialImporter(SpreadsheetImporter):
                 raise RowError(_("邮箱 “%s” is not an e-mail address.") % email)
         # Roles and scopes are granted only within the importing user's own rights (the rule of
         # the official form): no one creates or moves an official outside them.
-        self.require("portal.add_official", Official(unit=unit, role=role),
-                     _("You may not give an official of %s this role.") % unit.name)
+        self.require(
+            "portal.add_official",
+            Official(unit=unit, role=role),
+            _("You may not give an official of %s this role.") % unit.name,
+        )
         existing = get_user_model().objects.filter(username__iexact=username).select_related("official").first()
         if existing is not None:
             if existing.is_superuser:
                 raise RowError(_("用户名 “%s” is already used by an account that is not an official's.") % username)
             if official_of(existing) is not None:
-                self.require("portal.change_official", existing.official,
-                             _("用户名 “%s” belongs to an official you may not change.") % username)
+                self.require(
+                    "portal.change_official",
+                    existing.official,
+                    _("用户名 “%s” belongs to an official you may not change.") % username,
+                )
             if official_of(existing) is None:
                 raise RowError(_("用户名 “%s” is already used by an account that is not an official's.") % username)
             username = existing.username
         enterprises = self._enterprises(row.get("联系企业", ""))
-        official, created = official_save(username=username, name=name, unit=unit, role=role,
-                                          post=row.get("职务", "").strip(), phone=row.get("手机", "").strip(),
-                                          email=email)
+        official, created = official_save(
+            username=username,
+            name=name,
+            unit=unit,
+            role=role,
+            post=row.get("职务", "").strip(),
+            phone=row.get("手机", "").strip(),
+            email=email,
+        )
         if enterprises is not None:
             self._assign(official, enterprises)
         if created:
@@ -247,16 +325,18 @@ class OfficialImporter(SpreadsheetImporter):
         found = {e.uscc: e for e in Enterprise.objects.filter(uscc__in=codes).select_related("town")}
         unknown = [code for code in codes if code not in found]
         if unknown:
-            raise RowError(_("联系企业: no enterprise has the credit code %s; import the enterprises first.")
-                           % "、".join(unknown))
+            raise RowError(
+                _("联系企业: no enterprise has the credit code %s; import the enterprises first.") % "、".join(unknown)
+            )
         return [found[code] for code in dict.fromkeys(codes)]
 
     def _assign(self, official, enterprises):
         if self.set_enterprises is None:
             raise RowError(_("联系企业 cannot be imported: liaison assignments are not installed."))
         try:
-            self.set_enterprises(official=official, enterprises=enterprises, start_date=timezone.localdate(),
-                                 by=self.user)
+            self.set_enterprises(
+                official=official, enterprises=enterprises, start_date=timezone.localdate(), by=self.user
+            )
         except PermissionDenied as exc:
             raise RowError(_("联系企业: %s") % exc)
         except ValidationError as exc:

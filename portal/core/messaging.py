@@ -6,6 +6,7 @@ is away. Apps call these functions, never Django's mail API.
 While `held()` is in force (the demo county being built) nothing is queued: the demo's people
 and addresses are made up, and a first `./run start` must not print hundreds of mails.
 """
+
 import contextlib
 import contextvars
 
@@ -32,8 +33,15 @@ def send_email(*, subject, body, to, from_email="", html="", headers=None, reply
     to = [address for address in to if address]
     if not to or _held.get():
         return None
-    message = {"subject": str(subject), "body": str(body), "to": to, "from_email": from_email or "",
-               "html": str(html or ""), "headers": dict(headers or {}), "reply_to": list(reply_to or [])}
+    message = {
+        "subject": str(subject),
+        "body": str(body),
+        "to": to,
+        "from_email": from_email or "",
+        "html": str(html or ""),
+        "headers": dict(headers or {}),
+        "reply_to": list(reply_to or []),
+    }
     return enqueue(deliver_email, message)
 
 
@@ -51,4 +59,3 @@ def send_text(*, mobile, text):
         return False
     enqueue(deliver_text, number, f"{text}")
     return True
-

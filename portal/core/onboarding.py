@@ -5,6 +5,7 @@ it stops working once the password is set (the hash changes) or after
 settings.WELCOME_LINK_DAYS. It reaches the official by e-mail, or on a printed A4 sheet the
 unit hands over (portal/core/welcome_sheets.py). No password ever travels in a file.
 """
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
@@ -86,10 +87,16 @@ def welcome_mail_send(official):
     user = official.user
     url = welcome_url(user)
     subject = _("Your account on %(site)s") % {"site": settings.COUNTY_NAME + settings.SITE_NAME}
-    body = _("%(name)s:\n\nAn account has been opened for you on %(site)s (user name: %(username)s).\n"
-             "Open this link within %(days)d days to choose your password%(otp)s:\n\n%(url)s\n\n"
-             "The link works once. If it has expired, ask the county government office for a new one.\n") % {
-        "name": official.name, "site": settings.COUNTY_NAME + settings.SITE_NAME, "username": user.username,
-        "days": link_days(), "url": url,
-        "otp": _(" and set up your authenticator app") if otp_required_for(user) else ""}
+    body = _(
+        "%(name)s:\n\nAn account has been opened for you on %(site)s (user name: %(username)s).\n"
+        "Open this link within %(days)d days to choose your password%(otp)s:\n\n%(url)s\n\n"
+        "The link works once. If it has expired, ask the county government office for a new one.\n"
+    ) % {
+        "name": official.name,
+        "site": settings.COUNTY_NAME + settings.SITE_NAME,
+        "username": user.username,
+        "days": link_days(),
+        "url": url,
+        "otp": _(" and set up your authenticator app") if otp_required_for(user) else "",
+    }
     transaction.on_commit(lambda: messaging.send_email(subject=subject, body=body, to=[user.email]))

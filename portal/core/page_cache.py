@@ -24,6 +24,7 @@ The cache alias "pages" must be shared by every server process (a file cache on 
 Redis across several); see docs/deployment.md. If it is unreachable, pages are rendered as if
 there were no cache (and the error is logged), never a 500.
 """
+
 import hashlib
 import logging
 import time
@@ -49,11 +50,23 @@ PUBLIC_CONTENT_MODELS = {"visits.matchmakingevent", "visits.financingneed", "vis
 # Matters and their events are recorded all day; a survey's answers reach the public only
 # through results published after it closes; audit entries, jobs and logins are internal.
 PRIVATE_MODELS = {
-    "liaison.heldupload", "liaison.matter", "liaison.matterevent", "liaison.matterrating",
-    "liaison.mattercooperation", "liaison.matterattachment", "liaison.replytemplate",
-    "surveys.invitation", "surveys.surveyresponse", "surveys.unitanswer", "surveys.rating",
-    "surveys.choiceanswer", "surveys.textanswer",
-    "portal.auditentry", "portal.transitionlog", "portal.backgroundjob", "portal.official",
+    "liaison.heldupload",
+    "liaison.matter",
+    "liaison.matterevent",
+    "liaison.matterrating",
+    "liaison.mattercooperation",
+    "liaison.matterattachment",
+    "liaison.replytemplate",
+    "surveys.invitation",
+    "surveys.surveyresponse",
+    "surveys.unitanswer",
+    "surveys.rating",
+    "surveys.choiceanswer",
+    "surveys.textanswer",
+    "portal.auditentry",
+    "portal.transitionlog",
+    "portal.backgroundjob",
+    "portal.official",
     "portal.enterpriseaccount",
     "policies.subscription",
 }
@@ -239,9 +252,14 @@ def request_key(request, versions):
 
 def storable(response):
     cache_control = response.get("Cache-Control", "")
-    return (response.status_code == 200 and not response.streaming and not response.cookies
-            and "public" in cache_control and "private" not in cache_control
-            and "no-store" not in cache_control)
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "public" in cache_control
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+    )
 
 
 class PublicPageCacheMiddleware:
@@ -292,13 +310,14 @@ class CompressPublicPagesMiddleware(GZipMiddleware):
 
     def process_response(self, request, response):
         if not storable(response) or not response.get("Content-Type", "").startswith(
-                ("text/html", "text/plain", "application/xml", "application/rss+xml", "application/atom+xml",
-                 "text/xml")):
+            ("text/html", "text/plain", "application/xml", "application/rss+xml", "application/atom+xml", "text/xml")
+        ):
             return response
         return super().process_response(request, response)
 
 
 # ------------------------------------------------------------------ invalidation
+
 
 def changed_tags(meta, instance=None):
     """The tags of the pages that show this model's rows (empty: no public page shows it)."""
@@ -334,11 +353,16 @@ def _policies_shown_with(label, instance):
 
 def _remember_links(sender, instance, raw=False, **kwargs):
     """Before a policy is saved: the policy it replaced until now, whose page lists it."""
-    if (raw or settings.PUBLIC_PAGE_CACHE_SECONDS <= 0 or sender._meta.label_lower != "policies.policy"
-            or instance.pk is None):
+    if (
+        raw
+        or settings.PUBLIC_PAGE_CACHE_SECONDS <= 0
+        or sender._meta.label_lower != "policies.policy"
+        or instance.pk is None
+    ):
         return
-    instance._page_cache_replaced_by = (sender._base_manager.filter(pk=instance.pk)
-                                        .values_list("replaced_by_id", flat=True).first())
+    instance._page_cache_replaced_by = (
+        sender._base_manager.filter(pk=instance.pk).values_list("replaced_by_id", flat=True).first()
+    )
 
 
 def _invalidate_after_commit():

@@ -3,12 +3,13 @@
 A parameter is either a sensible value or absent: anything malformed or absurd (year 10000,
 a 30-digit id, 9999-12-31 that overflows the moment a day is added) reads as None, so a
 filter is ignored instead of reaching the database or date arithmetic as a 500."""
+
 import datetime
 
 # The portal's records span the county's history; nothing is dated outside these years.
 MIN_YEAR = 1949
 MAX_YEAR = 2199
-MAX_ID = 2 ** 63 - 1  # PostgreSQL bigint
+MAX_ID = 2**63 - 1  # PostgreSQL bigint
 
 
 def int_param(params, name, *, minimum=0, maximum=MAX_ID):

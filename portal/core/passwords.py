@@ -1,4 +1,5 @@
 """Password rules by role: officials need 12 characters, everyone else 8."""
+
 from django.contrib.auth.password_validation import MinimumLengthValidator
 from django.utils.translation import gettext as _
 
@@ -15,4 +16,6 @@ class RoleMinimumLengthValidator:
 
     def get_help_text(self):
         return _("Your password must contain at least %(enterprise)d characters (%(official)d for officials).") % {
-            "enterprise": self.default_length, "official": self.official_length}
+            "enterprise": self.default_length,
+            "official": self.official_length,
+        }

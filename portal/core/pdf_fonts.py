@@ -5,6 +5,7 @@ The font is WenQuanYi Micro Hei, shipped by the `paperang-p2-fonts-cjk` package 
 fresh machine has it after `pip install -r requirements.txt` (no system fonts needed).
 settings.GUIDE_PDF_FONT may point at another TrueType (glyf-outline) font.
 """
+
 import os
 
 from django.conf import settings

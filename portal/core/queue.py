@@ -6,6 +6,7 @@ gunicorn (`manage.py db_worker`, or `rqworker` with a Redis queue; see settings.
 doubling delay; after its last attempt it fails for good and the county office sees it
 among the failed jobs in the workspace, with a button to run it again.
 """
+
 import dataclasses
 import datetime
 import logging
@@ -68,8 +69,14 @@ def retrying_task(*, attempts=None, **options):
                 delay = retry_delay(attempt)
                 run_after = timezone.now() + datetime.timedelta(seconds=delay)
                 current.using(run_after=run_after).enqueue(*args, attempt=attempt + 1, **kwargs)
-                logger.warning("%s failed (attempt %d of %d: %r); trying again in %d s",
-                               func.__name__, attempt, limit, error, delay)
+                logger.warning(
+                    "%s failed (attempt %d of %d: %r); trying again in %d s",
+                    func.__name__,
+                    attempt,
+                    limit,
+                    error,
+                    delay,
+                )
                 return {"retry": attempt + 1, "run_after": run_after.isoformat(), "error": repr(error)}
 
         # The queue finds a task by its module path: `run` must carry the function's name.

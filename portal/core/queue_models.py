@@ -1,4 +1,5 @@
 """The task queue's table (django-tasks-db) as the workspace names it."""
+
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 

@@ -2,6 +2,7 @@
 database cache table, or Redis when CACHE_URL is set — never a worker's memory), keyed by
 the client address from portal.core.client_address (the trusted-proxy rule that login lockout
 and the audit log use too). Counting is django-ratelimit's (fixed windows per key)."""
+
 import logging
 
 from django.db import DatabaseError
@@ -26,8 +27,9 @@ def over_limit(request, *, group, limit, window=3600, key=None):
     rather than failing on the counter."""
     value = key if key is not None else client_address(request)
     try:
-        return is_ratelimited(request, group=group, key=lambda _group, _request: value,
-                              rate=(limit, window), increment=True)
+        return is_ratelimited(
+            request, group=group, key=lambda _group, _request: value, rate=(limit, window), increment=True
+        )
     except (DatabaseError, RedisError):
         logger.warning("rate limit %s not counted: the shared cache is unreachable", group, exc_info=True)
         return False

@@ -5,6 +5,7 @@ using "app_label.codename" strings. sync_role_groups() collects them into one Dj
 per role; it runs once at the end of every migrate (sync_role_groups_after_migrate) and from
 `manage.py sync_roles`.
 """
+
 from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS
 
@@ -34,8 +35,9 @@ def sync_role_groups(*, using=DEFAULT_DB_ALIAS):
         objs = []
         for perm in sorted(perms):
             app_label, codename = perm.split(".", 1)
-            permission = Permission.objects.using(using).filter(
-                content_type__app_label=app_label, codename=codename).first()
+            permission = (
+                Permission.objects.using(using).filter(content_type__app_label=app_label, codename=codename).first()
+            )
             if permission is not None:
                 objs.append(permission)
         group.permissions.set(objs)
@@ -65,4 +67,3 @@ def group_for(role):
     from django.contrib.auth.models import Group
 
     return Group.objects.get_or_create(name=GROUP_NAMES[role])[0]
-

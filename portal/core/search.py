@@ -38,6 +38,7 @@ full score; a long question keeps its MAX_TERMS most selective words (PostgreSQL
 the typo check reads only titles having all but one of the query's characters (each title
 character is indexed on its own).
 """
+
 import dataclasses
 import datetime
 import functools
@@ -92,7 +93,6 @@ DERIVED_KINDS = ("interpretation", "faq")
 DERIVED_FACTOR = 0.9
 
 
-
 def _word_set(text):
     return frozenset(text.split())
 
@@ -107,10 +107,18 @@ FILLERS = _word_set("""
 """)
 # Question phrases taken out of the text before it is cut into words, so that they cannot
 # stick to a neighbour (我想开一家公司 would otherwise give 想开).
-QUESTION_PHRASES = re.compile("|".join(sorted("""
+QUESTION_PHRASES = re.compile(
+    "|".join(
+        sorted(
+            """
 请问 我想 我们想 我要 我们要 想问 想知道 怎么样 怎么 怎样 如何 为什么 什么样 什么 多长时间 多久 哪里 哪儿 在哪 去哪 是否 能不能
 可不可以 有没有 需不需要 要不要 需要 可以吗 去哪里 在哪里 到哪里 找哪个 哪个部门
-""".split(), key=len, reverse=True)))
+""".split(),
+            key=len,
+            reverse=True,
+        )
+    )
+)
 # Words that describe the request rather than its subject: they help ranking but are optional.
 SOFT_WORDS = _word_set("""
 申请 申报 办理 流程 手续 材料 资料 条件 要求 步骤 程序 规定 办法 政策 相关 有关 问题 事项 情况 具体 最新 企业 公司 单位 服务 标准 时间 时限
@@ -217,8 +225,7 @@ def title_words(title):
 def build_vector(title, key_terms, summary, body):
     """A tsvector literal: every word with up to 8 positions; title A, key terms (文号, 主题词) B,
     summary C, body D."""
-    return vector_from_words(title_words(title), words(key_terms), words(summary),
-                             words(body[:MAX_BODY_CHARS * 2]))
+    return vector_from_words(title_words(title), words(key_terms), words(summary), words(body[: MAX_BODY_CHARS * 2]))
 
 
 def title_pinyin(title):
@@ -249,8 +256,21 @@ def vector_from_words(title_words, key_words, summary_words, body_words=()):
 # --------------------------------------------------------------------------- write side
 
 
-def index_object(kind, key, *, title, body, url, summary="", date=None, in_force=True, unit=None,
-                 extra_terms="", available_from=None, validity=""):
+def index_object(
+    kind,
+    key,
+    *,
+    title,
+    body,
+    url,
+    summary="",
+    date=None,
+    in_force=True,
+    unit=None,
+    extra_terms="",
+    available_from=None,
+    validity="",
+):
     """Add or refresh one document (upsert on kind+key). Call when it is published or changed.
 
     `extra_terms`: 文号, 主题词 and other key terms (ranked just below the title).
@@ -259,13 +279,23 @@ def index_object(kind, key, *, title, body, url, summary="", date=None, in_force
     """
     body = body or ""
     vector = build_vector(title, extra_terms, summary or "", body)
-    defaults = {"title": title[:300], "url": url, "summary": summary or "", "body": body[:MAX_BODY_CHARS],
-                "date": date, "in_force": in_force, "unit": unit, "available_from": available_from,
-                "validity": validity or "", "pinyin": title_pinyin(title)}
+    defaults = {
+        "title": title[:300],
+        "url": url,
+        "summary": summary or "",
+        "body": body[:MAX_BODY_CHARS],
+        "date": date,
+        "in_force": in_force,
+        "unit": unit,
+        "available_from": available_from,
+        "validity": validity or "",
+        "pinyin": title_pinyin(title),
+    }
     document, _created = SearchDocument.objects.update_or_create(kind=kind, key=str(key), defaults=defaults)
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE portal_searchdocument SET search_vector = %s::tsvector WHERE id = %s",
-                       [vector, document.pk])
+        cursor.execute(
+            "UPDATE portal_searchdocument SET search_vector = %s::tsvector WHERE id = %s", [vector, document.pk]
+        )
     return document
 
 
@@ -279,7 +309,8 @@ def remove_stale(kind, keep_keys, *, key_prefix=""):
     `keep_keys` out of the index, after re-indexing all of them (e.g. the current guide edition's
     loan products, or one item's FAQ answers)."""
     SearchDocument.objects.filter(kind=kind, key__startswith=key_prefix).exclude(
-        key__in=[str(k) for k in keep_keys]).delete()
+        key__in=[str(k) for k in keep_keys]
+    ).delete()
 
 
 def rebuild_all():
@@ -288,8 +319,11 @@ def rebuild_all():
     from django.apps import apps
     from django.utils.module_loading import import_string
 
-    return [(config.label, import_string(config.search_indexer)())
-            for config in apps.get_app_configs() if getattr(config, "search_indexer", None)]
+    return [
+        (config.label, import_string(config.search_indexer)())
+        for config in apps.get_app_configs()
+        if getattr(config, "search_indexer", None)
+    ]
 
 
 def index_on_commit(kind, key, **fields):
@@ -467,8 +501,14 @@ def plan_query(normalized_query, synonyms):
         single = len(word) == 1 and len(content) > 1  # 纯 in 纯信用贷款: helps ranking, not required
         soft = word in SOFT_WORDS or single
         weight = 1.0 if single else 0.5 if word in SOFT_WORDS else float(min(len(word), 4) if _CJK.search(word) else 2)
-        word_terms.append(Term(word, "(" + " | ".join(alternatives) + ")" if len(alternatives) > 1 else alternatives[0],
-                               weight, required=not soft))
+        word_terms.append(
+            Term(
+                word,
+                "(" + " | ".join(alternatives) + ")" if len(alternatives) > 1 else alternatives[0],
+                weight,
+                required=not soft,
+            )
+        )
     if whole:  # a whole-query lexicon entry (e.g. 施工证 cut into 施工/证)
         together = " & ".join(t.tsquery for t in word_terms)
         alternatives = " | ".join(_group(o) for o in synonyms[whole])
@@ -477,15 +517,21 @@ def plan_query(normalized_query, synonyms):
     terms.extend(word_terms)
     letters = normalized_query.replace(" ", "")
     pinyin = letters if len(letters) >= PINYIN_MIN_LETTERS and letters.isascii() and letters.isalpha() else ""
-    return QueryPlan(terms=terms, highlights=[h for h in dict.fromkeys(highlights) if h.strip()], core=core,
-                     text=normalized_query.replace(" ", ""), pinyin=pinyin)
+    return QueryPlan(
+        terms=terms,
+        highlights=[h for h in dict.fromkeys(highlights) if h.strip()],
+        core=core,
+        text=normalized_query.replace(" ", ""),
+        pinyin=pinyin,
+    )
 
 
 def _estimated_matches(tsquery):
     """How many documents PostgreSQL's statistics expect `tsquery` to match (planning only)."""
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (FORMAT JSON) SELECT 1 FROM portal_searchdocument WHERE search_vector @@ %s::tsquery",
-                       [tsquery])
+        cursor.execute(
+            "EXPLAIN (FORMAT JSON) SELECT 1 FROM portal_searchdocument WHERE search_vector @@ %s::tsquery", [tsquery]
+        )
         plan = cursor.fetchone()[0]
     plan = json.loads(plan) if isinstance(plan, str) else plan
     return plan[0]["Plan"]["Plan Rows"]
@@ -642,12 +688,14 @@ def _score_sql(plan):
     share = f"least(1.0, {max(len(plan.core), 1)}.0 / greatest(char_length(portal_searchdocument.title), 1))"
     # Documents covering the whole query come before partial ones; what derives from another
     # document (an interpretation of a policy, an FAQ answer of a guide item) just below it.
-    sql = (f"(3 * {coverage} + 2 * ({complete} >= 0.999)::int + 2 * {in_title} * (1 + {share}) + {in_keys}"
-           f" + ts_rank('{RANK_WEIGHTS}', search_vector, %s::tsquery)"
-           f" + ts_rank_cd('{RANK_WEIGHTS}', search_vector, %s::tsquery, 1)"
-           f" + {'3 * (pinyin LIKE %s)::int' if plan.pinyin else '0'})"
-           f" * CASE WHEN in_force THEN 1.0 ELSE {NOT_IN_FORCE_FACTOR} END"
-           f" * CASE WHEN portal_searchdocument.kind IN ({', '.join(repr(k) for k in DERIVED_KINDS)}) THEN {DERIVED_FACTOR} ELSE 1.0 END")
+    sql = (
+        f"(3 * {coverage} + 2 * ({complete} >= 0.999)::int + 2 * {in_title} * (1 + {share}) + {in_keys}"
+        f" + ts_rank('{RANK_WEIGHTS}', search_vector, %s::tsquery)"
+        f" + ts_rank_cd('{RANK_WEIGHTS}', search_vector, %s::tsquery, 1)"
+        f" + {'3 * (pinyin LIKE %s)::int' if plan.pinyin else '0'})"
+        f" * CASE WHEN in_force THEN 1.0 ELSE {NOT_IN_FORCE_FACTOR} END"
+        f" * CASE WHEN portal_searchdocument.kind IN ({', '.join(repr(k) for k in DERIVED_KINDS)}) THEN {DERIVED_FACTOR} ELSE 1.0 END"
+    )
     params = [*p1, *p0, *p2, *p3, plan.any_term, plan.all_terms] + ([_like(plan.pinyin)] if plan.pinyin else [])
     if len(plan.core) >= 2:
         sql += " + 3 * (strpos(lower(portal_searchdocument.title), %s) > 0)::int"
@@ -659,9 +707,11 @@ def _score_sql(plan):
 
 def _quick_score_sql(plan):
     """The first-stage score: ts_rank over every word and the title tests (no per-word matching)."""
-    sql = (f"ts_rank('{RANK_WEIGHTS}', search_vector, %s::tsquery)"
-           f" * CASE WHEN in_force THEN 1.0 ELSE {NOT_IN_FORCE_FACTOR} END"
-           " + 10 * (replace(lower(portal_searchdocument.title), ' ', '') = %s)::int")
+    sql = (
+        f"ts_rank('{RANK_WEIGHTS}', search_vector, %s::tsquery)"
+        f" * CASE WHEN in_force THEN 1.0 ELSE {NOT_IN_FORCE_FACTOR} END"
+        " + 10 * (replace(lower(portal_searchdocument.title), ' ', '') = %s)::int"
+    )
     params = [plan.any_term, plan.text]
     if len(plan.core) >= 2:
         sql += " + 3 * (strpos(lower(portal_searchdocument.title), %s) > 0)::int"
@@ -685,12 +735,16 @@ def _count(plan, partial=False):
     title_holds, title_params = "false", []
     if len(plan.core) >= 2:
         title_holds, title_params = "strpos(lower(title), %s) > 0", [plan.core]
-    arm = (f"(SELECT id, kind, {title_holds}, in_force, date FROM portal_searchdocument WHERE kind = %s"
-           f" AND (available_from IS NULL OR available_from <= %s) AND {where} LIMIT {int(COUNT_LIMIT) + 1})")
+    arm = (
+        f"(SELECT id, kind, {title_holds}, in_force, date FROM portal_searchdocument WHERE kind = %s"
+        f" AND (available_from IS NULL OR available_from <= %s) AND {where} LIMIT {int(COUNT_LIMIT) + 1})"
+    )
     now = timezone.now()
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join([arm] * len(KINDS)),
-                       [p for kind in KINDS for p in (*title_params, kind, now, *where_params)])
+        cursor.execute(
+            " UNION ALL ".join([arm] * len(KINDS)),
+            [p for kind in KINDS for p in (*title_params, kind, now, *where_params)],
+        )
         rows = cursor.fetchall()
     found = Counter(row[1] for row in rows)
     capped = frozenset(kind for kind, n in found.items() if n > COUNT_LIMIT)
@@ -734,30 +788,44 @@ def _run(plan, kinds, page, page_size, counted):
         # (coverage, proximity …) reorders only its first FULL_RANK_DEPTH rows, which are the
         # same set whichever page is asked for, so pages further on follow the cheap order.
         quick, quick_params = _quick_score_sql(plan)
-        by_quick = (SearchDocument.objects.filter(id__in=pool)
-                    .annotate(rank=ExpressionWrapper(RawSQL(quick, quick_params), output_field=FloatField()))
-                    .order_by("-rank", F("date").desc(nulls_last=True), "id"))
+        by_quick = (
+            SearchDocument.objects.filter(id__in=pool)
+            .annotate(rank=ExpressionWrapper(RawSQL(quick, quick_params), output_field=FloatField()))
+            .order_by("-rank", F("date").desc(nulls_last=True), "id")
+        )
         start = (page - 1) * page_size
         if start + page_size <= FULL_RANK_DEPTH:
             # The first stage's ids are fetched (≤ FULL_RANK_DEPTH numbers): nested IN-subqueries
             # with LIMITs can make PostgreSQL re-run the inner one for every row at scale.
             first = list(by_quick.values_list("id", flat=True)[:FULL_RANK_DEPTH])
             score, score_params = _score_sql(plan)
-            ranked = (SearchDocument.objects.filter(id__in=first)
-                      .annotate(rank=ExpressionWrapper(RawSQL(score, score_params), output_field=FloatField()))
-                      .order_by("-rank", F("date").desc(nulls_last=True), "id"))
+            ranked = (
+                SearchDocument.objects.filter(id__in=first)
+                .annotate(rank=ExpressionWrapper(RawSQL(score, score_params), output_field=FloatField()))
+                .order_by("-rank", F("date").desc(nulls_last=True), "id")
+            )
         else:
             ranked = by_quick
-        rows = (ranked.select_related("unit")
-                .only("kind", "key", "title", "url", "summary", "body", "date", "in_force", "validity",
-                      "unit__name")
-                [start:start + page_size])
+        rows = ranked.select_related("unit").only(
+            "kind", "key", "title", "url", "summary", "body", "date", "in_force", "validity", "unit__name"
+        )[start : start + page_size]
         for row in rows:
             source = row.body or row.summary
-            hits.append(Hit(kind=row.kind, key=row.key, title=row.title, url=row.url, date=row.date,
-                            in_force=row.in_force, unit_name=row.unit.name if row.unit else "", rank=row.rank,
-                            title_html=_highlight(row.title, plan.highlights),
-                            snippet_html=_highlight(source, plan.highlights, width=120), validity=row.validity))
+            hits.append(
+                Hit(
+                    kind=row.kind,
+                    key=row.key,
+                    title=row.title,
+                    url=row.url,
+                    date=row.date,
+                    in_force=row.in_force,
+                    unit_name=row.unit.name if row.unit else "",
+                    rank=row.rank,
+                    title_html=_highlight(row.title, plan.highlights),
+                    snippet_html=_highlight(source, plan.highlights, width=120),
+                    validity=row.validity,
+                )
+            )
     return total, counts, capped, page, num_pages, hits
 
 
@@ -827,7 +895,7 @@ def _search(result, plan, synonyms, raw, page, page_size):
 def related_terms(core, synonyms, *, limit=8):
     """Lexicon terms sharing two adjacent characters with the query: things to try instead."""
     core = "".join(_CJK.findall(core))
-    pairs = {core[i:i + 2] for i in range(len(core) - 1)} or set(core)
+    pairs = {core[i : i + 2] for i in range(len(core) - 1)} or set(core)
     scored = Counter()
     for term, officials in synonyms.items():
         for candidate in (term, *officials):
@@ -858,12 +926,12 @@ def suggest(normalized):
         return ""
     variants = set()
     for i in range(len(compact)):
-        variants.add(compact[:i] + "_" + compact[i + 1:])  # substituted
+        variants.add(compact[:i] + "_" + compact[i + 1 :])  # substituted
         if len(compact) > 2:
-            variants.add(compact[:i] + compact[i + 1:])  # one extra character typed
+            variants.add(compact[:i] + compact[i + 1 :])  # one extra character typed
     for i in range(1, len(compact)):
         variants.add(compact[:i] + "_" + compact[i:])  # one character missing
-        variants.add(compact[:i - 1] + compact[i] + compact[i - 1] + compact[i + 1:])  # swapped
+        variants.add(compact[: i - 1] + compact[i] + compact[i - 1] + compact[i + 1 :])  # swapped
     variants.discard(compact)
     patterns = sorted(variants)
     regexes = [re.compile(re.escape(p).replace("_", ".")) for p in patterns]
@@ -892,15 +960,18 @@ def _titles_like(compact, patterns):
     chars = list(dict.fromkeys(_CJK.findall(compact)))
     if len(chars) < 2:
         return []
-    having = " | ".join("(" + " & ".join(_lexeme_literal(c) for c in chars if c != left_out) + ")"
-                        for left_out in chars)
+    having = " | ".join(
+        "(" + " & ".join(_lexeme_literal(c) for c in chars if c != left_out) + ")" for left_out in chars
+    )
     likes = " OR ".join(["title LIKE %s"] * len(patterns))
     escaped = ["%" + p.replace("\\", "\\\\").replace("%", "\\%") + "%" for p in patterns]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT title FROM (SELECT title FROM portal_searchdocument WHERE search_vector @@ %s::tsquery"
             " AND (available_from IS NULL OR available_from <= %s) LIMIT %s) AS candidate"
-            f" WHERE {likes} LIMIT 50", [having, timezone.now(), SLIP_CANDIDATES, *escaped])
+            f" WHERE {likes} LIMIT 50",
+            [having, timezone.now(), SLIP_CANDIDATES, *escaped],
+        )
         return [row[0] for row in cursor.fetchall()]
 
 

@@ -9,6 +9,7 @@ Scores: MRR (1/rank of the first expected document among the first 10 results, 0
 recall@5 (the share of the expected documents among the first 5, out of at most 5); the
 should-find-nothing queries instead count how many showed any result.
 """
+
 import dataclasses
 from collections import defaultdict
 from pathlib import Path

@@ -5,6 +5,7 @@ find. It seeds the synonym table (搜索即服务) that the county office edits 
 data migration when the portal is installed and by `manage.py load_search_lexicon` after an
 upgrade. This module only reads the file (no models), so a migration may import it.
 """
+
 import re
 from pathlib import Path
 
@@ -39,7 +40,8 @@ def load_lexicon(synonym_model, *, replace=False, replace_if=None):
         if synonym is None:
             added.append(synonym_model(term=term, official_terms=officials))
         elif synonym.official_terms != officials and (
-                replace or (replace_if or {}).get(term) == synonym.official_terms):
+            replace or (replace_if or {}).get(term) == synonym.official_terms
+        ):
             synonym.official_terms = officials
             updated.append(synonym)
     synonym_model.objects.bulk_create(added)

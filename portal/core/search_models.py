@@ -3,6 +3,7 @@
 One table for everything public that can be searched: each app feeds it through
 `portal.core.search.index_object` / `remove_object`; the search page reads it in one query.
 """
+
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -32,11 +33,16 @@ class SearchDocument(models.Model):
     body = models.TextField(_("text for snippets"), blank=True)
     date = models.DateField(_("date"), null=True, blank=True)
     in_force = models.BooleanField(_("in force"), default=True)
-    unit = models.ForeignKey("portal.Unit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                             verbose_name=_("unit"))
+    unit = models.ForeignKey(
+        "portal.Unit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("unit")
+    )
     available_from = models.DateTimeField(_("findable from"), null=True, blank=True)
-    validity = models.CharField(_("validity"), max_length=20, blank=True,
-                                help_text=_("For a document no longer in force: its own state (repealed, amended …)."))
+    validity = models.CharField(
+        _("validity"),
+        max_length=20,
+        blank=True,
+        help_text=_("For a document no longer in force: its own state (repealed, amended …)."),
+    )
     pinyin = models.CharField(_("title in pinyin"), max_length=2000, blank=True)
     search_vector = SearchVectorField(null=True)
     updated_at = models.DateTimeField(_("indexed at"), auto_now=True)
@@ -52,8 +58,9 @@ class SearchDocument(models.Model):
             GinIndex(fields=["title"], opclasses=["gin_trgm_ops"], name="searchdoc_title_trgm"),
             GinIndex(fields=["pinyin"], opclasses=["gin_trgm_ops"], name="searchdoc_pinyin_trgm"),
             # A broad search ranks only its newest matches: found by walking this index.
-            models.Index(F("in_force").desc(), F("date").desc(nulls_last=True), F("id").desc(),
-                         name="searchdoc_newest"),
+            models.Index(
+                F("in_force").desc(), F("date").desc(nulls_last=True), F("id").desc(), name="searchdoc_newest"
+            ),
         ]
 
     def __str__(self):
@@ -63,11 +70,14 @@ class SearchDocument(models.Model):
 class SearchSynonym(models.Model):
     """搜索即服务: an everyday word people type, and the official term(s) it should also find."""
 
-    term = models.CharField(_("everyday term"), max_length=50, unique=True,
-                            help_text=_("What people type, e.g. 公积金."))
+    term = models.CharField(
+        _("everyday term"), max_length=50, unique=True, help_text=_("What people type, e.g. 公积金.")
+    )
     official_terms = models.CharField(
-        _("official terms"), max_length=300,
-        help_text=_("One or more official terms, separated by 、 or ; — e.g. 住房公积金."))
+        _("official terms"),
+        max_length=300,
+        help_text=_("One or more official terms, separated by 、 or ; — e.g. 住房公积金."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

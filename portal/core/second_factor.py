@@ -4,6 +4,7 @@ A confirmed authenticator is replaced only by its holder after a current code (o
 recovery code), or removed by the county office (`second_factor_reset`). Every change of a
 device is written to the audit log by portal.core.audit's device signals.
 """
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -66,8 +67,12 @@ def recovery_codes_issue(*, user):
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
-    audit_record(kind=AuditEntry.Kind.DEVICE, action="recovery_codes.issued", subject=user.get_username(),
-                 detail=f"{len(codes)} codes")
+    audit_record(
+        kind=AuditEntry.Kind.DEVICE,
+        action="recovery_codes.issued",
+        subject=user.get_username(),
+        detail=f"{len(codes)} codes",
+    )
     return codes
 
 
@@ -88,5 +93,4 @@ def second_factor_reset(*, user, by):
         raise PermissionError("only the county office resets a second factor")
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-    audit_record(kind=AuditEntry.Kind.DEVICE, action="second_factor.reset", subject=user.get_username(),
-                 actor=by)
+    audit_record(kind=AuditEntry.Kind.DEVICE, action="second_factor.reset", subject=user.get_username(), actor=by)

@@ -10,6 +10,7 @@ settings.SMS_BACKEND picks one:
 Nothing here is called in a request: `portal.core.messaging.send_text` queues a job whose
 worker calls `send()`; a failure (gateway down) is retried by the queue.
 """
+
 import json
 import re
 import sys
@@ -77,8 +78,12 @@ class HttpGatewayBackend(BaseBackend):
         if not url.startswith(("https://", "http://")):
             raise ImproperlyConfigured("SMS_GATEWAY_URL must be the gateway's http(s) address.")
         payload = json.dumps({"mobile": message.mobile, "content": f"{settings.SMS_SIGNATURE}{message.text}"})
-        request = urllib.request.Request(url, data=payload.encode(), method="POST", headers={
-            "Content-Type": "application/json", "Authorization": f"Bearer {settings.SMS_GATEWAY_KEY}"})
+        request = urllib.request.Request(
+            url,
+            data=payload.encode(),
+            method="POST",
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {settings.SMS_GATEWAY_KEY}"},
+        )
         with urllib.request.urlopen(request, timeout=10) as response:  # the configured gateway address
             if not 200 <= response.status < 300:
                 raise OSError(f"SMS gateway answered {response.status}")

@@ -11,6 +11,7 @@ XLSX is written with openpyxl (tablib's own XLSX engine) in write-only mode: row
 the file, so a year's ledger never sits in memory as cell objects, and each cell can carry its
 date format, which tablib's Dataset cannot express.
 """
+
 import csv
 import datetime
 import decimal
@@ -105,8 +106,9 @@ def xlsx_bytes(*sheets):
         sheet.freeze_panes = f"A{header_row + 1}"
         if spec.caption:
             sheet.append([_xlsx_cell(sheet, spec.caption, font=Font(bold=True, size=14))])
-        sheet.append([_xlsx_cell(sheet, value, font=bold, alignment=wrap if spec.wrap else None)
-                      for value in spec.header])
+        sheet.append(
+            [_xlsx_cell(sheet, value, font=bold, alignment=wrap if spec.wrap else None) for value in spec.header]
+        )
         alignment = wrap if spec.wrap else None
         for row in spec.rows:
             sheet.append([_xlsx_cell(sheet, value, alignment=alignment) for value in row])
@@ -149,8 +151,7 @@ def csv_lines(header, rows):
 
 def csv_response(filename, header, rows):
     """`filename` without extension; streamed row by row."""
-    response = StreamingHttpResponse((line.encode("utf-8") for line in csv_lines(header, rows)),
-                                     content_type=CSV_TYPE)
+    response = StreamingHttpResponse((line.encode("utf-8") for line in csv_lines(header, rows)), content_type=CSV_TYPE)
     response["Content-Disposition"] = disposition(f"{filename}.csv")
     response["X-Content-Type-Options"] = "nosniff"
     return response

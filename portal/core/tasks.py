@@ -1,5 +1,6 @@
 """Background jobs of the base: delivering one e-mail, one text message (apps queue them
 through `portal.core.messaging`, never directly); rebuilding the whole site search."""
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 
@@ -11,9 +12,13 @@ from portal.core.queue import retrying_task
 def deliver_email(message):
     """Send one mail (a dict from messaging.send_email); an SMTP error is retried later."""
     email = EmailMultiAlternatives(
-        subject=message["subject"], body=message["body"],
-        from_email=message.get("from_email") or settings.DEFAULT_FROM_EMAIL, to=message["to"],
-        headers=message.get("headers") or None, reply_to=message.get("reply_to") or None)
+        subject=message["subject"],
+        body=message["body"],
+        from_email=message.get("from_email") or settings.DEFAULT_FROM_EMAIL,
+        to=message["to"],
+        headers=message.get("headers") or None,
+        reply_to=message.get("reply_to") or None,
+    )
     if message.get("html"):
         email.attach_alternative(message["html"], "text/html")
     return {"sent": get_connection(fail_silently=False).send_messages([email]), "to": message["to"]}

@@ -5,6 +5,7 @@ extension must agree with it, the size is capped by settings.UPLOAD_MAX_BYTES, a
 says which kinds it takes. ProtectedFileField: a FileField whose `.url` is a download view
 that asks the access rule — never a /media/ address (which the server does not serve).
 """
+
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,14 +21,30 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old Word/Excel (.doc/.xls) co
 KINDS = {
     "pdf": ({".pdf": "application/pdf"}, {"application/pdf"}),
     "image": ({".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}, {"image/jpeg", "image/png"}),
-    "word": ({".doc": "application/msword",
-              ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
-             {"application/x-ole-storage", "application/msword", "application/zip",
-              "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}),
-    "excel": ({".xls": "application/vnd.ms-excel",
-               ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
-              {"application/x-ole-storage", "application/vnd.ms-excel", "application/zip",
-               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}),
+    "word": (
+        {
+            ".doc": "application/msword",
+            ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        },
+        {
+            "application/x-ole-storage",
+            "application/msword",
+            "application/zip",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        },
+    ),
+    "excel": (
+        {
+            ".xls": "application/vnd.ms-excel",
+            ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        },
+        {
+            "application/x-ole-storage",
+            "application/vnd.ms-excel",
+            "application/zip",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        },
+    ),
 }
 DOCUMENTS = ("pdf", "image", "word", "excel")
 KIND_LABELS = {"pdf": "PDF", "image": "JPEG/PNG", "word": "Word", "excel": "Excel"}
@@ -39,7 +56,7 @@ def max_bytes():
 
 def _extension(name):
     name = (name or "").lower()
-    return name[name.rfind("."):] if "." in name else ""
+    return name[name.rfind(".") :] if "." in name else ""
 
 
 def _sniffed(head):
@@ -56,8 +73,9 @@ def check_upload(upload, kinds=DOCUMENTS):
     size = upload.size
     limit = max_bytes()
     if size > limit:
-        raise ValidationError(_("%(name)s is larger than %(mb)d MB.") % {"name": name, "mb": limit // (1024 * 1024)},
-                              code="too_large")
+        raise ValidationError(
+            _("%(name)s is larger than %(mb)d MB.") % {"name": name, "mb": limit // (1024 * 1024)}, code="too_large"
+        )
     if size == 0:
         raise ValidationError(_("%(name)s is empty.") % {"name": name}, code="empty")
     upload.seek(0)
@@ -71,7 +89,9 @@ def check_upload(upload, kinds=DOCUMENTS):
             return extensions[extension]
     raise ValidationError(
         _("%(name)s is not accepted: only %(kinds)s files whose name matches their content.")
-        % {"name": name, "kinds": "、".join(KIND_LABELS[k] for k in kinds)}, code="kind")
+        % {"name": name, "kinds": "、".join(KIND_LABELS[k] for k in kinds)},
+        code="kind",
+    )
 
 
 @deconstructible
@@ -140,8 +160,12 @@ def download_response(request, perm, obj, field="file", filename=None, content_t
         handle = fieldfile.open("rb")
     except (FileNotFoundError, ValueError, OSError) as error:
         raise Http404 from error
-    response = FileResponse(handle, as_attachment=True, filename=safe_name(filename),
-                            content_type=content_type or "application/octet-stream")
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=safe_name(filename),
+        content_type=content_type or "application/octet-stream",
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"

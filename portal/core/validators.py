@@ -1,4 +1,5 @@
 """Validators for identifiers used across the portal."""
+
 import re
 
 from django.core.exceptions import ValidationError
@@ -23,18 +24,23 @@ def validate_uscc(value):
     if len(code) != 18:
         raise ValidationError(
             _("A unified social credit code has 18 characters; this one has %(count)d."),
-            code="uscc_length", params={"count": len(code)},
+            code="uscc_length",
+            params={"count": len(code)},
         )
     if not USCC_PATTERN.match(code):
         raise ValidationError(
-            _("The unified social credit code contains characters that are not allowed "
-              "(letters I, O, S, V and Z are never used)."),
+            _(
+                "The unified social credit code contains characters that are not allowed "
+                "(letters I, O, S, V and Z are never used)."
+            ),
             code="uscc_characters",
         )
     if uscc_check_character(code[:17]) != code[17]:
         raise ValidationError(
-            _("The check digit of this unified social credit code is wrong; please check the code "
-              "on the business licence."),
+            _(
+                "The check digit of this unified social credit code is wrong; please check the code "
+                "on the business licence."
+            ),
             code="uscc_check_digit",
         )
 

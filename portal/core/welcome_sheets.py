@@ -3,6 +3,7 @@
 The page names the official, their user name and the one-time link (large, and as a QR code
 for the phone); it holds no password.
 """
+
 import io
 from xml.sax.saxutils import escape
 
@@ -61,17 +62,25 @@ def _sheet(pdf, font, body, official, url, until):
     pdf.drawCentredString(PAGE_WIDTH / 2, y, _("Your account in the officials' workspace"))
     y -= 30
     pdf.setFont(font, 15)
-    for label, value in ((_("Name"), official.name), (_("Unit"), official.unit.name),
-                         (_("Role"), official.get_role_display()), (_("User name"), official.user.username)):
+    for label, value in (
+        (_("Name"), official.name),
+        (_("Unit"), official.unit.name),
+        (_("Role"), official.get_role_display()),
+        (_("User name"), official.user.username),
+    ):
         y -= 26
         pdf.drawString(MARGIN, y, f"{label}：{value}")
     y -= 14
-    steps = _("Scan the QR code with your phone, or type the address below into a browser, before %(until)s. "
-              "Choose your own password (at least 12 characters)%(otp)s. The link works once; no password is "
-              "written on this sheet.") % {
+    steps = _(
+        "Scan the QR code with your phone, or type the address below into a browser, before %(until)s. "
+        "Choose your own password (at least 12 characters)%(otp)s. The link works once; no password is "
+        "written on this sheet."
+    ) % {
         "until": until.isoformat(),
-        "otp": _(", then scan the code the page shows with an authenticator app") if otp_required_for(official.user)
-        else ""}
+        "otp": _(", then scan the code the page shows with an authenticator app")
+        if otp_required_for(official.user)
+        else "",
+    }
     y = _para(pdf, body, steps, y)
     size = 60 * mm
     y -= 12
@@ -81,10 +90,16 @@ def _sheet(pdf, font, body, official, url, until):
     per_line = int(TEXT_WIDTH // stringWidth("M", LINK_FONT, LINK_SIZE))
     for start in range(0, len(url), per_line):
         y -= LINK_SIZE + 6
-        pdf.drawString(MARGIN, y, url[start:start + per_line])
+        pdf.drawString(MARGIN, y, url[start : start + per_line])
     pdf.setFillColor(colors.HexColor("#444444"))
-    _para(pdf, ParagraphStyle("small", parent=body, fontSize=10.5, leading=16),
-          _("Keep this sheet to yourself. Lost it, or the link has expired? The county government office prints a "
-            "new one.") + f"  {settings.SITE_CONTACT_PHONE}", MARGIN + 30)
+    _para(
+        pdf,
+        ParagraphStyle("small", parent=body, fontSize=10.5, leading=16),
+        _(
+            "Keep this sheet to yourself. Lost it, or the link has expired? The county government office prints a "
+            "new one."
+        )
+        + f"  {settings.SITE_CONTACT_PHONE}",
+        MARGIN + 30,
+    )
     pdf.setFillColor(colors.black)
-

@@ -15,6 +15,7 @@ CalendarYear), 2 or 3 (with its special days) has its official arrangement. A da
 other year is an estimate: pages mark it 预计 instead of claiming holidays were deducted,
 and from November the county office is warned to enter next year's notice.
 """
+
 import datetime
 import functools
 
@@ -33,8 +34,10 @@ def _adjustments():
     if cached is None:
         from portal.models import CalendarAdjustment, CalendarYear
 
-        cached = (dict(CalendarAdjustment.objects.values_list("date", "is_workday")),
-                  set(CalendarYear.objects.values_list("year", flat=True)))
+        cached = (
+            dict(CalendarAdjustment.objects.values_list("date", "is_workday")),
+            set(CalendarYear.objects.values_list("year", flat=True)),
+        )
         cache.set(ADJUSTMENTS_CACHE_KEY, cached, 3600)
     return cached
 

@@ -8,6 +8,7 @@ records who, when and why in `TransitionLog`. Anything else is refused with `Act
 the one domain exception, whose message is fit to show to the user. (Matters keep their own,
 richer log, MatterEvent, and use `Workflow.check` the same way.)
 """
+
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -46,8 +47,14 @@ class Action:
 class Workflow:
     """An app's table of actions over one state field."""
 
-    def __init__(self, states, actions, *, field="status",
-                 state_refusal=gettext_lazy("“%(action)s” is not possible while the state is “%(state)s”.")):
+    def __init__(
+        self,
+        states,
+        actions,
+        *,
+        field="status",
+        state_refusal=gettext_lazy("“%(action)s” is not possible while the state is “%(state)s”."),
+    ):
         self.states = states  # the TextChoices: the one list of this workflow's states
         self.actions = {a.name: a for a in actions}
         self.field = field
@@ -68,8 +75,9 @@ class Workflow:
     def predecessors(self, name, state):
         """Actions that may start from `state` and lead to a state `name` may start from."""
         spec = self.actions[name]
-        return [a for a in self.allowed_from(state) if a.target is not None and a.target in spec.sources
-                and a.name != name]
+        return [
+            a for a in self.allowed_from(state) if a.target is not None and a.target in spec.sources and a.name != name
+        ]
 
     def why_not(self, name, *, state, kinds, who):
         """Why someone holding `kinds` may not perform `name` from `state` ("" when they may),
@@ -80,12 +88,16 @@ class Workflow:
             names = "、".join(str(who[k]) for k in spec.actors if k in who)
             return _("Only %(who)s may do this.") % {"who": names}
         if state not in spec.sources:
-            first = [a for a in self.predecessors(name, state) if set(kinds) & set(a.actors)] \
-                or self.predecessors(name, state)
+            first = [a for a in self.predecessors(name, state) if set(kinds) & set(a.actors)] or self.predecessors(
+                name, state
+            )
             if first:
                 return _("First: %(action)s.") % {"action": "、".join(str(a.label) for a in first)}
             return str(spec.refusal or self.state_refusal) % {
-                "action": spec.label, "state": self.label(state), "target": self.label(spec.target or state)}
+                "action": spec.label,
+                "state": self.label(state),
+                "target": self.label(spec.target or state),
+            }
         return ""
 
     def check(self, name, *, state, kinds=None, reason=""):
@@ -95,15 +107,17 @@ class Workflow:
         if spec is None:
             raise ActionRefused(_("Unknown action."), "unknown")
         if state not in spec.sources:
-            raise ActionRefused(str(spec.refusal or self.state_refusal) % {
-                "action": spec.label, "state": self.label(state), "target": self.label(spec.target or state)},
-                "state")
+            raise ActionRefused(
+                str(spec.refusal or self.state_refusal)
+                % {"action": spec.label, "state": self.label(state), "target": self.label(spec.target or state)},
+                "state",
+            )
         if kinds is not None and not set(kinds) & set(spec.actors):
-            raise ActionRefused(_("You may not perform “%(action)s” on this matter.") % {"action": spec.label},
-                                "permission")
+            raise ActionRefused(
+                _("You may not perform “%(action)s” on this matter.") % {"action": spec.label}, "permission"
+            )
         if spec.needs_reason and not (reason or "").strip():
-            raise ActionRefused(_("Please give a reason or text for “%(action)s”.") % {"action": spec.label},
-                                "reason")
+            raise ActionRefused(_("Please give a reason or text for “%(action)s”.") % {"action": spec.label}, "reason")
         return spec
 
 
@@ -124,8 +138,15 @@ def transition(obj, workflow, action, *, user=None, reason="", kinds=None, apply
         if any(f.name == "updated_at" for f in model._meta.concrete_fields):
             changed.add("updated_at")
         locked.save(update_fields=sorted(changed))
-        record(locked, action=action, from_state=from_state, to_state=to_state, user=user, reason=reason,
-               actor_name=actor_name)
+        record(
+            locked,
+            action=action,
+            from_state=from_state,
+            to_state=to_state,
+            user=user,
+            reason=reason,
+            actor_name=actor_name,
+        )
         return locked
 
 
@@ -135,34 +156,50 @@ def transition_all(queryset, workflow, action, *, user=None, reason="", **change
     spec = workflow[action]
     field = workflow.field
     with transaction.atomic():
-        rows = list(queryset.filter(**{f"{field}__in": spec.sources}).select_for_update()
-                    .values_list("pk", field))
+        rows = list(queryset.filter(**{f"{field}__in": spec.sources}).select_for_update().values_list("pk", field))
         if not rows:
             return 0
         model = queryset.model
         model._default_manager.filter(pk__in=[pk for pk, _state in rows]).update(**{field: spec.target, **changes})
         content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
         authenticated = getattr(user, "is_authenticated", False)
-        TransitionLog.objects.bulk_create([
-            TransitionLog(content_type=content_type, object_id=pk, action=action, from_state=state,
-                          to_state=spec.target, actor=user if authenticated else None,
-                          actor_name=user.get_username() if authenticated else "", reason=(reason or "").strip())
-            for pk, state in rows])
+        TransitionLog.objects.bulk_create(
+            [
+                TransitionLog(
+                    content_type=content_type,
+                    object_id=pk,
+                    action=action,
+                    from_state=state,
+                    to_state=spec.target,
+                    actor=user if authenticated else None,
+                    actor_name=user.get_username() if authenticated else "",
+                    reason=(reason or "").strip(),
+                )
+                for pk, state in rows
+            ]
+        )
         return len(rows)
 
 
 def record(obj, *, action, from_state, to_state, user=None, reason="", actor_name=""):
     authenticated = getattr(user, "is_authenticated", False)
     return TransitionLog.objects.create(
-        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False), object_id=obj.pk,
-        action=action, from_state=from_state or "", to_state=to_state, actor=user if authenticated else None,
-        actor_name=actor_name or (user.get_username() if authenticated else ""), reason=(reason or "").strip())
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+        object_id=obj.pk,
+        action=action,
+        from_state=from_state or "",
+        to_state=to_state,
+        actor=user if authenticated else None,
+        actor_name=actor_name or (user.get_username() if authenticated else ""),
+        reason=(reason or "").strip(),
+    )
 
 
 def history_of(obj):
     """The recorded transitions of `obj`, oldest first."""
     return TransitionLog.objects.filter(
-        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False), object_id=obj.pk)
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False), object_id=obj.pk
+    )
 
 
 class TransitionLog(models.Model):
@@ -175,8 +212,14 @@ class TransitionLog(models.Model):
     action = models.CharField(gettext_lazy("action"), max_length=40)
     from_state = models.CharField(gettext_lazy("from state"), max_length=30, blank=True)
     to_state = models.CharField(gettext_lazy("to state"), max_length=30)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+", verbose_name=gettext_lazy("by"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=gettext_lazy("by"),
+    )
     actor_name = models.CharField(gettext_lazy("by (name)"), max_length=150, blank=True)
     reason = models.TextField(gettext_lazy("reason"), blank=True)
     created_at = models.DateTimeField(gettext_lazy("when"), default=timezone.now)

@@ -41,51 +41,79 @@ def unseed_synonyms(apps, schema_editor):
     apps.get_model("portal", "SearchSynonym").objects.filter(term__in=[t for t, _ in SYNONYMS]).delete()
 
 
-
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0003_financial_institutions'),
+        ("portal", "0003_financial_institutions"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SearchSynonym',
+            name="SearchSynonym",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('term', models.CharField(help_text='What people type, e.g. 公积金.', max_length=50, unique=True, verbose_name='everyday term')),
-                ('official_terms', models.CharField(help_text='One or more official terms, separated by 、 or ; — e.g. 住房公积金.', max_length=300, verbose_name='official terms')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "term",
+                    models.CharField(
+                        help_text="What people type, e.g. 公积金.",
+                        max_length=50,
+                        unique=True,
+                        verbose_name="everyday term",
+                    ),
+                ),
+                (
+                    "official_terms",
+                    models.CharField(
+                        help_text="One or more official terms, separated by 、 or ; — e.g. 住房公积金.",
+                        max_length=300,
+                        verbose_name="official terms",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
             ],
             options={
-                'verbose_name': 'search synonym',
-                'verbose_name_plural': 'search synonyms',
-                'ordering': ['term'],
+                "verbose_name": "search synonym",
+                "verbose_name_plural": "search synonyms",
+                "ordering": ["term"],
             },
         ),
         migrations.CreateModel(
-            name='SearchDocument',
+            name="SearchDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=30, verbose_name='type')),
-                ('key', models.CharField(max_length=64, verbose_name='key')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('url', models.CharField(max_length=500, verbose_name='address')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
-                ('body', models.TextField(blank=True, verbose_name='text for snippets')),
-                ('date', models.DateField(blank=True, null=True, verbose_name='date')),
-                ('in_force', models.BooleanField(default=True, verbose_name='in force')),
-                ('available_from', models.DateTimeField(blank=True, null=True, verbose_name='findable from')),
-                ('search_vector', django.contrib.postgres.search.SearchVectorField(null=True)),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='indexed at')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='portal.unit', verbose_name='unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(max_length=30, verbose_name="type")),
+                ("key", models.CharField(max_length=64, verbose_name="key")),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("url", models.CharField(max_length=500, verbose_name="address")),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
+                ("body", models.TextField(blank=True, verbose_name="text for snippets")),
+                ("date", models.DateField(blank=True, null=True, verbose_name="date")),
+                ("in_force", models.BooleanField(default=True, verbose_name="in force")),
+                ("available_from", models.DateTimeField(blank=True, null=True, verbose_name="findable from")),
+                ("search_vector", django.contrib.postgres.search.SearchVectorField(null=True)),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="indexed at")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="portal.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'search document',
-                'verbose_name_plural': 'search documents',
-                'indexes': [django.contrib.postgres.indexes.GinIndex(fields=['search_vector'], name='searchdoc_vector_gin'), django.contrib.postgres.indexes.GinIndex(fields=['title'], name='searchdoc_title_trgm', opclasses=['gin_trgm_ops'])],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'key'), name='searchdoc_kind_key_uniq')],
+                "verbose_name": "search document",
+                "verbose_name_plural": "search documents",
+                "indexes": [
+                    django.contrib.postgres.indexes.GinIndex(fields=["search_vector"], name="searchdoc_vector_gin"),
+                    django.contrib.postgres.indexes.GinIndex(
+                        fields=["title"], name="searchdoc_title_trgm", opclasses=["gin_trgm_ops"]
+                    ),
+                ],
+                "constraints": [models.UniqueConstraint(fields=("kind", "key"), name="searchdoc_kind_key_uniq")],
             },
         ),
         migrations.RunPython(seed_synonyms, unseed_synonyms),

@@ -4,14 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0004_search_index'),
+        ("portal", "0004_search_index"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='searchdocument',
-            index=models.Index(models.OrderBy(models.F('in_force'), descending=True), models.OrderBy(models.F('date'), descending=True, nulls_last=True), models.OrderBy(models.F('id'), descending=True), name='searchdoc_newest'),
+            model_name="searchdocument",
+            index=models.Index(
+                models.OrderBy(models.F("in_force"), descending=True),
+                models.OrderBy(models.F("date"), descending=True, nulls_last=True),
+                models.OrderBy(models.F("id"), descending=True),
+                name="searchdoc_newest",
+            ),
         ),
     ]

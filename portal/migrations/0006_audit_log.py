@@ -7,32 +7,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0005_search_newest_index'),
+        ("portal", "0005_search_newest_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='time')),
-                ('kind', models.CharField(choices=[('refused', 'Refused access'), ('role', 'Role change'), ('device', 'Second-factor device change'), ('scope', 'Scope change')], max_length=10, verbose_name='kind')),
-                ('action', models.CharField(max_length=60, verbose_name='action')),
-                ('actor_name', models.CharField(blank=True, max_length=150, verbose_name='by (user name)')),
-                ('subject', models.CharField(blank=True, max_length=300, verbose_name='concerning')),
-                ('detail', models.TextField(blank=True, verbose_name='detail')),
-                ('address', models.GenericIPAddressField(blank=True, null=True, verbose_name='address')),
-                ('path', models.CharField(blank=True, max_length=500, verbose_name='page')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name="time")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("refused", "Refused access"),
+                            ("role", "Role change"),
+                            ("device", "Second-factor device change"),
+                            ("scope", "Scope change"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("action", models.CharField(max_length=60, verbose_name="action")),
+                ("actor_name", models.CharField(blank=True, max_length=150, verbose_name="by (user name)")),
+                ("subject", models.CharField(blank=True, max_length=300, verbose_name="concerning")),
+                ("detail", models.TextField(blank=True, verbose_name="detail")),
+                ("address", models.GenericIPAddressField(blank=True, null=True, verbose_name="address")),
+                ("path", models.CharField(blank=True, max_length=500, verbose_name="page")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit entry',
-                'verbose_name_plural': 'audit log',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['kind', 'at'], name='audit_kind_at_idx')],
+                "verbose_name": "audit entry",
+                "verbose_name_plural": "audit log",
+                "ordering": ["-at", "-id"],
+                "indexes": [models.Index(fields=["kind", "at"], name="audit_kind_at_idx")],
             },
         ),
     ]

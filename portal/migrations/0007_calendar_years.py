@@ -4,24 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0006_audit_log'),
+        ("portal", "0006_audit_log"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CalendarYear',
+            name="CalendarYear",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(unique=True, verbose_name='year')),
-                ('notice', models.CharField(help_text='e.g. 国务院办公厅关于2027年部分节假日安排的通知', max_length=200, verbose_name='notice')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(unique=True, verbose_name="year")),
+                (
+                    "notice",
+                    models.CharField(
+                        help_text="e.g. 国务院办公厅关于2027年部分节假日安排的通知",
+                        max_length=200,
+                        verbose_name="notice",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'confirmed holiday year',
-                'verbose_name_plural': 'confirmed holiday years',
-                'ordering': ['-year'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('year__gte', 2000), ('year__lte', 2100)), name='calendar_year_range')],
+                "verbose_name": "confirmed holiday year",
+                "verbose_name_plural": "confirmed holiday years",
+                "ordering": ["-year"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("year__gte", 2000), ("year__lte", 2100)), name="calendar_year_range"
+                    )
+                ],
             },
         ),
     ]

@@ -7,33 +7,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('portal', '0007_calendar_years'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("portal", "0007_calendar_years"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TransitionLog',
+            name="TransitionLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_id', models.PositiveBigIntegerField(verbose_name='record')),
-                ('action', models.CharField(max_length=40, verbose_name='action')),
-                ('from_state', models.CharField(blank=True, max_length=30, verbose_name='from state')),
-                ('to_state', models.CharField(max_length=30, verbose_name='to state')),
-                ('actor_name', models.CharField(blank=True, max_length=150, verbose_name='by (name)')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='when')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='contenttypes.contenttype', verbose_name='kind')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("object_id", models.PositiveBigIntegerField(verbose_name="record")),
+                ("action", models.CharField(max_length=40, verbose_name="action")),
+                ("from_state", models.CharField(blank=True, max_length=30, verbose_name="from state")),
+                ("to_state", models.CharField(max_length=30, verbose_name="to state")),
+                ("actor_name", models.CharField(blank=True, max_length=150, verbose_name="by (name)")),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="when")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="contenttypes.contenttype", verbose_name="kind"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'status change',
-                'verbose_name_plural': 'status changes',
-                'ordering': ['created_at', 'pk'],
-                'indexes': [models.Index(fields=['content_type', 'object_id', 'created_at'], name='transitionlog_subject')],
+                "verbose_name": "status change",
+                "verbose_name_plural": "status changes",
+                "ordering": ["created_at", "pk"],
+                "indexes": [
+                    models.Index(fields=["content_type", "object_id", "created_at"], name="transitionlog_subject")
+                ],
             },
         ),
     ]

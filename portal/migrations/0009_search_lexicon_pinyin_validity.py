@@ -22,25 +22,31 @@ def unseed_lexicon(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0008_transition_log'),
+        ("portal", "0008_transition_log"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='searchdocument',
-            name='pinyin',
-            field=models.CharField(blank=True, max_length=2000, verbose_name='title in pinyin'),
+            model_name="searchdocument",
+            name="pinyin",
+            field=models.CharField(blank=True, max_length=2000, verbose_name="title in pinyin"),
         ),
         migrations.AddField(
-            model_name='searchdocument',
-            name='validity',
-            field=models.CharField(blank=True, help_text='For a document no longer in force: its own state (repealed, amended …).', max_length=20, verbose_name='validity'),
+            model_name="searchdocument",
+            name="validity",
+            field=models.CharField(
+                blank=True,
+                help_text="For a document no longer in force: its own state (repealed, amended …).",
+                max_length=20,
+                verbose_name="validity",
+            ),
         ),
         migrations.AddIndex(
-            model_name='searchdocument',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['pinyin'], name='searchdoc_pinyin_trgm', opclasses=['gin_trgm_ops']),
+            model_name="searchdocument",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["pinyin"], name="searchdoc_pinyin_trgm", opclasses=["gin_trgm_ops"]
+            ),
         ),
         migrations.RunPython(seed_lexicon, unseed_lexicon),
     ]

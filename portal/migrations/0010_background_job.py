@@ -4,24 +4,22 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('django_tasks_database', '0021_conditional_partial_index_ordering'),
-        ('portal', '0009_search_lexicon_pinyin_validity'),
+        ("django_tasks_database", "0021_conditional_partial_index_ordering"),
+        ("portal", "0009_search_lexicon_pinyin_validity"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BackgroundJob',
-            fields=[
-            ],
+            name="BackgroundJob",
+            fields=[],
             options={
-                'verbose_name': 'background job',
-                'verbose_name_plural': 'background jobs',
-                'proxy': True,
-                'indexes': [],
-                'constraints': [],
+                "verbose_name": "background job",
+                "verbose_name_plural": "background jobs",
+                "proxy": True,
+                "indexes": [],
+                "constraints": [],
             },
-            bases=('django_tasks_database.dbtaskresult',),
+            bases=("django_tasks_database.dbtaskresult",),
         ),
     ]

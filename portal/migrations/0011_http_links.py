@@ -5,20 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0010_background_job'),
+        ("portal", "0010_background_job"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='financialinstitution',
-            name='website',
-            field=models.URLField(blank=True, validators=[portal.core.validators.HttpUrlValidator()], verbose_name='website'),
+            model_name="financialinstitution",
+            name="website",
+            field=models.URLField(
+                blank=True, validators=[portal.core.validators.HttpUrlValidator()], verbose_name="website"
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalfinancialinstitution',
-            name='website',
-            field=models.URLField(blank=True, validators=[portal.core.validators.HttpUrlValidator()], verbose_name='website'),
+            model_name="historicalfinancialinstitution",
+            name="website",
+            field=models.URLField(
+                blank=True, validators=[portal.core.validators.HttpUrlValidator()], verbose_name="website"
+            ),
         ),
     ]

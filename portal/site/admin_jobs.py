@@ -1,5 +1,6 @@
 """Background jobs in the workspace (county office only): what the queue holds, what failed
 for good, and a button that runs a failed job again (portal.core.queue.job_retry)."""
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -45,8 +46,18 @@ class BackgroundJobAdmin(CountyOfficeReadOnlyAdmin):
     ordering = ("-enqueued_at",)
     list_per_page = 50
     actions = ["retry_selected"]
-    fields = ("job", "recipient", "state", "attempt", "enqueued_at", "started_at", "finished_at", "run_after",
-              "error", "traceback")
+    fields = (
+        "job",
+        "recipient",
+        "state",
+        "attempt",
+        "enqueued_at",
+        "started_at",
+        "finished_at",
+        "run_after",
+        "error",
+        "traceback",
+    )
     readonly_fields = fields
 
     def get_actions(self, request):
@@ -54,13 +65,22 @@ class BackgroundJobAdmin(CountyOfficeReadOnlyAdmin):
         may_run = request.user.has_perm("portal.run_background_jobs")
         actions = super().get_actions(request) if may_run else {}
         if may_run:
-            actions["retry_selected"] = (BackgroundJobAdmin.retry_selected, "retry_selected",
-                                         BackgroundJobAdmin.retry_selected.short_description)
+            actions["retry_selected"] = (
+                BackgroundJobAdmin.retry_selected,
+                "retry_selected",
+                BackgroundJobAdmin.retry_selected.short_description,
+            )
         return actions
 
     def get_urls(self):
-        return [path("<uuid:object_id>/retry/", self.admin_site.admin_view(require_POST(self.retry_view)),
-                     name="portal_backgroundjob_retry"), *super().get_urls()]
+        return [
+            path(
+                "<uuid:object_id>/retry/",
+                self.admin_site.admin_view(require_POST(self.retry_view)),
+                name="portal_backgroundjob_retry",
+            ),
+            *super().get_urls(),
+        ]
 
     @admin.display(description=_("job"))
     def job(self, obj):
@@ -101,8 +121,9 @@ class BackgroundJobAdmin(CountyOfficeReadOnlyAdmin):
             return ""
         # A button of the changelist's own form (it carries the CSRF token) posting elsewhere.
         url = reverse("admin:portal_backgroundjob_retry", args=[obj.pk])
-        return format_html('<button type="submit" class="button" formaction="{}" formnovalidate>{}</button>',
-                           url, _("Retry"))
+        return format_html(
+            '<button type="submit" class="button" formaction="{}" formnovalidate>{}</button>', url, _("Retry")
+        )
 
     def retry_view(self, request, object_id):
         if not request.user.has_perm("portal.run_background_jobs"):

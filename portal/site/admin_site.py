@@ -1,6 +1,7 @@
 """The officials' workspace: the Django admin, titled with the county's name, with a
 second factor (TOTP) for every official who has set one up, and required for the roles in
 settings.OTP_REQUIRED_ROLES."""
+
 import rules
 from django import forms
 from django.conf import settings
@@ -45,10 +46,14 @@ class PortalAdminLoginForm(UsernameLengthMixin, OTPAuthenticationFormMixin, Admi
 
     otp_device = forms.CharField(required=False, widget=forms.HiddenInput)
     otp_token = forms.CharField(
-        required=False, label=_("Verification code"), max_length=8,
+        required=False,
+        label=_("Verification code"),
+        max_length=8,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
-        help_text=_("The 6-digit code from your authenticator app, if you have set one up; "
-                    "or one of your recovery codes if you lost your phone."),
+        help_text=_(
+            "The 6-digit code from your authenticator app, if you have set one up; "
+            "or one of your recovery codes if you lost your phone."
+        ),
     )
     otp_challenge = None
     otp_error_messages = dict(
@@ -73,15 +78,43 @@ class PortalAdminLoginForm(UsernameLengthMixin, OTPAuthenticationFormMixin, Admi
 # The workspace's first page, by task rather than by app (a township cadre looks for "visits",
 # not for "Enterprise-situation monitoring"): (key, name, models as app_label.model_name).
 WORKSPACE_GROUPS = [
-    ("today", pgettext_lazy("workspace group", "Today's tasks"), ["portal.enterpriseaccount", "visits.appointment", "surveys.finding"]),
-    ("visits", pgettext_lazy("workspace group", "Visiting enterprises"), [
-        "visits.visit", "visits.liaisonassignment", "visits.countyleader", "visits.visitproblem", "visits.meeting",
-        "visits.meetingproblem", "visits.matchmakingevent", "visits.financingneed", "portal.enterprise",
-        "portal.financialinstitution"]),
+    (
+        "today",
+        pgettext_lazy("workspace group", "Today's tasks"),
+        ["portal.enterpriseaccount", "visits.appointment", "surveys.finding"],
+    ),
+    (
+        "visits",
+        pgettext_lazy("workspace group", "Visiting enterprises"),
+        [
+            "visits.visit",
+            "visits.liaisonassignment",
+            "visits.countyleader",
+            "visits.visitproblem",
+            "visits.meeting",
+            "visits.meetingproblem",
+            "visits.matchmakingevent",
+            "visits.financingneed",
+            "portal.enterprise",
+            "portal.financialinstitution",
+        ],
+    ),
     ("matters", pgettext_lazy("workspace group", "Enterprise matters"), ["liaison.matter", "liaison.replytemplate"]),
-    ("policies", pgettext_lazy("workspace group", "Publishing policies"), ["policies.policy", "policies.theme", "policies.subscription"]),
-    ("guide", pgettext_lazy("workspace group", "Service guide"), ["guide.serviceitem", "guide.guideedition", "guide.leaderduty", "guide.loanproduct"]),
-    ("surveys", pgettext_lazy("workspace group", "Evaluation"), ["surveys.survey", "surveys.question", "surveys.invitation", "surveys.surveyresponse"]),
+    (
+        "policies",
+        pgettext_lazy("workspace group", "Publishing policies"),
+        ["policies.policy", "policies.theme", "policies.subscription"],
+    ),
+    (
+        "guide",
+        pgettext_lazy("workspace group", "Service guide"),
+        ["guide.serviceitem", "guide.guideedition", "guide.leaderduty", "guide.loanproduct"],
+    ),
+    (
+        "surveys",
+        pgettext_lazy("workspace group", "Evaluation"),
+        ["surveys.survey", "surveys.question", "surveys.invitation", "surveys.surveyresponse"],
+    ),
     ("people", pgettext_lazy("workspace group", "Units and officials"), ["portal.unit", "portal.official"]),
 ]
 # Technical tables: under 设置, for the county office only.
@@ -101,8 +134,17 @@ def _grouped(app_list, *, show_settings):
     rest = [model for label, model in models.items() if label not in placed]
     if show_settings:
         groups.append((*SETTINGS_GROUP, sorted(rest, key=lambda m: str(m["name"]))))
-    return [{"name": name, "app_label": f"task-{key}", "app_url": entries[0]["admin_url"] or "",
-             "has_module_perms": True, "models": entries} for key, name, entries in groups if entries]
+    return [
+        {
+            "name": name,
+            "app_label": f"task-{key}",
+            "app_url": entries[0]["admin_url"] or "",
+            "has_module_perms": True,
+            "models": entries,
+        }
+        for key, name, entries in groups
+        if entries
+    ]
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -125,9 +167,13 @@ class PortalAdminSite(admin.AdminSite):
         if not allowed and request.user.is_authenticated and not getattr(request, "_audit_refusal_logged", False):
             # A logged-in user turned away from the workspace (no official, or the code owed).
             request._audit_refusal_logged = True
-            audit_record(kind=AuditEntry.Kind.REFUSED, action="admin.refused", request=request,
-                         subject=request.path[:300],
-                         detail="second factor owed" if awaiting_second_factor(request.user) else "not staff")
+            audit_record(
+                kind=AuditEntry.Kind.REFUSED,
+                action="admin.refused",
+                request=request,
+                subject=request.path[:300],
+                detail="second factor owed" if awaiting_second_factor(request.user) else "not staff",
+            )
         return allowed
 
     def login(self, request, extra_context=None):
@@ -151,8 +197,9 @@ class PortalAdminSite(admin.AdminSite):
         urls = super().get_urls()
         for index, pattern in enumerate(urls):
             if getattr(pattern, "name", None) == "view_on_site":
-                urls[index] = path("r/<int:content_type_id>/<path:object_id>/", self.admin_view(self.view_on_site),
-                                   name="view_on_site")
+                urls[index] = path(
+                    "r/<int:content_type_id>/<path:object_id>/", self.admin_view(self.view_on_site), name="view_on_site"
+                )
         return urls
 
     def view_on_site(self, request, content_type_id, object_id):
@@ -173,8 +220,9 @@ class PortalAdminSite(admin.AdminSite):
         app's view rule; a model with neither is seen by nobody through the workspace."""
         model_admin = self._registry.get(type(obj))
         if model_admin is not None:
-            return (model_admin.get_queryset(request).filter(pk=obj.pk).exists()
-                    and model_admin.has_view_or_change_permission(request, obj))
+            return model_admin.get_queryset(request).filter(
+                pk=obj.pk
+            ).exists() and model_admin.has_view_or_change_permission(request, obj)
         opts = obj._meta
         perm = f"{opts.app_label}.view_{opts.model_name}"
         return rules.perm_exists(perm) and request.user.has_perm(perm, obj)
@@ -198,8 +246,11 @@ class PortalAdminSite(admin.AdminSite):
     def index(self, request, extra_context=None):
         from portal.site.admin_dashboard import dashboard_links, dashboard_notices, golive_steps
 
-        extra_context = {**(extra_context or {}), "dashboard_links": dashboard_links(request),
-                         "golive_steps": golive_steps(request),
-                         "dashboard_notices": dashboard_notices(request),
-                         "calendar_year_missing": self._calendar_year_missing(request)}
+        extra_context = {
+            **(extra_context or {}),
+            "dashboard_links": dashboard_links(request),
+            "golive_steps": golive_steps(request),
+            "dashboard_notices": dashboard_notices(request),
+            "calendar_year_missing": self._calendar_year_missing(request),
+        }
         return super().index(request, extra_context)

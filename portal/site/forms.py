@@ -30,20 +30,29 @@ class FieldNamedErrorsMixin:
 class EnterpriseRegistrationForm(FieldNamedErrorsMixin, forms.Form):
     """Self-registration of an enterprise user, found by its credit code."""
 
-    uscc = forms.CharField(label=_("Unified social credit code of your enterprise"), max_length=18,
-                           help_text=_("18 characters, as printed on the business licence."))
+    uscc = forms.CharField(
+        label=_("Unified social credit code of your enterprise"),
+        max_length=18,
+        help_text=_("18 characters, as printed on the business licence."),
+    )
     real_name = forms.CharField(label=_("Your name"), max_length=50)
     position = forms.CharField(label=_("Your position in the enterprise"), max_length=50, required=False)
-    phone = forms.RegexField(label=_("Mobile phone"), regex=r"^1\d{10}$", max_length=11,
-                             error_messages={"invalid": _("Enter an 11-digit mainland mobile number.")})
+    phone = forms.RegexField(
+        label=_("Mobile phone"),
+        regex=r"^1\d{10}$",
+        max_length=11,
+        error_messages={"invalid": _("Enter an 11-digit mainland mobile number.")},
+    )
     email = forms.EmailField(label=_("E-mail"), required=False)
-    username = forms.RegexField(label=_("User name"), regex=r"^[A-Za-z0-9_.@+-]{4,30}$", max_length=30,
-                                help_text=_("4 to 30 letters, digits or _ . @ + -"),
-                                error_messages={"invalid": _("Use 4 to 30 letters, digits or _ . @ + -.")})
-    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput(render_value=False),
-                                strip=False)
-    password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput(render_value=False),
-                                strip=False)
+    username = forms.RegexField(
+        label=_("User name"),
+        regex=r"^[A-Za-z0-9_.@+-]{4,30}$",
+        max_length=30,
+        help_text=_("4 to 30 letters, digits or _ . @ + -"),
+        error_messages={"invalid": _("Use 4 to 30 letters, digits or _ . @ + -.")},
+    )
+    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput(render_value=False), strip=False)
+    password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput(render_value=False), strip=False)
 
     def clean_uscc(self):
         code = normalize_uscc(self.cleaned_data["uscc"])
@@ -51,8 +60,12 @@ class EnterpriseRegistrationForm(FieldNamedErrorsMixin, forms.Form):
         try:
             self.enterprise = Enterprise.objects.select_related("town").get(uscc=code)
         except Enterprise.DoesNotExist:
-            raise ValidationError(_("No enterprise with this code is registered in the county. Please ask your "
-                                    "town's enterprise service office to add it first."))
+            raise ValidationError(
+                _(
+                    "No enterprise with this code is registered in the county. Please ask your "
+                    "town's enterprise service office to add it first."
+                )
+            )
         return code
 
     def clean_username(self):
@@ -75,9 +88,13 @@ class EnterpriseRegistrationForm(FieldNamedErrorsMixin, forms.Form):
 
 
 class OTPSetupForm(forms.Form):
-    token = forms.RegexField(label=_("Verification code"), regex=r"^\d{6}$", max_length=6,
-                             error_messages={"invalid": _("Enter the 6 digits shown in your authenticator app.")},
-                             widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+    token = forms.RegexField(
+        label=_("Verification code"),
+        regex=r"^\d{6}$",
+        max_length=6,
+        error_messages={"invalid": _("Enter the 6 digits shown in your authenticator app.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
 
 
 class UsernameLengthMixin:
@@ -109,14 +126,22 @@ class OTPReplaceForm(forms.Form):
     """Replacing a confirmed authenticator: a current code (or a recovery code) first."""
 
     current_token = forms.RegexField(
-        label=_("Current code"), regex=r"^(\d{6}|[A-Za-z0-9]{8})$", max_length=8,
+        label=_("Current code"),
+        regex=r"^(\d{6}|[A-Za-z0-9]{8})$",
+        max_length=8,
         help_text=_("The 6-digit code from the authenticator you use now, or one of your recovery codes."),
-        error_messages={"invalid": _("Enter the 6 digits of your current authenticator or an 8-character "
-                                     "recovery code.")},
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}))
-    token = forms.RegexField(label=_("Code from the new authenticator"), regex=r"^\d{6}$", max_length=6,
-                             error_messages={"invalid": _("Enter the 6 digits shown in your authenticator app.")},
-                             widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+        error_messages={
+            "invalid": _("Enter the 6 digits of your current authenticator or an 8-character recovery code.")
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+    )
+    token = forms.RegexField(
+        label=_("Code from the new authenticator"),
+        regex=r"^\d{6}$",
+        max_length=6,
+        error_messages={"invalid": _("Enter the 6 digits shown in your authenticator app.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
 
     def clean_current_token(self):
         return self.cleaned_data["current_token"].strip().lower()
@@ -129,5 +154,8 @@ class SensibleDateField(forms.DateField):
     def validate(self, value):
         super().validate(value)
         if value and sensible_date(value) is None:
-            raise ValidationError(_("Enter a date between %(first)d and %(last)d."), code="out_of_range",
-                                  params={"first": MIN_YEAR, "last": MAX_YEAR})
+            raise ValidationError(
+                _("Enter a date between %(first)d and %(last)d."),
+                code="out_of_range",
+                params={"first": MIN_YEAR, "last": MAX_YEAR},
+            )

@@ -1,5 +1,6 @@
 """Cross-cutting request handling: idle timeout for officials, private pages never cached
 by shared caches, and a clear 503 page while the database is away."""
+
 import sys
 import time
 from functools import partial
@@ -35,8 +36,9 @@ class RejectNulBytesMiddleware:
         if _nul_in(request.GET):
             return True
         content_type = request.META.get("CONTENT_TYPE", "")
-        if request.method == "POST" and content_type.startswith(("application/x-www-form-urlencoded",
-                                                                   "multipart/form-data")):
+        if request.method == "POST" and content_type.startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")
+        ):
             return _nul_in(request.POST)
         return False
 

@@ -1,5 +1,6 @@
 """Admin for the site search: the synonym table (搜索即服务) the county office keeps, and a
 read-only view of the index."""
+
 from django.contrib import admin
 
 from portal.core import search

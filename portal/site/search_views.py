@@ -1,4 +1,5 @@
 """The site-wide search page (/search/): one box for everything public."""
+
 from django.apps import apps
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -35,11 +36,21 @@ def search_page(request):
     results = search.search(query, kinds=kinds, page=page)
     for hit in results.hits:
         hit.validity_label = validity_labels.get(hit.validity, "") if not hit.in_force else ""
-    type_links = [(value, label, results.count_label(value)) for value, label in kind_labels.items()
-                  if results.counts.get(value)]
+    type_links = [
+        (value, label, results.count_label(value)) for value, label in kind_labels.items() if results.counts.get(value)
+    ]
     all_count = sum(results.counts.values())
-    return render(request, "portal/search.html", {
-        "results": results, "search_query": results.query, "kind": kinds[0] if kinds else "",
-        "type_links": type_links, "kind_labels": kind_labels, "popular": search.popular_terms(),
-        "all_count": f"{all_count}+" if results.capped else all_count, "topics": topics,
-    })
+    return render(
+        request,
+        "portal/search.html",
+        {
+            "results": results,
+            "search_query": results.query,
+            "kind": kinds[0] if kinds else "",
+            "type_links": type_links,
+            "kind_labels": kind_labels,
+            "popular": search.popular_terms(),
+            "all_count": f"{all_count}+" if results.capped else all_count,
+            "topics": topics,
+        },
+    )

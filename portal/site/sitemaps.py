@@ -3,6 +3,7 @@
 An app lists its public pages by giving its AppConfig a `sitemaps` dict (name → Sitemap class
 or its dotted path), so the portal need not know their URL names.
 """
+
 from django.apps import apps
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse

@@ -1,4 +1,5 @@
 """Site pages: home, about, health checks, accounts, display preferences."""
+
 from base64 import b32encode
 from urllib.parse import urlencode
 
@@ -71,18 +72,29 @@ def about(request):
 @public_page
 def privacy(request):
     """个人信息保护 notice (个人信息保护法 §17): what is collected, why, who sees it, how long."""
-    return render(request, "portal/privacy.html", {
-        "retention_years": settings.PERSONAL_DATA_RETENTION_YEARS,
-        "pending_days": settings.UNCONFIRMED_PERSONAL_DATA_DAYS,
-    })
+    return render(
+        request,
+        "portal/privacy.html",
+        {
+            "retention_years": settings.PERSONAL_DATA_RETENTION_YEARS,
+            "pending_days": settings.UNCONFIRMED_PERSONAL_DATA_DAYS,
+        },
+    )
 
 
 @public_page
 def robots_txt(request):
     """Crawlers: the public site, not the workspace or anyone's own pages; where the sitemap is."""
-    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /my/", "Disallow: /accounts/",
-             "Disallow: /matters/track/", "Disallow: /matters/mine/", "Disallow: /search/",
-             f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}"]
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /my/",
+        "Disallow: /accounts/",
+        "Disallow: /matters/track/",
+        "Disallow: /matters/mine/",
+        "Disallow: /search/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
@@ -109,8 +121,7 @@ def readyz(request):
 
 def _safe_next(request, fallback):
     target = request.POST.get("next") or request.GET.get("next") or request.META.get("HTTP_REFERER") or fallback
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return fallback
 
@@ -151,14 +162,23 @@ def register(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         account = enterprise_account_register(
-            username=data["username"], password=data["password1"], email=data.get("email", ""),
-            enterprise=form.enterprise, real_name=data["real_name"], phone=data["phone"],
+            username=data["username"],
+            password=data["password1"],
+            email=data.get("email", ""),
+            enterprise=form.enterprise,
+            real_name=data["real_name"],
+            phone=data["phone"],
             position=data.get("position", ""),
         )
         login(request, account.user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Your account has been created. Staff of %(town)s will confirm it; "
-                                    "until then you can read but not act for the enterprise.")
-                         % {"town": form.enterprise.town})
+        messages.success(
+            request,
+            _(
+                "Your account has been created. Staff of %(town)s will confirm it; "
+                "until then you can read but not act for the enterprise."
+            )
+            % {"town": form.enterprise.town},
+        )
         return redirect("portal:my_home")
     status = 400 if request.method == "POST" else 200
     return render(request, "registration/register.html", {"form": form}, status=status)
@@ -170,10 +190,14 @@ def my_home(request):
     if official_of(request.user) or request.user.is_staff:
         return redirect("admin:index")
     account = enterprise_account_of(request.user)
-    return render(request, "portal/my_home.html", {
-        "account": account,
-        "panels": _panels(request, "enterprise_panel") if account and account.can_act else [],
-    })
+    return render(
+        request,
+        "portal/my_home.html",
+        {
+            "account": account,
+            "panels": _panels(request, "enterprise_panel") if account and account.can_act else [],
+        },
+    )
 
 
 class SiteLoginView(auth_views.LoginView):
@@ -185,8 +209,9 @@ class SiteLoginView(auth_views.LoginView):
 
     def form_invalid(self, form):
         if form.official_user is not None:
-            messages.info(self.request, _("Officials log in here, at the officials' workspace, with their "
-                                          "verification code."))
+            messages.info(
+                self.request, _("Officials log in here, at the officials' workspace, with their verification code.")
+            )
             target = reverse("admin:login")
             next_url = self.get_redirect_url()
             return redirect(f"{target}?{urlencode({'next': next_url})}" if next_url else target)
@@ -224,18 +249,22 @@ def otp_setup(request):
             if proof is None:
                 form.add_error("current_token", _("The current code is wrong or has expired."))
         if not form.errors:
-            if second_factor.authenticator_confirm(user=request.user, device=device,
-                                                   code=form.cleaned_data["token"]):
+            if second_factor.authenticator_confirm(user=request.user, device=device, code=form.cleaned_data["token"]):
                 otp_login(request, device)
-                messages.success(request, _("The authenticator app is set up. Now make your recovery codes "
-                                            "and keep them somewhere safe."))
+                messages.success(
+                    request,
+                    _("The authenticator app is set up. Now make your recovery codes and keep them somewhere safe."),
+                )
                 return redirect("portal:otp_recovery_codes")
             form.add_error("token", _("The code does not match; check the time on your phone and try again."))
     qr_svg = segno.make(device.config_url, micro=False).svg_inline(scale=5, title=_("Authenticator QR code"))
     secret = b32encode(device.bin_key).decode()
-    return render(request, "registration/otp_setup.html",
-                  {"form": form, "qr_svg": qr_svg, "secret": secret, "replacing": current is not None},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "registration/otp_setup.html",
+        {"form": form, "qr_svg": qr_svg, "secret": secret, "replacing": current is not None},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @never_cache
@@ -259,8 +288,14 @@ def welcome(request, token):
             return redirect("portal:otp_setup")
         messages.success(request, _("Your password is set. Welcome to the officials' workspace."))
         return redirect("admin:index")
-    return render(request, "registration/welcome.html", {"form": form, "account": user},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "registration/welcome.html",
+        {"form": form, "account": user},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
 @login_required
 def otp_recovery_codes(request):
     """One-time recovery codes for a lost phone: made here (POST), shown once."""
@@ -273,8 +308,11 @@ def otp_recovery_codes(request):
     codes = None
     if request.method == "POST":
         codes = second_factor.recovery_codes_issue(user=request.user)
-    response = render(request, "registration/otp_recovery_codes.html", {
-        "codes": codes, "left": second_factor.recovery_codes_left(request.user)})
+    response = render(
+        request,
+        "registration/otp_recovery_codes.html",
+        {"codes": codes, "left": second_factor.recovery_codes_left(request.user)},
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -284,6 +322,11 @@ def permission_denied(request, exception=None):
     page (a logged-in user, or the officials' workspace)."""
     user = getattr(request, "user", None)
     if getattr(user, "is_authenticated", False) or request.path.startswith(reverse("admin:index")):
-        audit_record(kind=AuditEntry.Kind.REFUSED, action="page.refused", request=request,
-                     subject=request.path[:300], detail=str(exception or "")[:500])
+        audit_record(
+            kind=AuditEntry.Kind.REFUSED,
+            action="page.refused",
+            request=request,
+            subject=request.path[:300],
+            detail=str(exception or "")[:500],
+        )
     return render(request, "403.html", status=403)

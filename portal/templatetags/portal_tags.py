@@ -1,4 +1,5 @@
 """Template helpers of the frame, shared by every app's templates."""
+
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import get_language

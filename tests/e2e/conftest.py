@@ -14,6 +14,7 @@ Tests are skipped, with the reason, when Chromium or Playwright is missing; the 
 there is no Java. Under CI (CI=true) a missing tool fails these tests instead, so a broken CI
 setup cannot pass as green.
 """
+
 import email
 import email.policy
 import hashlib
@@ -38,8 +39,16 @@ os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(Path(tempfile.gettempd
 E2E_DIR = Path(__file__).resolve().parent
 BASE_DIR = E2E_DIR.parent.parent
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
 AXE_JS = E2E_DIR / "node_modules" / "axe-core" / "axe.min.js"
 VNU_JAR = E2E_DIR / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 PYTHON = sys.executable
@@ -77,12 +86,17 @@ def pytest_runtest_setup(item):
 # The database the server uses
 # --------------------------------------------------------------------------------------
 
+
 def _maintenance_connection(settings_dict):
     import psycopg2
 
-    conn = psycopg2.connect(dbname="postgres", user=settings_dict.get("USER") or None,
-                            password=settings_dict.get("PASSWORD") or None,
-                            host=settings_dict.get("HOST") or None, port=settings_dict.get("PORT") or None)
+    conn = psycopg2.connect(
+        dbname="postgres",
+        user=settings_dict.get("USER") or None,
+        password=settings_dict.get("PASSWORD") or None,
+        host=settings_dict.get("HOST") or None,
+        port=settings_dict.get("PORT") or None,
+    )
     conn.autocommit = True
     return conn
 
@@ -103,8 +117,13 @@ def _database_url(settings_dict, name):
 def _demo_fingerprint():
     """Changes whenever the schema or the demo data could change."""
     digest = hashlib.sha256()
-    patterns = ["*/migrations/*.py", "*/*/migrations/*.py", "*/demo.py", "*/*/demo.py",
-                "portal/management/commands/seed_demo.py"]
+    patterns = [
+        "*/migrations/*.py",
+        "*/*/migrations/*.py",
+        "*/demo.py",
+        "*/*/demo.py",
+        "portal/management/commands/seed_demo.py",
+    ]
     for pattern in patterns:
         for path in sorted(BASE_DIR.glob(pattern)):
             if ".venv" in path.parts:
@@ -116,18 +135,23 @@ def _demo_fingerprint():
 
 def server_environment(database_url, **extra):
     """The environment of a production deployment, for a server on the loopback address."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DEBUG", "PORTAL_TESTING", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")}
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
-        "DEBUG": "false",
-        "SECRET_KEY": "e2e-" + secrets.token_urlsafe(48),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_COOKIES": "false",
-        "SECURE_SSL_REDIRECT": "false",
-        "DATABASE_URL": database_url,
-        "LOG_LEVEL": "WARNING",
-    })
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DEBUG", "PORTAL_TESTING", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "portal.settings",
+            "DEBUG": "false",
+            "SECRET_KEY": "e2e-" + secrets.token_urlsafe(48),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SECURE_COOKIES": "false",
+            "SECURE_SSL_REDIRECT": "false",
+            "DATABASE_URL": database_url,
+            "LOG_LEVEL": "WARNING",
+        }
+    )
     env.update(extra)
     return env
 
@@ -149,8 +173,13 @@ def _ensure_test_database(request, django_db_blocker):
     if connections["default"].settings_dict["NAME"].startswith("test_"):
         return
     with django_db_blocker.unblock():
-        setup_databases(verbosity=0, interactive=False, aliases={"default"}, serialized_aliases=set(),
-                        keepdb=not request.config.getoption("create_db", False))
+        setup_databases(
+            verbosity=0,
+            interactive=False,
+            aliases={"default"},
+            serialized_aliases=set(),
+            keepdb=not request.config.getoption("create_db", False),
+        )
 
 
 @pytest.fixture(scope="session")
@@ -169,8 +198,7 @@ def e2e_database(request, django_db_setup, django_db_blocker):
         connections.close_all()  # CREATE DATABASE ... TEMPLATE needs the source to be idle
         conn = _maintenance_connection(settings_dict)
         with conn.cursor() as cur:
-            cur.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
-                        [template])
+            cur.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", [template])
             row = cur.fetchone()
             if row is None or row[0] != fingerprint:
                 cur.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
@@ -179,8 +207,11 @@ def e2e_database(request, django_db_setup, django_db_blocker):
                 # data migrations (themes, lexicon) included.
                 cur.execute(f'CREATE DATABASE "{template}"')
                 env = server_environment(_database_url(settings_dict, template))
-                _run([PYTHON, "manage.py", "migrate", "--noinput", "--verbosity", "0"], env,
-                     "migrate for the end-to-end database")
+                _run(
+                    [PYTHON, "manage.py", "migrate", "--noinput", "--verbosity", "0"],
+                    env,
+                    "migrate for the end-to-end database",
+                )
                 _run([PYTHON, "manage.py", "seed_demo"], env, "seed_demo for the end-to-end database")
                 cur.execute(f"COMMENT ON DATABASE \"{template}\" IS '{fingerprint}'")
             cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -188,8 +219,9 @@ def e2e_database(request, django_db_setup, django_db_blocker):
         conn.close()
 
         # The test process reads the server's data through the alias "e2e".
-        connections.settings["e2e"] = dict(connections.settings["default"], NAME=name,
-                                           TEST={"NAME": name, "MIRROR": None})
+        connections.settings["e2e"] = dict(
+            connections.settings["default"], NAME=name, TEST={"NAME": name, "MIRROR": None}
+        )
     try:
         yield _database_url(settings_dict, name)
     finally:
@@ -210,6 +242,7 @@ def e2e_database(request, django_db_setup, django_db_blocker):
 @pytest.fixture
 def e2e_db(e2e_database, django_db_blocker):
     """Read (or prepare) data in the server's database: `with e2e_db(): Model.objects.using("e2e")...`."""
+
     @contextmanager
     def opened():
         from django.db import connections
@@ -226,6 +259,7 @@ def e2e_db(e2e_database, django_db_blocker):
 # --------------------------------------------------------------------------------------
 # The production-style server
 # --------------------------------------------------------------------------------------
+
 
 def free_port():
     with socket.socket() as sock:
@@ -248,9 +282,11 @@ def wait_until_up(url, process, log_path, timeout=60):
 
 
 def collect_static(env, static_root):
-    _run([PYTHON, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-         dict(env, DJANGO_SETTINGS_MODULE="tests.e2e.server_settings", E2E_STATIC_ROOT=str(static_root)),
-         "collectstatic")
+    _run(
+        [PYTHON, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        dict(env, DJANGO_SETTINGS_MODULE="tests.e2e.server_settings", E2E_STATIC_ROOT=str(static_root)),
+        "collectstatic",
+    )
 
 
 @contextmanager
@@ -258,13 +294,30 @@ def gunicorn(env, static_root, workers=2, port=None, log_path=None):
     """Run `gunicorn portal.wsgi --config python:portal.ops.gunicorn_conf` as a deployment does."""
     port = port or free_port()
     log_path = log_path or Path(tempfile.mkstemp(prefix="gunicorn-", suffix=".log")[1])
-    env = dict(env, DJANGO_SETTINGS_MODULE="tests.e2e.server_settings", E2E_STATIC_ROOT=str(static_root),
-               WEB_CONCURRENCY=str(workers), GUNICORN_ACCESSLOG=os.environ.get("E2E_ACCESSLOG", "/dev/null"))
+    env = dict(
+        env,
+        DJANGO_SETTINGS_MODULE="tests.e2e.server_settings",
+        E2E_STATIC_ROOT=str(static_root),
+        WEB_CONCURRENCY=str(workers),
+        GUNICORN_ACCESSLOG=os.environ.get("E2E_ACCESSLOG", "/dev/null"),
+    )
     with open(log_path, "w") as log:
         process = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "portal.wsgi", "--config", "python:portal.ops.gunicorn_conf",
-             "--bind", f"127.0.0.1:{port}"],
-            cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+            [
+                PYTHON,
+                "-m",
+                "gunicorn",
+                "portal.wsgi",
+                "--config",
+                "python:portal.ops.gunicorn_conf",
+                "--bind",
+                f"127.0.0.1:{port}",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     base_url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base_url + "/healthz", process, log_path)
@@ -305,6 +358,7 @@ def portal_server(server_env, e2e_paths):
 # --------------------------------------------------------------------------------------
 # The queue worker and the mail it delivers
 # --------------------------------------------------------------------------------------
+
 
 class CaughtMail:
     def __init__(self, envelope):
@@ -348,8 +402,9 @@ class MailCatcher:
 def task_worker(env, log_path):
     """Run `manage.py task_worker` (the queue's worker, as `./run start` runs it beside gunicorn)."""
     with open(log_path, "w") as log:
-        process = subprocess.Popen([PYTHON, "manage.py", "task_worker"], cwd=BASE_DIR, env=env, stdout=log,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [PYTHON, "manage.py", "task_worker"], cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
     try:
         yield process
     finally:
@@ -384,8 +439,13 @@ def mail(server_env, e2e_paths, e2e_db, tmp_path):
     port = free_port()
     smtp = Controller(catcher, hostname="127.0.0.1", port=port)
     smtp.start()
-    env = dict(server_env, EMAIL_URL=f"smtp://127.0.0.1:{port}", SMS_BACKEND="portal.core.sms.FileBackend",
-               SMS_FILE_PATH=str(catcher.sms_path), TASKS_RETRY_FIRST_DELAY="1")
+    env = dict(
+        server_env,
+        EMAIL_URL=f"smtp://127.0.0.1:{port}",
+        SMS_BACKEND="portal.core.sms.FileBackend",
+        SMS_FILE_PATH=str(catcher.sms_path),
+        TASKS_RETRY_FIRST_DELAY="1",
+    )
     log_path = tmp_path / "worker.log"
 
     def pending():
@@ -413,6 +473,7 @@ def mail(server_env, e2e_paths, e2e_db, tmp_path):
 # --------------------------------------------------------------------------------------
 # The browser
 # --------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def browser():
@@ -454,8 +515,13 @@ def new_context(browser, portal_server):
     contexts = []
 
     def make(**options):
-        options = {"base_url": portal_server, "locale": "zh-CN", "timezone_id": "Asia/Shanghai",
-                   "viewport": {"width": 1280, "height": 900}, **options}
+        options = {
+            "base_url": portal_server,
+            "locale": "zh-CN",
+            "timezone_id": "Asia/Shanghai",
+            "viewport": {"width": 1280, "height": 900},
+            **options,
+        }
         context = browser.new_context(**options)
         context.set_default_timeout(15000)
         contexts.append(context)
@@ -482,6 +548,7 @@ def page(new_context):
 # --------------------------------------------------------------------------------------
 # Helpers the journeys share
 # --------------------------------------------------------------------------------------
+
 
 def demo_password():
     from portal.demo import DEMO_PASSWORD
@@ -557,9 +624,20 @@ def vnu():
                 path.write_text(html, encoding="utf-8")
                 files[path.as_uri()] = name
                 files[str(path)] = name
-            result = subprocess.run([java, "-jar", str(VNU_JAR), "--format", "json", "--errors-only",
-                                     "--exit-zero-always", *sorted({str(p) for p in Path(folder).iterdir()})],
-                                    capture_output=True, text=True)
+            result = subprocess.run(
+                [
+                    java,
+                    "-jar",
+                    str(VNU_JAR),
+                    "--format",
+                    "json",
+                    "--errors-only",
+                    "--exit-zero-always",
+                    *sorted({str(p) for p in Path(folder).iterdir()}),
+                ],
+                capture_output=True,
+                text=True,
+            )
             report = json.loads(result.stderr or result.stdout or '{"messages": []}')
         errors = {}
         for message in report.get("messages", []):
@@ -568,13 +646,15 @@ def vnu():
             url = message.get("url", "")
             name = files.get(url) or files.get(url.replace("file:", "")) or url
             errors.setdefault(name, []).append(
-                f"line {message.get('lastLine')}: {message.get('message')} [{message.get('extract', '').strip()}]")
+                f"line {message.get('lastLine')}: {message.get('message')} [{message.get('extract', '').strip()}]"
+            )
         return errors
 
     return check
 
 
 # ------------------------------------------------------------------ logins, reused per user
+
 
 @pytest.fixture(scope="session")
 def login_states(browser, portal_server):

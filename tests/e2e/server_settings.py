@@ -4,6 +4,7 @@ Exactly the production settings (portal.settings with DEBUG off), except that th
 files are collected into a temporary folder of the test run instead of the project's
 `staticfiles/` (portal.settings does not read STATIC_ROOT from the environment yet).
 """
+
 import os
 
 from portal.settings import *  # noqa: F403

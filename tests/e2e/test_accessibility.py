@@ -10,6 +10,7 @@ pages.ADMIN_CUSTOM, each as the role that uses it), in Chromium:
   indicator, and Tab runs through the page and out again (no trap);
 - the larger-text mode (大字版 button in the header) enlarges the text and still reflows.
 """
+
 import pytest
 
 from .pages import ADMIN, ADMIN_CUSTOM, PUBLIC, PageType, first_matching_link
@@ -57,15 +58,19 @@ def open_page(new_context, login_states, spec, **options):
 
 # ------------------------------------------------------------------ the checks
 
+
 def axe_violations(page, axe_source):
     page.evaluate(axe_source)
     result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-        WCAG_TAGS)
-    return [f"{v['id']} ({v['impact']}): {v['help']} — "
-            + "; ".join(" ".join(n["target"]) if isinstance(n["target"][0], str) else str(n["target"])
-                        for n in v["nodes"][:5])
-            for v in result["violations"]]
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", WCAG_TAGS
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(
+            " ".join(n["target"]) if isinstance(n["target"][0], str) else str(n["target"]) for n in v["nodes"][:5]
+        )
+        for v in result["violations"]
+    ]
 
 
 SCROLL_WIDTH = "() => Math.max(document.scrollingElement.scrollWidth, document.body.scrollWidth)"
@@ -113,8 +118,10 @@ def keyboard_problems(page):
         if seen and info["id"] == seen[0] and len(seen) > 1:
             break  # wrapped round to the start
         if seen and info["id"] != seen[-1] and info["id"] in seen:
-            problems.append(f"Tab came back to <{info['tag']} class='{info['cls']}'> {info['text']!r} "
-                            "before reaching the end of the page (keyboard trap)")
+            problems.append(
+                f"Tab came back to <{info['tag']} class='{info['cls']}'> {info['text']!r} "
+                "before reaching the end of the page (keyboard trap)"
+            )
             break
         if not seen or info["id"] != seen[-1]:
             seen.append(info["id"])
@@ -126,8 +133,9 @@ def keyboard_problems(page):
 
 
 def overflow(new_context, login_states, spec, width, scale=1):
-    page, _ = open_page(new_context, login_states, spec, viewport={"width": width, "height": 800},
-                        device_scale_factor=scale)
+    page, _ = open_page(
+        new_context, login_states, spec, viewport={"width": width, "height": 800}, device_scale_factor=scale
+    )
     scroll_width = page.evaluate(SCROLL_WIDTH)
     if scroll_width > width:
         return f"{width} px wide (x{scale}): page is {scroll_width} px wide; too wide: {page.evaluate(WIDEST)}"
@@ -167,9 +175,14 @@ KNOWN_ISSUES = []
 def split_known(spec, failures):
     known, unknown = [], []
     for failure in failures:
-        match = next((owner for where, text, owner in KNOWN_ISSUES
-                      if (spec.name.startswith(where) or spec.path.startswith(where) or not where)
-                      and text in failure), None)
+        match = next(
+            (
+                owner
+                for where, text, owner in KNOWN_ISSUES
+                if (spec.name.startswith(where) or spec.path.startswith(where) or not where) and text in failure
+            ),
+            None,
+        )
         (known if match else unknown).append((failure, match))
     return [f for f, _ in known], sorted({m for _, m in known}), [f for f, _ in unknown]
 
@@ -210,6 +223,7 @@ def test_custom_admin_pages_are_accessible(new_context, login_states, axe_source
 
 # ------------------------------------------------------------------ HTML validity
 
+
 def test_every_page_validates(new_context, login_states, vnu):
     """The Nu HTML Checker finds no error in the HTML as the server sends it."""
     documents = {}
@@ -243,6 +257,7 @@ KNOWN_HTML_ISSUES = []
 
 # ------------------------------------------------------------------ larger text
 
+
 def test_larger_text_mode_enlarges_text_and_still_fits_a_phone(new_context):
     context = new_context(viewport={"width": 360, "height": 800})
     page = context.new_page()
@@ -259,8 +274,9 @@ def test_larger_text_mode_enlarges_text_and_still_fits_a_phone(new_context):
     assert "large-text" in page.evaluate("() => document.documentElement.className")
     assert page.evaluate(SCROLL_WIDTH) <= 360, page.evaluate(WIDEST)
     # And it can be switched back.
-    page.get_by_role("button", name="标准字").click() if page.get_by_role("button", name="标准字").count() else \
-        page.locator("form[action$='/text-size/'] button").click()
+    page.get_by_role("button", name="标准字").click() if page.get_by_role(
+        "button", name="标准字"
+    ).count() else page.locator("form[action$='/text-size/'] button").click()
     page.wait_for_load_state()
     assert "large-text" not in page.evaluate("() => document.documentElement.className")
 

@@ -5,6 +5,7 @@ form again), a search shows results or none.
 Runs in-process with the Django test client (which re-raises any exception a view lets
 escape), so a failure shows the traceback and the shrunk input.
 """
+
 import string
 
 import pytest
@@ -13,19 +14,69 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 pytestmark = [pytest.mark.django_db]
 
-FUZZ = settings(max_examples=40, deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 # Text that stresses the usual weak spots: NUL and control characters, CJK, full-width and
 # combining characters, very long words, SQL/HTML/tsquery syntax, traditional characters.
-nasty = st.sampled_from([
-    "", " ", "\x00", "a\x00b", "'", '"', "\\", "%", "_", "%%", "' OR 1=1 --", "<script>alert(1)</script>",
-    "&", "|", "!", "&|!():*", "a:*", "(", ")", "<->", "政策", "融资 贷款", "中小企业扶持资金", "臺灣 稅務",
-    "ｆｕｌｌ", "e\u0301", "\u200b", "\ufeff", "𠀀𠀁", "🙂", "9" * 40, "政" * 300, "-1", "0", "1e9",
-    "../../etc/passwd", "%00", "\r\n", "\t", "NULL", "None", "[]", "{}",
-])
-text = st.one_of(nasty, st.text(max_size=60), st.text(alphabet=string.printable, max_size=30),
-                 st.lists(nasty, max_size=4).map(" ".join))
+nasty = st.sampled_from(
+    [
+        "",
+        " ",
+        "\x00",
+        "a\x00b",
+        "'",
+        '"',
+        "\\",
+        "%",
+        "_",
+        "%%",
+        "' OR 1=1 --",
+        "<script>alert(1)</script>",
+        "&",
+        "|",
+        "!",
+        "&|!():*",
+        "a:*",
+        "(",
+        ")",
+        "<->",
+        "政策",
+        "融资 贷款",
+        "中小企业扶持资金",
+        "臺灣 稅務",
+        "ｆｕｌｌ",
+        "e\u0301",
+        "\u200b",
+        "\ufeff",
+        "𠀀𠀁",
+        "🙂",
+        "9" * 40,
+        "政" * 300,
+        "-1",
+        "0",
+        "1e9",
+        "../../etc/passwd",
+        "%00",
+        "\r\n",
+        "\t",
+        "NULL",
+        "None",
+        "[]",
+        "{}",
+    ]
+)
+text = st.one_of(
+    nasty,
+    st.text(max_size=60),
+    st.text(alphabet=string.printable, max_size=30),
+    st.lists(nasty, max_size=4).map(" ".join),
+)
 
 
 def exists(path):
@@ -48,9 +99,30 @@ def test_search_never_fails(client, q, kind, page):
 
 
 @FUZZ
-@given(params=st.dictionaries(st.sampled_from(["q", "theme", "unit", "level", "validity", "year", "type", "page",
-                                                "sort", "industry", "scale", "window", "issuer", "x"]),
-                              text, max_size=5))
+@given(
+    params=st.dictionaries(
+        st.sampled_from(
+            [
+                "q",
+                "theme",
+                "unit",
+                "level",
+                "validity",
+                "year",
+                "type",
+                "page",
+                "sort",
+                "industry",
+                "scale",
+                "window",
+                "issuer",
+                "x",
+            ]
+        ),
+        text,
+        max_size=5,
+    )
+)
 def test_policy_list_filters_never_fail(client, params):
     if not exists("/policies/list/"):
         pytest.skip("the policy list has not landed")
@@ -84,8 +156,12 @@ def test_login_with_an_overlong_user_name_is_refused_not_a_server_error(client, 
 
 
 @FUZZ
-@given(username=st.text(max_size=150), password=text, next_=text,
-       where=st.sampled_from(["/accounts/login/", "/admin/login/"]))
+@given(
+    username=st.text(max_size=150),
+    password=text,
+    next_=text,
+    where=st.sampled_from(["/accounts/login/", "/admin/login/"]),
+)
 def test_login_with_names_up_to_the_model_length_never_fails(client, username, password, next_, where):
     response = client.post(where, {"username": username, "password": password, "next": next_})
     assert_no_server_error(response, f"login at {where} with {username!r}")
@@ -107,8 +183,21 @@ def test_display_preferences_never_fail_and_never_redirect_off_site(client, larg
     assert_no_server_error(response, f"set language {language!r}")
 
 
-MATTER_FIELDS = ["title", "description", "category", "urgency", "enterprise_name", "contact_name", "contact_phone",
-                 "contact_email", "submission_token", "held", "challenge", "answer", "website"]
+MATTER_FIELDS = [
+    "title",
+    "description",
+    "category",
+    "urgency",
+    "enterprise_name",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "submission_token",
+    "held",
+    "challenge",
+    "answer",
+    "website",
+]
 
 
 @FUZZ
@@ -121,9 +210,24 @@ def test_raising_a_matter_anonymously_never_fails(client, data):
 
 
 @FUZZ
-@given(data=st.fixed_dictionaries({name: text for name in
-                                   ["page", "description", "contact_name", "contact_phone", "contact_email",
-                                    "submission_token", "challenge", "answer", "website"]}))
+@given(
+    data=st.fixed_dictionaries(
+        {
+            name: text
+            for name in [
+                "page",
+                "description",
+                "contact_name",
+                "contact_phone",
+                "contact_email",
+                "submission_token",
+                "challenge",
+                "answer",
+                "website",
+            ]
+        }
+    )
+)
 def test_reporting_a_site_error_never_fails(client, data):
     if not exists("/matters/site-error/"):
         pytest.skip("site error reports have not landed")
@@ -136,8 +240,10 @@ def test_reporting_a_site_error_never_fails(client, data):
 def test_tracking_a_matter_never_fails(client, number, code):
     if not exists("/matters/track/"):
         pytest.skip("matter tracking has not landed")
-    for response in (client.get("/matters/track/", {"tracking_number": number, "query_code": code}),
-                     client.post("/matters/track/", {"tracking_number": number, "query_code": code})):
+    for response in (
+        client.get("/matters/track/", {"tracking_number": number, "query_code": code}),
+        client.post("/matters/track/", {"tracking_number": number, "query_code": code}),
+    ):
         assert_no_server_error(response, f"track {number!r} {code!r}")
     safe = "".join(ch for ch in number if ch.isalnum())[:20]
     if safe:

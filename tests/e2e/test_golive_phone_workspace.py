@@ -2,6 +2,7 @@
 button and queue tab at least 44 px high with text of at least 16 px, the page no wider than the
 screen outside its scroll boxes, axe clean. Screenshots go to the test's tmp folder (and to
 $E2E_SCREENSHOTS when set) for a person to look at."""
+
 import os
 from pathlib import Path
 
@@ -18,8 +19,13 @@ SIZES = """selector => [...document.querySelectorAll(selector)].filter(e => e.ge
   return {text: e.textContent.trim().slice(0, 20), height: r.height, font: parseFloat(getComputedStyle(e).fontSize)};
 })"""
 
-MATTER_RECEIVED = PageType("matter-steps-town", "/admin/liaison/matter/?state__exact=received",
-                           follow=r"/admin/liaison/matter/\d+/change/", login="taihe_staff", admin=True)
+MATTER_RECEIVED = PageType(
+    "matter-steps-town",
+    "/admin/liaison/matter/?state__exact=received",
+    follow=r"/admin/liaison/matter/\d+/change/",
+    login="taihe_staff",
+    admin=True,
+)
 QUEUE = PageType("matter-queue", "/admin/liaison/matter/queue/", login="countyoffice", admin=True)
 
 

@@ -1,6 +1,7 @@
 """HTTP properties of the production-style server (gunicorn, DEBUG off, whitenoise with the
 compressed manifest storage): caching, validators, compression, page weight, security
 headers. No browser needed; these run wherever PostgreSQL does."""
+
 import gzip
 import re
 import urllib.error
@@ -25,8 +26,11 @@ def fetch(url, headers=None, method="GET"):
 
 
 def cache_control(headers):
-    return {part.split("=")[0].strip().lower(): (part.split("=", 1)[1].strip() if "=" in part else True)
-            for part in (headers.get("Cache-Control") or "").split(",") if part.strip()}
+    return {
+        part.split("=")[0].strip().lower(): (part.split("=", 1)[1].strip() if "=" in part else True)
+        for part in (headers.get("Cache-Control") or "").split(",")
+        if part.strip()
+    }
 
 
 class Assets(HTMLParser):
@@ -114,10 +118,14 @@ def logged_in_cookie(portal_server, username, password):
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     html = opener.open(portal_server + "/accounts/login/").read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-    data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": username, "password": password,
-                                   "next": "/my/"}).encode()
-    opener.open(urllib.request.Request(portal_server + "/accounts/login/", data=data,
-                                       headers={"Referer": portal_server + "/accounts/login/"}))
+    data = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token, "username": username, "password": password, "next": "/my/"}
+    ).encode()
+    opener.open(
+        urllib.request.Request(
+            portal_server + "/accounts/login/", data=data, headers={"Referer": portal_server + "/accounts/login/"}
+        )
+    )
     cookies = {c.name: c.value for c in jar}
     assert "sessionid" in cookies, "login failed"
     return "; ".join(f"{k}={v}" for k, v in cookies.items())

@@ -1,5 +1,6 @@
 """Journey: an enterprise registers with its credit code, its town confirms the account in
 the officials' workspace, and the enterprise user then sees 我的企业 and can act."""
+
 import secrets
 
 import pytest
@@ -13,8 +14,9 @@ def unregistered_taihe_enterprise(e2e_db):
     from portal.models import Enterprise
 
     with e2e_db():
-        enterprise = (Enterprise.objects.using("e2e").filter(town__name="太和镇", accounts__isnull=True)
-                      .order_by("-id").first())
+        enterprise = (
+            Enterprise.objects.using("e2e").filter(town__name="太和镇", accounts__isnull=True).order_by("-id").first()
+        )
     assert enterprise is not None, "the demo county has enterprises in 太和镇 without accounts"
     return enterprise
 
@@ -54,8 +56,10 @@ def register_and_confirm(new_context, e2e_db):
     official.select_option("select[name=action]", "confirm_accounts")
     official.locator("button[name=index], input[name=index]").first.click()
     official.wait_for_load_state()
-    assert "已确认" in official.locator(".messagelist").inner_text() or "确认" in official.locator(
-        ".messagelist").inner_text()
+    assert (
+        "已确认" in official.locator(".messagelist").inner_text()
+        or "确认" in official.locator(".messagelist").inner_text()
+    )
     return person, username, password, enterprise
 
 

@@ -1,5 +1,6 @@
 """Journey: the county office logs in with its second factor (the demo authenticator's
 current TOTP code) and opens the visit coverage and the matter figures pages."""
+
 import pytest
 
 from .conftest import admin_login, county_office_totp
@@ -19,8 +20,12 @@ def test_county_office_logs_in_with_totp_and_opens_coverage_and_matter_figures(p
     assert page.locator(".errornote, .errorlist").count() >= 1
 
     admin_login(page, "countyoffice", totp=county_office_totp())
-    links = dict((text.strip(), href) for text, href in page.eval_on_selector_all(
-        "#dashboard-links a[href]", "els => els.map(e => [e.innerText, e.getAttribute('href')])"))
+    links = dict(
+        (text.strip(), href)
+        for text, href in page.eval_on_selector_all(
+            "#dashboard-links a[href]", "els => els.map(e => [e.innerText, e.getAttribute('href')])"
+        )
+    )
     coverage = next((href for href in links.values() if "coverage" in href), None)
     figures = next((href for href in links.values() if "matter/figures" in href), None)
     if not coverage and not figures:

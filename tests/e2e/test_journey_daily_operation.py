@@ -16,6 +16,7 @@ the step calls for — to the right people, with a Chinese subject carrying the 
 the new due date where the deadline moved, and never a unit-to-unit (internal) reason in what
 the enterprise receives.
 """
+
 import datetime
 import re
 import secrets
@@ -24,8 +25,16 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from .conftest import PageProblems, admin_login, county_office_totp, site_login
-from .workspace import (action_label, matter_events, messages_text, open_matter_from_list, pick_by_search,
-                        shown_state, state_label, zh)
+from .workspace import (
+    action_label,
+    matter_events,
+    messages_text,
+    open_matter_from_list,
+    pick_by_search,
+    shown_state,
+    state_label,
+    zh,
+)
 
 pytestmark = [pytest.mark.e2e]
 
@@ -95,9 +104,9 @@ class Mailbox:
         as {recipient: mail} (one mail per address) and the new text messages."""
         self.mail.drain()
         mails = self.mail.mails(self.number)
-        new, self.seen_mails = mails[self.seen_mails:], len(mails)
+        new, self.seen_mails = mails[self.seen_mails :], len(mails)
         texts = self.mail.texts(self.number)
-        new_texts, self.seen_texts = texts[self.seen_texts:], len(texts)
+        new_texts, self.seen_texts = texts[self.seen_texts :], len(texts)
         by_recipient = {}
         for message in new:
             assert len(message.to) == 1, f"one mail per address: {message.to}"
@@ -136,8 +145,12 @@ def officials_of(e2e_db, unit_name, but):
     from portal.models import Official
 
     with e2e_db():
-        officials = Official.objects.using("e2e").filter(user__is_active=True).exclude(user__email="").exclude(
-            user__username=but)
+        officials = (
+            Official.objects.using("e2e")
+            .filter(user__is_active=True)
+            .exclude(user__email="")
+            .exclude(user__username=but)
+        )
         if unit_name is None:  # the county office
             officials = officials.filter(role=Official.Role.COUNTY_OFFICE)
         else:
@@ -175,8 +188,7 @@ def rate(person, title, rating, reason):
     return person.locator("main")
 
 
-def test_a_matter_through_return_extension_poor_rating_and_reopening_with_every_mail_checked(
-        user_page, e2e_db, mail):
+def test_a_matter_through_return_extension_poor_rating_and_reopening_with_every_mail_checked(user_page, e2e_db, mail):
     from django.contrib.auth import get_user_model
 
     from liaison.models import Matter, Rating
@@ -187,8 +199,9 @@ def test_a_matter_through_return_extension_poor_rating_and_reopening_with_every_
     with e2e_db():
         for username in OFFICIALS:
             get_user_model().objects.using("e2e").filter(username=username).update(email=address(username))
-        account = EnterpriseAccount.objects.using("e2e").select_related("enterprise", "user").get(
-            user__username="enterprise")
+        account = (
+            EnterpriseAccount.objects.using("e2e").select_related("enterprise", "user").get(user__username="enterprise")
+        )
         enterprise = account.enterprise
     assert account.user.email == ENTERPRISE
     token = secrets.token_hex(3)
@@ -253,9 +266,11 @@ def test_a_matter_through_return_extension_poor_rating_and_reopening_with_every_
     act(office, "assign", select={"lead_unit": FIRST_UNIT})
     assert shown_state(office) == state_label("assigned")
     matter, _events = matter_events(e2e_db, matter.pk)
-    mails = box.expect(officials=officials_of(e2e_db, FIRST_UNIT, but="countyoffice"),
-                       enterprise=subject_for_enterprise(number, "assign"),
-                       text_has=[FIRST_UNIT, f"{matter.due_date:%Y-%m-%d}"])
+    mails = box.expect(
+        officials=officials_of(e2e_db, FIRST_UNIT, but="countyoffice"),
+        enterprise=subject_for_enterprise(number, "assign"),
+        text_has=[FIRST_UNIT, f"{matter.due_date:%Y-%m-%d}"],
+    )
     assert FIRST_UNIT in mails[address("scjg_staff")].body
 
     # 5. The bureau returns it with a reason: the county office must assign it again.
@@ -275,9 +290,11 @@ def test_a_matter_through_return_extension_poor_rating_and_reopening_with_every_
     assert shown_state(office) == state_label("assigned")
     matter, _events = matter_events(e2e_db, matter.pk)
     due_before_extension = matter.due_date
-    mails = box.expect(officials=officials_of(e2e_db, SECOND_UNIT, but="countyoffice"),
-                       enterprise=subject_for_enterprise(number, "assign"),
-                       text_has=[SECOND_UNIT, f"{due_before_extension:%Y-%m-%d}"])
+    mails = box.expect(
+        officials=officials_of(e2e_db, SECOND_UNIT, but="countyoffice"),
+        enterprise=subject_for_enterprise(number, "assign"),
+        text_has=[SECOND_UNIT, f"{due_before_extension:%Y-%m-%d}"],
+    )
     assert FIRST_UNIT not in mails[ENTERPRISE].body
 
     # 7. The bureau asks for an extension of 5 working days; the county office is asked.
@@ -294,8 +311,11 @@ def test_a_matter_through_return_extension_poor_rating_and_reopening_with_every_
     matter, _events = matter_events(e2e_db, matter.pk)
     assert matter.due_date > due_before_extension and matter.extension_workdays == 5
     new_due = f"{matter.due_date:%Y-%m-%d}"
-    mails = box.expect(officials=officials_of(e2e_db, SECOND_UNIT, but="countyoffice"),
-                       enterprise=subject_for_enterprise(number, "approve_extension"), text_has=[new_due])
+    mails = box.expect(
+        officials=officials_of(e2e_db, SECOND_UNIT, but="countyoffice"),
+        enterprise=subject_for_enterprise(number, "approve_extension"),
+        text_has=[new_due],
+    )
     assert new_due in mails[address("fgj_staff")].body
 
     # 9. The bureau replies: the enterprise gets the reply's text; no official needs to act.
@@ -324,9 +344,11 @@ def test_a_matter_through_return_extension_poor_rating_and_reopening_with_every_
     assert shown_state(office) == state_label("assigned")
     matter, _events = matter_events(e2e_db, matter.pk)
     reopened_due = f"{matter.due_date:%Y-%m-%d}"
-    box.expect(officials=officials_of(e2e_db, SECOND_UNIT, but="countyoffice"),
-               enterprise=subject_for_enterprise(number, "reopen"),
-               text_has=[reopened_due])
+    box.expect(
+        officials=officials_of(e2e_db, SECOND_UNIT, but="countyoffice"),
+        enterprise=subject_for_enterprise(number, "reopen"),
+        text_has=[reopened_due],
+    )
 
     # 12. The bureau replies again; the enterprise rates it 满意 (nobody needs a mail).
     second_reply = f"接驳工程已排期，下周三施工队进场。（{token}-2）"
@@ -345,8 +367,21 @@ def test_a_matter_through_return_extension_poor_rating_and_reopening_with_every_
 
     matter, events = matter_events(e2e_db, matter.pk)
     assert [a for a, _s, _u in events] == [
-        "create", "accept", "request_referral", "assign", "return_assignment", "assign", "request_extension",
-        "approve_extension", "reply", "rate", "reopen", "reply", "rate", "archive"]
+        "create",
+        "accept",
+        "request_referral",
+        "assign",
+        "return_assignment",
+        "assign",
+        "request_extension",
+        "approve_extension",
+        "reply",
+        "rate",
+        "reopen",
+        "reply",
+        "rate",
+        "archive",
+    ]
     assert (matter.state, matter.first_rating, matter.rating) == ("archived", Rating.UNSATISFIED, Rating.SATISFIED)
     # What the enterprise received, all of it: never a unit-to-unit reason.
     assert len(box.enterprise_mails) == 7

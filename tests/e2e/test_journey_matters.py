@@ -4,6 +4,7 @@ never rendered inline. A file that is not what its name says is refused with a m
 what was typed is kept. And the whole of it from the start: an enterprise registers, its town
 confirms it, it raises a matter with a file, the town handles and replies, and the enterprise
 sees the reply and rates it."""
+
 import pytest
 
 from .conftest import admin_login, site_login
@@ -12,8 +13,10 @@ from .workspace import act, action_label, matter_events, open_matter_from_list, 
 
 pytestmark = [pytest.mark.e2e]
 
-PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\n"
-       b"trailer<</Root 1 0 R>>\n%%EOF\n")
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 HTML_AS_PDF = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
 
 
@@ -32,15 +35,17 @@ def raise_matter(page, title, files):
 def test_enterprise_raises_a_matter_with_an_attachment_and_follows_it(new_context):
     page = new_context(accept_downloads=True).new_page()
     site_login(page, "enterprise")
-    raise_matter(page, "厂区道路破损影响货车通行", [{"name": "现场照片说明.pdf", "mimeType": "application/pdf",
-                                                     "buffer": PDF}])
+    raise_matter(
+        page, "厂区道路破损影响货车通行", [{"name": "现场照片说明.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
     assert "/matters/submitted/" in page.url, page.locator("main").inner_text()[:800]
     codes = page.locator("strong.code").all_inner_texts()
     assert len(codes) == 2 and all(codes), codes
     tracking_number = codes[0]
 
-    page.get_by_role("link", name="跟踪此事项").click() if page.get_by_role("link", name="跟踪此事项").count() else \
-        page.goto(f"/matters/track/{tracking_number}/")
+    page.get_by_role("link", name="跟踪此事项").click() if page.get_by_role(
+        "link", name="跟踪此事项"
+    ).count() else page.goto(f"/matters/track/{tracking_number}/")
     main = page.locator("main").inner_text()
     assert tracking_number in main and "厂区道路破损影响货车通行" in main
 
@@ -72,7 +77,9 @@ def test_a_new_enterprise_registers_raises_a_matter_with_a_file_and_rates_the_to
     site_login(person, username, password)
 
     # Raises a matter with a file.
-    raise_matter(person, "夜间施工噪声审批咨询", [{"name": "施工计划.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    raise_matter(
+        person, "夜间施工噪声审批咨询", [{"name": "施工计划.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
     assert "/matters/submitted/" in person.url, person.locator("main").inner_text()[:800]
     tracking_number = person.locator("strong.code").first.inner_text().strip()
     with e2e_db():

@@ -10,6 +10,7 @@ reply in 我的企业 and rates it (好差评).
 Every step goes through the pages an official or the enterprise uses; the outcome of each is
 checked on the page (state names as shown) and in the server's database (alias "e2e").
 """
+
 import datetime
 import secrets
 from zoneinfo import ZoneInfo
@@ -17,8 +18,16 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from .conftest import PageProblems, admin_login, county_office_totp, site_login
-from .workspace import (act, action_label, matter_events, open_matter_from_list, pick_by_search, shown_state,
-                        state_label, zh)
+from .workspace import (
+    act,
+    action_label,
+    matter_events,
+    open_matter_from_list,
+    pick_by_search,
+    shown_state,
+    state_label,
+    zh,
+)
 
 pytestmark = [pytest.mark.e2e]
 
@@ -50,14 +59,17 @@ def user_page(new_context):
         assert not problems.console, f"console errors for {username}: {problems.console}"
 
 
-def test_a_visit_problem_goes_from_town_to_county_office_to_a_department_and_back_to_the_enterprise(
-        user_page, e2e_db):
+def test_a_visit_problem_goes_from_town_to_county_office_to_a_department_and_back_to_the_enterprise(user_page, e2e_db):
     from liaison.models import Rating
     from portal.models import EnterpriseAccount
 
     with e2e_db():
-        enterprise = EnterpriseAccount.objects.using("e2e").select_related("enterprise__town").get(
-            user__username="enterprise").enterprise
+        enterprise = (
+            EnterpriseAccount.objects.using("e2e")
+            .select_related("enterprise__town")
+            .get(user__username="enterprise")
+            .enterprise
+        )
     assert enterprise.town.name == "太和镇", "the demo enterprise login belongs to 太和镇"
     token = secrets.token_hex(3)
     problem_title = f"园区道路货车通行受限（走访 {token}）"
@@ -143,9 +155,13 @@ def test_a_visit_problem_goes_from_town_to_county_office_to_a_department_and_bac
     assert "林海燕" in timeline.nth(1).inner_text() and "陈晓东" in timeline.nth(3).inner_text()
     assert "邓伟" in timeline.nth(4).inner_text() and reply in timeline.nth(4).inner_text()
     matter, events = matter_events(e2e_db, matter.pk)
-    assert [(a, s) for a, s, _u in events] == [("create", "received"), ("accept", "accepted"),
-                                               ("request_referral", "referral_requested"),
-                                               ("assign", "assigned"), ("reply", "replied")]
+    assert [(a, s) for a, s, _u in events] == [
+        ("create", "received"),
+        ("accept", "accepted"),
+        ("request_referral", "referral_requested"),
+        ("assign", "assigned"),
+        ("reply", "replied"),
+    ]
     assert [u for _a, _s, u in events] == ["taihe_staff", "taihe_staff", "taihe_staff", "countyoffice", "fgj_staff"]
 
     # 7. The enterprise sees the reply in 我的企业 and rates it.

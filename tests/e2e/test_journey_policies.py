@@ -1,5 +1,6 @@
 """Journey: an enterprise finds a support policy by a Chinese search and the filters, opens
 it and its interpretation, then downloads the service guide as PDF."""
+
 import pytest
 
 pytestmark = [pytest.mark.e2e]
@@ -23,8 +24,11 @@ def test_enterprise_finds_a_policy_by_chinese_search_opens_its_interpretation_an
         page.wait_for_load_state()
         assert "theme=" in page.url or "?" in page.url
     page.goto("/policies/list/?q=%E8%9E%8D%E8%B5%84")  # 融资
-    hrefs = [h for h in page.eval_on_selector_all("main a[href]", "els => els.map(e => e.getAttribute('href'))")
-             if h.rstrip("/").split("/")[-1].isdigit() and h.startswith("/policies/")]
+    hrefs = [
+        h
+        for h in page.eval_on_selector_all("main a[href]", "els => els.map(e => e.getAttribute('href'))")
+        if h.rstrip("/").split("/")[-1].isdigit() and h.startswith("/policies/")
+    ]
     assert hrefs, "policies about 融资 are listed"
     for href in hrefs[:8]:
         page.goto(href)

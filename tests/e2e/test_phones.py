@@ -7,6 +7,7 @@
 - English pages mark Chinese content lang="zh-CN";
 - a form with errors has a summary that takes the focus and links to each field.
 """
+
 import pytest
 
 from .pages import ADMIN, ADMIN_CUSTOM, PUBLIC
@@ -52,8 +53,9 @@ SMALL_TARGETS = """min => {
 
 
 @pytest.mark.parametrize("spec", [s for s in PUBLIC if s.status == 200], ids=lambda s: s.id)
-def test_public_page_on_a_phone_in_large_text_and_on_a_desktop(spec, new_context, login_states, axe_source,
-                                                               portal_server):
+def test_public_page_on_a_phone_in_large_text_and_on_a_desktop(
+    spec, new_context, login_states, axe_source, portal_server
+):
     page, _ = open_page(new_context, login_states, spec, viewport=PHONE)
     problems = [f"axe at 360 px: {v}" for v in axe_violations(page, axe_source)]
     problems += [f"wider than the screen: {e}" for e in page.evaluate(UNREACHABLE_OVERFLOW)]

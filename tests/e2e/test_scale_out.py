@@ -16,6 +16,7 @@ one machine's disk:
 `SCALE_OUT_MEASURE=1` also runs wrk against both servers at once and prints the figures that
 docs/scaling.md quotes (never asserted: a benchmark, not a timed test).
 """
+
 import os
 import re
 import shutil
@@ -28,8 +29,21 @@ from contextlib import ExitStack
 
 import pytest
 
-from .conftest import (BASE_DIR, PYTHON, _database_url, _maintenance_connection, _run, admin_login, collect_static,
-                       county_office_totp, free_port, gunicorn, missing_tool, server_environment, site_login)
+from .conftest import (
+    BASE_DIR,
+    PYTHON,
+    _database_url,
+    _maintenance_connection,
+    _run,
+    admin_login,
+    collect_static,
+    county_office_totp,
+    free_port,
+    gunicorn,
+    missing_tool,
+    server_environment,
+    site_login,
+)
 from .test_journey_matters import PDF, raise_matter
 
 pytestmark = [pytest.mark.e2e]
@@ -53,6 +67,7 @@ def wait_for(condition, what, timeout=120, interval=0.25):
 
 
 # ------------------------------------------------------------------ the parts
+
 
 @pytest.fixture(scope="module")
 def redis_db():
@@ -78,9 +93,13 @@ def s3():
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     endpoint = f"http://127.0.0.1:{port}"
-    client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1",
-                          aws_access_key_id=S3_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-                          aws_secret_access_key=S3_CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
+    client = boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=S3_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=S3_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+    )
     client.create_bucket(Bucket=BUCKET)
     try:
         yield endpoint, client
@@ -110,8 +129,9 @@ def scale_database(e2e_database, django_db_blocker):
         with conn.cursor() as cur:
             cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             cur.execute(f'CREATE DATABASE "{name}" TEMPLATE "{settings_dict["NAME"]}_e2e_tpl"')
-        connections.settings["scale"] = dict(connections.settings["default"], NAME=name,
-                                             TEST={"NAME": name, "MIRROR": None})
+        connections.settings["scale"] = dict(
+            connections.settings["default"], NAME=name, TEST={"NAME": name, "MIRROR": None}
+        )
     try:
         yield _database_url(settings_dict, name)
     finally:
@@ -148,31 +168,43 @@ def cluster(scale_database, redis_db, s3, e2e_paths, tmp_path_factory):
     endpoint, _client = s3
     media = tmp_path_factory.mktemp("scale-media")
     env = server_environment(
-        scale_database, MEDIA_ROOT=str(media),
-        CACHE_URL=REDIS_URL, PAGE_CACHE_URL=REDIS_URL,
+        scale_database,
+        MEDIA_ROOT=str(media),
+        CACHE_URL=REDIS_URL,
+        PAGE_CACHE_URL=REDIS_URL,
         # The queue in Redis too (django-tasks-rq). A deployment gives it a database of its own
         # (persistent, never evicted); here one database serves all, its keys apart ("rq:").
         TASKS_URL=REDIS_URL,
         SESSION_ENGINE="django.contrib.sessions.backends.cached_db",
-        AWS_STORAGE_BUCKET_NAME=BUCKET, AWS_S3_ENDPOINT_URL=endpoint, AWS_S3_REGION_NAME="us-east-1",
-        AWS_S3_ADDRESSING_STYLE="path", **S3_CREDENTIALS,
-        LIAISON_TRACKING_LOOKUPS_PER_HOUR=str(TRACKING_LIMIT), PUBLIC_PAGE_CACHE_SECONDS="600")
+        AWS_STORAGE_BUCKET_NAME=BUCKET,
+        AWS_S3_ENDPOINT_URL=endpoint,
+        AWS_S3_REGION_NAME="us-east-1",
+        AWS_S3_ADDRESSING_STYLE="path",
+        **S3_CREDENTIALS,
+        LIAISON_TRACKING_LOOKUPS_PER_HOUR=str(TRACKING_LIMIT),
+        PUBLIC_PAGE_CACHE_SECONDS="600",
+    )
     static = e2e_paths["static"]
     if not (static / "staticfiles.json").exists():
         collect_static(env, static)
     logs = tmp_path_factory.mktemp("scale-logs")
     _run([PYTHON, "manage.py", "migrate", "--noinput", "--verbosity", "0"], env, "migrate (django-rq's table)")
     worker_log = open(logs / "worker.log", "w")
-    worker = subprocess.Popen([PYTHON, "manage.py", "task_worker"], cwd=BASE_DIR, stdout=worker_log,
-                              stderr=subprocess.STDOUT,
-                              env=dict(env, DJANGO_SETTINGS_MODULE="tests.e2e.server_settings",
-                                       E2E_STATIC_ROOT=str(static)))
+    worker = subprocess.Popen(
+        [PYTHON, "manage.py", "task_worker"],
+        cwd=BASE_DIR,
+        stdout=worker_log,
+        stderr=subprocess.STDOUT,
+        env=dict(env, DJANGO_SETTINGS_MODULE="tests.e2e.server_settings", E2E_STATIC_ROOT=str(static)),
+    )
     try:
         with ExitStack() as stack:
-            a = stack.enter_context(gunicorn(env, static, workers=int(os.environ.get("SCALE_OUT_WORKERS", "1")),
-                                             log_path=logs / "a.log"))
-            b = stack.enter_context(gunicorn(env, static, workers=int(os.environ.get("SCALE_OUT_WORKERS", "1")),
-                                             log_path=logs / "b.log"))
+            a = stack.enter_context(
+                gunicorn(env, static, workers=int(os.environ.get("SCALE_OUT_WORKERS", "1")), log_path=logs / "a.log")
+            )
+            b = stack.enter_context(
+                gunicorn(env, static, workers=int(os.environ.get("SCALE_OUT_WORKERS", "1")), log_path=logs / "b.log")
+            )
             yield {"a": a, "b": b, "media": media, "worker": worker, "logs": logs}
     finally:
         worker.terminate()
@@ -193,8 +225,9 @@ def browser_context(browser, cluster):
     contexts = []
 
     def make():
-        context = browser.new_context(base_url=cluster["a"], locale="zh-CN", timezone_id="Asia/Shanghai",
-                                      viewport={"width": 1280, "height": 900})
+        context = browser.new_context(
+            base_url=cluster["a"], locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1280, "height": 900}
+        )
         context.set_default_timeout(30000)
         contexts.append(context)
         return context
@@ -230,8 +263,10 @@ def anonymous_post(url, data):
 
 # ------------------------------------------------------------------ the checks
 
+
 def test_a_login_on_one_server_holds_on_the_other_and_an_upload_through_one_is_in_the_bucket_for_both(
-        cluster, browser_context, s3):
+    cluster, browser_context, s3
+):
     a, b = cluster["a"], cluster["b"]
     _endpoint, client = s3
     context = browser_context()
@@ -243,7 +278,9 @@ def test_a_login_on_one_server_holds_on_the_other_and_an_upload_through_one_is_i
     assert "/accounts/login/" not in page_b.url and page_b.locator("h1").inner_text() == "我的企业"
 
     before = bucket_keys(client)
-    raise_matter(page_a, "两台服务器对象存储检查", [{"name": "对象存储.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    raise_matter(
+        page_a, "两台服务器对象存储检查", [{"name": "对象存储.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
     assert "/matters/submitted/" in page_a.url, page_a.locator("main").inner_text()[:500]
     tracking_number = page_a.locator("strong.code").first.inner_text()
     new_keys = bucket_keys(client) - before
@@ -268,15 +305,17 @@ def test_a_login_on_one_server_holds_on_the_other_and_an_upload_through_one_is_i
 
 def test_a_rate_limit_counts_the_hits_on_both_servers_together(cluster):
     servers = [cluster["a"], cluster["b"]]
-    statuses = [anonymous_post(servers[n % 2] + "/matters/track/",
-                               {"tracking_number": "ZZ000000000", "query_code": "000000"})
-                for n in range(TRACKING_LIMIT + 2)]
+    statuses = [
+        anonymous_post(servers[n % 2] + "/matters/track/", {"tracking_number": "ZZ000000000", "query_code": "000000"})
+        for n in range(TRACKING_LIMIT + 2)
+    ]
     assert 429 not in statuses[:TRACKING_LIMIT], statuses
     assert statuses[TRACKING_LIMIT:] == [429, 429], statuses  # A, B, A, B answered; A, then B refuse
 
 
 def test_a_page_stored_by_one_server_is_served_by_the_other_until_a_publication_through_one(
-        cluster, browser_context, scale_db):
+    cluster, browser_context, scale_db
+):
     from policies.models import Policy
 
     a, b = cluster["a"], cluster["b"]
@@ -302,7 +341,8 @@ def test_a_page_stored_by_one_server_is_served_by_the_other_until_a_publication_
 
 
 def test_a_guide_rebuild_asked_on_one_server_is_built_by_the_worker_into_the_bucket_and_served_by_the_other(
-        cluster, browser_context, scale_db, s3):
+    cluster, browser_context, scale_db, s3
+):
     from guide.models import GuideEdition
 
     _endpoint, client = s3
@@ -319,8 +359,9 @@ def test_a_guide_rebuild_asked_on_one_server_is_built_by_the_worker_into_the_buc
     assert page.locator(".messagelist .success").count() == 1, page.locator("#content").inner_text()[:500]
 
     worker = cluster["worker"]
-    wait_for(lambda: worker.poll() is not None or key in bucket_keys(client), "the worker builds the guide PDF",
-             timeout=300)
+    wait_for(
+        lambda: worker.poll() is not None or key in bucket_keys(client), "the worker builds the guide PDF", timeout=300
+    )
     assert worker.poll() is None, (cluster["logs"] / "worker.log").read_text()[-3000:]
     stored = bucket_object(client, key)
     assert stored.startswith(b"%PDF")
@@ -356,15 +397,22 @@ def test_measure_the_two_servers_with_wrk(cluster, tmp_path):
     for path in WRK_PAGES:
         for server in (cluster["a"], cluster["b"]):
             anonymous_get(server + path)  # warm: each stores or finds the page
-        runs = [subprocess.Popen([wrk, "-t2", "-c8", f"-d{duration}s", "-s", str(script), "-H", f"Host: {SITE_HOST}",
-                                  server + path],
-                                 stdout=subprocess.PIPE, text=True) for server in (cluster["a"], cluster["b"])]
+        runs = [
+            subprocess.Popen(
+                [wrk, "-t2", "-c8", f"-d{duration}s", "-s", str(script), "-H", f"Host: {SITE_HOST}", server + path],
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for server in (cluster["a"], cluster["b"])
+        ]
         outputs = [run.communicate()[0] for run in runs]
         rates = [float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)) for out in outputs]
         p95 = [int(re.search(r"p95_us (\d+)", out).group(1)) / 1000 for out in outputs]
         errors = [re.search(r"Non-2xx or 3xx responses: (\d+)", out) for out in outputs]
-        lines.append(f"{path}: {sum(rates):.0f} req/s (A {rates[0]:.0f} + B {rates[1]:.0f}); "
-                     f"p95 A {p95[0]:.1f} ms, B {p95[1]:.1f} ms; "
-                     f"non-2xx {[int(e.group(1)) if e else 0 for e in errors]}")
+        lines.append(
+            f"{path}: {sum(rates):.0f} req/s (A {rates[0]:.0f} + B {rates[1]:.0f}); "
+            f"p95 A {p95[0]:.1f} ms, B {p95[1]:.1f} ms; "
+            f"non-2xx {[int(e.group(1)) if e else 0 for e in errors]}"
+        )
     lines.append(f"load after: {os.getloadavg()}")
     print("\n" + "\n".join(lines))

@@ -2,6 +2,7 @@
 is valid on the other (sessions live in the database, both share SECRET_KEY), and a file
 uploaded through one is downloaded through the other (both use the same MEDIA_ROOT — shared
 storage is what several app servers need)."""
+
 import pytest
 
 from .conftest import admin_login, county_office_totp, gunicorn, site_login
@@ -13,8 +14,9 @@ pytestmark = [pytest.mark.e2e]
 @pytest.fixture
 def second_server(portal_server, server_env, e2e_paths):
     """Another gunicorn, same environment (database, SECRET_KEY, MEDIA_ROOT), another port."""
-    with gunicorn(server_env, e2e_paths["static"], workers=1,
-                  log_path=e2e_paths["log"].with_name("gunicorn-b.log")) as base_url:
+    with gunicorn(
+        server_env, e2e_paths["static"], workers=1, log_path=e2e_paths["log"].with_name("gunicorn-b.log")
+    ) as base_url:
         yield base_url
 
 
@@ -46,8 +48,9 @@ def test_sessions_and_uploads_work_across_two_app_servers(new_context, portal_se
     assert "/accounts/login/" in page_a.url
 
 
-def test_a_change_made_through_one_server_empties_the_page_cache_of_both(new_context, browser, portal_server,
-                                                                         second_server):
+def test_a_change_made_through_one_server_empties_the_page_cache_of_both(
+    new_context, browser, portal_server, second_server
+):
     """Anonymous public pages are kept in one cache shared by both servers (here the folder
     var/cache/pages; Redis across machines): a theme renamed through A's admin changes the
     policy list, and B stops serving the list it had stored. (A matter submitted through A

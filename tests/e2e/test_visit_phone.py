@@ -1,6 +1,7 @@
 """A town cadre logs a visit from a phone at the enterprise (360 px wide): the enterprise found
 by typing, the problem raised, the policies explained, a photo from the camera — in well under
 two minutes, on a page that does not scroll sideways."""
+
 import datetime
 import time
 from zoneinfo import ZoneInfo
@@ -57,8 +58,7 @@ def test_a_visit_with_a_camera_photo_is_logged_from_a_phone(new_context, e2e_db,
 
     with e2e_db():
         visit = Visit.objects.using("e2e").filter(enterprise=enterprise).order_by("-id").first()
-        kept = list(Attachment.objects.using("e2e").filter(visit=visit).values_list("kind", "caption",
-                                                                                     "content_type"))
+        kept = list(Attachment.objects.using("e2e").filter(visit=visit).values_list("kind", "caption", "content_type"))
         raised = list(visit.problems.using("e2e").values_list("title", flat=True))
     assert kept == [("photo", "车间现场", "image/png")]
     assert raised == ["用电报装排期过长"] and "贴息" in visit.policies_explained

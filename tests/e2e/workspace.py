@@ -31,10 +31,15 @@ def matter_events(e2e_db, matter_id):
     from liaison.models import Matter, MatterEvent
 
     with e2e_db():
-        matter = (Matter.objects.using("e2e").select_related("lead_unit", "responsible_unit", "received_by")
-                  .get(pk=matter_id))
-        events = list(MatterEvent.objects.using("e2e").filter(matter_id=matter_id)
-                      .order_by("created_at", "id").values_list("action", "to_state", "actor__username"))
+        matter = (
+            Matter.objects.using("e2e").select_related("lead_unit", "responsible_unit", "received_by").get(pk=matter_id)
+        )
+        events = list(
+            MatterEvent.objects.using("e2e")
+            .filter(matter_id=matter_id)
+            .order_by("created_at", "id")
+            .values_list("action", "to_state", "actor__username")
+        )
     return matter, events
 
 

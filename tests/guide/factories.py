@@ -1,4 +1,5 @@
 """Factories for the guide (approved items of a current edition unless told otherwise)."""
+
 import datetime
 
 import factory

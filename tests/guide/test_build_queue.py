@@ -1,5 +1,6 @@
 """Guide downloads are built by the queue's worker, not in the request, and survive a restart
 of the web server (the job is a row in PostgreSQL until a worker has built the files)."""
+
 import pytest
 from django.core.management import call_command
 from django.core.files.storage import default_storage
@@ -27,5 +28,7 @@ def test_the_rebuild_button_queues_the_build_and_the_worker_makes_the_files(sett
     call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay", "--no-reload", verbosity=0)
     job.refresh_from_db()
     assert job.status == "SUCCESSFUL" and job.return_value == "all"
-    assert default_storage.exists(edition_path(edition, "pdf")) and default_storage.exists(edition_path(edition, "docx"))
+    assert default_storage.exists(edition_path(edition, "pdf")) and default_storage.exists(
+        edition_path(edition, "docx")
+    )
     assert GuideEdition.objects.get(pk=edition.pk).files_built_at is not None

@@ -1,5 +1,6 @@
 """A unit's contact entry in the site search follows the unit: an edit (a new phone, a new
 name) or a deactivation reaches the search index without a full rebuild."""
+
 from guide import services
 from portal.core import search
 from portal.models import SearchDocument, Unit
@@ -10,8 +11,9 @@ def _contact(unit):
 
 
 def test_a_unit_edit_reindexes_its_contact_entry(db, django_capture_on_commit_callbacks):
-    unit = Unit.objects.create(name="县测试服务局", kind=Unit.Kind.DEPARTMENT, code="TESTSVC",
-                               service_phone="0763-5800001")
+    unit = Unit.objects.create(
+        name="县测试服务局", kind=Unit.Kind.DEPARTMENT, code="TESTSVC", service_phone="0763-5800001"
+    )
     services.directory_reindex()
     assert "0763-5800001" in _contact(unit).body
 

@@ -1,5 +1,6 @@
 """The downloads: one PDF with cover, contents, bookmarks, headers, page numbers and an
 embedded Chinese font; a DOCX holding every item; stable URLs, names and types."""
+
 import os
 import re
 import subprocess
@@ -20,10 +21,19 @@ from tests.guide.factories import LeaderDutyFactory, LoanProductFactory, Service
 
 @pytest.fixture
 def guide(edition):
-    units = [UnitFactory(name=name, kind=Unit.Kind.DEPARTMENT, sort_order=n)
-             for n, name in enumerate(["县市场监督管理局", "县自然资源局", "县住房和城乡建设局"])]
-    names = ["企业设立登记", "食品经营许可", "建设用地规划许可证核发", "建设工程规划许可证核发", "建筑工程施工许可证核发",
-             "竣工验收备案", "特种设备使用登记"]
+    units = [
+        UnitFactory(name=name, kind=Unit.Kind.DEPARTMENT, sort_order=n)
+        for n, name in enumerate(["县市场监督管理局", "县自然资源局", "县住房和城乡建设局"])
+    ]
+    names = [
+        "企业设立登记",
+        "食品经营许可",
+        "建设用地规划许可证核发",
+        "建设工程规划许可证核发",
+        "建筑工程施工许可证核发",
+        "竣工验收备案",
+        "特种设备使用登记",
+    ]
     items = [ServiceItemFactory(edition=edition, department=units[n % 3], name=name) for n, name in enumerate(names)]
     LeaderDutyFactory(edition=edition, name="周美玲")
     LoanProductFactory(edition=edition, name="经营快贷")
@@ -81,11 +91,11 @@ def outline_titles(data):
     for match in re.finditer(rb"/Title \(", data):
         i, depth, raw = match.end(), 1, bytearray()
         while True:
-            c = data[i:i + 1]
+            c = data[i : i + 1]
             if c == b"\\":
-                nxt = data[i + 1:i + 2]
+                nxt = data[i + 1 : i + 2]
                 if nxt.isdigit():
-                    octal = re.match(rb"[0-7]{1,3}", data[i + 1:i + 4]).group()
+                    octal = re.match(rb"[0-7]{1,3}", data[i + 1 : i + 4]).group()
                     raw.append(int(octal, 8))
                     i += 1 + len(octal)
                     continue
@@ -118,8 +128,11 @@ def test_pdf_has_bookmarks_for_every_department_and_item(pdf_file, guide):
 def test_pdf_renders_chinese_glyphs_not_boxes(pdf_file, tmp_path):
     """pdftoppm renders the cover; the glyphs come from the embedded font (no fallback warning),
     and the title area is not blank. (The PNG was also inspected by eye when this was written.)"""
-    result = subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf_file), str(tmp_path / "p")],
-                            capture_output=True, check=True)
+    result = subprocess.run(
+        ["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf_file), str(tmp_path / "p")],
+        capture_output=True,
+        check=True,
+    )
     assert b"Couldn't find a font" not in result.stderr
     png = next(tmp_path.glob("p*.png"))
     assert png.stat().st_size > 2000
@@ -150,19 +163,25 @@ def test_department_chapter_and_single_item_hold_only_their_content(guide, editi
     assert guide[1].name in text and guide[0].name not in text
 
 
-@pytest.mark.parametrize("fmt, content_type", [
-    ("pdf", "application/pdf"),
-    ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-])
-def test_downloads_are_prebuilt_with_stable_urls_names_and_types(client, guide, edition, guide_media, fmt,
-                                                                 content_type, django_assert_max_num_queries):
+@pytest.mark.parametrize(
+    "fmt, content_type",
+    [
+        ("pdf", "application/pdf"),
+        ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ],
+)
+def test_downloads_are_prebuilt_with_stable_urls_names_and_types(
+    client, guide, edition, guide_media, fmt, content_type, django_assert_max_num_queries
+):
     edition_build_files(edition=edition)
     assert (guide_media / edition_path(edition, fmt)).exists()
     item = guide[0]
     cases = [
         (f"/guide/editions/2026/guide.{fmt}", f"清新县企业服务指南（2026年版）.{fmt}"),
-        (f"/guide/editions/2026/departments/{item.department_id}.{fmt}",
-         f"清新县企业服务指南（2026年版）—{item.department.name}.{fmt}"),
+        (
+            f"/guide/editions/2026/departments/{item.department_id}.{fmt}",
+            f"清新县企业服务指南（2026年版）—{item.department.name}.{fmt}",
+        ),
         (f"/guide/items/{item.pk}/download.{fmt}", f"办事指南—{item.name}（{item.department.name}）.{fmt}"),
     ]
     for url, filename in cases:
@@ -199,7 +218,8 @@ class BucketLikeStorage(InMemoryStorage):
 
 
 def test_in_object_storage_a_rebuild_replaces_the_file_under_its_name_and_downloads_stream_from_it(
-        client, guide, edition, settings):
+    client, guide, edition, settings
+):
     """With the files in a bucket (S3: no local path), a rebuild overwrites the object in one
     write (no moment without the file, no second copy under another name) and the download is
     read from the storage."""

@@ -1,4 +1,5 @@
 """Import/export, the admin workflow and scoping, and the site-wide search."""
+
 import datetime
 import io
 
@@ -37,11 +38,13 @@ def test_import_into_a_draft_edition_creates_then_updates(db, department):
 
 def test_bad_rows_are_reported_in_chinese_and_nothing_else_is_lost(db, department):
     edition = GuideEdition.objects.create(title="2027年版", slug="2027", status=GuideEdition.Status.DRAFT)
-    rows = (f"{department.name},好事项,,,,,10,5,,\n"
-            f"不存在的局,坏事项1,,,,,,,,\n"
-            f"{department.name},坏事项2,,,,,5,9,,\n"
-            f"{department.name},坏事项3,奇怪类型,,,,,,,\n"
-            f"{department.name},坏事项4,,,,,十,,,\n")
+    rows = (
+        f"{department.name},好事项,,,,,10,5,,\n"
+        f"不存在的局,坏事项1,,,,,,,,\n"
+        f"{department.name},坏事项2,,,,,5,9,,\n"
+        f"{department.name},坏事项3,奇怪类型,,,,,,,\n"
+        f"{department.name},坏事项4,,,,,十,,,\n"
+    )
     result = ServiceItemImporter(edition=edition).run(csv_file(rows), filename="x.csv")
     assert result.created == 1
     messages = dict(result.errors)
@@ -103,8 +106,10 @@ def test_admin_import_view_is_scoped(edition, department, department_staff_user,
 
 # --- admin -------------------------------------------------------------------------------
 
+
 def test_department_sees_only_its_items_and_cannot_edit_a_published_one(
-        edition, department, other_department, department_staff_user, login):
+    edition, department, other_department, department_staff_user, login
+):
     mine = ServiceItemFactory(edition=edition, department=department, name="本单位事项")
     theirs = ServiceItemFactory(edition=edition, department=other_department, name="外单位事项")
     client = login(department_staff_user)
@@ -120,8 +125,9 @@ def test_department_sees_only_its_items_and_cannot_edit_a_published_one(
     assert client.post(f"/admin/guide/serviceitem/{theirs.pk}/revise/").status_code == 404
 
 
-def test_admin_revise_submit_approve_round(client, edition, department, department_staff_user, county_office_user,
-                                           login, django_capture_on_commit_callbacks):
+def test_admin_revise_submit_approve_round(
+    client, edition, department, department_staff_user, county_office_user, login, django_capture_on_commit_callbacks
+):
     item = ServiceItemFactory(edition=edition, department=department, name="食品经营许可")
     staff = login(department_staff_user)
     response = staff.post(f"/admin/guide/serviceitem/{item.pk}/revise/")
@@ -138,8 +144,9 @@ def test_admin_revise_submit_approve_round(client, edition, department, departme
 
 
 def test_review_overdue_filter_and_dashboard_links(edition, department, department_staff_user, login):
-    ServiceItemFactory(edition=edition, department=department, name="久未复核事项",
-                       last_reviewed=datetime.date(2020, 1, 1))
+    ServiceItemFactory(
+        edition=edition, department=department, name="久未复核事项", last_reviewed=datetime.date(2020, 1, 1)
+    )
     ServiceItemFactory(edition=edition, department=department, name="新近复核事项")
     client = login(department_staff_user)
     html = client.get("/admin/guide/serviceitem/?review=overdue").content.decode()
@@ -161,12 +168,14 @@ def test_return_view_requires_a_reason(edition, department, department_staff_use
 
 # --- search ------------------------------------------------------------------------------
 
+
 def kinds_and_keys(query):
     return {(hit.kind, hit.key) for hit in search.search(query).hits}
 
 
 def test_published_items_are_found_by_the_site_search_and_drafts_are_not(
-        edition, department, department_staff_user, county_office_user, django_capture_on_commit_callbacks):
+    edition, department, department_staff_user, county_office_user, django_capture_on_commit_callbacks
+):
     item = ServiceItemFactory(edition=edition, department=department, name="排污许可证核发")
     services.item_index(item=item)
     assert ("service_item", str(item.pk)) in kinds_and_keys("排污许可")
@@ -184,8 +193,9 @@ def test_published_items_are_found_by_the_site_search_and_drafts_are_not(
     assert not kinds_and_keys("排污许可")
 
 
-def test_export_keeps_formula_text_inert_and_the_import_reads_it_back(tmp_path, edition, department,
-                                                                      county_office_user, login):
+def test_export_keeps_formula_text_inert_and_the_import_reads_it_back(
+    tmp_path, edition, department, county_office_user, login
+):
     ServiceItemFactory(edition=edition, department=department, name="企业设立登记", conditions="=1+1 不是公式")
     response = login(county_office_user).get("/admin/guide/serviceitem/export/")
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active

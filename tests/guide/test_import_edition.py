@@ -1,4 +1,5 @@
 """The guide import writes into the edition in preparation, and starts one when there is none."""
+
 import io
 
 from django.core.management import call_command
@@ -26,7 +27,8 @@ def test_with_no_edition_at_all_the_county_office_import_starts_one_and_says_so(
 
 
 def test_the_new_edition_is_a_copy_of_the_current_one_and_the_current_one_is_untouched(
-        edition, department, county_office_user):
+    edition, department, county_office_user
+):
     old = ServiceItemFactory(edition=edition, department=department, name="企业设立登记", promised_time_limit=3)
     result = ServiceItemImporter(user=county_office_user).run(_csv(f"{department.name},企业设立登记,1\n"))
     assert result.updated == 1, result.errors
@@ -42,8 +44,7 @@ def test_the_new_edition_is_a_copy_of_the_current_one_and_the_current_one_is_unt
 
 
 def test_a_dry_run_starts_nothing(department, county_office_user):
-    result = ServiceItemImporter(user=county_office_user).run(_csv(f"{department.name},食品经营许可,5\n"),
-                                                               dry_run=True)
+    result = ServiceItemImporter(user=county_office_user).run(_csv(f"{department.name},食品经营许可,5\n"), dry_run=True)
     assert result.created == 1 and result.messages
     assert not GuideEdition.objects.exists()
 

@@ -1,4 +1,5 @@
 """Public pages: browse, checklist item page, leaders, contacts, credit; constant query counts."""
+
 import datetime
 
 import pytest
@@ -24,8 +25,7 @@ def warm_calendar_cache(db):
 
 
 @pytest.mark.parametrize("count", [1, 6])
-def test_guide_home_and_browsing_use_a_constant_number_of_queries(client, edition, count,
-                                                                 django_assert_num_queries):
+def test_guide_home_and_browsing_use_a_constant_number_of_queries(client, edition, count, django_assert_num_queries):
     items = make_items(edition, count)
     client.get("/guide/")  # warm the site-wide caches (context processors)
     with django_assert_num_queries(4):
@@ -39,8 +39,9 @@ def test_guide_home_and_browsing_use_a_constant_number_of_queries(client, editio
 
 
 @pytest.mark.parametrize("materials", [0, 8])
-def test_item_page_reads_as_a_checklist_with_constant_queries(client, edition, department, materials,
-                                                              django_assert_num_queries):
+def test_item_page_reads_as_a_checklist_with_constant_queries(
+    client, edition, department, materials, django_assert_num_queries
+):
     item = ServiceItemFactory(edition=edition, department=department, is_free=False)
     for n in range(materials):
         item.materials.create(name=f"附加材料{n}", form="copy", copies=2)
@@ -156,8 +157,9 @@ def _material_with_files(item):
     return material
 
 
-def test_blank_forms_and_samples_download_through_the_guide(client, edition, department, login,
-                                                             department_staff_user, other_department):
+def test_blank_forms_and_samples_download_through_the_guide(
+    client, edition, department, login, department_staff_user, other_department
+):
     from tests.guide.factories import ServiceItemFactory
 
     item = ServiceItemFactory(edition=edition, department=department)
@@ -173,8 +175,9 @@ def test_blank_forms_and_samples_download_through_the_guide(client, edition, dep
         assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
-def test_files_of_an_unpublished_item_are_for_its_unit_only(client, edition, department, other_department, login,
-                                                            department_staff_user):
+def test_files_of_an_unpublished_item_are_for_its_unit_only(
+    client, edition, department, other_department, login, department_staff_user
+):
     from guide.models import ServiceItem
     from tests.factories import OfficialFactory
     from tests.guide.factories import ServiceItemFactory

@@ -1,13 +1,20 @@
 """The county office approving a guide revision sees what it changes in the published item."""
+
 from tests.guide.factories import ServiceItemFactory
 
 from guide.models import Material, ServiceItem
 
 
-def test_the_revision_page_lists_only_what_changed(edition, department, department_staff_user, county_office_user,
-                                                   login):
-    item = ServiceItemFactory(edition=edition, department=department, name="食品经营许可", promised_time_limit=10,
-                              conditions="持有营业执照的食品经营者。")
+def test_the_revision_page_lists_only_what_changed(
+    edition, department, department_staff_user, county_office_user, login
+):
+    item = ServiceItemFactory(
+        edition=edition,
+        department=department,
+        name="食品经营许可",
+        promised_time_limit=10,
+        conditions="持有营业执照的食品经营者。",
+    )
     Material.objects.create(item=item, name="申请书", sort_order=1)
     login(department_staff_user).post(f"/admin/guide/serviceitem/{item.pk}/revise/")
     revision = ServiceItem.objects.get(revision_of=item)
@@ -28,7 +35,9 @@ def test_the_review_queue_shows_how_long_each_submission_has_waited(edition, dep
 
     from django.utils import timezone
 
-    item = ServiceItemFactory(edition=edition, department=department, name="排水许可", status=ServiceItem.Status.SUBMITTED)
+    item = ServiceItemFactory(
+        edition=edition, department=department, name="排水许可", status=ServiceItem.Status.SUBMITTED
+    )
     ServiceItem.objects.filter(pk=item.pk).update(submitted_at=timezone.now() - datetime.timedelta(days=3, hours=2))
     html = login(county_office_user).get("/admin/guide/serviceitem/?status=submitted").content.decode()
     assert "等待时长" in html and "3" in html.split("排水许可")[1].split("</tr>")[0]

@@ -1,4 +1,5 @@
 """The editing workflow: edits to the current edition wait for the county office."""
+
 import subprocess
 
 import docx
@@ -32,10 +33,14 @@ def docx_text(data, tmp_path):
 
 def all_downloads(client, item):
     edition = item.edition
-    urls = [f"/guide/editions/{edition.slug}/guide.pdf", f"/guide/editions/{edition.slug}/guide.docx",
-            f"/guide/editions/{edition.slug}/departments/{item.department_id}.pdf",
-            f"/guide/editions/{edition.slug}/departments/{item.department_id}.docx",
-            f"/guide/items/{item.pk}/download.pdf", f"/guide/items/{item.pk}/download.docx"]
+    urls = [
+        f"/guide/editions/{edition.slug}/guide.pdf",
+        f"/guide/editions/{edition.slug}/guide.docx",
+        f"/guide/editions/{edition.slug}/departments/{item.department_id}.pdf",
+        f"/guide/editions/{edition.slug}/departments/{item.department_id}.docx",
+        f"/guide/items/{item.pk}/download.pdf",
+        f"/guide/items/{item.pk}/download.docx",
+    ]
     out = {}
     for url in urls:
         response = client.get(url)
@@ -57,7 +62,8 @@ def item(edition, department):
 
 
 def test_unapproved_edit_is_invisible_on_page_and_in_every_download_until_approved(
-        client, item, department_staff_user, county_office_user, tmp_path, django_capture_on_commit_callbacks):
+    client, item, department_staff_user, county_office_user, tmp_path, django_capture_on_commit_callbacks
+):
     edition_build_files(edition=item.edition)
     revision = services.item_start_revision(item=item, user=department_staff_user)
     revision.conditions = SECRET
@@ -83,7 +89,8 @@ def test_unapproved_edit_is_invisible_on_page_and_in_every_download_until_approv
 
 
 def test_department_cannot_approve_and_other_department_cannot_revise(
-        item, department_staff_user, department_head_user, other_department, county_office_user):
+    item, department_staff_user, department_head_user, other_department, county_office_user
+):
     from tests.factories import OfficialFactory
 
     outsider = OfficialFactory(unit=other_department).user
@@ -115,8 +122,9 @@ def test_return_needs_a_reason_and_sends_the_draft_back(item, department_staff_u
         services.item_approve(item=revision, user=county_office_user)
 
 
-def test_new_item_in_current_edition_is_not_public_until_approved(client, edition, department,
-                                                                  department_staff_user, county_office_user):
+def test_new_item_in_current_edition_is_not_public_until_approved(
+    client, edition, department, department_staff_user, county_office_user
+):
     new = services.item_create(edition=edition, department=department, user=department_staff_user, name="新增事项")
     assert client.get(new.get_absolute_url()).status_code == 404
     services.item_submit(item=new, user=department_staff_user)
@@ -131,14 +139,14 @@ def test_department_cannot_create_items_for_another_unit(edition, other_departme
 
 
 def test_promised_time_limit_above_legal_is_refused_by_the_database(edition, department):
-    item = ServiceItemFactory.build(edition=edition, department=department, legal_time_limit=5,
-                                    promised_time_limit=6)
+    item = ServiceItemFactory.build(edition=edition, department=department, legal_time_limit=5, promised_time_limit=6)
     with pytest.raises(ValidationError) as exc:
         item.full_clean()
     assert "promised_time_limit" in exc.value.message_dict
     with pytest.raises(IntegrityError), transaction.atomic():
-        ServiceItem.objects.create(edition=edition, department=department, name="x", legal_time_limit=5,
-                                   promised_time_limit=6)
+        ServiceItem.objects.create(
+            edition=edition, department=department, name="x", legal_time_limit=5, promised_time_limit=6
+        )
 
 
 def test_only_one_edition_is_current(edition):
@@ -147,7 +155,8 @@ def test_only_one_edition_is_current(edition):
 
 
 def test_new_edition_is_a_deep_copy_and_publishing_swaps_in_one_step(
-        client, item, county_office_user, department_staff_user, django_capture_on_commit_callbacks):
+    client, item, county_office_user, department_staff_user, django_capture_on_commit_callbacks
+):
     LeaderDutyFactory(edition=item.edition)
     LoanProductFactory(edition=item.edition)
     pending = services.item_start_revision(item=item, user=department_staff_user)
@@ -182,8 +191,7 @@ def test_new_edition_is_a_deep_copy_and_publishing_swaps_in_one_step(
 def test_marking_reviewed_clears_the_flag(edition, department, department_staff_user):
     import datetime
 
-    old = ServiceItemFactory(edition=edition, department=department,
-                             last_reviewed=datetime.date(2020, 1, 1))
+    old = ServiceItemFactory(edition=edition, department=department, last_reviewed=datetime.date(2020, 1, 1))
     assert old.review_overdue and ServiceItem.objects.review_overdue().filter(pk=old.pk).exists()
     services.item_mark_reviewed(item=old, user=department_staff_user)
     old.refresh_from_db()
@@ -204,8 +212,10 @@ def test_every_step_is_recorded_with_who_when_and_why(item, department_staff_use
     services.item_return(item=revision, user=county_office_user, note="材料名称不规范")
     services.item_submit(item=revision, user=department_staff_user)
     assert [(e.action, e.actor, e.reason) for e in history_of(revision)] == [
-        ("submit", department_staff_user, ""), ("return", county_office_user, "材料名称不规范"),
-        ("submit", department_staff_user, "")]
+        ("submit", department_staff_user, ""),
+        ("return", county_office_user, "材料名称不规范"),
+        ("submit", department_staff_user, ""),
+    ]
     services.item_approve(item=revision, user=county_office_user)
     # the revision is folded into its item, which keeps the approval in its own record
     assert [(e.action, e.actor) for e in history_of(item)] == [("approve", county_office_user)]
@@ -228,4 +238,5 @@ def test_publishing_an_edition_records_the_edition_and_its_items(item, county_of
     assert [e.action for e in history_of(item.edition)] == ["archive"]
     assert [e.action for e in history_of(new)] == ["publish"]
     assert [(e.action, e.from_state, e.to_state) for e in history_of(copy)] == [
-        ("approve_with_edition", "draft", "approved")]
+        ("approve_with_edition", "draft", "approved")
+    ]

@@ -5,8 +5,13 @@ from .factories import Actors, make_matter
 
 @pytest.fixture
 def actors(town_staff_user, county_office_user, department, department_staff_user, enterprise_user):
-    return Actors(town_user=town_staff_user, office_user=county_office_user, department=department,
-                  department_user=department_staff_user, enterprise_user=enterprise_user)
+    return Actors(
+        town_user=town_staff_user,
+        office_user=county_office_user,
+        department=department,
+        department_user=department_staff_user,
+        enterprise_user=enterprise_user,
+    )
 
 
 @pytest.fixture

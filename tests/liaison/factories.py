@@ -1,13 +1,31 @@
 """Matters in any state, made through the liaison services (the way real matters are)."""
+
 from liaison import workflow
 from liaison.models import Matter, Rating
 from liaison.services import matter_create, matter_transition
 
 
-def make_matter(*, enterprise, received_by, created_by=None, category="land", channel="online", title="厂房用地手续",
-                description="企业扩建厂房，用地报批进展缓慢。", **kwargs):
-    return matter_create(enterprise=enterprise, title=title, description=description, category=category,
-                         channel=channel, received_by=received_by, created_by=created_by, **kwargs)
+def make_matter(
+    *,
+    enterprise,
+    received_by,
+    created_by=None,
+    category="land",
+    channel="online",
+    title="厂房用地手续",
+    description="企业扩建厂房，用地报批进展缓慢。",
+    **kwargs,
+):
+    return matter_create(
+        enterprise=enterprise,
+        title=title,
+        description=description,
+        category=category,
+        channel=channel,
+        received_by=received_by,
+        created_by=created_by,
+        **kwargs,
+    )
 
 
 class Actors:

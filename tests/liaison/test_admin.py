@@ -1,5 +1,6 @@
 """The officials' pages: transition forms, the review queue, figures, ledgers; fixed query
 counts on the queue and on the unit's list."""
+
 import csv
 import datetime
 import io
@@ -52,13 +53,15 @@ def test_illegal_action_page_refuses_with_a_message_not_a_500(login, actors, mat
 
 
 @pytest.mark.django_db
-def test_county_office_assigns_with_lead_and_cooperating_units(login, actors, matter, county_office_user, department,
-                                                               other_department):
+def test_county_office_assigns_with_lead_and_cooperating_units(
+    login, actors, matter, county_office_user, department, other_department
+):
     matter = actors.drive(matter, workflow.REFERRAL_REQUESTED)
     client = login(county_office_user)
-    response = client.post(reverse("admin:liaison_matter_act", args=[matter.pk, "assign"]), {
-        "reason": "请牵头办理", "lead_unit": department.pk, "cooperating_units": [other_department.pk],
-        "workdays": 5})
+    response = client.post(
+        reverse("admin:liaison_matter_act", args=[matter.pk, "assign"]),
+        {"reason": "请牵头办理", "lead_unit": department.pk, "cooperating_units": [other_department.pk], "workdays": 5},
+    )
     assert response.status_code == 302
     matter = Matter.objects.get(pk=matter.pk)
     assert matter.lead_unit == department and list(matter.cooperating_units.all()) == [other_department]
@@ -128,10 +131,15 @@ def test_figures_page_shows_definitions(login, county_office_user, town_staff_us
 
 
 @pytest.mark.django_db
-def test_ledgers_as_xlsx_and_csv_with_bom(login, county_office_user, town_staff_user, other_town_staff_user, actors,
-                                          enterprise, town):
-    complaint = actors.drive(make_matter(enterprise=enterprise, received_by=town, channel="complaint",
-                                         category="complaint", title="窗口推诿"), workflow.REPLIED)
+def test_ledgers_as_xlsx_and_csv_with_bom(
+    login, county_office_user, town_staff_user, other_town_staff_user, actors, enterprise, town
+):
+    complaint = actors.drive(
+        make_matter(
+            enterprise=enterprise, received_by=town, channel="complaint", category="complaint", title="窗口推诿"
+        ),
+        workflow.REPLIED,
+    )
     other = make_matter(enterprise=enterprise, received_by=town, title="用地问题")
     client = login(county_office_user)
     url = reverse("admin:liaison_matter_ledgers")
@@ -171,8 +179,9 @@ def test_county_leader_sees_the_list_but_no_action_buttons(login, county_leader_
     from django.apps import apps
 
     config = apps.get_app_config("visits")
-    monkeypatch.setattr(type(config), "liaison_leader_enterprise_ids", lambda self, user: [matter.enterprise_id],
-                        raising=False)
+    monkeypatch.setattr(
+        type(config), "liaison_leader_enterprise_ids", lambda self, user: [matter.enterprise_id], raising=False
+    )
     client = login(county_leader_user)
     assert matter.tracking_number in client.get(reverse("admin:liaison_matter_changelist")).content.decode()
     body = client.get(reverse("admin:liaison_matter_change", args=[matter.pk])).content.decode()
@@ -183,15 +192,15 @@ FORMULA_TITLE = '=HYPERLINK("http://x","y")'
 
 
 @pytest.mark.django_db
-def test_ledgers_keep_formula_titles_as_text_and_dates_as_local_date_cells(login, county_office_user, enterprise,
-                                                                          town):
+def test_ledgers_keep_formula_titles_as_text_and_dates_as_local_date_cells(login, county_office_user, enterprise, town):
     from liaison import clock
 
     # received at 23:30 UTC: already the next day in Shanghai, the date the ledger must show
     late = timezone.now().astimezone(datetime.timezone.utc).replace(hour=23, minute=30) - datetime.timedelta(days=1)
     with clock.travel(late):
-        matter = make_matter(enterprise=enterprise, received_by=town, channel="complaint", category="complaint",
-                             title=FORMULA_TITLE)
+        matter = make_matter(
+            enterprise=enterprise, received_by=town, channel="complaint", category="complaint", title=FORMULA_TITLE
+        )
     local_day = timezone.localdate(matter.received_at)
     Matter.objects.filter(pk=matter.pk).update(due_date=local_day + datetime.timedelta(days=7))
     matter.refresh_from_db()

@@ -2,6 +2,7 @@
 return, extension decision and the enterprise's supplement each have a date, show in the
 list and the review queue with near/overdue flags, and reach the daily deadline mail.
 Overdue figures count working days (item 11); --dry-run changes nothing."""
+
 import datetime
 import io
 
@@ -46,8 +47,9 @@ def test_each_clock_has_its_date(actors, enterprise, town):
     with clock.travel(MON):
         returned = actors.drive(make_matter(enterprise=enterprise, received_by=town), workflow.RETURNED)
         waiting = actors.drive(make_matter(enterprise=enterprise, received_by=town), workflow.WAITING)
-        extension = actors.perform(actors.drive(make_matter(enterprise=enterprise, received_by=town),
-                                                workflow.ASSIGNED), "request_extension")
+        extension = actors.perform(
+            actors.drive(make_matter(enterprise=enterprise, received_by=town), workflow.ASSIGNED), "request_extension"
+        )
     assert returned.reassign_due == datetime.date(2026, 3, 4) and returned.due_date is not None
     assert {c.key for c, _d in deadlines.running_clocks(returned)} == {"handling", "reassignment"}
     assert waiting.supplement_due == datetime.date(2026, 3, 9)
@@ -63,8 +65,11 @@ def test_each_clock_has_its_date(actors, enterprise, town):
 def test_no_open_matter_without_a_due_date(actors, enterprise, town):
     with clock.travel(MON):
         matter = actors.drive(make_matter(enterprise=enterprise, received_by=town), workflow.HANDLING)
-    for field, state in (("due_date", workflow.HANDLING), ("reassign_due", workflow.RETURNED),
-                         ("supplement_due", workflow.WAITING)):
+    for field, state in (
+        ("due_date", workflow.HANDLING),
+        ("reassign_due", workflow.RETURNED),
+        ("supplement_due", workflow.WAITING),
+    ):
         with pytest.raises(IntegrityError), transaction.atomic():
             Matter.objects.filter(pk=matter.pk).update(state=state, **{field: None})
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -72,8 +77,9 @@ def test_no_open_matter_without_a_due_date(actors, enterprise, town):
 
 
 @pytest.mark.django_db
-def test_the_review_queue_and_the_list_show_an_unaccepted_matter(client, login, actors, enterprise, town,
-                                                                  county_office_user):
+def test_the_review_queue_and_the_list_show_an_unaccepted_matter(
+    client, login, actors, enterprise, town, county_office_user
+):
     with clock.travel(MON):
         matter = make_matter(enterprise=enterprise, received_by=town, title="迟迟未受理")
     login(county_office_user)
@@ -88,8 +94,9 @@ def test_the_review_queue_and_the_list_show_an_unaccepted_matter(client, login, 
 
 
 @pytest.mark.django_db
-def test_the_deadline_mail_chases_acceptance_and_counts_working_days(actors, enterprise, town, town_staff_user,
-                                                                     county_office_user):
+def test_the_deadline_mail_chases_acceptance_and_counts_working_days(
+    actors, enterprise, town, town_staff_user, county_office_user
+):
     with clock.travel(datetime.date(2026, 3, 5)):  # Thursday: accept by Monday 9 March
         matter = make_matter(enterprise=enterprise, received_by=town, title="未受理事项")
     with clock.travel(datetime.date(2026, 3, 12)):  # Thursday: 3 working days late, 7 calendar days
@@ -102,15 +109,15 @@ def test_the_deadline_mail_chases_acceptance_and_counts_working_days(actors, ent
 
 
 @pytest.mark.django_db
-def test_the_county_office_is_chased_for_its_own_clocks(actors, enterprise, town, department_staff_user,
-                                                        county_office_user):
+def test_the_county_office_is_chased_for_its_own_clocks(
+    actors, enterprise, town, department_staff_user, county_office_user
+):
     with clock.travel(MON):
         returned = actors.drive(make_matter(enterprise=enterprise, received_by=town), workflow.RETURNED)
     with clock.travel(datetime.date(2026, 3, 6)):
         call_command("liaison_deadlines", stdout=io.StringIO())
     office = [m for m in mail.outbox if county_office_user.email in m.to]
-    line = next(line for line in office[0].body.splitlines() if returned.tracking_number in line
-                and "退回" in line)
+    line = next(line for line in office[0].body.splitlines() if returned.tracking_number in line and "退回" in line)
     assert "已逾期 2 个工作日" in line
 
 
@@ -129,14 +136,14 @@ def test_dry_run_changes_nothing(enterprise, town):
 
 
 @pytest.mark.django_db
-def test_a_due_date_in_an_unconfirmed_year_is_marked_estimated(client, login, actors, enterprise, town,
-                                                               county_office_user):
+def test_a_due_date_in_an_unconfirmed_year_is_marked_estimated(
+    client, login, actors, enterprise, town, county_office_user
+):
     from portal.core import workdays
 
     workdays.clear_cache()
     with clock.travel(datetime.date(2026, 12, 30)):
-        matter = actors.drive(make_matter(enterprise=enterprise, received_by=town, title="跨年事项"),
-                              workflow.HANDLING)
+        matter = actors.drive(make_matter(enterprise=enterprise, received_by=town, title="跨年事项"), workflow.HANDLING)
         assert matter.due_date == datetime.date(2027, 1, 7)  # 31 Dec, 4–7 Jan: 元旦 skipped
         login(county_office_user)
         page = client.get(reverse("admin:liaison_matter_changelist")).content.decode()
@@ -144,9 +151,9 @@ def test_a_due_date_in_an_unconfirmed_year_is_marked_estimated(client, login, ac
 
 
 @pytest.mark.django_db
-def test_unit_to_unit_reasons_are_internal_unless_the_official_shows_them(client, login, actors, enterprise, town,
-                                                                         town_staff_user, department_staff_user,
-                                                                         enterprise_user):
+def test_unit_to_unit_reasons_are_internal_unless_the_official_shows_them(
+    client, login, actors, enterprise, town, town_staff_user, department_staff_user, enterprise_user
+):
     from liaison.models import MatterEvent
 
     with clock.travel(MON):
@@ -157,8 +164,10 @@ def test_unit_to_unit_reasons_are_internal_unless_the_official_shows_them(client
         client.post(url, {"reason": "本镇无权审批用地"})
         matter = actors.perform(fresh(matter), "assign", reason="请县自然资源局牵头")
         login(department_staff_user)
-        client.post(reverse("admin:liaison_matter_act", args=[matter.pk, "return_assignment"]),
-                    {"reason": "已向企业说明：本事项由县住建局办理", "public": "on"})
+        client.post(
+            reverse("admin:liaison_matter_act", args=[matter.pk, "return_assignment"]),
+            {"reason": "已向企业说明：本事项由县住建局办理", "public": "on"},
+        )
     events = {e.action: e for e in MatterEvent.objects.filter(matter=matter)}
     assert not events["request_referral"].is_public and not events["assign"].is_public
     assert events["return_assignment"].is_public
@@ -169,13 +178,22 @@ def test_unit_to_unit_reasons_are_internal_unless_the_official_shows_them(client
 
 
 @pytest.mark.django_db
-def test_the_enterprise_contact_is_not_labelled_as_a_town_official(login, enterprise, enterprise_user, town,
-                                                                   town_staff_user):
+def test_the_enterprise_contact_is_not_labelled_as_a_town_official(
+    login, enterprise, enterprise_user, town, town_staff_user
+):
     from liaison.services import matter_submit_online
 
     matter, _created = matter_submit_online(
-        user=enterprise_user, enterprise=enterprise, title="线上提交", description="说明", category="other",
-        urgency="normal", contact_name="王经理", contact_phone="13800000000", idempotency_key=None)
+        user=enterprise_user,
+        enterprise=enterprise,
+        title="线上提交",
+        description="说明",
+        category="other",
+        urgency="normal",
+        contact_name="王经理",
+        contact_phone="13800000000",
+        idempotency_key=None,
+    )
     event = matter.events.get(action="create")
     assert event.actor_unit is None and event.actor_name == "王经理"
     page = login(town_staff_user).get(reverse("admin:liaison_matter_change", args=[matter.pk])).content.decode()
@@ -183,8 +201,9 @@ def test_the_enterprise_contact_is_not_labelled_as_a_town_official(login, enterp
 
 
 @pytest.mark.django_db
-def test_assigning_to_a_unit_nobody_can_act_for_needs_a_named_phone_contact(client, login, actors, enterprise, town,
-                                                                           county_office_user, other_department):
+def test_assigning_to_a_unit_nobody_can_act_for_needs_a_named_phone_contact(
+    client, login, actors, enterprise, town, county_office_user, other_department
+):
     from liaison.models import MatterEvent
 
     with clock.travel(MON):
@@ -198,8 +217,15 @@ def test_assigning_to_a_unit_nobody_can_act_for_needs_a_named_phone_contact(clie
         assert refused.status_code == 400 and "没有可用的工作人员账号" in refused.content.decode()
         assert "请牵头" in refused.content.decode()  # nothing typed is lost
         assert fresh(matter).state == workflow.REFERRAL_REQUESTED
-        done = client.post(url, {"reason": "请牵头", "lead_unit": other_department.pk, "workdays": 5,
-                                 "phone_contact": "李科长 0763-5812345"})
+        done = client.post(
+            url,
+            {
+                "reason": "请牵头",
+                "lead_unit": other_department.pk,
+                "workdays": 5,
+                "phone_contact": "李科长 0763-5812345",
+            },
+        )
     assert done.status_code == 302 and fresh(matter).lead_unit == other_department
     event = MatterEvent.objects.get(matter=matter, action="assign")
     assert "电话通知：李科长 0763-5812345" in event.reason and "请牵头" in event.reason

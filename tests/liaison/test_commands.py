@@ -11,9 +11,9 @@ from .factories import make_matter
 
 
 @pytest.mark.django_db
-def test_deadline_mails_go_to_the_responsible_unit_and_the_county_office(actors, enterprise, town,
-                                                                         department_staff_user, county_office_user,
-                                                                         other_town_staff_user):
+def test_deadline_mails_go_to_the_responsible_unit_and_the_county_office(
+    actors, enterprise, town, department_staff_user, county_office_user, other_town_staff_user
+):
     with clock.travel(datetime.date(2026, 3, 2)):
         late = actors.drive(make_matter(enterprise=enterprise, received_by=town, title="逾期事项"), workflow.ASSIGNED)
         paused = actors.drive(make_matter(enterprise=enterprise, received_by=town, title="暂停事项"), workflow.WAITING)

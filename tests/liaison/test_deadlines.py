@@ -1,5 +1,6 @@
 """Deadlines in working days (Chinese calendar): the pause while waiting for the enterprise,
 extensions (at most 10 working days in all, approved by the county office), acceptance on time."""
+
 import datetime
 
 import pytest
@@ -18,8 +19,7 @@ MON = datetime.date(2026, 3, 2)  # an ordinary week: Mon 2 .. Fri 6 March 2026
 def test_assignment_deadline_defaults_to_five_working_days_and_skips_holidays(actors, enterprise, town):
     with clock.travel(MON):
         matter = actors.drive(make_matter(enterprise=enterprise, received_by=town), workflow.REFERRAL_REQUESTED)
-        matter = matter_transition(matter=matter, action="assign", user=actors.office_user,
-                                   lead_unit=actors.department)
+        matter = matter_transition(matter=matter, action="assign", user=actors.office_user, lead_unit=actors.department)
     assert matter.deadline_workdays == 5 and matter.due_date == datetime.date(2026, 3, 9)
     # assigned on the eve of 国庆: the Golden Week is skipped
     with clock.travel(datetime.date(2025, 9, 30)):
@@ -32,8 +32,7 @@ def test_assignment_deadline_defaults_to_five_working_days_and_skips_holidays(ac
 def test_deadline_rule_by_category_and_urgency(actors, enterprise, town):
     DeadlineRule.objects.create(category="land", urgency="urgent", workdays=3)
     with clock.travel(MON):
-        matter = actors.drive(make_matter(enterprise=enterprise, received_by=town, urgency="urgent"),
-                              workflow.HANDLING)
+        matter = actors.drive(make_matter(enterprise=enterprise, received_by=town, urgency="urgent"), workflow.HANDLING)
     assert matter.deadline_workdays == 3 and matter.due_date == datetime.date(2026, 3, 5)
 
 
@@ -47,6 +46,7 @@ def test_waiting_for_the_enterprise_pauses_the_clock(actors, enterprise, town):
     # paused Monday → resumed Thursday: 3 working days (Tue, Wed, Thu) are added
     with clock.travel(datetime.date(2026, 3, 5)):
         from liaison.models import Matter
+
         assert not Matter.objects.overdue(datetime.date(2026, 3, 20), ["handling"]).filter(pk=matter.pk).exists()
         matter = matter_transition(matter=matter, action="resume", user=actors.enterprise_user, reason="已补充材料")
     assert matter.state == workflow.ASSIGNED
@@ -123,8 +123,14 @@ def test_site_error_reports_are_due_in_three_working_days(enterprise, county_off
     from liaison.services import matter_create
 
     with clock.travel(datetime.date(2026, 3, 5)):  # Thursday
-        matter = matter_create(enterprise=None, title="链接失效", description="政策页面链接打不开", category="website",
-                               channel="site_error", received_by=county_office_unit)
+        matter = matter_create(
+            enterprise=None,
+            title="链接失效",
+            description="政策页面链接打不开",
+            category="website",
+            channel="site_error",
+            received_by=county_office_unit,
+        )
     assert matter.due_date == datetime.date(2026, 3, 10)
 
 

@@ -1,5 +1,6 @@
 """One matter through every step, as the enterprise, the receiving town, the county office
 and the lead department, with the enterprise's own view checked after each step."""
+
 import uuid
 
 import pytest
@@ -12,9 +13,17 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.mark.django_db
-def test_a_matter_from_submission_to_archive(login, enterprise_user, town_staff_user, county_office_user,
-                                             department_staff_user, department, other_department, town,
-                                             county_office_unit):
+def test_a_matter_from_submission_to_archive(
+    login,
+    enterprise_user,
+    town_staff_user,
+    county_office_user,
+    department_staff_user,
+    department,
+    other_department,
+    town,
+    county_office_unit,
+):
     def as_enterprise():
         client = login(enterprise_user)
         page = client.get(reverse("liaison:mine_detail", args=[matter.tracking_number]))
@@ -29,10 +38,17 @@ def test_a_matter_from_submission_to_archive(login, enterprise_user, town_staff_
 
     # 1. the enterprise raises it online; its town receives it
     client = login(enterprise_user)
-    response = client.post(reverse("liaison:submit"), {
-        "title": "扩建厂房用地报批", "description": "二期厂房用地报批两个月无进展。", "category": "land",
-        "urgency": "normal", "submission_token": str(uuid.uuid4()),
-        "attachments": [SimpleUploadedFile("红线图.pdf", PDF)]})
+    response = client.post(
+        reverse("liaison:submit"),
+        {
+            "title": "扩建厂房用地报批",
+            "description": "二期厂房用地报批两个月无进展。",
+            "category": "land",
+            "urgency": "normal",
+            "submission_token": str(uuid.uuid4()),
+            "attachments": [SimpleUploadedFile("红线图.pdf", PDF)],
+        },
+    )
     assert response.status_code == 302
     matter = Matter.objects.get()
     assert matter.received_by == town
@@ -48,8 +64,14 @@ def test_a_matter_from_submission_to_archive(login, enterprise_user, town_staff_
     assert "用地审批属县自然资源局职权" not in page  # unit-to-unit text is internal by default
 
     # 3. the county office assigns a lead and a cooperating unit (交办)
-    matter = act(county_office_user, "assign", reason="请牵头办理", lead_unit=department.pk,
-                 cooperating_units=[other_department.pk], workdays=5)
+    matter = act(
+        county_office_user,
+        "assign",
+        reason="请牵头办理",
+        lead_unit=department.pk,
+        cooperating_units=[other_department.pk],
+        workdays=5,
+    )
     assert matter.state == "assigned" and matter.due_date
     _, page = as_enterprise()
     assert department.name in page
@@ -63,8 +85,10 @@ def test_a_matter_from_submission_to_archive(login, enterprise_user, town_staff_
     assert 'value="resume"' in page  # the supplement form
 
     # 5. the enterprise answers: the clock runs again
-    response = client.post(reverse("liaison:mine_act", args=[matter.tracking_number]), {
-        "action": "resume", "message": "已上传扫描件", "attachments": [SimpleUploadedFile("扫描件.pdf", PDF)]})
+    response = client.post(
+        reverse("liaison:mine_act", args=[matter.tracking_number]),
+        {"action": "resume", "message": "已上传扫描件", "attachments": [SimpleUploadedFile("扫描件.pdf", PDF)]},
+    )
     assert response.status_code == 302
     matter = Matter.objects.get(pk=matter.pk)
     assert matter.state == "assigned" and matter.attachments.count() == 2
@@ -108,6 +132,21 @@ def test_a_matter_from_submission_to_archive(login, enterprise_user, town_staff_
     for text in ("已安排现场踏勘", "已取得批复", str(Matter.State.ARCHIVED.label)):
         assert text in page
     actions = list(matter.events.values_list("action", flat=True))
-    assert actions == ["create", "accept", "request_referral", "assign", "note", "note", "request_supplement",
-                       "resume", "request_extension", "approve_extension", "reply", "rate", "reopen", "reply",
-                       "rate", "archive"]
+    assert actions == [
+        "create",
+        "accept",
+        "request_referral",
+        "assign",
+        "note",
+        "note",
+        "request_supplement",
+        "resume",
+        "request_extension",
+        "approve_extension",
+        "reply",
+        "rate",
+        "reopen",
+        "reply",
+        "rate",
+        "archive",
+    ]

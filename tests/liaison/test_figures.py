@@ -1,4 +1,5 @@
 """The figures' definitions, checked on a hand-built March 2026."""
+
 import datetime
 
 import pytest
@@ -30,6 +31,7 @@ def march(actors, enterprise, town, department):
     F received 26 Feb, self-handled (due 4 March: 28 Feb is an adjusted working day), replied 4 March
       (5 working days, on time), not rated.
     """
+
     def new():
         return make_matter(enterprise=enterprise, received_by=town)
 
@@ -44,8 +46,12 @@ def march(actors, enterprise, town, department):
     at(D(2026, 3, 13), lambda: actors.perform(b, "reply"))
     at(D(2026, 3, 10), lambda: actors.perform(c, "reply"))
     for m, rating in ((a, Rating.VERY_SATISFIED), (b, Rating.UNSATISFIED), (c, Rating.FAIRLY_SATISFIED)):
-        at(D(2026, 3, 16), lambda m=m, rating=rating: matter_transition(
-            matter=m, action="rate", user=actors.enterprise_user, rating=rating, reason="原因"))
+        at(
+            D(2026, 3, 16),
+            lambda m=m, rating=rating: matter_transition(
+                matter=m, action="rate", user=actors.enterprise_user, rating=rating, reason="原因"
+            ),
+        )
     return {"A": a, "B": b, "C": c, "E": e, "F": f}
 
 
@@ -83,6 +89,7 @@ def test_public_figures_page_shows_county_totals_and_definitions(client, march):
 def test_acceptance_timeliness_counts_only_decided_matters(actors, enterprise, town):
     """受理及时率 as the 12345 hotline assesses it: a matter still within its acceptance limit is
     neither on time nor late; one past its limit unaccepted is late."""
+
     def new():
         return make_matter(enterprise=enterprise, received_by=town)
 
@@ -107,8 +114,12 @@ def test_completion_rate_and_both_ratings_are_kept(march, actors):
     b = at(D(2026, 3, 17), lambda: actors.perform(b, "reopen", workdays=3))
     assert b.rating is None and b.first_rating == Rating.UNSATISFIED
     b = at(D(2026, 3, 18), lambda: actors.perform(b, "reply"))
-    b = at(D(2026, 3, 19), lambda: matter_transition(matter=b, action="rate", user=actors.enterprise_user,
-                                                     rating=Rating.SATISFIED, reason=""))
+    b = at(
+        D(2026, 3, 19),
+        lambda: matter_transition(
+            matter=b, action="rate", user=actors.enterprise_user, rating=Rating.SATISFIED, reason=""
+        ),
+    )
     history = list(b.ratings.values_list("rating", "reason"))
     assert history == [(Rating.UNSATISFIED, "原因"), (Rating.SATISFIED, "")]
     county = unit_figures(Matter.objects.all(), D(2026, 3, 1), D(2026, 3, 31), by_unit=False, today=D(2026, 3, 31))
@@ -119,8 +130,11 @@ def test_completion_rate_and_both_ratings_are_kept(march, actors):
 
 @pytest.mark.django_db
 def test_the_figures_page_shows_the_new_rates_and_their_definitions(login, county_office_user, march):
-    page = login(county_office_user).get(reverse("admin:liaison_matter_figures"),
-                                         {"start": "2026-03-01", "end": "2026-03-31"}).content.decode()
+    page = (
+        login(county_office_user)
+        .get(reverse("admin:liaison_matter_figures"), {"start": "2026-03-01", "end": "2026-03-31"})
+        .content.decode()
+    )
     for text in ("办结率", "首次评价满意率", "尚未到受理时限的事项不计入"):
         assert text in page
 

@@ -1,5 +1,6 @@
 """Intake: online (logged in or anonymous with the sum and honeypot), website errors, staff
 recording; one matter per submission; errors keep what was typed and uploaded."""
+
 import re
 import uuid
 
@@ -13,8 +14,10 @@ from liaison import antiabuse
 from liaison.models import HeldUpload, Matter
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-       b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -34,17 +37,28 @@ def _answer(page):
 
 def anonymous_data(page, **overrides):
     token, answer = _answer(page)
-    data = {"title": "用电增容", "description": "新增生产线需要增容。", "category": "utilities", "urgency": "normal",
-            "enterprise_name": "清新某某陶瓷有限公司", "contact_name": "陈先生", "contact_phone": "13800138000",
-            "contact_email": "chen@example.com", "submission_token": str(uuid.uuid4()), "challenge": token,
-            "answer": answer, "website": ""}
+    data = {
+        "title": "用电增容",
+        "description": "新增生产线需要增容。",
+        "category": "utilities",
+        "urgency": "normal",
+        "enterprise_name": "清新某某陶瓷有限公司",
+        "contact_name": "陈先生",
+        "contact_phone": "13800138000",
+        "contact_email": "chen@example.com",
+        "submission_token": str(uuid.uuid4()),
+        "challenge": token,
+        "answer": answer,
+        "website": "",
+    }
     data.update(overrides)
     return data
 
 
 @pytest.mark.django_db
-def test_anonymous_submission_returns_number_and_code_and_mails_a_confirmation(client, county_office_unit,
-                                                                              django_capture_on_commit_callbacks):
+def test_anonymous_submission_returns_number_and_code_and_mails_a_confirmation(
+    client, county_office_unit, django_capture_on_commit_callbacks
+):
     page = client.get(reverse("liaison:submit"))
     data = anonymous_data(page)
     data["attachments"] = [SimpleUploadedFile("说明.pdf", PDF)]
@@ -144,9 +158,16 @@ def test_confirmed_enterprise_user_submits_without_the_check_to_its_town(login, 
     client = login(enterprise_user)
     page = client.get(reverse("liaison:submit"))
     assert 'name="answer"' not in page.content.decode()
-    response = client.post(reverse("liaison:submit"), {
-        "title": "招工难", "description": "缺普工80人", "category": "labour", "urgency": "urgent",
-        "submission_token": str(uuid.uuid4())})
+    response = client.post(
+        reverse("liaison:submit"),
+        {
+            "title": "招工难",
+            "description": "缺普工80人",
+            "category": "labour",
+            "urgency": "urgent",
+            "submission_token": str(uuid.uuid4()),
+        },
+    )
     assert response.status_code == 302
     matter = Matter.objects.get()
     assert matter.enterprise == enterprise and matter.received_by == town and matter.created_by == enterprise_user
@@ -164,9 +185,19 @@ def test_pending_account_must_pass_the_check(login, pending_enterprise_user, cou
 def test_site_error_report_is_due_in_three_working_days(client, county_office_unit):
     page = client.get(reverse("liaison:site_error"))
     token, answer = _answer(page)
-    response = client.post(reverse("liaison:site_error"), {
-        "page": "/policies/123/", "description": "附件下载失败", "contact_name": "李女士", "contact_phone": "",
-        "contact_email": "", "submission_token": str(uuid.uuid4()), "challenge": token, "answer": answer})
+    response = client.post(
+        reverse("liaison:site_error"),
+        {
+            "page": "/policies/123/",
+            "description": "附件下载失败",
+            "contact_name": "李女士",
+            "contact_phone": "",
+            "contact_email": "",
+            "submission_token": str(uuid.uuid4()),
+            "challenge": token,
+            "answer": answer,
+        },
+    )
     assert response.status_code == 302
     matter = Matter.objects.get()
     assert matter.channel == "site_error" and matter.category == "website" and matter.deadline_workdays == 3
@@ -176,9 +207,17 @@ def test_site_error_report_is_due_in_three_working_days(client, county_office_un
 def test_site_error_with_a_bad_answer_is_a_400_with_the_text_kept(client, county_office_unit):
     page = client.get(reverse("liaison:site_error"))
     token, _answer_ = _answer(page)
-    response = client.post(reverse("liaison:site_error"), {
-        "page": "/guide/", "description": "电话号码错误", "contact_name": "李女士",
-        "submission_token": str(uuid.uuid4()), "challenge": token, "answer": "0"})
+    response = client.post(
+        reverse("liaison:site_error"),
+        {
+            "page": "/guide/",
+            "description": "电话号码错误",
+            "contact_name": "李女士",
+            "submission_token": str(uuid.uuid4()),
+            "challenge": token,
+            "answer": "0",
+        },
+    )
     assert response.status_code == 400 and "电话号码错误" in response.content.decode()
 
 
@@ -187,16 +226,38 @@ def test_staff_record_a_phone_call_in_the_admin(login, town_staff_user, town, en
     client = login(town_staff_user)
     url = reverse("admin:liaison_matter_record")
     assert client.get(url).status_code == 200
-    response = client.post(url, {"channel": "phone", "enterprise": enterprise.pk, "contact_name": "王经理",
-                                 "contact_phone": "13900000000", "title": "道路破损", "description": "进厂道路破损",
-                                 "category": "transport", "urgency": "normal", "received_by": town.pk})
+    response = client.post(
+        url,
+        {
+            "channel": "phone",
+            "enterprise": enterprise.pk,
+            "contact_name": "王经理",
+            "contact_phone": "13900000000",
+            "title": "道路破损",
+            "description": "进厂道路破损",
+            "category": "transport",
+            "urgency": "normal",
+            "received_by": town.pk,
+        },
+    )
     assert response.status_code == 302
     matter = Matter.objects.get()
     assert matter.channel == "phone" and matter.created_by == town_staff_user and matter.received_by == town
     # a town official cannot record for another unit
-    response = client.post(url, {"channel": "complaint", "enterprise_name": "某公司", "contact_name": "王",
-                                 "contact_phone": "1", "title": "t", "description": "d", "category": "complaint",
-                                 "urgency": "normal", "received_by": county_office_unit_pk(town)})
+    response = client.post(
+        url,
+        {
+            "channel": "complaint",
+            "enterprise_name": "某公司",
+            "contact_name": "王",
+            "contact_phone": "1",
+            "title": "t",
+            "description": "d",
+            "category": "complaint",
+            "urgency": "normal",
+            "received_by": county_office_unit_pk(town),
+        },
+    )
     assert response.status_code == 400
 
 

@@ -1,5 +1,6 @@
 """Mail to the officials who act next (liaison/notifications.py): each mapped step mails exactly
 the right desks, once per address, in Chinese, after the commit; nobody else, never the actor."""
+
 import pytest
 from django.conf import settings
 from django.core import mail
@@ -45,8 +46,14 @@ class Desk:
         if start in (workflow.RECEIVED, workflow.ACCEPTED, workflow.REFERRAL_REQUESTED):
             return actors.drive(matter, start)
         matter = actors.drive(matter, workflow.REFERRAL_REQUESTED)
-        matter = self.act(matter, "assign", "office", lead_unit=actors.department,
-                          cooperating_units=[self.cooperating_unit], workdays=5)
+        matter = self.act(
+            matter,
+            "assign",
+            "office",
+            lead_unit=actors.department,
+            cooperating_units=[self.cooperating_unit],
+            workdays=5,
+        )
         if start == "assigned":
             return matter
         if start == "extension_requested":
@@ -62,21 +69,37 @@ class Desk:
 
 
 @pytest.fixture
-def desk(actors, county_office_user, town, town_staff_user, town_head_user, department_staff_user,
-         department_head_user, other_department, other_town_staff_user, county_leader_user, enterprise_user,
-         county_office_unit):
+def desk(
+    actors,
+    county_office_user,
+    town,
+    town_staff_user,
+    town_head_user,
+    department_staff_user,
+    department_head_user,
+    other_department,
+    other_town_staff_user,
+    county_leader_user,
+    enterprise_user,
+    county_office_unit,
+):
     return Desk(
-        actors, cooperating_unit=other_department,
+        actors,
+        cooperating_unit=other_department,
         office=county_office_user,
         office_colleague=OfficialFactory(unit=county_office_unit, role=Official.Role.COUNTY_OFFICE).user,
-        town_staff=town_staff_user, town_head=town_head_user,
+        town_staff=town_staff_user,
+        town_head=town_head_user,
         town_no_email=OfficialFactory(unit=town, user__email="").user,
         town_inactive=OfficialFactory(unit=town, user__is_active=False).user,
-        dept_staff=department_staff_user, dept_head=department_head_user,
+        dept_staff=department_staff_user,
+        dept_head=department_head_user,
         coop_staff=OfficialFactory(unit=other_department, role=Official.Role.UNIT_STAFF).user,
         coop_head=OfficialFactory(unit=other_department, role=Official.Role.UNIT_HEAD).user,
         unrelated_dept=OfficialFactory(unit=UnitFactory(name="县人力资源和社会保障局")).user,
-        other_town=other_town_staff_user, leader=county_leader_user, enterprise=enterprise_user,
+        other_town=other_town_staff_user,
+        leader=county_leader_user,
+        enterprise=enterprise_user,
     )
 
 
@@ -110,10 +133,22 @@ CASES = {
     "reject_extension": ("extension_requested", "reject_extension", "office", {}, DEPT, "handler"),
     "supervise": ("assigned", "supervise", "office", {}, DEPT, "handler"),
     "resume_by_enterprise": ("waiting", "resume", "enterprise", {"reason": "补充材料已上传。"}, DEPT, "handler"),
-    "rate_unsatisfied": ("replied", "rate", "enterprise", {"rating": Rating.UNSATISFIED, "reason": "未解决"},
-                         OFFICE, "county_office"),
-    "rate_very_unsatisfied": ("replied", "rate", "enterprise",
-                              {"rating": Rating.VERY_UNSATISFIED, "reason": "敷衍"}, OFFICE, "county_office"),
+    "rate_unsatisfied": (
+        "replied",
+        "rate",
+        "enterprise",
+        {"rating": Rating.UNSATISFIED, "reason": "未解决"},
+        OFFICE,
+        "county_office",
+    ),
+    "rate_very_unsatisfied": (
+        "replied",
+        "rate",
+        "enterprise",
+        {"rating": Rating.VERY_UNSATISFIED, "reason": "敷衍"},
+        OFFICE,
+        "county_office",
+    ),
     "reopen": ("rated_poor", "reopen", "office", {}, DEPT_AND_COOP, "participant"),
 }
 
@@ -149,7 +184,8 @@ def test_step_mails_exactly_the_officials_who_act_next(desk, fresh_matter, case,
 
 @pytest.mark.django_db
 def test_a_matter_arriving_in_a_units_inbox_mails_that_unit_but_not_who_recorded_it(
-        desk, enterprise, town, django_capture_on_commit_callbacks):
+    desk, enterprise, town, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         matter = make_matter(enterprise=enterprise, received_by=town, created_by=desk["town_staff"], channel="phone")
     # the colleague, not the recorder, not the one without an address, not the deactivated one
@@ -161,9 +197,17 @@ def test_a_matter_arriving_in_a_units_inbox_mails_that_unit_but_not_who_recorded
 def test_an_online_submission_mails_the_enterprises_town(desk, enterprise, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         matter, created = matter_submit_online(
-            user=desk["enterprise"], enterprise=enterprise, title="用电增容", description="新厂房需要增容。",
-            category="land", urgency="normal", contact_name="张丽", contact_phone="13800138000",
-            contact_email="zhangli@example.com", idempotency_key="7b0c5d4e-9d7c-4f1f-9a55-1f1f0b6a2c11")
+            user=desk["enterprise"],
+            enterprise=enterprise,
+            title="用电增容",
+            description="新厂房需要增容。",
+            category="land",
+            urgency="normal",
+            contact_name="张丽",
+            contact_phone="13800138000",
+            contact_email="zhangli@example.com",
+            idempotency_key="7b0c5d4e-9d7c-4f1f-9a55-1f1f0b6a2c11",
+        )
     assert created
     assert mailed_officials(desk) == desk.emails("town_staff", "town_head")
     # the enterprise gets its own confirmation (with the query code); the officials' mails do not have it
@@ -172,8 +216,9 @@ def test_an_online_submission_mails_the_enterprises_town(desk, enterprise, djang
 
 
 @pytest.mark.django_db
-def test_a_matter_for_the_county_office_mails_the_county_office(desk, enterprise, county_office_unit,
-                                                                 django_capture_on_commit_callbacks):
+def test_a_matter_for_the_county_office_mails_the_county_office(
+    desk, enterprise, county_office_unit, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         make_matter(enterprise=None, received_by=county_office_unit, channel="site_error", category="website")
     assert mailed_officials(desk) == desk.emails(*OFFICE)
@@ -195,8 +240,9 @@ UNMAPPED = [
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("start,action,who,params", UNMAPPED, ids=[f"{a}-{w}" for _s, a, w, _p in UNMAPPED])
-def test_steps_that_leave_nobody_waiting_mail_no_official(desk, fresh_matter, start, action, who, params,
-                                                          django_capture_on_commit_callbacks):
+def test_steps_that_leave_nobody_waiting_mail_no_official(
+    desk, fresh_matter, start, action, who, params, django_capture_on_commit_callbacks
+):
     matter = desk.at(fresh_matter, start)
     with django_capture_on_commit_callbacks(execute=True):
         desk.act(matter, action, who, **params)
@@ -205,18 +251,35 @@ def test_steps_that_leave_nobody_waiting_mail_no_official(desk, fresh_matter, st
 
 @pytest.mark.django_db
 def test_the_mail_is_in_chinese_with_number_title_deadline_text_and_admin_link_but_no_query_code(
-        desk, fresh_matter, django_capture_on_commit_callbacks):
+    desk, fresh_matter, django_capture_on_commit_callbacks
+):
     matter = desk.at(fresh_matter, workflow.REFERRAL_REQUESTED)
     with translation.override("en"), django_capture_on_commit_callbacks(execute=True):  # the actor reads English
-        matter = desk.act(matter, "assign", "office", lead_unit=desk.actors.department,
-                          cooperating_units=[desk.cooperating_unit], workdays=5, reason="请牵头协调用地报批。")
+        matter = desk.act(
+            matter,
+            "assign",
+            "office",
+            lead_unit=desk.actors.department,
+            cooperating_units=[desk.cooperating_unit],
+            workdays=5,
+            reason="请牵头协调用地报批。",
+        )
     message = next(m for m in mail.outbox if m.to == [desk["dept_head"].email])
     assert message.subject == f"事项 {matter.tracking_number}：交办"
     assert message.from_email == settings.DEFAULT_FROM_EMAIL
     url = settings.SITE_BASE_URL.rstrip("/") + reverse("admin:liaison_matter_change", args=[matter.pk])
     body = message.body
-    for part in (matter.tracking_number, matter.title, matter.display_enterprise, f"{matter.due_date:%Y-%m-%d}",
-                 "5个工作日", "请牵头协调用地报批。", desk.actors.department.name, desk.cooperating_unit.name, url):
+    for part in (
+        matter.tracking_number,
+        matter.title,
+        matter.display_enterprise,
+        f"{matter.due_date:%Y-%m-%d}",
+        "5个工作日",
+        "请牵头协调用地报批。",
+        desk.actors.department.name,
+        desk.cooperating_unit.name,
+        url,
+    ):
         assert part in body
     assert "请" in body and "Please" not in body
     code = fresh_matter.issued_query_code
@@ -224,8 +287,9 @@ def test_the_mail_is_in_chinese_with_number_title_deadline_text_and_admin_link_b
 
 
 @pytest.mark.django_db
-def test_an_extension_request_tells_the_county_office_how_many_days(desk, fresh_matter,
-                                                                     django_capture_on_commit_callbacks):
+def test_an_extension_request_tells_the_county_office_how_many_days(
+    desk, fresh_matter, django_capture_on_commit_callbacks
+):
     matter = desk.at(fresh_matter, "assigned")
     with django_capture_on_commit_callbacks(execute=True):
         desk.act(matter, "request_extension", "dept_staff", days=4, reason="需等待省厅批复。")
@@ -234,8 +298,9 @@ def test_an_extension_request_tells_the_county_office_how_many_days(desk, fresh_
 
 
 @pytest.mark.django_db
-def test_an_unsatisfied_rating_mail_names_the_rating_and_the_reason(desk, fresh_matter,
-                                                                     django_capture_on_commit_callbacks):
+def test_an_unsatisfied_rating_mail_names_the_rating_and_the_reason(
+    desk, fresh_matter, django_capture_on_commit_callbacks
+):
     matter = desk.at(fresh_matter, "replied")
     with django_capture_on_commit_callbacks(execute=True):
         desk.act(matter, "rate", "enterprise", rating=Rating.VERY_UNSATISFIED, reason="答复敷衍，问题仍在。")
@@ -246,13 +311,15 @@ def test_an_unsatisfied_rating_mail_names_the_rating_and_the_reason(desk, fresh_
 
 @pytest.mark.django_db
 def test_the_enterprise_answering_with_its_tracking_number_mails_the_handling_unit(
-        desk, fresh_matter, django_capture_on_commit_callbacks):
+    desk, fresh_matter, django_capture_on_commit_callbacks
+):
     from django.contrib.auth.models import AnonymousUser
 
     matter = desk.at(fresh_matter, "waiting")
     with django_capture_on_commit_callbacks(execute=True):
-        matter_transition(matter=matter, action="resume", user=AnonymousUser(), tracking_grant=True,
-                          reason="补充材料见附件。")
+        matter_transition(
+            matter=matter, action="resume", user=AnonymousUser(), tracking_grant=True, reason="补充材料见附件。"
+        )
     assert mailed_officials(desk) == desk.emails(*DEPT)
 
 
@@ -279,8 +346,9 @@ def test_a_refused_step_sends_nothing(desk, fresh_matter, django_capture_on_comm
 
 
 @pytest.mark.django_db
-def test_a_step_rolled_back_with_its_surrounding_work_sends_nothing(desk, fresh_matter,
-                                                                     django_capture_on_commit_callbacks):
+def test_a_step_rolled_back_with_its_surrounding_work_sends_nothing(
+    desk, fresh_matter, django_capture_on_commit_callbacks
+):
     matter = desk.at(fresh_matter, "waiting")
     with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(ActionRefused), transaction.atomic():
@@ -291,8 +359,9 @@ def test_a_step_rolled_back_with_its_surrounding_work_sends_nothing(desk, fresh_
 
 
 @pytest.mark.django_db
-def test_a_shared_mailbox_gets_one_mail_and_never_the_actors_own_step(desk, enterprise, town, fresh_matter,
-                                                                      django_capture_on_commit_callbacks):
+def test_a_shared_mailbox_gets_one_mail_and_never_the_actors_own_step(
+    desk, enterprise, town, fresh_matter, django_capture_on_commit_callbacks
+):
     colleague = desk["office_colleague"]
     colleague.email = desk["office"].email.upper()
     colleague.save(update_fields=["email"])
@@ -310,8 +379,9 @@ def test_a_shared_mailbox_gets_one_mail_and_never_the_actors_own_step(desk, ente
 
 
 @pytest.mark.django_db
-def test_a_mail_failure_does_not_undo_or_break_the_step(desk, fresh_matter, settings, caplog,
-                                                        django_capture_on_commit_callbacks):
+def test_a_mail_failure_does_not_undo_or_break_the_step(
+    desk, fresh_matter, settings, caplog, django_capture_on_commit_callbacks
+):
     # A real SMTP connection to a loopback port nobody listens on (the queue's own tests show
     # the message arriving once the server is back).
     import socket
@@ -338,20 +408,27 @@ def enterprise_mails(matter):
     return [m for m in mail.outbox if m.to == [matter.contact_email]]
 
 
-@pytest.mark.parametrize("action, start, params, expected", [
-    ("accept", workflow.RECEIVED, {}, "已受理"),
-    ("assign", workflow.REFERRAL_REQUESTED, {"workdays": 5}, "交办"),
-    ("approve_extension", "extension_requested", {}, "延期"),
-    ("reply", "assigned", {"reason": "已协调解决。"}, "已协调解决。"),
-    ("reopen", "rated", {}, "重新办理"),
-])
+@pytest.mark.parametrize(
+    "action, start, params, expected",
+    [
+        ("accept", workflow.RECEIVED, {}, "已受理"),
+        ("assign", workflow.REFERRAL_REQUESTED, {"workdays": 5}, "交办"),
+        ("approve_extension", "extension_requested", {}, "延期"),
+        ("reply", "assigned", {"reason": "已协调解决。"}, "已协调解决。"),
+        ("reopen", "rated", {}, "重新办理"),
+    ],
+)
 @pytest.mark.django_db
 def test_the_enterprise_is_told_of_each_key_moment_by_mail_and_text_message_with_the_deadline(
-        desk, enterprise, town, action, start, params, expected, django_capture_on_commit_callbacks):
+    desk, enterprise, town, action, start, params, expected, django_capture_on_commit_callbacks
+):
     from portal.core import sms
 
-    matter = with_contact(make_matter(enterprise=enterprise, received_by=town, created_by=desk["town_staff"]),
-                          email="boss@example.com", phone="138 0013 8000")
+    matter = with_contact(
+        make_matter(enterprise=enterprise, received_by=town, created_by=desk["town_staff"]),
+        email="boss@example.com",
+        phone="138 0013 8000",
+    )
     matter = desk.at(matter, start)
     mail.outbox.clear()
     sms.outbox.clear()
@@ -372,13 +449,17 @@ def test_the_enterprise_is_told_of_each_key_moment_by_mail_and_text_message_with
 
 @pytest.mark.django_db
 def test_no_text_message_without_a_mobile_number_and_no_mail_without_an_address(
-        desk, enterprise, town, django_capture_on_commit_callbacks):
+    desk, enterprise, town, django_capture_on_commit_callbacks
+):
     from portal.core import sms
 
     # (nor an account of the enterprise with one: see the next test)
     desk["enterprise"].__class__.objects.filter(pk=desk["enterprise"].pk).update(email="")
-    matter = with_contact(make_matter(enterprise=enterprise, received_by=town, created_by=desk["town_staff"]),
-                          email="", phone="0763-5812345")
+    matter = with_contact(
+        make_matter(enterprise=enterprise, received_by=town, created_by=desk["town_staff"]),
+        email="",
+        phone="0763-5812345",
+    )
     mail.outbox.clear()
     sms.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -388,15 +469,17 @@ def test_no_text_message_without_a_mobile_number_and_no_mail_without_an_address(
 
 @pytest.mark.django_db
 def test_the_enterprise_sees_its_deadline_in_its_list_of_matters(desk, enterprise, town, login, enterprise_user):
-    matter = desk.at(make_matter(enterprise=enterprise, received_by=town, created_by=enterprise_user),
-                     workflow.ACCEPTED)
+    matter = desk.at(
+        make_matter(enterprise=enterprise, received_by=town, created_by=enterprise_user), workflow.ACCEPTED
+    )
     html = login(enterprise_user).get(reverse("liaison:mine")).content.decode()
     assert f"{matter.due_date:%Y-%m-%d}" in html and "期限" in html
 
 
 @pytest.mark.django_db
 def test_a_matter_without_a_contact_address_mails_the_enterprises_confirmed_accounts(
-        desk, enterprise, town, django_capture_on_commit_callbacks):
+    desk, enterprise, town, django_capture_on_commit_callbacks
+):
     """A problem raised at a visit takes the enterprise's contact details, which often have no
     e-mail: the enterprise's confirmed accounts (who follow it in 我的企业) are told instead."""
     from portal.models import EnterpriseAccount
@@ -405,12 +488,19 @@ def test_a_matter_without_a_contact_address_mails_the_enterprises_confirmed_acco
     account = desk["enterprise"].enterprise_account
     assert account.enterprise == enterprise and account.status == EnterpriseAccount.Status.CONFIRMED
     EnterpriseAccountFactory(enterprise=enterprise, status=EnterpriseAccount.Status.PENDING)  # not yet: never
-    matter = with_contact(make_matter(enterprise=enterprise, received_by=town, created_by=desk["town_staff"],
-                                      channel="visit"), email="", phone="")
+    matter = with_contact(
+        make_matter(enterprise=enterprise, received_by=town, created_by=desk["town_staff"], channel="visit"),
+        email="",
+        phone="",
+    )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         desk.act(matter, "accept", "town_staff")
     [message] = [m for m in mail.outbox if not set(m.to) & official_addresses(desk)]
     assert message.to == [desk["enterprise"].email] and matter.tracking_number in message.subject
     # it never had a query code: the mail points to 我的企业, not to the tracking page
-    assert f"/matters/mine/{matter.tracking_number}/" in message.body and "查询码" not in message.body and "/matters/track/" not in message.body
+    assert (
+        f"/matters/mine/{matter.tracking_number}/" in message.body
+        and "查询码" not in message.body
+        and "/matters/track/" not in message.body
+    )

@@ -15,8 +15,9 @@ def test_my_enterprise_page_lists_our_matters(login, enterprise_user, actors, ma
 
 
 @pytest.mark.django_db
-def test_one_enterprise_file_selector_respects_the_viewer(actors, matter, enterprise, town_staff_user,
-                                                          other_town_staff_user, county_office_user):
+def test_one_enterprise_file_selector_respects_the_viewer(
+    actors, matter, enterprise, town_staff_user, other_town_staff_user, county_office_user
+):
     actors.drive(matter, workflow.ASSIGNED)
     assert list(matters_for_enterprise(enterprise, town_staff_user)) == [matter]
     assert list(matters_for_enterprise(enterprise, county_office_user)) == [matter]

@@ -1,5 +1,6 @@
 """The query code is a secret like a password: stored hashed, shown once, never filterable in
 the admin, replaced (never revealed) when lost; only the enterprise rates a reply."""
+
 import re
 
 import pytest
@@ -26,8 +27,9 @@ def test_the_query_code_is_stored_hashed_and_still_opens_the_matter(client, matt
     assert _lookup(client, matter, code[:-1] + ("A" if code[-1] != "A" else "B")).status_code == 404
 
 
-@pytest.mark.parametrize("lookup", ["query_code__startswith", "query_code", "query_code__regex",
-                                    "matter__query_code__startswith"])
+@pytest.mark.parametrize(
+    "lookup", ["query_code__startswith", "query_code", "query_code__regex", "matter__query_code__startswith"]
+)
 @pytest.mark.django_db
 def test_no_admin_list_filters_on_the_query_code(login, town_staff_user, matter, lookup):
     client = login(town_staff_user)
@@ -53,8 +55,7 @@ def test_an_official_holding_the_code_cannot_rate(login, actors, matter, town_st
     matter = actors.drive(matter, workflow.REPLIED)
     client = login(town_staff_user)
     assert _lookup(client, matter, code).status_code == 302
-    response = client.post(reverse("liaison:track_act", args=[matter.tracking_number]),
-                           {"action": "rate", "rating": 5})
+    response = client.post(reverse("liaison:track_act", args=[matter.tracking_number]), {"action": "rate", "rating": 5})
     assert response.status_code in (403, 404, 409)
     assert Matter.objects.get(pk=matter.pk).state == workflow.REPLIED
 
@@ -72,8 +73,7 @@ def test_the_code_is_shown_once_after_submission(client, matter):
 
 
 @pytest.mark.django_db
-def test_a_lost_code_is_replaced_and_sent_to_the_contact_on_file(client, matter,
-                                                                django_capture_on_commit_callbacks):
+def test_a_lost_code_is_replaced_and_sent_to_the_contact_on_file(client, matter, django_capture_on_commit_callbacks):
     old = matter.issued_query_code
     Matter.objects.filter(pk=matter.pk).update(contact_email="boss@example.com")
     url = reverse("liaison:forgot_code")

@@ -1,6 +1,7 @@
 """The county office's review queue (issue 17): one section at a time behind tabs with counts
 (plain links, no JavaScript), a 等待时长 column in working days, and each row's next step as a
 button."""
+
 import datetime
 
 import pytest
@@ -24,10 +25,12 @@ def _page(client, **params):
 
 @pytest.mark.django_db
 def test_one_section_at_a_time_with_every_count_on_its_tab(login, actors, enterprise, town, county_office_user):
-    referred = actors.drive(make_matter(enterprise=enterprise, received_by=town, title="请求交办的事项"),
-                            workflow.REFERRAL_REQUESTED)
-    returned = actors.drive(make_matter(enterprise=enterprise, received_by=town, title="被退回的事项"),
-                            workflow.RETURNED)
+    referred = actors.drive(
+        make_matter(enterprise=enterprise, received_by=town, title="请求交办的事项"), workflow.REFERRAL_REQUESTED
+    )
+    returned = actors.drive(
+        make_matter(enterprise=enterprise, received_by=town, title="被退回的事项"), workflow.RETURNED
+    )
     client = login(county_office_user)
     body = _page(client)  # the first section with something waiting
     assert 'id="q-referral_requests"' in body and referred.tracking_number in body
@@ -59,8 +62,9 @@ def test_each_row_shows_the_working_days_waited(login, actors, enterprise, town,
 def test_each_row_has_the_button_of_its_next_step(login, actors, enterprise, town, county_office_user):
     referred = actors.drive(make_matter(enterprise=enterprise, received_by=town), workflow.REFERRAL_REQUESTED)
     rated = actors.drive(make_matter(enterprise=enterprise, received_by=town), workflow.RATED)
-    supervised = actors.perform(actors.drive(make_matter(enterprise=enterprise, received_by=town),
-                                             workflow.ASSIGNED), "supervise")
+    supervised = actors.perform(
+        actors.drive(make_matter(enterprise=enterprise, received_by=town), workflow.ASSIGNED), "supervise"
+    )
     client = login(county_office_user)
 
     def act(matter, action):

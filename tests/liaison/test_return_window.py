@@ -3,6 +3,7 @@ its business may return it within 2 working days. The window is a clock like the
 its closing date is shown with a near flag, listed in the review queue, put in the lead
 unit's daily deadline mail and counted in the figures — but a window that has closed is not
 "overdue": the matter simply stays with the lead unit, whose handling clock runs on."""
+
 import datetime
 import io
 
@@ -28,8 +29,9 @@ def queue_section(page, key):
 @pytest.fixture
 def assigned(actors, enterprise, town):
     with clock.travel(MON):
-        return actors.drive(make_matter(enterprise=enterprise, received_by=town, title="错派的用地事项"),
-                            workflow.ASSIGNED)
+        return actors.drive(
+            make_matter(enterprise=enterprise, received_by=town, title="错派的用地事项"), workflow.ASSIGNED
+        )
 
 
 @pytest.mark.django_db
@@ -46,8 +48,11 @@ def test_the_return_window_runs_until_it_closes_and_is_never_overdue(assigned):
         assert fresh(assigned).next_deadline[0].key == "handling"
         assert "return" not in {c.key for c, _d in deadlines.running_clocks(fresh(assigned))}
     # A fresh assignment does not crowd the general near-due list for its window alone.
-    assert not Matter.objects.near_due(TUE, near_due_horizon(TUE)).filter(
-        pk=assigned.pk, due_date__gt=near_due_horizon(TUE)).exists()
+    assert (
+        not Matter.objects.near_due(TUE, near_due_horizon(TUE))
+        .filter(pk=assigned.pk, due_date__gt=near_due_horizon(TUE))
+        .exists()
+    )
 
 
 @pytest.mark.django_db
@@ -71,8 +76,9 @@ def test_the_deadline_mail_reminds_the_lead_unit_while_it_may_return(assigned, d
         call_command("liaison_deadlines", stdout=io.StringIO())
     to_department = [m for m in mail.outbox if department_staff_user.email in m.to]
     assert len(to_department) == 1
-    line = next(line for line in to_department[0].body.splitlines() if assigned.tracking_number in line
-                and "退回期" in line)
+    line = next(
+        line for line in to_department[0].body.splitlines() if assigned.tracking_number in line and "退回期" in line
+    )
     assert "2026-03-04" in line
     mail.outbox.clear()
     with clock.travel(THU):
@@ -82,9 +88,13 @@ def test_the_deadline_mail_reminds_the_lead_unit_while_it_may_return(assigned, d
 
 @pytest.mark.django_db
 def test_the_figures_count_open_return_windows(assigned):
-    rows = {str(label): (overdue, near) for label, overdue, near in
-            figures.clocks_now(Matter.objects.all(), TUE, near_due_horizon(TUE))}
+    rows = {
+        str(label): (overdue, near)
+        for label, overdue, near in figures.clocks_now(Matter.objects.all(), TUE, near_due_horizon(TUE))
+    }
     assert rows[str(deadlines.CLOCKS_BY_KEY["return"].label)] == (0, 1)
-    rows = {str(label): (overdue, near) for label, overdue, near in
-            figures.clocks_now(Matter.objects.all(), THU, near_due_horizon(THU))}
+    rows = {
+        str(label): (overdue, near)
+        for label, overdue, near in figures.clocks_now(Matter.objects.all(), THU, near_due_horizon(THU))
+    }
     assert rows[str(deadlines.CLOCKS_BY_KEY["return"].label)] == (0, 0)

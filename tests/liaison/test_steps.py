@@ -1,5 +1,6 @@
 """The matter's change page as a list of steps (issue 17): a big button for each step this user
 may take now, and the steps they cannot take, each with the reason — never hidden silently."""
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -45,8 +46,9 @@ def test_only_the_lead_unit_returns_an_assignment(actors, matter, town_staff_use
 
 
 @pytest.mark.django_db
-def test_the_county_office_sees_extension_steps_grey_until_one_is_asked(actors, matter, county_office_user,
-                                                                      department_staff_user):
+def test_the_county_office_sees_extension_steps_grey_until_one_is_asked(
+    actors, matter, county_office_user, department_staff_user
+):
     matter = actors.drive(matter, workflow.ASSIGNED)
     now, later = _steps(matter, county_office_user)
     assert "supervise" in now and "unsupervise" not in now and "unsupervise" not in later
@@ -55,7 +57,8 @@ def test_the_county_office_sees_extension_steps_grey_until_one_is_asked(actors, 
     now, later = _steps(matter, county_office_user)
     assert {"approve_extension", "reject_extension"} <= set(now)
     assert _steps(matter, department_staff_user)[1]["request_extension"] == (
-        "An extension request is already waiting for the county office.")
+        "An extension request is already waiting for the county office."
+    )
 
 
 @pytest.mark.django_db

@@ -1,12 +1,12 @@
 """Every state against every action: the table in liaison/workflow.py is the law."""
+
 import datetime
 
 import pytest
 
 from liaison import clock, workflow
 from liaison.models import Matter, MatterEvent, Rating
-from liaison.services import (matter_assign, matter_create, matter_rate, matter_reply,
-                              matter_transition)
+from liaison.services import matter_assign, matter_create, matter_rate, matter_reply, matter_transition
 from portal.core.workflow import ActionRefused
 
 from .factories import fresh
@@ -85,20 +85,29 @@ def test_an_official_of_another_unit_may_do_nothing(actors, matter, other_town_s
     state = next(s for s in workflow.ALL_STATES if s in workflow.ACTIONS[action].sources)
     matter = actors.drive(matter, state)
     with pytest.raises(ActionRefused) as refused:
-        matter_transition(matter=matter, action=action, user=other_town_staff_user, reason="x", rating=5,
-                          lead_unit=actors.department, days=1)
+        matter_transition(
+            matter=matter,
+            action=action,
+            user=other_town_staff_user,
+            reason="x",
+            rating=5,
+            lead_unit=actors.department,
+            days=1,
+        )
     assert refused.value.code == "permission"
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("action", [a for a in sorted(workflow.ACTIONS) if "enterprise" not in
-                                    workflow.ACTIONS[a].actors])
+@pytest.mark.parametrize(
+    "action", [a for a in sorted(workflow.ACTIONS) if "enterprise" not in workflow.ACTIONS[a].actors]
+)
 def test_the_enterprise_may_not_perform_official_actions(actors, matter, action):
     state = next(s for s in workflow.ALL_STATES if s in workflow.ACTIONS[action].sources)
     matter = actors.drive(matter, state)
     with pytest.raises(ActionRefused) as refused:
-        matter_transition(matter=matter, action=action, user=actors.enterprise_user, reason="x",
-                          lead_unit=actors.department)
+        matter_transition(
+            matter=matter, action=action, user=actors.enterprise_user, reason="x", lead_unit=actors.department
+        )
     assert refused.value.code == "permission"
 
 
@@ -130,8 +139,9 @@ def test_referral_needs_a_reason(actors, matter):
 @pytest.mark.django_db
 def test_return_shows_who_returned_and_why_and_the_unit_loses_the_matter(actors, matter, department):
     matter = actors.drive(matter, workflow.ASSIGNED)
-    matter = matter_transition(matter=matter, action="return_assignment", user=actors.department_user,
-                               reason="不属于本局职责")
+    matter = matter_transition(
+        matter=matter, action="return_assignment", user=actors.department_user, reason="不属于本局职责"
+    )
     assert matter.returned_by_unit == department and matter.return_reason == "不属于本局职责"
     assert matter.lead_unit is None
     assert not Matter.objects.visible_to(actors.department_user).filter(pk=matter.pk).exists()
@@ -194,10 +204,10 @@ def test_notes_are_internal_or_public(actors, matter):
     from liaison.selectors import public_timeline
 
     matter = actors.drive(matter, workflow.ASSIGNED)
-    matter_transition(matter=matter, action="note", user=actors.department_user, reason="内部：已联系自然资源局",
-                      public=False)
-    matter_transition(matter=matter, action="note", user=actors.department_user, reason="已安排现场勘查",
-                      public=True)
+    matter_transition(
+        matter=matter, action="note", user=actors.department_user, reason="内部：已联系自然资源局", public=False
+    )
+    matter_transition(matter=matter, action="note", user=actors.department_user, reason="已安排现场勘查", public=True)
     reasons = [e.reason for e in public_timeline(matter)]
     assert "已安排现场勘查" in reasons and "内部：已联系自然资源局" not in reasons
 
@@ -215,10 +225,24 @@ def test_supervision_is_flagged_and_cannot_be_doubled(actors, matter):
 @pytest.mark.django_db
 def test_one_source_makes_exactly_one_matter(enterprise, town, county_office_unit, department):
     # any saved model instance may be the source: here a unit stands in for a visit's problem
-    first = matter_create(enterprise=enterprise, title="t", description="d", category="land", channel="visit",
-                          received_by=town, source=department)
-    again = matter_create(enterprise=enterprise, title="t2", description="d2", category="land", channel="visit",
-                          received_by=town, source=department)
+    first = matter_create(
+        enterprise=enterprise,
+        title="t",
+        description="d",
+        category="land",
+        channel="visit",
+        received_by=town,
+        source=department,
+    )
+    again = matter_create(
+        enterprise=enterprise,
+        title="t2",
+        description="d2",
+        category="land",
+        channel="visit",
+        received_by=town,
+        source=department,
+    )
     assert first.pk == again.pk
     assert Matter.objects.count() == 1
 
@@ -227,8 +251,15 @@ def test_one_source_makes_exactly_one_matter(enterprise, town, county_office_uni
 def test_the_source_constraint_holds_in_the_database(enterprise, town, department):
     from django.db import IntegrityError, transaction
 
-    first = matter_create(enterprise=enterprise, title="t", description="d", category="land", channel="visit",
-                          received_by=town, source=department)
+    first = matter_create(
+        enterprise=enterprise,
+        title="t",
+        description="d",
+        category="land",
+        channel="visit",
+        received_by=town,
+        source=department,
+    )
     clone = Matter.objects.get(pk=first.pk)
     clone.pk = None
     clone.tracking_number = "ZQX"
@@ -238,8 +269,12 @@ def test_the_source_constraint_holds_in_the_database(enterprise, town, departmen
 
 @pytest.mark.django_db
 def test_tracking_numbers_and_codes_are_not_sequential(enterprise, town):
-    matters = [matter_create(enterprise=enterprise, title="t", description="d", category="other", channel="phone",
-                             received_by=town) for _ in range(5)]
+    matters = [
+        matter_create(
+            enterprise=enterprise, title="t", description="d", category="other", channel="phone", received_by=town
+        )
+        for _ in range(5)
+    ]
     numbers = [m.tracking_number for m in matters]
     assert len(set(numbers)) == 5 and len({m.issued_query_code for m in matters}) == 5
     assert all(len(m.issued_query_code) == 8 for m in matters)
@@ -249,11 +284,13 @@ def test_tracking_numbers_and_codes_are_not_sequential(enterprise, town):
 @pytest.mark.django_db
 def test_create_refuses_bad_input_clearly(enterprise, town):
     with pytest.raises(ActionRefused):
-        matter_create(enterprise=enterprise, title="t", description="d", category="nonsense", channel="phone",
-                      received_by=town)
+        matter_create(
+            enterprise=enterprise, title="t", description="d", category="nonsense", channel="phone", received_by=town
+        )
     with pytest.raises(ActionRefused):
-        matter_create(enterprise=enterprise, title="t", description="d", category="land", channel="fax",
-                      received_by=town)
+        matter_create(
+            enterprise=enterprise, title="t", description="d", category="land", channel="fax", received_by=town
+        )
 
 
 @pytest.mark.django_db
@@ -280,8 +317,11 @@ def test_typed_steps_name_their_arguments_and_go_through_the_one_transition(acto
     assert refused.value.code == "rating_reason"
     matter = matter_rate(matter=matter, user=actors.enterprise_user, rating=Rating.SATISFIED)
     assert matter.state == workflow.RATED
-    events = list(MatterEvent.objects.filter(matter=matter, action__in=["assign", "reply", "rate"])
-                  .order_by("created_at", "pk").values_list("action", "reason"))
+    events = list(
+        MatterEvent.objects.filter(matter=matter, action__in=["assign", "reply", "rate"])
+        .order_by("created_at", "pk")
+        .values_list("action", "reason")
+    )
     assert events == [("assign", "请牵头办理"), ("reply", "已协调解决用地指标"), ("rate", "")]
 
 

@@ -1,4 +1,5 @@
 """Admin: unit scoping, staff draft but cannot publish, change notes, 索引号 read-only."""
+
 from django.urls import reverse
 
 from policies.models import Policy
@@ -8,12 +9,24 @@ from .factories import DraftFactory, PolicyFactory
 
 def _form_data(policy, **overrides):
     data = {
-        "title": policy.title, "doc_number": policy.doc_number, "unit": policy.unit_id, "issuer_name": "",
-        "level": policy.level, "keywords": "", "summary": policy.summary, "body": policy.body,
-        "validity": policy.validity, "application_url": "", "application_contact": "", "change_note": "",
-        "interpretations-TOTAL_FORMS": "0", "interpretations-INITIAL_FORMS": "0",
-        "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0",
-        "changes-TOTAL_FORMS": "0", "changes-INITIAL_FORMS": "0",
+        "title": policy.title,
+        "doc_number": policy.doc_number,
+        "unit": policy.unit_id,
+        "issuer_name": "",
+        "level": policy.level,
+        "keywords": "",
+        "summary": policy.summary,
+        "body": policy.body,
+        "validity": policy.validity,
+        "application_url": "",
+        "application_contact": "",
+        "change_note": "",
+        "interpretations-TOTAL_FORMS": "0",
+        "interpretations-INITIAL_FORMS": "0",
+        "attachments-TOTAL_FORMS": "0",
+        "attachments-INITIAL_FORMS": "0",
+        "changes-TOTAL_FORMS": "0",
+        "changes-INITIAL_FORMS": "0",
     }
     data.update(overrides)
     return data
@@ -30,11 +43,15 @@ def test_staff_see_only_their_units_policies(login, town, other_town, town_staff
 
 def test_staff_drafts_a_policy_for_their_own_unit(login, town, other_town, town_staff_user):
     client = login(town_staff_user)
-    response = client.post(reverse("admin:policies_policy_add"), _form_data(
-        Policy(title="别镇的办法", unit=other_town, level="town", body="正文", summary="摘要")))
+    response = client.post(
+        reverse("admin:policies_policy_add"),
+        _form_data(Policy(title="别镇的办法", unit=other_town, level="town", body="正文", summary="摘要")),
+    )
     assert response.status_code == 200 and not Policy.objects.filter(title="别镇的办法").exists()
-    response = client.post(reverse("admin:policies_policy_add"), _form_data(
-        Policy(title="新起草的办法", unit=town, level="town", body="正文", summary="摘要")))
+    response = client.post(
+        reverse("admin:policies_policy_add"),
+        _form_data(Policy(title="新起草的办法", unit=town, level="town", body="正文", summary="摘要")),
+    )
     assert response.status_code == 302
     policy = Policy.objects.get(title="新起草的办法")
     assert policy.unit == town and policy.status == Policy.Status.DRAFT and policy.created_by == town_staff_user
@@ -60,8 +77,9 @@ def test_head_publishes_and_withdraws_through_the_admin(login, town, town_head_u
 
 def test_staff_cannot_change_a_published_policy(login, town, town_staff_user):
     policy = PolicyFactory(unit=town)
-    response = login(town_staff_user).post(reverse("admin:policies_policy_change", args=[policy.pk]),
-                                           _form_data(policy, title="偷偷改标题"))
+    response = login(town_staff_user).post(
+        reverse("admin:policies_policy_change", args=[policy.pk]), _form_data(policy, title="偷偷改标题")
+    )
     assert response.status_code == 403 or Policy.objects.get(pk=policy.pk).title != "偷偷改标题"
     assert Policy.objects.get(pk=policy.pk).title != "偷偷改标题"
 
@@ -88,8 +106,9 @@ def test_index_number_cannot_be_changed(login, town, town_head_user):
 
 def test_published_policy_cannot_be_deleted(login, town, county_office_user):
     policy = PolicyFactory(unit=town)
-    response = login(county_office_user).post(reverse("admin:policies_policy_delete", args=[policy.pk]),
-                                              {"post": "yes"})
+    response = login(county_office_user).post(
+        reverse("admin:policies_policy_delete", args=[policy.pk]), {"post": "yes"}
+    )
     assert response.status_code == 403
     assert Policy.objects.filter(pk=policy.pk).exists()
 
@@ -99,8 +118,9 @@ def test_disclosure_report_page(login, town, county_office_user, town_staff_user
 
     from django.utils import timezone
 
-    PolicyFactory(unit=town, title="迟发的文件", written_on=datetime.date(2024, 1, 2),
-                  published_on=datetime.date(2024, 3, 1))
+    PolicyFactory(
+        unit=town, title="迟发的文件", written_on=datetime.date(2024, 1, 2), published_on=datetime.date(2024, 3, 1)
+    )
     PolicyFactory(unit=town, title="没有解读的文件", published_on=timezone.localdate() - datetime.timedelta(days=30))
     page = login(county_office_user).get(reverse("admin:policies_policy_report")).content.decode()
     assert "迟发的文件" in page and "没有解读的文件" in page
@@ -113,8 +133,10 @@ def test_synonym_admin_for_the_county_office(login, county_office_user, town_sta
 
     call_command("sync_roles", verbosity=0)
     url = reverse("admin:portal_searchsynonym_add")
-    assert login(county_office_user).post(url, {"term": "开票", "official_terms": "发票", "is_active": "on"}
-                                          ).status_code == 302
+    assert (
+        login(county_office_user).post(url, {"term": "开票", "official_terms": "发票", "is_active": "on"}).status_code
+        == 302
+    )
     assert login(town_staff_user).get(url).status_code == 403
 
 
@@ -130,8 +152,9 @@ def test_change_page_offers_publish_only_to_those_who_may(login, town, town_head
     assert login(town_staff_user).get(reverse("admin:policies_policy_import")).status_code == 200
 
 
-def test_the_publish_step_is_a_button_for_the_head_and_greyed_with_the_reason_for_staff(login, town, town_head_user,
-                                                                                      town_staff_user):
+def test_the_publish_step_is_a_button_for_the_head_and_greyed_with_the_reason_for_staff(
+    login, town, town_head_user, town_staff_user
+):
     draft = DraftFactory(unit=town)
     url = reverse("admin:policies_policy_change", args=[draft.pk])
     publish = reverse("admin:policies_policy_publish", args=[draft.pk])

@@ -1,4 +1,5 @@
 """Interpretation due within 3 working days; publication within 20 working days of 成文."""
+
 import datetime
 
 from policies import selectors

@@ -1,4 +1,5 @@
 """import_policies (formats.md): headers, natural keys, errors in Chinese, dry run."""
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -13,9 +14,11 @@ def run(text, **kwargs):
 
 
 def test_import_creates_then_updates_by_doc_number(county_government, town):
-    csv = HEADER + ("测试办法,广东省人民政府,省,2024-01-02,\"第一段\n第二段\",粤府〔2024〕1号,金融信贷；税收优惠,有效,制造业,"
-                    "2024-01-05,2024-02-05\n"
-                    f"镇里的办法,{town.name},镇,2024-03-01,正文,太府〔2024〕2号,,已废止,,,\n")
+    csv = HEADER + (
+        '测试办法,广东省人民政府,省,2024-01-02,"第一段\n第二段",粤府〔2024〕1号,金融信贷；税收优惠,有效,制造业,'
+        "2024-01-05,2024-02-05\n"
+        f"镇里的办法,{town.name},镇,2024-03-01,正文,太府〔2024〕2号,,已废止,,,\n"
+    )
     result = run(csv)
     assert result.ok and result.created == 2, result.errors
     policy = Policy.objects.get(doc_number="粤府〔2024〕1号")
@@ -31,11 +34,13 @@ def test_import_creates_then_updates_by_doc_number(county_government, town):
 
 
 def test_bad_rows_are_reported_in_chinese_with_row_numbers(county_government):
-    csv = HEADER + ("好的,县人民政府,县,2024-01-02,正文,,,,,,\n"
-                    "坏层级,县人民政府,区,2024-01-02,正文,,,,,,\n"
-                    "坏日期,县人民政府,县,2024/13/02,正文,,,,,,\n"
-                    "坏主题,县人民政府,县,2024-01-02,正文,,,无效吗,,,\n"
-                    "坏窗口,县人民政府,县,2024-01-02,正文,,,,,2024-02-01,2024-01-01\n")
+    csv = HEADER + (
+        "好的,县人民政府,县,2024-01-02,正文,,,,,,\n"
+        "坏层级,县人民政府,区,2024-01-02,正文,,,,,,\n"
+        "坏日期,县人民政府,县,2024/13/02,正文,,,,,,\n"
+        "坏主题,县人民政府,县,2024-01-02,正文,,,无效吗,,,\n"
+        "坏窗口,县人民政府,县,2024-01-02,正文,,,,,2024-02-01,2024-01-01\n"
+    )
     result = run(csv)
     assert result.created == 1
     assert [row for row, _m in result.errors] == [3, 4, 5, 6]

@@ -25,8 +25,13 @@ def test_standard_categories_match_with_or_without_the_separators(county_governm
 
 
 def test_county_office_import_creates_an_unknown_theme_and_reports_it(county_government, county_office_user):
-    result = run([["甲", "县人民政府", "县", "2024-01-02", "正文", "乡村振兴"],
-                  ["乙", "县人民政府", "县", "2024-01-03", "正文", "乡村振兴；综合政务"]], user=county_office_user)
+    result = run(
+        [
+            ["甲", "县人民政府", "县", "2024-01-02", "正文", "乡村振兴"],
+            ["乙", "县人民政府", "县", "2024-01-03", "正文", "乡村振兴；综合政务"],
+        ],
+        user=county_office_user,
+    )
     assert result.ok and result.created == 2, result.errors
     assert Theme.objects.filter(name="乡村振兴").count() == 1
     report = "\n".join(format_report(result))
@@ -40,10 +45,14 @@ def test_a_new_theme_in_a_dry_run_is_not_kept(county_government, county_office_u
     assert not Theme.objects.filter(name="乡村振兴").exists()
 
 
-def test_other_importers_are_refused_a_new_theme_with_a_clear_message(county_government, department,
-                                                                      department_staff_user):
-    result = run([["办法", department.name, "县", "2024-01-02", "正文", "乡村振兴"]],
-                 owner_unit=department, user=department_staff_user)
+def test_other_importers_are_refused_a_new_theme_with_a_clear_message(
+    county_government, department, department_staff_user
+):
+    result = run(
+        [["办法", department.name, "县", "2024-01-02", "正文", "乡村振兴"]],
+        owner_unit=department,
+        user=department_staff_user,
+    )
     assert result.created == 0
     message = result.errors[0][1]
     assert "乡村振兴" in message and "县政府办" in message and "综合政务" in message

@@ -1,4 +1,5 @@
 """Public pages: home, list with facets, detail; fixed query counts whatever the data size."""
+
 import datetime
 
 import pytest
@@ -16,8 +17,16 @@ def _many(unit, n, **kwargs):
     return policies
 
 
-@pytest.mark.parametrize("url", ["/policies/", "/policies/list/", "/policies/list/?theme=finance-credit&level=county",
-                                 "/policies/list/?q=企业&sort=relevance", "/policies/list/?industry=C&year=2024"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/policies/",
+        "/policies/list/",
+        "/policies/list/?theme=finance-credit&level=county",
+        "/policies/list/?q=企业&sort=relevance",
+        "/policies/list/?industry=C&year=2024",
+    ],
+)
 def test_list_pages_run_a_fixed_number_of_queries(client, town, other_town, url, django_assert_max_num_queries):
     _many(town, 1)
     client.get(url)
@@ -64,9 +73,16 @@ def test_withdrawing_refreshes_cached_counts(client, town, town_head_user, djang
     assert facets["theme"] == [] and facets["level"] == [] and facets["unit"] == [] and facets["year"] == []
 
 
-@pytest.mark.parametrize("params", [{}, {"level": "county"}, {"unit": "TOWN", "year": "2023"},
-                                    {"industry": "C", "validity": "repealed"},
-                                    {"theme": "finance-credit", "level": "town", "industry": "A"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"level": "county"},
+        {"unit": "TOWN", "year": "2023"},
+        {"industry": "C", "validity": "repealed"},
+        {"theme": "finance-credit", "level": "town", "industry": "A"},
+    ],
+)
 def test_each_facet_count_is_what_its_link_lists(client, town, other_town, params):
     """The count beside a facet value is the number of policies its link lists, whatever other
     filters are active (the counts are added up in Python from one grouping query)."""
@@ -75,15 +91,18 @@ def test_each_facet_count_is_what_its_link_lists(client, town, other_town, param
     def at(year):
         return timezone.make_aware(datetime.datetime(year, 6, 1, 9))
 
-    rows = [(town, Level.COUNTY, Policy.Validity.IN_FORCE, 2023, ["C"], [theme()]),
-            (town, Level.COUNTY, Policy.Validity.REPEALED, 2024, [], [theme("tax-incentives")]),
-            (town, Level.TOWN, Policy.Validity.IN_FORCE, 2023, ["A", "C"], [theme(), theme("tax-incentives")]),
-            (other_town, Level.TOWN, Policy.Validity.REPEALED, 2023, ["C"], []),
-            (other_town, Level.TOWN, Policy.Validity.IN_FORCE, 2022, [], [theme()]),
-            (other_town, Level.NATIONAL, Policy.Validity.IN_FORCE, 2024, ["B"], [theme()])]
+    rows = [
+        (town, Level.COUNTY, Policy.Validity.IN_FORCE, 2023, ["C"], [theme()]),
+        (town, Level.COUNTY, Policy.Validity.REPEALED, 2024, [], [theme("tax-incentives")]),
+        (town, Level.TOWN, Policy.Validity.IN_FORCE, 2023, ["A", "C"], [theme(), theme("tax-incentives")]),
+        (other_town, Level.TOWN, Policy.Validity.REPEALED, 2023, ["C"], []),
+        (other_town, Level.TOWN, Policy.Validity.IN_FORCE, 2022, [], [theme()]),
+        (other_town, Level.NATIONAL, Policy.Validity.IN_FORCE, 2024, ["B"], [theme()]),
+    ]
     for unit, level, validity, year, industries, themes in rows:
-        PolicyFactory(unit=unit, level=level, validity=validity, published_at=at(year), industries=industries,
-                      themes=themes)
+        PolicyFactory(
+            unit=unit, level=level, validity=validity, published_at=at(year), industries=industries, themes=themes
+        )
     params = {k: str(town.pk) if v == "TOWN" else v for k, v in params.items()}
     facets = client.get("/policies/list/", params).context["facets"]
     checked = 0
@@ -117,8 +136,9 @@ def test_detail_page_runs_a_fixed_number_of_queries(client, town):
 
 def test_detail_shows_metadata_and_not_in_force_banner(client, town):
     new = PolicyFactory(unit=town, title="新办法")
-    old = PolicyFactory(unit=town, title="旧办法", doc_number="清新府〔2019〕22号", validity=Policy.Validity.REPEALED,
-                        replaced_by=new)
+    old = PolicyFactory(
+        unit=town, title="旧办法", doc_number="清新府〔2019〕22号", validity=Policy.Validity.REPEALED, replaced_by=new
+    )
     page = client.get(old.get_absolute_url()).content.decode()
     assert "清新府〔2019〕22号" in page and old.index_number in page
     assert "banner-warning" in page and new.get_absolute_url() in page
@@ -126,7 +146,9 @@ def test_detail_shows_metadata_and_not_in_force_banner(client, town):
 
 
 def test_body_markdown_is_sanitised(client, town):
-    policy = PolicyFactory(unit=town, body="# 标题\n\n<script>alert(1)</script>\n\n<a href=\"javascript:x\" onclick=\"y\">链接</a>")
+    policy = PolicyFactory(
+        unit=town, body='# 标题\n\n<script>alert(1)</script>\n\n<a href="javascript:x" onclick="y">链接</a>'
+    )
     page = client.get(policy.get_absolute_url()).content.decode()
     assert "<script>alert(1)</script>" not in page and "javascript:x" not in page and "onclick" not in page
     assert "<h2>标题</h2>" in page
@@ -147,17 +169,32 @@ def test_facets_combine_and_count(client, town, other_town):
 
 def test_bad_filter_values_are_ignored(client, town):
     PolicyFactory(unit=town)
-    for params in [{"level": "nope"}, {"unit": "abc"}, {"year": "99999999999"}, {"page": "-1"}, {"sort": "x"},
-                   {"theme": "nothing"}, {"q": "'\"%_"}]:
+    for params in [
+        {"level": "nope"},
+        {"unit": "abc"},
+        {"year": "99999999999"},
+        {"page": "-1"},
+        {"sort": "x"},
+        {"theme": "nothing"},
+        {"q": "'\"%_"},
+    ]:
         assert client.get("/policies/list/", params).status_code == 200
 
 
 def test_home_lists_open_windows_with_days_left(client, town):
     today = timezone.localdate()
-    PolicyFactory(unit=town, title="贴息申报", application_opens=today - datetime.timedelta(days=2),
-                  application_closes=today + datetime.timedelta(days=5))
-    PolicyFactory(unit=town, title="已截止申报", application_opens=today - datetime.timedelta(days=20),
-                  application_closes=today - datetime.timedelta(days=1))
+    PolicyFactory(
+        unit=town,
+        title="贴息申报",
+        application_opens=today - datetime.timedelta(days=2),
+        application_closes=today + datetime.timedelta(days=5),
+    )
+    PolicyFactory(
+        unit=town,
+        title="已截止申报",
+        application_opens=today - datetime.timedelta(days=20),
+        application_closes=today - datetime.timedelta(days=1),
+    )
     response = client.get("/policies/")
     assert [p.title for p in response.context["windows"]] == ["贴息申报"]
     assert response.context["windows"][0].days_left == 5

@@ -1,11 +1,13 @@
 """The approver of a policy edit sees what changed against the published version."""
+
 from policies import services
 from policies.models import Policy
 from tests.policies.factories import PolicyFactory
 
 
-def test_a_corrected_policy_shows_its_changes_against_the_published_version(login, county_office_user,
-                                                                              county_office_unit):
+def test_a_corrected_policy_shows_its_changes_against_the_published_version(
+    login, county_office_user, county_office_unit
+):
     policy = PolicyFactory(unit=county_office_unit, body="对符合条件的企业给予奖补50万元。", title="奖补办法")
     services.policy_withdraw(policy=policy, user=county_office_user, reason="金额有误")
     policy = services.policy_return_to_draft(policy=Policy.objects.get(pk=policy.pk), user=county_office_user)

@@ -1,4 +1,5 @@
 """E-mail subscriptions: double opt-in, one-click unsubscribe with signed tokens, the digest."""
+
 import datetime
 import re
 
@@ -18,8 +19,9 @@ def _link(message):
 
 def test_double_opt_in(client, django_capture_on_commit_callbacks, town):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/policies/subscribe/", {"email": "boss@example.com", "themes": [theme().pk],
-                                                        "industries": ["C"]})
+        response = client.post(
+            "/policies/subscribe/", {"email": "boss@example.com", "themes": [theme().pk], "industries": ["C"]}
+        )
     assert response.status_code == 200
     subscription = Subscription.objects.get(email="boss@example.com")
     assert subscription.confirmed_at is None
@@ -50,16 +52,20 @@ def test_unsubscribe_token_cannot_confirm(client, db):
 
 
 def test_digest_matches_themes_and_industries_and_has_one_click_unsubscribe(client, town):
-    subscription = Subscription.objects.create(email="a@example.com", industries=["C"],
-                                               confirmed_at=timezone.now() - datetime.timedelta(days=3),
-                                               last_sent_at=timezone.now() - datetime.timedelta(days=3))
+    subscription = Subscription.objects.create(
+        email="a@example.com",
+        industries=["C"],
+        confirmed_at=timezone.now() - datetime.timedelta(days=3),
+        last_sent_at=timezone.now() - datetime.timedelta(days=3),
+    )
     subscription.themes.set([theme()])
     PolicyFactory(unit=town, title="金融制造业政策", themes=[theme()], industries=["C"])
     PolicyFactory(unit=town, title="金融通用政策", themes=[theme()])
     PolicyFactory(unit=town, title="金融农业政策", themes=[theme()], industries=["A"])
     PolicyFactory(unit=town, title="税收政策", themes=[theme("tax-incentives")])
-    PolicyFactory(unit=town, title="很早的金融政策", themes=[theme()],
-                  published_at=timezone.now() - datetime.timedelta(days=10))
+    PolicyFactory(
+        unit=town, title="很早的金融政策", themes=[theme()], published_at=timezone.now() - datetime.timedelta(days=10)
+    )
     call_command("send_policy_digest", verbosity=0)
     assert len(mail.outbox) == 1
     body = mail.outbox[0].body

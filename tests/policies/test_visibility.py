@@ -1,5 +1,6 @@
 """Drafts, withdrawn and scheduled policies never reach the public: no page, feed, sitemap,
 attachment or search result shows them."""
+
 import datetime
 
 import pytest
@@ -17,22 +18,34 @@ SECRET = "保密草稿标题"
 def hidden(town):
     draft = DraftFactory(unit=town, title=f"{SECRET}一")
     withdrawn = PolicyFactory(unit=town, title=f"{SECRET}二", status=Policy.Status.WITHDRAWN, withdrawal_reason="错误")
-    scheduled = PolicyFactory(unit=town, title=f"{SECRET}三",
-                              published_at=timezone.now() + datetime.timedelta(days=3))
+    scheduled = PolicyFactory(unit=town, title=f"{SECRET}三", published_at=timezone.now() + datetime.timedelta(days=3))
     for policy in (withdrawn, scheduled):
         # As if indexed while still published: the index must still hide them.
         from portal.core import search
 
-        search.index_object("policy", policy.pk, title=policy.title, body=policy.body, url=policy.get_absolute_url(),
-                            available_from=policy.published_at if policy.status == "published" else None)
+        search.index_object(
+            "policy",
+            policy.pk,
+            title=policy.title,
+            body=policy.body,
+            url=policy.get_absolute_url(),
+            available_from=policy.published_at if policy.status == "published" else None,
+        )
     from portal.models import SearchDocument
 
     SearchDocument.objects.filter(kind="policy", key=str(withdrawn.pk)).delete()
     return [draft, withdrawn, scheduled]
 
 
-URLS = ["/policies/", "/policies/list/", "/policies/feeds/rss/", "/policies/feeds/atom/", "/policies/sitemap.xml",
-        f"/search/?q={SECRET}", "/"]
+URLS = [
+    "/policies/",
+    "/policies/list/",
+    "/policies/feeds/rss/",
+    "/policies/feeds/atom/",
+    "/policies/sitemap.xml",
+    f"/search/?q={SECRET}",
+    "/",
+]
 
 
 @pytest.mark.parametrize("url", URLS)
@@ -60,8 +73,13 @@ def test_hidden_policy_pages_answer_404(client, hidden):
 def test_interpretation_and_attachment_of_a_draft_are_404(client, town):
     draft = DraftFactory(unit=town)
     interpretation = InterpretationFactory(policy=draft)
-    attachment = Attachment.objects.create(policy=draft, title="附件", file=ContentFile(b"%PDF-1.4 x", name="a.pdf"),
-                                           content_type="application/pdf", size=10)
+    attachment = Attachment.objects.create(
+        policy=draft,
+        title="附件",
+        file=ContentFile(b"%PDF-1.4 x", name="a.pdf"),
+        content_type="application/pdf",
+        size=10,
+    )
     assert client.get(interpretation.get_absolute_url()).status_code == 404
     assert client.get(attachment.get_absolute_url()).status_code == 404
 

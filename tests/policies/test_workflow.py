@@ -1,4 +1,5 @@
 """The publishing workflow: who may publish/withdraw, transitions, index numbers, change notes."""
+
 import datetime
 
 import pytest
@@ -83,8 +84,11 @@ def test_withdrawal_needs_a_reason_and_keeps_the_record(draft, town_head_user, d
     policy = Policy.objects.get(pk=draft.pk)
     assert policy.status == Policy.Status.WITHDRAWN and policy.withdrawal_reason == "与上位法冲突"
     assert not SearchDocument.objects.filter(kind="policy", key=str(policy.pk)).exists()
-    assert policy.history.first().history_change_reason.startswith("Withdrawn") or "撤回" in \
-        policy.history.first().history_change_reason or "与上位法冲突" in policy.history.first().history_change_reason
+    assert (
+        policy.history.first().history_change_reason.startswith("Withdrawn")
+        or "撤回" in policy.history.first().history_change_reason
+        or "与上位法冲突" in policy.history.first().history_change_reason
+    )
 
 
 def test_scheduled_publication_is_not_public_before_its_time(draft, town_head_user, django_capture_on_commit_callbacks):
@@ -94,8 +98,11 @@ def test_scheduled_publication_is_not_public_before_its_time(draft, town_head_us
     assert not Policy.objects.published().filter(pk=draft.pk).exists()
     assert Policy.objects.published(now=later + datetime.timedelta(minutes=1)).filter(pk=draft.pk).exists()
     assert not SearchDocument.objects.available().filter(kind="policy", key=str(draft.pk)).exists()
-    assert SearchDocument.objects.available(now=later + datetime.timedelta(minutes=1)).filter(
-        kind="policy", key=str(draft.pk)).exists()
+    assert (
+        SearchDocument.objects.available(now=later + datetime.timedelta(minutes=1))
+        .filter(kind="policy", key=str(draft.pk))
+        .exists()
+    )
 
 
 def test_change_note_is_required_and_listed(town, town_head_user):
@@ -128,8 +135,10 @@ def test_every_transition_is_recorded_with_who_when_and_why(draft, town_head_use
     services.policy_return_to_draft(policy=draft, user=town_head_user)
     log = list(history_of(draft))
     assert [(e.action, e.from_state, e.to_state, e.actor) for e in log] == [
-        ("publish", "draft", "published", town_head_user), ("withdraw", "published", "withdrawn", county_office_user),
-        ("return_to_draft", "withdrawn", "draft", town_head_user)]
+        ("publish", "draft", "published", town_head_user),
+        ("withdraw", "published", "withdrawn", county_office_user),
+        ("return_to_draft", "withdrawn", "draft", town_head_user),
+    ]
     assert log[1].reason == "文字错误" and all(e.created_at for e in log)
 
 

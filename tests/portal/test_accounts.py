@@ -1,4 +1,5 @@
 """Logins, lockout, second factor, idle timeout, and enterprise self-registration."""
+
 import time
 
 import pytest
@@ -84,9 +85,16 @@ def test_officials_need_12_character_passwords(db):
 
 
 def _registration(enterprise, **overrides):
-    data = {"uscc": enterprise.uscc, "real_name": "张三", "position": "经理", "phone": "13912345678",
-            "email": "zs@example.com", "username": "zhangsan", "password1": "Good-Pass-2026",
-            "password2": "Good-Pass-2026"}
+    data = {
+        "uscc": enterprise.uscc,
+        "real_name": "张三",
+        "position": "经理",
+        "phone": "13912345678",
+        "email": "zs@example.com",
+        "username": "zhangsan",
+        "password1": "Good-Pass-2026",
+        "password2": "Good-Pass-2026",
+    }
     data.update(overrides)
     return data
 
@@ -100,12 +108,15 @@ def test_registration_creates_a_pending_account_that_cannot_act(client, enterpri
     assert "等待" in page
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("uscc", "91350100M000100Y44", "校验码"),
-    ("uscc", "91350100M000100Y43", "尚未登记"),
-    ("phone", "12345", "11 位手机号码"),
-    ("password2", "Different-2026", "不一致"),
-])
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("uscc", "91350100M000100Y44", "校验码"),
+        ("uscc", "91350100M000100Y43", "尚未登记"),
+        ("phone", "12345", "11 位手机号码"),
+        ("password2", "Different-2026", "不一致"),
+    ],
+)
 def test_registration_errors_are_chinese_and_keep_what_was_typed(client, enterprise, field, value, message):
     response = client.post(reverse("portal:register"), _registration(enterprise, **{field: value}))
     assert response.status_code == 400
@@ -115,8 +126,9 @@ def test_registration_errors_are_chinese_and_keep_what_was_typed(client, enterpr
     assert not EnterpriseAccount.objects.exists()
 
 
-def test_only_the_enterprises_own_town_confirms_its_accounts(login, enterprise, other_town_staff_user,
-                                                             town_staff_user, pending_enterprise_user):
+def test_only_the_enterprises_own_town_confirms_its_accounts(
+    login, enterprise, other_town_staff_user, town_staff_user, pending_enterprise_user
+):
     from django.core.exceptions import PermissionDenied
 
     account = pending_enterprise_user.enterprise_account
@@ -127,14 +139,18 @@ def test_only_the_enterprises_own_town_confirms_its_accounts(login, enterprise, 
 
     # Through the admin: the other town does not even see the account.
     client = login(other_town_staff_user)
-    client.post(reverse("admin:portal_enterpriseaccount_changelist"),
-                {"action": "confirm_accounts", "_selected_action": [account.pk]})
+    client.post(
+        reverse("admin:portal_enterpriseaccount_changelist"),
+        {"action": "confirm_accounts", "_selected_action": [account.pk]},
+    )
     account.refresh_from_db()
     assert account.status == EnterpriseAccount.Status.PENDING
 
     client = login(town_staff_user)
-    client.post(reverse("admin:portal_enterpriseaccount_changelist"),
-                {"action": "confirm_accounts", "_selected_action": [account.pk]})
+    client.post(
+        reverse("admin:portal_enterpriseaccount_changelist"),
+        {"action": "confirm_accounts", "_selected_action": [account.pk]},
+    )
     account.refresh_from_db()
     assert account.status == EnterpriseAccount.Status.CONFIRMED and account.decided_by == town_staff_user
 
@@ -151,8 +167,9 @@ def test_an_overlong_user_name_is_a_form_error_not_a_500(client, db, url_name):
     assert response.status_code == 200
 
 
-def test_an_account_decision_is_a_recorded_transition_and_is_not_taken_twice(login, town_staff_user,
-                                                                              pending_enterprise_user):
+def test_an_account_decision_is_a_recorded_transition_and_is_not_taken_twice(
+    login, town_staff_user, pending_enterprise_user
+):
     from portal.core.workflow import ActionRefused, history_of
 
     account = pending_enterprise_user.enterprise_account
@@ -161,12 +178,19 @@ def test_an_account_decision_is_a_recorded_transition_and_is_not_taken_twice(log
         enterprise_account_confirm(account=account, by=town_staff_user)
     [log] = history_of(account)
     assert (log.action, log.from_state, log.to_state, log.reason, log.actor) == (
-        "confirm", "pending", "confirmed", "营业执照已核对", town_staff_user)
+        "confirm",
+        "pending",
+        "confirmed",
+        "营业执照已核对",
+        town_staff_user,
+    )
 
     # The admin's bulk action leaves an account already so decided as it is, and shows the history.
     client = login(town_staff_user)
-    client.post(reverse("admin:portal_enterpriseaccount_changelist"),
-                {"action": "confirm_accounts", "_selected_action": [account.pk]})
+    client.post(
+        reverse("admin:portal_enterpriseaccount_changelist"),
+        {"action": "confirm_accounts", "_selected_action": [account.pk]},
+    )
     assert history_of(account).count() == 1
     html = client.get(reverse("admin:portal_enterpriseaccount_change", args=[account.pk])).content.decode()
     assert "待确认 → 已确认" in html and "营业执照已核对" in html

@@ -1,5 +1,6 @@
 """Unit scoping in the officials' admin: staff of one town cannot list, open or change another
 town's enterprise, by any URL."""
+
 import pytest
 from django.urls import reverse
 
@@ -20,8 +21,7 @@ def test_town_staff_list_only_their_own_towns_enterprises(taihe_client, enterpri
 
 
 def test_town_staff_cannot_open_another_towns_enterprise_by_url(taihe_client, other_enterprise):
-    for name in ["admin:portal_enterprise_change", "admin:portal_enterprise_history",
-                 "admin:portal_enterprise_delete"]:
+    for name in ["admin:portal_enterprise_change", "admin:portal_enterprise_history", "admin:portal_enterprise_delete"]:
         response = taihe_client.get(reverse(name, args=[other_enterprise.pk]))
         # The admin answers as for a record that does not exist.
         assert response.status_code in (302, 403, 404), name
@@ -39,8 +39,9 @@ def test_town_staff_cannot_change_another_towns_enterprise_by_post(taihe_client,
 
 def test_town_staff_can_change_their_own_enterprise_and_history_records_it(taihe_client, enterprise, town):
     url = reverse("admin:portal_enterprise_change", args=[enterprise.pk])
-    response = taihe_client.post(url, {"name": "新名称有限公司", "uscc": enterprise.uscc, "town": town.pk,
-                                       "industry": "C", "scale": "small"})
+    response = taihe_client.post(
+        url, {"name": "新名称有限公司", "uscc": enterprise.uscc, "town": town.pk, "industry": "C", "scale": "small"}
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     enterprise.refresh_from_db()
     assert enterprise.name == "新名称有限公司"
@@ -74,8 +75,9 @@ def test_department_staff_may_look_up_any_enterprise_but_not_change_it(login, de
 
 
 def test_wrong_credit_code_in_admin_gets_a_chinese_message(taihe_client, town):
-    response = taihe_client.post(reverse("admin:portal_enterprise_add"),
-                                 {"name": "测试企业", "uscc": "91350100M000100Y44", "town": town.pk})
+    response = taihe_client.post(
+        reverse("admin:portal_enterprise_add"), {"name": "测试企业", "uscc": "91350100M000100Y44", "town": town.pk}
+    )
     assert response.status_code == 200
     assert "校验码" in response.content.decode()
     assert not Enterprise.objects.filter(name="测试企业").exists()

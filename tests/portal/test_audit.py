@@ -1,6 +1,7 @@
 """The security audit log: refused attempts at official pages and every change of roles,
 devices and scopes, with who, when and from which address; kept six months at least;
 exported by the county office."""
+
 import datetime
 import io
 
@@ -46,8 +47,11 @@ def test_unit_moves_group_and_flag_changes_are_logged(town_staff_user, other_tow
     town_staff_user.is_superuser = True
     town_staff_user.save()
     actions = list(AuditEntry.objects.order_by("id").values_list("kind", "action"))
-    assert actions == [(AuditEntry.Kind.SCOPE, "official.unit_changed"), (AuditEntry.Kind.ROLE, "user.groups.added"),
-                       (AuditEntry.Kind.ROLE, "user.flags_changed")]
+    assert actions == [
+        (AuditEntry.Kind.SCOPE, "official.unit_changed"),
+        (AuditEntry.Kind.ROLE, "user.groups.added"),
+        (AuditEntry.Kind.ROLE, "user.flags_changed"),
+    ]
     assert "is_superuser: False → True" in AuditEntry.objects.get(action="user.flags_changed").detail
 
 
@@ -57,8 +61,13 @@ def test_a_liaison_assignment_is_a_scope_change(county_leader_user):
     AuditEntry.objects.all().delete()
     enterprise = EnterpriseFactory(is_key=True)
     official = county_leader_user.official
-    LiaisonAssignment.objects.create(official=official, enterprise=enterprise, unit=official.unit,
-                                     kind=LiaisonAssignment.Kind.LEADER, start_date=datetime.date(2026, 1, 1))
+    LiaisonAssignment.objects.create(
+        official=official,
+        enterprise=enterprise,
+        unit=official.unit,
+        kind=LiaisonAssignment.Kind.LEADER,
+        start_date=datetime.date(2026, 1, 1),
+    )
     entry = AuditEntry.objects.get(kind=AuditEntry.Kind.SCOPE)
     assert entry.action == "liaisonassignment.created" and enterprise.name in entry.subject
 
@@ -71,11 +80,14 @@ def test_device_changes_are_logged(town_head_user):
     device.save()
     device.delete()
     assert list(AuditEntry.objects.order_by("id").values_list("action", flat=True)) == [
-        "device.confirmed", "device.removed"]
+        "device.confirmed",
+        "device.removed",
+    ]
 
 
-def test_refused_attempts_at_official_pages_are_logged(client, login, enterprise_user, town_staff_user,
-                                                       county_office_user):
+def test_refused_attempts_at_official_pages_are_logged(
+    client, login, enterprise_user, town_staff_user, county_office_user
+):
     AuditEntry.objects.all().delete()
     login(enterprise_user).get(reverse("admin:index"), REMOTE_ADDR="198.51.100.5")
     entry = AuditEntry.objects.get(kind=AuditEntry.Kind.REFUSED)
@@ -102,8 +114,9 @@ def test_the_login_page_itself_is_no_refusal(client, login, enterprise_user):
 
 
 def _entry(days_ago, action="x"):
-    return AuditEntry.objects.create(kind=AuditEntry.Kind.REFUSED, action=action,
-                                     at=timezone.now() - datetime.timedelta(days=days_ago))
+    return AuditEntry.objects.create(
+        kind=AuditEntry.Kind.REFUSED, action=action, at=timezone.now() - datetime.timedelta(days=days_ago)
+    )
 
 
 def test_clean_up_deletes_only_entries_older_than_six_months():
@@ -119,8 +132,13 @@ def test_clean_up_deletes_only_entries_older_than_six_months():
 
 def test_the_county_office_exports_the_log_and_nobody_else_sees_it(login, county_office_user, town_head_user):
     AuditEntry.objects.all().delete()
-    entry = AuditEntry.objects.create(kind=AuditEntry.Kind.ROLE, action="official.role_changed",
-                                      actor_name="=HYPERLINK(\"x\")", subject="张三", address="198.51.100.6")
+    entry = AuditEntry.objects.create(
+        kind=AuditEntry.Kind.ROLE,
+        action="official.role_changed",
+        actor_name='=HYPERLINK("x")',
+        subject="张三",
+        address="198.51.100.6",
+    )
     client = login(county_office_user)
     changelist = reverse("admin:portal_auditentry_changelist")
     page = client.get(changelist)
@@ -142,8 +160,9 @@ def test_action_codes_are_shown_in_chinese_in_the_admin_and_the_exports(login, c
     from openpyxl import load_workbook
 
     AuditEntry.objects.all().delete()
-    entry = AuditEntry.objects.create(kind=AuditEntry.Kind.DEVICE, action="second_factor.reset",
-                                      actor_name="countyoffice", subject="taihe_staff")
+    entry = AuditEntry.objects.create(
+        kind=AuditEntry.Kind.DEVICE, action="second_factor.reset", actor_name="countyoffice", subject="taihe_staff"
+    )
     client = login(county_office_user)
     changelist = reverse("admin:portal_auditentry_changelist")
     page = client.get(changelist).content.decode()

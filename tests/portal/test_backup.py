@@ -1,6 +1,7 @@
 """./run backup and ./run restore (portal/ops/backup.py) against the real PostgreSQL server: a backup
 restored into a fresh database has the same rows in every table and the same uploaded files;
 a failed run leaves nothing half-written."""
+
 import subprocess
 from urllib.parse import quote
 
@@ -10,8 +11,10 @@ from django.conf import settings
 from portal.ops import backup as backups
 from portal.ops import embedded_db
 
-TABLES = ("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
-          "AND table_type = 'BASE TABLE' ORDER BY 1")
+TABLES = (
+    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
+    "AND table_type = 'BASE TABLE' ORDER BY 1"
+)
 
 
 def _counts(url):
@@ -30,8 +33,9 @@ def _url(name):
 
 
 def _psql(url, sql):
-    result = subprocess.run([str(embedded_db.bin_dir() / "psql"), "-XAtq", "-c", sql, url],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [str(embedded_db.bin_dir() / "psql"), "-XAtq", "-c", sql, url], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -64,7 +68,9 @@ def test_backup_then_restore_into_a_fresh_database_gives_the_same_rows_and_files
     (media / "attachments" / "附件.txt").write_text("附件内容", encoding="utf-8")
     dump = backups.backup(database_url=source, media_root=media, backup_dir=tmp_path / "backups", stamp="20261201-1")
     assert sorted(p.name for p in (tmp_path / "backups").iterdir()) == [
-        "portal-20261201-1.dump", "portal-20261201-1.media.tar.gz"]
+        "portal-20261201-1.dump",
+        "portal-20261201-1.media.tar.gz",
+    ]
 
     target = _url(scratch)
     _psql(_url("postgres"), f'CREATE DATABASE "{scratch}"')
@@ -89,9 +95,11 @@ def test_a_failed_dump_leaves_nothing_behind(tmp_path, monkeypatch):
     fake.mkdir()
     for program in ("pg_dump", "pg_restore"):
         script = fake / program
-        script.write_text(f"#!/bin/sh\nif [ \"$1\" = --version ]; then echo '{program} (PostgreSQL) {major}.0'; "
-                          "exit 0; fi\nfor a; do case $a in --file=*) echo partial > \"${a#--file=}\";; esac; done\n"
-                          "echo 'connection lost' >&2; exit 1\n")
+        script.write_text(
+            f"#!/bin/sh\nif [ \"$1\" = --version ]; then echo '{program} (PostgreSQL) {major}.0'; "
+            'exit 0; fi\nfor a; do case $a in --file=*) echo partial > "${a#--file=}";; esac; done\n'
+            "echo 'connection lost' >&2; exit 1\n"
+        )
         script.chmod(0o755)
     monkeypatch.setenv("PG_BIN", str(fake))
     folder = tmp_path / "backups"

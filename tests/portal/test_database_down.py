@@ -41,8 +41,16 @@ def database_away():
         connection.settings_dict.update(saved)
 
 
-PAGES = ["/", "/policies/list/", "/guide/", "/matters/mine/", "/my/", "/admin/", "/admin/liaison/matter/",
-         "/search/?q=税"]
+PAGES = [
+    "/",
+    "/policies/list/",
+    "/guide/",
+    "/matters/mine/",
+    "/my/",
+    "/admin/",
+    "/admin/liaison/matter/",
+    "/search/?q=税",
+]
 
 
 def _assert_clear_503(response, *, submission=False):
@@ -57,9 +65,14 @@ def _assert_clear_503(response, *, submission=False):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("who", ["anonymous", "enterprise", "official", "county_office"])
 def test_every_page_answers_503_not_500_while_the_database_is_away_logged_in_or_not(
-        who, client, login, enterprise_user, town_staff_user, county_office_user):
-    user = {"anonymous": None, "enterprise": enterprise_user, "official": town_staff_user,
-            "county_office": county_office_user}[who]
+    who, client, login, enterprise_user, town_staff_user, county_office_user
+):
+    user = {
+        "anonymous": None,
+        "enterprise": enterprise_user,
+        "official": town_staff_user,
+        "county_office": county_office_user,
+    }[who]
     if user is not None:
         login(user)
         assert client.get("/my/" if who == "enterprise" else "/admin/").status_code == 200
@@ -71,9 +84,16 @@ def test_every_page_answers_503_not_500_while_the_database_is_away_logged_in_or_
                 assert "login" in response["Location"]
                 continue
             _assert_clear_503(response)
-        submission = client.post("/matters/new/", {
-            "title": "停电", "description": "厂区停电", "category": "labour", "urgency": "urgent",
-            "submission_token": "0b4f3c52-2d6e-4f7a-9a47-0d3c1f6c2b11"})
+        submission = client.post(
+            "/matters/new/",
+            {
+                "title": "停电",
+                "description": "厂区停电",
+                "category": "labour",
+                "urgency": "urgent",
+                "submission_token": "0b4f3c52-2d6e-4f7a-9a47-0d3c1f6c2b11",
+            },
+        )
         if user is None:  # the anonymous form's sum check fails before any query: a 400 with the text kept
             assert submission.status_code == 400 and "厂区停电" in submission.content.decode()
         else:

@@ -1,6 +1,7 @@
 """A first `./run start` prints the demo logins last and clearly: building the demo county
 queues no mail and no text message (its people and addresses are made up), so the worker
 started after it has nothing to print."""
+
 import io
 
 import pytest
@@ -28,7 +29,9 @@ def test_nothing_is_queued_while_messages_are_held(queue_in_database):
     assert not DBTaskResult.objects.exists()
     notify()
     assert sorted(DBTaskResult.objects.values_list("task_path", flat=True)) == [
-        "portal.core.tasks.deliver_email", "portal.core.tasks.deliver_text"]
+        "portal.core.tasks.deliver_email",
+        "portal.core.tasks.deliver_text",
+    ]
 
 
 @pytest.mark.django_db

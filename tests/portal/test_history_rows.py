@@ -1,5 +1,6 @@
 """History pages (django-simple-history) of rows saved before change reasons were made
 blank: a missing reason, user or old value shows "—", never "None" (issue 13, item 12)."""
+
 import datetime
 import re
 
@@ -11,8 +12,9 @@ from tests.visits.factories import VisitFactory
 
 @pytest.mark.django_db
 def test_an_old_history_row_without_reason_or_user_shows_a_dash(login, town_staff_user, enterprise, town):
-    visit = VisitFactory(unit=town, enterprise=enterprise, date=datetime.date(2026, 3, 2),
-                         officials=[town_staff_user.official])
+    visit = VisitFactory(
+        unit=town, enterprise=enterprise, date=datetime.date(2026, 3, 2), officials=[town_staff_user.official]
+    )
     visit.operation_notes = "第二次记录"
     visit.save()
     # As an older release stored them: NULL reason, no user, an empty field as NULL.

@@ -1,5 +1,6 @@
 """Every import rejects a natural key seen earlier in the same file (both line numbers in the
 report), and offers an XLSX template with headers, an example row and the allowed values."""
+
 import io
 
 import openpyxl
@@ -27,8 +28,12 @@ def _duplicate_error(result, line, first):
 
 def test_enterprise_code_repeated_in_lower_case_is_rejected_not_merged(town):
     code = valid_uscc(1)
-    result = EnterpriseImporter().run(_csv("企业名称,统一社会信用代码,所属镇", [
-        ["第一家", code, town.name], ["第二家", f" {code.lower()} ", town.name]]))
+    result = EnterpriseImporter().run(
+        _csv(
+            "企业名称,统一社会信用代码,所属镇",
+            [["第一家", code, town.name], ["第二家", f" {code.lower()} ", town.name]],
+        )
+    )
     assert result.created == 1 and result.updated == 0
     _duplicate_error(result, 3, 2)
     assert Enterprise.objects.get(uscc=code).name == "第一家"
@@ -36,14 +41,19 @@ def test_enterprise_code_repeated_in_lower_case_is_rejected_not_merged(town):
 
 def test_policy_repeated_by_each_natural_key_is_rejected(county_government):
     header = "标题,发布机构,层级,发布日期,正文,索引号,文号"
-    result = PolicyImporter().run(_csv(header, [
-        ["甲", "广东省人民政府", "省", "2024-01-02", "正文", "", "粤府〔2024〕1号"],
-        ["乙", "广东省人民政府", "省", "2024-01-03", "正文", "", "粤府〔2024〕1号"],
-        ["丙", "县人民政府", "县", "2024-01-02", "正文", "x-1", ""],
-        ["丁", "县人民政府", "县", "2024-01-05", "正文", "X-1", ""],
-        ["戊", "县人民政府", "县", "2024-01-02", "正文", "", ""],
-        ["戊", "县人民政府", "县", "2024-01-02", "另一正文", "", ""],
-    ]))
+    result = PolicyImporter().run(
+        _csv(
+            header,
+            [
+                ["甲", "广东省人民政府", "省", "2024-01-02", "正文", "", "粤府〔2024〕1号"],
+                ["乙", "广东省人民政府", "省", "2024-01-03", "正文", "", "粤府〔2024〕1号"],
+                ["丙", "县人民政府", "县", "2024-01-02", "正文", "x-1", ""],
+                ["丁", "县人民政府", "县", "2024-01-05", "正文", "X-1", ""],
+                ["戊", "县人民政府", "县", "2024-01-02", "正文", "", ""],
+                ["戊", "县人民政府", "县", "2024-01-02", "另一正文", "", ""],
+            ],
+        )
+    )
     assert result.created == 3
     _duplicate_error(result, 3, 2)
     _duplicate_error(result, 5, 4)
@@ -53,27 +63,36 @@ def test_policy_repeated_by_each_natural_key_is_rejected(county_government):
 
 def test_service_item_repeated_is_rejected(department):
     edition = GuideEdition.objects.create(title="2027年版", slug="2027", status=GuideEdition.Status.DRAFT)
-    result = ServiceItemImporter(edition=edition).run(_csv("部门,事项名称,承诺办结时限", [
-        [department.name, "食品经营许可", "10"], [department.name, "食品经营许可 ", "5"]]))
+    result = ServiceItemImporter(edition=edition).run(
+        _csv(
+            "部门,事项名称,承诺办结时限",
+            [[department.name, "食品经营许可", "10"], [department.name, "食品经营许可 ", "5"]],
+        )
+    )
     assert result.created == 1
     _duplicate_error(result, 3, 2)
     assert ServiceItem.objects.get(edition=edition).promised_time_limit == 10
 
 
 def test_official_username_repeated_in_another_case_is_rejected(town):
-    result = OfficialImporter().run(_csv("姓名,用户名,单位,角色", [
-        ["甲", "lin", town.name, "单位工作人员"], ["乙", "LIN", town.name, "单位工作人员"]]))
+    result = OfficialImporter().run(
+        _csv(
+            "姓名,用户名,单位,角色",
+            [["甲", "lin", town.name, "单位工作人员"], ["乙", "LIN", town.name, "单位工作人员"]],
+        )
+    )
     assert result.created == 1
     _duplicate_error(result, 3, 2)
 
 
-@pytest.mark.parametrize("importer", [UnitImporter, OfficialImporter, EnterpriseImporter, PolicyImporter,
-                                      ServiceItemImporter])
+@pytest.mark.parametrize(
+    "importer", [UnitImporter, OfficialImporter, EnterpriseImporter, PolicyImporter, ServiceItemImporter]
+)
 def test_template_has_headers_an_example_row_and_allowed_values(importer):
     book = openpyxl.load_workbook(io.BytesIO(template_xlsx(importer)))
     data, notes = book.worksheets
     headers = [c.value for c in data[1]]
-    assert headers[:len(importer.required_headers)] == list(importer.required_headers)
+    assert headers[: len(importer.required_headers)] == list(importer.required_headers)
     assert set(headers) == set(importer.required_headers) | set(importer.optional_headers)
     example = dict(zip(headers, [c.value for c in data[2]]))
     assert all(example[h] for h in importer.required_headers)

@@ -28,10 +28,14 @@ def code_b():
 
 
 def test_good_file_creates_enterprises_and_reports_unknown_columns(town, code_a, code_b):
-    result = EnterpriseImporter().run(_csv([
-        ["甲公司", code_a, town.name, "制造业", "小型", "是", "太和路1号", "李四", "13800000000", "x"],
-        ["乙公司", code_b.lower(), town.name, "", "", "", "", "", "", ""],
-    ]))
+    result = EnterpriseImporter().run(
+        _csv(
+            [
+                ["甲公司", code_a, town.name, "制造业", "小型", "是", "太和路1号", "李四", "13800000000", "x"],
+                ["乙公司", code_b.lower(), town.name, "", "", "", "", "", "", ""],
+            ]
+        )
+    )
     assert result.ok, result.errors
     assert (result.created, result.updated) == (2, 0)
     assert result.unknown_columns == ["备注"]
@@ -41,12 +45,16 @@ def test_good_file_creates_enterprises_and_reports_unknown_columns(town, code_a,
 
 
 def test_bad_rows_are_reported_by_row_number_in_chinese_and_good_rows_still_import(town, code_a):
-    result = EnterpriseImporter().run(_csv([
-        ["好公司", code_a, town.name, "", "", "", "", "", "", ""],
-        ["坏代码", "91350100M000100Y44", town.name, "", "", "", "", "", "", ""],
-        ["坏镇", valid_uscc(3), "火星镇", "", "", "", "", "", "", ""],
-        ["坏规模", valid_uscc(4), town.name, "", "巨型", "", "", "", "", ""],
-    ]))
+    result = EnterpriseImporter().run(
+        _csv(
+            [
+                ["好公司", code_a, town.name, "", "", "", "", "", "", ""],
+                ["坏代码", "91350100M000100Y44", town.name, "", "", "", "", "", "", ""],
+                ["坏镇", valid_uscc(3), "火星镇", "", "", "", "", "", "", ""],
+                ["坏规模", valid_uscc(4), town.name, "", "巨型", "", "", "", "", ""],
+            ]
+        )
+    )
     assert result.created == 1
     rows = dict(result.errors)
     assert set(rows) == {3, 4, 5}
@@ -99,8 +107,9 @@ def test_management_command_prints_the_report_and_fails_on_a_bad_header(tmp_path
 
 def test_admin_import_page_shows_the_report(login, town_staff_user, town, code_a):
     client = login(town_staff_user)
-    upload = _csv([["甲", code_a, town.name, "", "", "", "", "", "", ""],
-                   ["乙", "bad", town.name, "", "", "", "", "", "", ""]])
+    upload = _csv(
+        [["甲", code_a, town.name, "", "", "", "", "", "", ""], ["乙", "bad", town.name, "", "", "", "", "", "", ""]]
+    )
     upload.name = "e.csv"
     response = client.post(reverse("admin:portal_enterprise_import"), {"file": upload, "dry_run": ""})
     html = response.content.decode()

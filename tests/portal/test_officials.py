@@ -1,4 +1,5 @@
 """Official.objects.acting_for / county_office: who acts for a unit on matters, and who is 县政府办."""
+
 import pytest
 
 from portal.models import Official

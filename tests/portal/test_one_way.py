@@ -1,6 +1,7 @@
 """One way to change a workflow's state: through its transition service (portal.core.workflow, or
 liaison's matter_transition). This test reads the code: a new direct write of a `status` or
 `state` fails here until it goes through the workflow or is listed below with its reason."""
+
 import re
 from pathlib import Path
 
@@ -31,7 +32,9 @@ def _writes():
 
 def test_no_state_is_written_outside_the_transition_services():
     stray = [f"{path}:{number}: {line}" for path, number, line in _writes() if path not in ALLOWED]
-    assert not stray, "write the state through the app's workflow (portal.core.workflow.transition):\n" + "\n".join(stray)
+    assert not stray, "write the state through the app's workflow (portal.core.workflow.transition):\n" + "\n".join(
+        stray
+    )
 
 
 def test_every_allowed_exception_is_still_needed():

@@ -1,5 +1,6 @@
 """The shared cache of anonymous public pages (portal/core/page_cache.py): served to anonymous
 visitors only, never a logged-in user's page, emptied by any change a public page shows."""
+
 import pytest
 from django.core.cache import caches
 from django.test import Client
@@ -160,9 +161,14 @@ def test_an_unreachable_cache_server_means_rendering_not_an_error(client, settin
     """Redis down (here: nothing listens on the port): pages are rendered, saves still work."""
     from django.test import override_settings
 
-    unreachable = {**settings.CACHES, "pages": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0",
-        "OPTIONS": {"socket_connect_timeout": 0.2}}}
+    unreachable = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2},
+        },
+    }
     with override_settings(CACHES=unreachable):
         for _ in range(2):
             response = client.get(reverse("portal:about"))
@@ -173,8 +179,10 @@ def test_an_unreachable_cache_server_means_rendering_not_an_error(client, settin
 
 # --- precise invalidation: a change clears the pages that show it, and only those -------------
 
-def test_matters_visits_and_survey_answers_never_clear_a_public_page(client, town, enterprise, town_staff_user,
-                                                                     county_office_unit, department):
+
+def test_matters_visits_and_survey_answers_never_clear_a_public_page(
+    client, town, enterprise, town_staff_user, county_office_unit, department
+):
     from liaison.surveys.models import Survey
     from tests.liaison.factories import make_matter
     from tests.surveys.factories import make_survey, submit_ratings
@@ -187,22 +195,33 @@ def test_matters_visits_and_survey_answers_never_clear_a_public_page(client, tow
     matter = make_matter(enterprise=enterprise, received_by=town, created_by=town_staff_user)
     matter.save()
     VisitFactory(enterprise=enterprise, unit=town)
-    submit_ratings(Survey.objects.get(pk=survey.pk), enterprise, {department: {"服务态度": 5, "办事效率": 4}},
-                   comments={department: "很好"})
+    submit_ratings(
+        Survey.objects.get(pk=survey.pk),
+        enterprise,
+        {department: {"服务态度": 5, "办事效率": 4}},
+        comments={department: "很好"},
+    )
     assert cache_status(client.get(url)) == "hit"
     assert cache_status(client.get(reverse("policies:list"))) == "miss"
     assert cache_status(client.get(reverse("policies:list"))) == "hit"
 
 
-def test_publishing_a_policy_freshens_its_page_the_list_and_home_but_not_other_policies(client, town,
-                                                                                      county_office_user):
+def test_publishing_a_policy_freshens_its_page_the_list_and_home_but_not_other_policies(
+    client, town, county_office_user
+):
     from policies.models import Policy
     from tests.policies.factories import DraftFactory
 
     other = PolicyFactory(unit=town, title="另一份政策")
     draft = DraftFactory(unit=town, title="今天发布的新政策")
-    pages = {name: reverse(*args) for name, args in [("home", ("portal:home",)), ("list", ("policies:list",)),
-                                                    ("other", ("policies:detail", None, [other.pk]))]}
+    pages = {
+        name: reverse(*args)
+        for name, args in [
+            ("home", ("portal:home",)),
+            ("list", ("policies:list",)),
+            ("other", ("policies:detail", None, [other.pk])),
+        ]
+    }
     for url in pages.values():
         client.get(url)
         assert cache_status(client.get(url)) == "hit"
@@ -273,6 +292,7 @@ def test_a_policy_scheduled_to_appear_bounds_the_lifetime_of_the_lists(client, t
 
 
 # --- compression: public pages only ------------------------------------------------------------
+
 
 def test_a_public_page_is_gzip_encoded_when_asked_and_stored_so(client):
     import gzip

@@ -2,6 +2,7 @@
 start empty, language marks in English pages, 大字版/high contrast on <html>, the withdrawn
 policy's 410 notice, the personal-information notice and its clean-up, the footer's 备案 links,
 the county office's stale-home warning, and policy bodies whose headings start at h2."""
+
 import datetime
 import re
 
@@ -32,9 +33,9 @@ def test_a_form_with_errors_has_a_summary_linking_each_field_and_says_so_in_the_
     response = client.post(reverse("liaison:submit"), {"title": "", "description": ""})
     assert response.status_code == 400  # the form comes back with what was typed
     page = response.content.decode()
-    summary = page[page.index('class="error-summary"'):]
-    summary = summary[:summary.index("</div>")]
-    assert 'autofocus' in page[page.index('class="error-summary"') - 200:page.index('class="error-summary"') + 200]
+    summary = page[page.index('class="error-summary"') :]
+    summary = summary[: summary.index("</div>")]
+    assert "autofocus" in page[page.index('class="error-summary"') - 200 : page.index('class="error-summary"') + 200]
     # every problem is a link to its field, and the message names the field
     links = dict((href, text) for href, text in re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary))
     assert links["id_title"] == "请填写主题" or links["id_title"].startswith("请填写")
@@ -45,7 +46,7 @@ def test_a_form_with_errors_has_a_summary_linking_each_field_and_says_so_in_the_
 
 def test_the_required_category_starts_empty(client):
     page = client.get(reverse("liaison:submit")).content.decode()
-    select = page[page.index('name="category"'):]
+    select = page[page.index('name="category"') :]
     first_option = re.search(r"<option value=\"([^\"]*)\"", select).group(1)
     assert first_option == ""
 
@@ -108,23 +109,25 @@ def test_a_policy_that_never_existed_is_still_404(client):
 
 
 def test_expired_policy_shows_its_end_date_and_a_clean_banner(client, town):
-    policy = PolicyFactory(unit=town, validity=Policy.Validity.EXPIRED,
-                           validity_changed_on=datetime.date(2021, 4, 1))
+    policy = PolicyFactory(unit=town, validity=Policy.Validity.EXPIRED, validity_changed_on=datetime.date(2021, 4, 1))
     page = client.get(policy.get_absolute_url()).content.decode()
-    banner = page[page.index("banner-warning"):page.index("<h1")]
+    banner = page[page.index("banner-warning") : page.index("<h1")]
     assert "。 " not in banner and "自2021-04-01起" in banner
-    facts = page[page.index('class="meta-list'):]
+    facts = page[page.index('class="meta-list') :]
     expiry = re.search(r"<dt>失效日期</dt><dd>([^<]+)</dd>", facts).group(1)
     assert expiry == "2021-04-01"
     assert page.index("banner-warning") < page.index("<h1")  # the validity first
 
 
-@pytest.mark.parametrize("markdown, levels", [
-    ("# 一、总则\n\n正文\n\n## （一）目标", ["h2", "h3"]),
-    ("## 一、总则\n\n正文\n\n### （一）目标", ["h2", "h3"]),
-    ("### 一、总则\n\n正文", ["h2"]),
-    ("正文，没有标题", []),
-])
+@pytest.mark.parametrize(
+    "markdown, levels",
+    [
+        ("# 一、总则\n\n正文\n\n## （一）目标", ["h2", "h3"]),
+        ("## 一、总则\n\n正文\n\n### （一）目标", ["h2", "h3"]),
+        ("### 一、总则\n\n正文", ["h2"]),
+        ("正文，没有标题", []),
+    ],
+)
 def test_policy_body_headings_start_at_h2_without_gaps(markdown, levels):
     assert re.findall(r"<(h\d)>", str(render_markdown(markdown))) == levels
 
@@ -139,7 +142,7 @@ def test_privacy_notice_is_linked_from_the_footer_and_every_form_that_collects_p
 
 def test_public_footer_links_the_icp_number_and_not_the_back_office(client):
     page = client.get("/").content.decode()
-    footer = page[page.index('class="site-footer"'):]
+    footer = page[page.index('class="site-footer"') :]
     assert 'href="https://beian.miit.gov.cn/"' in footer
     assert reverse("admin:index") not in footer
     assert "beian.gov.cn" not in footer  # no 公安备案号 configured
@@ -152,10 +155,14 @@ def test_public_security_number_and_party_government_mark_shown_when_set(client)
     assert 'href="https://bszs.conac.cn/sitename?id=1"' in footer
 
 
-def test_county_office_is_warned_when_nothing_new_was_published_for_14_days(login, county_office_user,
-                                                                             town_staff_user, town):
-    PolicyFactory(unit=town, published_on=timezone.localdate() - datetime.timedelta(days=20),
-                  published_at=timezone.now() - datetime.timedelta(days=20))
+def test_county_office_is_warned_when_nothing_new_was_published_for_14_days(
+    login, county_office_user, town_staff_user, town
+):
+    PolicyFactory(
+        unit=town,
+        published_on=timezone.localdate() - datetime.timedelta(days=20),
+        published_at=timezone.now() - datetime.timedelta(days=20),
+    )
     page = login(county_office_user).get(reverse("admin:index")).content.decode()
     assert "已连续 20 天没有发布新内容" in page
     # a town's cadre is not the one to act on it
@@ -163,8 +170,11 @@ def test_county_office_is_warned_when_nothing_new_was_published_for_14_days(logi
 
 
 def test_no_warning_when_something_new_appeared(login, county_office_user, town):
-    old = PolicyFactory(unit=town, published_on=timezone.localdate() - datetime.timedelta(days=30),
-                        published_at=timezone.now() - datetime.timedelta(days=30))
+    old = PolicyFactory(
+        unit=town,
+        published_on=timezone.localdate() - datetime.timedelta(days=30),
+        published_at=timezone.now() - datetime.timedelta(days=30),
+    )
     InterpretationFactory(policy=old, published_on=timezone.localdate() - datetime.timedelta(days=2))
     page = login(county_office_user).get(reverse("admin:index")).content.decode()
     assert "没有发布新内容" not in page

@@ -1,6 +1,7 @@
 """Background work (portal/core/queue.py, portal/core/tasks.py, portal/core/messaging.py): no request waits
 for the mail server, a message that cannot be delivered now is delivered later, exactly once,
 and a job that fails for good is shown to the county office with a button to run it again."""
+
 import email
 import email.policy
 import io
@@ -56,13 +57,23 @@ def run_worker():
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_submission_succeeds_while_smtp_refuses_and_the_mail_arrives_once_smtp_is_back(
-        queue_in_database, client, login, enterprise_user):
+    queue_in_database, client, login, enterprise_user
+):
     login(enterprise_user)
     started = time.monotonic()
-    response = client.post(reverse("liaison:submit"), {
-        "title": "用电报装", "description": "新厂房需要报装用电", "category": "labour", "urgency": "normal",
-        "contact_name": "陈经理", "contact_phone": "13800000000", "contact_email": "chen@example.com",
-        "submission_token": str(uuid.uuid4())})
+    response = client.post(
+        reverse("liaison:submit"),
+        {
+            "title": "用电报装",
+            "description": "新厂房需要报装用电",
+            "category": "labour",
+            "urgency": "normal",
+            "contact_name": "陈经理",
+            "contact_phone": "13800000000",
+            "contact_email": "chen@example.com",
+            "submission_token": str(uuid.uuid4()),
+        },
+    )
     assert response.status_code == 302
     assert time.monotonic() - started < 3  # the request never talked to the mail server
     matter = Matter.objects.get()
@@ -156,8 +167,9 @@ def _failed_mail(to="a@example.com"):
 
 
 @pytest.mark.django_db
-def test_the_county_office_sees_failed_jobs_and_runs_one_again(queue_in_database, login, county_office_user,
-                                                               django_assert_max_num_queries):
+def test_the_county_office_sees_failed_jobs_and_runs_one_again(
+    queue_in_database, login, county_office_user, django_assert_max_num_queries
+):
     job = _failed_mail()
     client = login(county_office_user)
     url = reverse("admin:portal_backgroundjob_changelist")

@@ -3,6 +3,7 @@ portal queues is run by `manage.py task_worker`, a failing one is deferred for i
 
 Runs against the Redis server of the machine (127.0.0.1:6379), in its database 14, which the
 test empties of RQ's keys; a lock in Redis keeps two test runs on one machine from sharing it."""
+
 import subprocess
 import sys
 import uuid
@@ -36,10 +37,19 @@ def redis_queue(settings):
 
 def task_worker(*args):
     """`manage.py task_worker` as a deployed server runs it, configured by TASKS_URL alone."""
-    env = server_environment(_database_url(connection.settings_dict, connection.settings_dict["NAME"]),
-                             TASKS_URL=REDIS_URL, EMAIL_URL="consolemail://")
-    return subprocess.run([sys.executable, "manage.py", "task_worker", *args], cwd=BASE_DIR, env=env,
-                          capture_output=True, text=True, timeout=120)
+    env = server_environment(
+        _database_url(connection.settings_dict, connection.settings_dict["NAME"]),
+        TASKS_URL=REDIS_URL,
+        EMAIL_URL="consolemail://",
+    )
+    return subprocess.run(
+        [sys.executable, "manage.py", "task_worker", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.mark.django_db

@@ -1,6 +1,7 @@
 """Rate limits that limit (issue 12, hole 8): counters in the shared cache (the database cache
 table here), keyed by the client address from the one trusted-proxy rule, the same address
 login lockout uses; subscription mails throttled through the same mechanism."""
+
 import threading
 import uuid
 
@@ -123,8 +124,9 @@ def test_subscription_mails_are_throttled_per_address_and_per_mailbox(client, se
     settings.POLICY_SUBSCRIPTION_MAILS_PER_HOUR = 3
     settings.POLICY_SUBSCRIPTION_MAILS_PER_DAY_PER_EMAIL = 2
     url = reverse("policies:subscribe")
-    statuses = [client.post(url, {"email": "victim@example.com"}, REMOTE_ADDR=f"198.51.100.{n}").status_code
-                for n in range(3)]
+    statuses = [
+        client.post(url, {"email": "victim@example.com"}, REMOTE_ADDR=f"198.51.100.{n}").status_code for n in range(3)
+    ]
     assert statuses == [200, 200, 429]
     response = client.post(url, {"email": "other@example.com"}, REMOTE_ADDR="198.51.100.9")
     assert response.status_code == 200
@@ -150,8 +152,9 @@ def test_login_lockout_is_per_account_from_any_address(client, town_staff_user, 
 
 
 @pytest.mark.django_db
-def test_login_lockout_is_per_address_across_accounts_and_uses_the_proxy_rule(client, town_staff_user,
-                                                                              department_staff_user, settings):
+def test_login_lockout_is_per_address_across_accounts_and_uses_the_proxy_rule(
+    client, town_staff_user, department_staff_user, settings
+):
     from axes.models import AccessAttempt
 
     settings.TRUSTED_PROXIES = [PROXY]

@@ -1,29 +1,52 @@
 """The site-wide search: Chinese segmentation, synonyms, traditional characters, 文号 in any
 bracket style, short queries, one-character slips, ranking, odd input, query counts."""
+
 import pytest
 from django.urls import reverse
 
 from portal.core import search
 from portal.models import SearchDocument, SearchSynonym
 
-SEED_BODY = ("为深入贯彻落实科学发展观，强化政企沟通，密切政企关系。建立干部走访企业制度。"
-             "建立涉企事项交办制度，由县政府提交相应的镇（场）、部门办理。清新县政府门户网站开通涉企政策查询系统。")
+SEED_BODY = (
+    "为深入贯彻落实科学发展观，强化政企沟通，密切政企关系。建立干部走访企业制度。"
+    "建立涉企事项交办制度，由县政府提交相应的镇（场）、部门办理。清新县政府门户网站开通涉企政策查询系统。"
+)
 
 
 @pytest.fixture
 def docs(db):
-    search.index_object("policy", 1, title="关于建立政企沟通制度的实施意见", body=SEED_BODY, url="/policies/1/",
-                        summary="建立政企沟通制度", extra_terms="清新府〔2012〕35号 清新县人民政府")
-    search.index_object("policy", 2, title="清新县促进中小微企业融资贷款贴息实施办法", body="对企业银行贷款给予贴息。",
-                        url="/policies/2/", extra_terms="清新府〔2023〕26号")
-    search.index_object("policy", 3, title="中小企业信贷风险补偿办法", body="合作银行发放信贷的损失给予补偿。",
-                        url="/policies/3/")
-    search.index_object("policy", 4, title="清远市住房公积金缴存管理办法", body="单位和职工住房公积金缴存。",
-                        url="/policies/4/")
-    search.index_object("policy", 5, title="企业开办和企业登记一网通办方案", body="营业执照当天领取。", url="/policies/5/")
-    search.index_object("policy", 6, title="建筑工程施工许可告知承诺制实施办法", body="施工许可当场办结。",
-                        url="/policies/6/")
-    search.index_object("policy", 7, title="旧的贷款贴息暂行办法", body="贷款贴息。", url="/policies/7/", in_force=False)
+    search.index_object(
+        "policy",
+        1,
+        title="关于建立政企沟通制度的实施意见",
+        body=SEED_BODY,
+        url="/policies/1/",
+        summary="建立政企沟通制度",
+        extra_terms="清新府〔2012〕35号 清新县人民政府",
+    )
+    search.index_object(
+        "policy",
+        2,
+        title="清新县促进中小微企业融资贷款贴息实施办法",
+        body="对企业银行贷款给予贴息。",
+        url="/policies/2/",
+        extra_terms="清新府〔2023〕26号",
+    )
+    search.index_object(
+        "policy", 3, title="中小企业信贷风险补偿办法", body="合作银行发放信贷的损失给予补偿。", url="/policies/3/"
+    )
+    search.index_object(
+        "policy", 4, title="清远市住房公积金缴存管理办法", body="单位和职工住房公积金缴存。", url="/policies/4/"
+    )
+    search.index_object(
+        "policy", 5, title="企业开办和企业登记一网通办方案", body="营业执照当天领取。", url="/policies/5/"
+    )
+    search.index_object(
+        "policy", 6, title="建筑工程施工许可告知承诺制实施办法", body="施工许可当场办结。", url="/policies/6/"
+    )
+    search.index_object(
+        "policy", 7, title="旧的贷款贴息暂行办法", body="贷款贴息。", url="/policies/7/", in_force=False
+    )
     search.index_object("service_item", "a1", title="税务登记", body="办理涉税事项。", url="/guide/items/1/")
     search.clear_synonym_cache()
 
@@ -37,8 +60,17 @@ def test_seed_document_is_found_by_its_words(docs, query):
     assert "关于建立政企沟通制度的实施意见" in titles(query)
 
 
-@pytest.mark.parametrize("query", ["清新府〔2012〕35号", "清新府[2012]35号", "清新府(2012)35号", "清新府【2012】35号",
-                                   "清新府（2012）35号", "清新府［2012］35号"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "清新府〔2012〕35号",
+        "清新府[2012]35号",
+        "清新府(2012)35号",
+        "清新府【2012】35号",
+        "清新府（2012）35号",
+        "清新府［2012］35号",
+    ],
+)
 def test_doc_number_in_any_bracket_style(docs, query):
     assert titles(query)[0] == "关于建立政企沟通制度的实施意见"
 
@@ -111,8 +143,21 @@ def test_index_object_is_an_upsert(docs):
     assert "改名后的贴息办法" in titles("贴息")
 
 
-@pytest.mark.parametrize("query", ["", "   ", "!!!", "%_'\"\\;--", "a" * 5000, "😀", "<script>alert(1)</script>",
-                                   "清新府〔2012〕", "')) | ('", "&|!():*"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "   ",
+        "!!!",
+        "%_'\"\\;--",
+        "a" * 5000,
+        "😀",
+        "<script>alert(1)</script>",
+        "清新府〔2012〕",
+        "')) | ('",
+        "&|!():*",
+    ],
+)
 def test_odd_queries_get_a_helpful_page(client, docs, query):
     response = client.get(reverse("search"), {"q": query})
     assert response.status_code == 200
@@ -163,8 +208,14 @@ def test_broad_queries_rank_a_bounded_candidate_set(db, monkeypatch):
     monkeypatch.setattr(search, "RANK_CANDIDATES", 5)
     monkeypatch.setattr(search, "COUNT_LIMIT", 5)
     for i in range(12):
-        search.index_object("policy", 200 + i, title=f"奖补办法{i}", body="奖补", url=f"/p/{i}/",
-                            date=datetime.date(2024, 1, 1) + datetime.timedelta(days=i))
+        search.index_object(
+            "policy",
+            200 + i,
+            title=f"奖补办法{i}",
+            body="奖补",
+            url=f"/p/{i}/",
+            date=datetime.date(2024, 1, 1) + datetime.timedelta(days=i),
+        )
     search.index_object("service_item", 300, title="奖补申领", body="奖补", url="/g/1/")
     first = search.search("奖补", page_size=5)
     # Counting stops at COUNT_LIMIT for the type with many matches; the others stay exact.

@@ -1,6 +1,7 @@
 """The search's costs stay bounded as the index grows (bench_search at 100,000 policies):
 the partial match is answered by the GIN index alone, long questions keep their most selective
 words, and the typo check reads only titles sharing the query's characters."""
+
 from django.db import connection
 
 from portal.core import search

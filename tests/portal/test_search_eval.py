@@ -1,6 +1,7 @@
 """The search evaluation set (portal/data/search_eval.tsv) on the demo county: the quality bar
 of issue 15 (MRR ≥ 0.95, recall@5 ≥ 0.97, nothing found for the queries that should find
 nothing), measured the way `manage.py evaluate_search` measures it."""
+
 import io
 
 import pytest
@@ -39,8 +40,11 @@ def test_search_quality_on_the_demo_county():
     _build_demo_county()
     report = evaluate()
     assert report.missing == []  # every expected document exists in the demo county
-    failures = [(o.case.query, [t for _k, _key, t in o.found[:3]]) for o in report.outcomes
-                if not o.passed and not o.expects_nothing]
+    failures = [
+        (o.case.query, [t for _k, _key, t in o.found[:3]])
+        for o in report.outcomes
+        if not o.passed and not o.expects_nothing
+    ]
     assert report.mrr() >= 0.95, failures
     assert report.recall_at_5() >= 0.97, failures
     assert [o.case.query for o in report.nothing_failures] == []

@@ -1,6 +1,7 @@
 """Query understanding in the site search (issue 15): question words, partial matches, the
 government-services lexicon, precision, pinyin and English, validity labels and the page
 shown when nothing is found."""
+
 import io
 
 import pytest
@@ -15,8 +16,18 @@ from portal.core.search_lexicon import lexicon_entries
 @pytest.fixture
 def county(db):
     docs = [
-        ("policy", 1, "清新县促进中小微企业融资贷款贴息实施办法", "对符合条件的中小微企业银行贷款给予贴息，单户每年最高50万元。"),
-        ("policy", 2, "清远市中小微企业贷款风险补偿资金管理办法", "合作银行发放贷款损失给予补偿，通过电子税务局数据授信。"),
+        (
+            "policy",
+            1,
+            "清新县促进中小微企业融资贷款贴息实施办法",
+            "对符合条件的中小微企业银行贷款给予贴息，单户每年最高50万元。",
+        ),
+        (
+            "policy",
+            2,
+            "清远市中小微企业贷款风险补偿资金管理办法",
+            "合作银行发放贷款损失给予补偿，通过电子税务局数据授信。",
+        ),
         ("policy", 3, "关于延续实施失业保险援企稳岗政策的通知", "符合条件的企业可享受失业保险稳岗返还。"),
         ("policy", 4, "广东省就业补贴申领管理办法", "规范一次性吸纳就业补贴、社会保险补贴等就业补贴的申领。"),
         ("policy", 5, "清新县人才安家补贴办法", "对企业引进的高层次人才给予安家补贴。"),
@@ -28,10 +39,24 @@ def county(db):
     ]
     for kind, key, title, body in docs:
         search.index_object(kind, key, title=title, body=body, url=f"/{kind}/{key}/")
-    search.index_object("policy", 11, title="清新县促进中小微企业融资贷款贴息暂行办法", body="贷款贴息。", url="/policy/11/",
-                        in_force=False, validity="repealed")
-    search.index_object("policy", 12, title="清新县技术改造奖补暂行办法", body="技术改造奖补。", url="/policy/12/",
-                        in_force=False, validity="amended")
+    search.index_object(
+        "policy",
+        11,
+        title="清新县促进中小微企业融资贷款贴息暂行办法",
+        body="贷款贴息。",
+        url="/policy/11/",
+        in_force=False,
+        validity="repealed",
+    )
+    search.index_object(
+        "policy",
+        12,
+        title="清新县技术改造奖补暂行办法",
+        body="技术改造奖补。",
+        url="/policy/12/",
+        in_force=False,
+        validity="amended",
+    )
     search.clear_synonym_cache()
 
 
@@ -39,12 +64,15 @@ def titles(query, **kwargs):
     return [hit.title for hit in search.search(query, **kwargs).hits]
 
 
-@pytest.mark.parametrize("query, first", [
-    ("怎么申请贷款贴息", "清新县促进中小微企业融资贷款贴息实施办法"),
-    ("施工许可证怎么办", "建筑工程施工许可证核发"),
-    ("我想开一家公司要去哪里办", "企业设立登记"),
-    ("公积金要怎么交呢", "清远市住房公积金缴存管理办法"),
-])
+@pytest.mark.parametrize(
+    "query, first",
+    [
+        ("怎么申请贷款贴息", "清新县促进中小微企业融资贷款贴息实施办法"),
+        ("施工许可证怎么办", "建筑工程施工许可证核发"),
+        ("我想开一家公司要去哪里办", "企业设立登记"),
+        ("公积金要怎么交呢", "清远市住房公积金缴存管理办法"),
+    ],
+)
 def test_question_words_and_fillers_are_not_required(county, query, first):
     assert titles(query)[0] == first
 
@@ -75,12 +103,15 @@ def test_an_exact_title_comes_first_even_when_no_longer_in_force(county):
     assert titles("贷款贴息")[0] == "清新县促进中小微企业融资贷款贴息实施办法"
 
 
-@pytest.mark.parametrize("query, first", [
-    ("gongjijin", "清远市住房公积金缴存管理办法"),
-    ("zhufanggongjijin", "清远市住房公积金缴存管理办法"),
-    ("qysldj", "企业设立登记"),
-    ("DAIKUANTIEXI", "清新县促进中小微企业融资贷款贴息实施办法"),
-])
+@pytest.mark.parametrize(
+    "query, first",
+    [
+        ("gongjijin", "清远市住房公积金缴存管理办法"),
+        ("zhufanggongjijin", "清远市住房公积金缴存管理办法"),
+        ("qysldj", "企业设立登记"),
+        ("DAIKUANTIEXI", "清新县促进中小微企业融资贷款贴息实施办法"),
+    ],
+)
 def test_pinyin_and_initials_find_titles(county, query, first):
     assert titles(query)[0] == first
 
@@ -129,9 +160,32 @@ def test_the_lexicon_is_general_and_seeds_the_synonym_table(db):
     assert len(entries) >= 500
     terms = dict(entries)
     # Every stage of an enterprise's life and every department has words.
-    for word in ["开公司", "改名", "注销公司", "报税", "社保", "公积金", "拿地", "房产证", "施工证", "消防证", "环评",
-                 "安全生产", "电梯", "餐饮许可", "商标", "进出口权", "货运", "龙头企业", "招工", "人才补贴", "贷款",
-                 "通电", "政府采购", "投诉"]:
+    for word in [
+        "开公司",
+        "改名",
+        "注销公司",
+        "报税",
+        "社保",
+        "公积金",
+        "拿地",
+        "房产证",
+        "施工证",
+        "消防证",
+        "环评",
+        "安全生产",
+        "电梯",
+        "餐饮许可",
+        "商标",
+        "进出口权",
+        "货运",
+        "龙头企业",
+        "招工",
+        "人才补贴",
+        "贷款",
+        "通电",
+        "政府采购",
+        "投诉",
+    ]:
         assert word in terms, word
     seeded = set(SearchSynonym.objects.values_list("term", flat=True))
     assert set(terms) <= seeded

@@ -2,6 +2,7 @@
 until the code is given; the enterprise login opens no official session; a confirmed
 authenticator is replaced only after a current code; recovery codes; reset by the county
 office; every device change in the audit log."""
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -40,8 +41,9 @@ def password_only(client, county_office_user, office_device):
 
 
 def test_the_enterprise_login_sends_officials_to_the_officials_login(client, county_office_user, office_device):
-    response = client.post(reverse("portal:login"), {"username": county_office_user.username, "password": PASSWORD,
-                                                     "next": "/matters/"})
+    response = client.post(
+        reverse("portal:login"), {"username": county_office_user.username, "password": PASSWORD, "next": "/matters/"}
+    )
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login")) and "next=%2Fmatters%2F" in response["Location"]
     assert "_auth_user_id" not in client.session
@@ -67,10 +69,14 @@ def test_a_wrong_password_on_the_enterprise_login_stays_a_plain_error(client, co
     assert response.status_code == 200 and "_auth_user_id" not in client.session
 
 
-def test_a_session_that_owes_its_code_gets_no_attachment_preview_or_workspace(password_only, town, enterprise,
-                                                                              county_office_user, login):
-    matter = make_matter(enterprise=enterprise, received_by=town,
-                         attachments=[SimpleUploadedFile("材料.pdf", PDF, content_type="application/pdf")])
+def test_a_session_that_owes_its_code_gets_no_attachment_preview_or_workspace(
+    password_only, town, enterprise, county_office_user, login
+):
+    matter = make_matter(
+        enterprise=enterprise,
+        received_by=town,
+        attachments=[SimpleUploadedFile("材料.pdf", PDF, content_type="application/pdf")],
+    )
     attachment_url = matter.attachments.get().get_absolute_url()
     draft = DraftFactory(unit=town)
     draft_url = reverse("policies:detail", args=[draft.pk])
@@ -113,8 +119,9 @@ def test_official_of_refuses_an_unverified_request_user(rf, county_office_user, 
     assert official_of(request.user) is not None
 
 
-def test_the_setup_page_shows_no_new_secret_to_a_session_that_owes_its_code(password_only, office_device,
-                                                                            county_office_user):
+def test_the_setup_page_shows_no_new_secret_to_a_session_that_owes_its_code(
+    password_only, office_device, county_office_user
+):
     response = password_only.get(reverse("portal:otp_setup"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login"))
     assert not TOTPDevice.objects.filter(user=county_office_user, confirmed=False).exists()
@@ -180,8 +187,9 @@ def test_the_county_office_resets_a_lost_second_factor_and_it_is_audited(login, 
     device = TOTPDevice.objects.create(user=town_head_user, name="phone", confirmed=True)
     official = town_head_user.official
     changelist = reverse("admin:portal_official_changelist")
-    response = login(county_office_user).post(changelist, {"action": "reset_second_factor",
-                                                           "_selected_action": [official.pk]})
+    response = login(county_office_user).post(
+        changelist, {"action": "reset_second_factor", "_selected_action": [official.pk]}
+    )
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(pk=device.pk).exists()
     entry = AuditEntry.objects.get(action="second_factor.reset")
@@ -193,8 +201,10 @@ def test_a_unit_head_cannot_reset_anyones_second_factor(login, town_head_user, t
     client = login(town_head_user)
     changelist = client.get(reverse("admin:portal_official_changelist"))
     assert "reset_second_factor" not in changelist.content.decode()
-    client.post(reverse("admin:portal_official_changelist"),
-                {"action": "reset_second_factor", "_selected_action": [town_staff_user.official.pk]})
+    client.post(
+        reverse("admin:portal_official_changelist"),
+        {"action": "reset_second_factor", "_selected_action": [town_staff_user.official.pk]},
+    )
     assert TOTPDevice.objects.filter(pk=device.pk).exists()
 
 

@@ -1,6 +1,7 @@
 """An empty start (docs/go-live.md): setup_county makes the county government, its office and
 the first county-office account, opened only by a one-time link; the workspace then leads the
 county office through the imports."""
+
 import io
 import re
 
@@ -20,8 +21,10 @@ def _setup(**options):
 def test_setup_makes_two_units_and_an_account_without_password_opened_by_a_link(db, client, settings):
     settings.COUNTY_NAME = "清新县"
     out = _setup(username="office_admin", name="陈晓东")
-    assert set(Unit.objects.values_list("name", "kind")) == {("清新县人民政府", "county_government"),
-                                                             ("清新县人民政府办公室", "county_office")}
+    assert set(Unit.objects.values_list("name", "kind")) == {
+        ("清新县人民政府", "county_government"),
+        ("清新县人民政府办公室", "county_office"),
+    }
     official = Official.objects.get()
     assert official.role == Official.Role.COUNTY_OFFICE and not official.user.has_usable_password()
     path = re.search(r"https?://[^/\s]+(/accounts/welcome/\S+/)", out).group(1)
@@ -36,8 +39,9 @@ def test_first_time_does_nothing_once_the_county_exists_and_an_open_account_is_n
         _setup(username=county_office_user.username, office=county_office_user.official.unit.name)
 
 
-def test_the_workspace_lists_the_imports_for_a_new_county_and_not_for_others(db, login, county_office_user,
-                                                                            town_staff_user):
+def test_the_workspace_lists_the_imports_for_a_new_county_and_not_for_others(
+    db, login, county_office_user, town_staff_user
+):
     page = login(county_office_user).get(reverse("admin:index")).content.decode()
     assert 'id="golive-steps"' in page
     for name in ("portal_unit", "portal_enterprise", "portal_official", "policies_policy", "guide_serviceitem"):

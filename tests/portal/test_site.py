@@ -100,8 +100,14 @@ def test_the_root_sitemap_indexes_every_section_and_lists_only_public_pages(clie
     assert response.status_code == 200 and b"<sitemapindex" in response.content
     sections = re.findall(r"<loc>http://testserver(/sitemap-[^<]+)</loc>", response.content.decode())
     names = {s.split("?")[0] for s in sections}
-    assert {"/sitemap-sections.xml", "/sitemap-policies.xml", "/sitemap-guide-items.xml",
-            "/sitemap-matter-pages.xml", "/sitemap-matchmaking.xml", "/sitemap-survey-results.xml"} <= names
+    assert {
+        "/sitemap-sections.xml",
+        "/sitemap-policies.xml",
+        "/sitemap-guide-items.xml",
+        "/sitemap-matter-pages.xml",
+        "/sitemap-matchmaking.xml",
+        "/sitemap-survey-results.xml",
+    } <= names
     urls = "".join(client.get(s).content.decode() for s in sections)
     assert f"/policies/{published.pk}/" in urls and f"/policies/{draft.pk}/" not in urls
     assert "/matters/figures/" in urls and "/visits/matchmaking/" in urls and "/interaction/" in urls
@@ -115,8 +121,16 @@ def test_interaction_page_shows_the_matter_figures_panel(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path, current", [("/", "/"), ("/policies/", "/policies/"), ("/guide/", "/guide/"),
-                                           ("/matters/", "/matters/"), ("/interaction/", "/interaction/")])
+@pytest.mark.parametrize(
+    "path, current",
+    [
+        ("/", "/"),
+        ("/policies/", "/policies/"),
+        ("/guide/", "/guide/"),
+        ("/matters/", "/matters/"),
+        ("/interaction/", "/interaction/"),
+    ],
+)
 def test_the_main_navigation_marks_exactly_the_current_section(client, path, current):
     import re
 

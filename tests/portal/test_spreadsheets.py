@@ -1,4 +1,5 @@
 """The one spreadsheet/CSV writer: formula-safe text, real local date cells, CSV with a BOM."""
+
 import csv
 import datetime
 import io
@@ -41,8 +42,10 @@ def test_dates_are_date_cells_and_times_are_local(settings):
 
 
 def test_caption_and_several_sheets():
-    data = xlsx_bytes(Sheet(title="一", header=["h"], rows=[[1]], caption="台帐（全县）", widths=[20]),
-                      Sheet(title="二", header=["x"], rows=[]))
+    data = xlsx_bytes(
+        Sheet(title="一", header=["h"], rows=[[1]], caption="台帐（全县）", widths=[20]),
+        Sheet(title="二", header=["x"], rows=[]),
+    )
     book = load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["一", "二"]
     assert [r for r in book["一"].iter_rows(values_only=True)] == [("台帐（全县）",), ("h",), (1,)]

@@ -1,6 +1,7 @@
 """The project's own checks cannot silently pass: pinned and hashed requirements without test
 tools in production, explicit test settings, HSTS preload opt-in, and CI failing (not skipping)
 the browser tests when their tools are missing."""
+
 import os
 import re
 import subprocess
@@ -10,8 +11,17 @@ from pathlib import Path
 import pytest
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-TEST_TOOLS = {"pytest", "pytest-django", "playwright", "hypothesis", "faker", "factory-boy", "polib", "ruff",
-              "import-linter"}
+TEST_TOOLS = {
+    "pytest",
+    "pytest-django",
+    "playwright",
+    "hypothesis",
+    "faker",
+    "factory-boy",
+    "polib",
+    "ruff",
+    "import-linter",
+}
 
 
 def _name(requirement):
@@ -33,8 +43,11 @@ def _pins(path):
 
 
 def _direct(path):
-    return {_name(line) for line in (BASE_DIR / path).read_text().splitlines()
-            if line.strip() and not line.startswith(("#", "-"))}
+    return {
+        _name(line)
+        for line in (BASE_DIR / path).read_text().splitlines()
+        if line.strip() and not line.startswith(("#", "-"))
+    }
 
 
 @pytest.mark.parametrize("compiled", ["requirements.txt", "requirements-dev.txt"])
@@ -44,8 +57,9 @@ def test_every_pinned_package_has_an_exact_version_and_hashes(compiled):
     assert not unhashed, f"{compiled}: not pinned with hashes: {unhashed} — recompile (see requirements.in)"
 
 
-@pytest.mark.parametrize("source,compiled", [("requirements.in", "requirements.txt"),
-                                             ("requirements-dev.in", "requirements-dev.txt")])
+@pytest.mark.parametrize(
+    "source,compiled", [("requirements.in", "requirements.txt"), ("requirements-dev.in", "requirements-dev.txt")]
+)
 def test_compiled_requirements_hold_every_direct_dependency(source, compiled):
     missing = _direct(source) - set(_pins(compiled))
     assert not missing, f"{source} lists {missing}, not in {compiled}: recompile (see requirements.in)"
@@ -57,12 +71,17 @@ def test_production_installs_no_test_tools():
 
 
 def _production_settings(**extra):
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DEBUG", "PORTAL_TESTING", "SECURE_HSTS_PRELOAD", "DJANGO_SETTINGS_MODULE")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DEBUG", "PORTAL_TESTING", "SECURE_HSTS_PRELOAD", "DJANGO_SETTINGS_MODULE")
+    }
     env.update({"SECRET_KEY": "x" * 60, "DJANGO_SETTINGS_MODULE": "portal.settings", **extra})
     # pytest imported first: the settings must not switch to test mode because of it.
-    code = ("import pytest, django; django.setup(); from django.conf import settings; "
-            "print(settings.TESTING, settings.SECURE_HSTS_PRELOAD, settings.PASSWORD_HASHERS[0])")
+    code = (
+        "import pytest, django; django.setup(); from django.conf import settings; "
+        "print(settings.TESTING, settings.SECURE_HSTS_PRELOAD, settings.PASSWORD_HASHERS[0])"
+    )
     result = subprocess.run([sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     return result.stdout.split()
@@ -84,9 +103,19 @@ def _run_browser_test(**extra):
     env = {k: v for k, v in os.environ.items() if k != "CI"}
     env.update({"E2E_CHROMIUM": "/nonexistent/chromium", **extra})
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q",
-         "tests/e2e/test_journey_policies.py::test_enterprise_finds_a_policy_by_chinese_search_opens_its_interpretation_and_gets_the_guide"],
-        cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=300)
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "tests/e2e/test_journey_policies.py::test_enterprise_finds_a_policy_by_chinese_search_opens_its_interpretation_and_gets_the_guide",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_browser_tests_skip_without_chromium_but_fail_under_ci():
@@ -99,7 +128,8 @@ def test_browser_tests_skip_without_chromium_but_fail_under_ci():
 def test_the_import_contracts_hold():
     """pyproject.toml's contracts: the base imports no app; apps use each other's services,
     selectors and api modules only. `./run test` runs the same check first."""
-    result = subprocess.run([str(Path(sys.executable).parent / "lint-imports"), "--no-cache"], cwd=BASE_DIR,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "lint-imports"), "--no-cache"], cwd=BASE_DIR, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 broken" in result.stdout

@@ -1,14 +1,13 @@
 """Simplified Chinese is the default language and must be complete: every catalogue in the
 project has a translation for every message, none fuzzy, and a compiled .mo beside it."""
+
 from pathlib import Path
 
 import polib
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CATALOGUES = sorted(
-    p for p in ROOT.glob("**/locale/zh_Hans/LC_MESSAGES/django.po") if ".venv" not in p.parts
-)
+CATALOGUES = sorted(p for p in ROOT.glob("**/locale/zh_Hans/LC_MESSAGES/django.po") if ".venv" not in p.parts)
 
 
 def test_there_are_catalogues():

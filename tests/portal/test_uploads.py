@@ -1,5 +1,6 @@
 """One upload check for every upload (content decides the kind, UPLOAD_MAX_BYTES the size),
 and every stored file reachable through a view that asks the access rule."""
+
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -9,15 +10,21 @@ from django.db import models
 from portal.core.uploads import ProtectedFileField, UploadValidator, check_upload
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-       b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 
 
 def test_the_content_decides_and_must_match_the_name():
     assert check_upload(SimpleUploadedFile("通知.pdf", PDF)) == "application/pdf"
     assert check_upload(SimpleUploadedFile("照片.PNG", PNG)) == "image/png"
-    for name, content in [("通知.pdf", b"<html><script>alert(1)</script></html>"), ("照片.png", PDF),
-                          ("x.exe", b"MZ\x90\x00"), ("说明.pdf", b"")]:
+    for name, content in [
+        ("通知.pdf", b"<html><script>alert(1)</script></html>"),
+        ("照片.png", PDF),
+        ("x.exe", b"MZ\x90\x00"),
+        ("说明.pdf", b""),
+    ]:
         with pytest.raises(ValidationError):
             check_upload(SimpleUploadedFile(name, content))
 
@@ -41,9 +48,12 @@ UNLINKED = {("liaison", "heldupload", "file")}
 
 
 def test_every_stored_file_is_checked_and_linked_through_a_view():
-    fields = [(m._meta.app_label, m._meta.model_name, f) for m in apps.get_models()
-              for f in m._meta.get_fields() if isinstance(f, models.FileField)
-              and not m._meta.model_name.startswith("historical")]
+    fields = [
+        (m._meta.app_label, m._meta.model_name, f)
+        for m in apps.get_models()
+        for f in m._meta.get_fields()
+        if isinstance(f, models.FileField) and not m._meta.model_name.startswith("historical")
+    ]
     assert len(fields) >= 5
     for app, model, field in fields:
         if (app, model, field.name) in UNLINKED:

@@ -1,4 +1,5 @@
 """The officials' workspace index, grouped by task; technical tables under 设置 for the county office only."""
+
 import re
 
 from django.urls import reverse

@@ -1,4 +1,5 @@
 """A URLconf whose only view fails as if PostgreSQL had gone away."""
+
 from django.db import OperationalError
 from django.urls import path
 

@@ -1,5 +1,6 @@
 """The one data set the permission matrix walks: every role, and objects of 山塘镇 (another
 town), of one of its enterprises and of another department, seen from every role."""
+
 import datetime
 from types import SimpleNamespace
 
@@ -19,8 +20,18 @@ from visits.models import Appointment, FinancingNeed, MatchmakingEvent
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
-ROLES = ("anonymous", "enterprise", "other_enterprise", "town_staff", "town_head", "other_town_staff",
-         "department_staff", "department_head", "county_leader", "county_office")
+ROLES = (
+    "anonymous",
+    "enterprise",
+    "other_enterprise",
+    "town_staff",
+    "town_head",
+    "other_town_staff",
+    "department_staff",
+    "department_head",
+    "county_leader",
+    "county_office",
+)
 
 
 def build():
@@ -42,10 +53,10 @@ def build():
 
     users = {
         "anonymous": None,
-        "enterprise": EnterpriseAccountFactory(enterprise=own_enterprise,
-                                               status=EnterpriseAccount.Status.CONFIRMED).user,
-        "other_enterprise": EnterpriseAccountFactory(enterprise=victim,
-                                                     status=EnterpriseAccount.Status.CONFIRMED).user,
+        "enterprise": EnterpriseAccountFactory(
+            enterprise=own_enterprise, status=EnterpriseAccount.Status.CONFIRMED
+        ).user,
+        "other_enterprise": EnterpriseAccountFactory(enterprise=victim, status=EnterpriseAccount.Status.CONFIRMED).user,
         "town_staff": official(units.town, Official.Role.UNIT_STAFF),
         "town_head": official(units.town, Official.Role.UNIT_HEAD),
         "other_town_staff": official(units.other_town, Official.Role.UNIT_STAFF),
@@ -55,34 +66,63 @@ def build():
         "county_office": official(units.office, Official.Role.COUNTY_OFFICE),
     }
     owner = users["other_town_staff"]
-    matter = make_matter(enterprise=victim, received_by=units.other_town, created_by=owner,
-                         attachments=[SimpleUploadedFile("材料.pdf", PDF, content_type="application/pdf")])
+    matter = make_matter(
+        enterprise=victim,
+        received_by=units.other_town,
+        created_by=owner,
+        attachments=[SimpleUploadedFile("材料.pdf", PDF, content_type="application/pdf")],
+    )
     visit = VisitFactory(unit=units.other_town, enterprise=victim, officials=[owner.official])
     problem = VisitProblemFactory(visit=visit)
-    visit_file = visit.attachments.create(file=SimpleUploadedFile("走访材料.pdf", PDF), kind="document",
-                                          content_type="application/pdf")
+    visit_file = visit.attachments.create(
+        file=SimpleUploadedFile("走访材料.pdf", PDF), kind="document", content_type="application/pdf"
+    )
     meeting = MeetingFactory(unit=units.other_town, title="山塘镇内部座谈会")
     meeting.enterprises_attending.add(victim)
     meeting_problem = meeting.problems.create(enterprise=victim, title="山塘会议问题", category=problem.category)
     start = timezone.now() + datetime.timedelta(days=3)
-    appointment = Appointment.objects.create(unit=units.other_town, enterprise=victim, proposed_by=owner.official,
-                                             starts_at=start, ends_at=start + datetime.timedelta(hours=1))
+    appointment = Appointment.objects.create(
+        unit=units.other_town,
+        enterprise=victim,
+        proposed_by=owner.official,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=1),
+    )
     need = FinancingNeed.objects.create(enterprise=victim, amount=100, purpose="山塘设备贷款", term_months=12)
-    event = MatchmakingEvent.objects.create(unit=units.other_town, title="山塘政银企对接会",
-                                            date=datetime.date(2026, 6, 1))
+    event = MatchmakingEvent.objects.create(
+        unit=units.other_town, title="山塘政银企对接会", date=datetime.date(2026, 6, 1)
+    )
     draft = DraftFactory(unit=units.other_town, title="山塘镇未发布草稿")
     published = PolicyFactory(unit=units.other_town, title="山塘镇已发布政策")
     interpretation = InterpretationFactory(policy=published)
     item = ServiceItemFactory(department=units.other_department)
     survey = make_survey([units.other_department, units.department])
     response = submit_ratings(survey, victim, {units.other_department: {"服务态度": 5, "办事效率": 4}})
-    finding = Finding.objects.create(survey=survey, unit=units.other_department, title="自然资源局整改",
-                                     description="整改")
+    finding = Finding.objects.create(
+        survey=survey, unit=units.other_department, title="自然资源局整改", description="整改"
+    )
     return SimpleNamespace(
-        units=units, users=users, victim=victim, own_enterprise=own_enterprise, matter=matter,
-        attachment=matter.attachments.get(), visit=visit, visit_file=visit_file, problem=problem, meeting=meeting,
-        meeting_problem=meeting_problem, appointment=appointment, need=need, event=event, draft=draft,
-        published=published, interpretation=interpretation, item=item, survey=survey, response=response,
-        finding=finding, account=victim.accounts.first() if hasattr(victim, "accounts") else None,
+        units=units,
+        users=users,
+        victim=victim,
+        own_enterprise=own_enterprise,
+        matter=matter,
+        attachment=matter.attachments.get(),
+        visit=visit,
+        visit_file=visit_file,
+        problem=problem,
+        meeting=meeting,
+        meeting_problem=meeting_problem,
+        appointment=appointment,
+        need=need,
+        event=event,
+        draft=draft,
+        published=published,
+        interpretation=interpretation,
+        item=item,
+        survey=survey,
+        response=response,
+        finding=finding,
+        account=victim.accounts.first() if hasattr(victim, "accounts") else None,
         owner_official=owner.official,
     )

@@ -2,6 +2,7 @@
 view's own queryset (issue 12: "every stored file is downloadable through a view that asks the
 rule"). Refused: another unit's or enterprise's file, anonymous visitors, a session that owes its
 second factor; allowed: whoever the rule names."""
+
 import ast
 from pathlib import Path
 
@@ -36,8 +37,9 @@ def _visit_file(town, enterprise, official):
     return attachment
 
 
-def test_a_visit_file_is_for_whom_the_rule_names(client, login, town, enterprise, town_staff_user,
-                                                 other_town_staff_user, county_office_user, enterprise_user):
+def test_a_visit_file_is_for_whom_the_rule_names(
+    client, login, town, enterprise, town_staff_user, other_town_staff_user, county_office_user, enterprise_user
+):
     url = _visit_file(town, enterprise, town_staff_user.official).file.url
     assert login(town_staff_user).get(url).status_code == 200
     assert login(county_office_user).get(url).status_code == 200
@@ -57,8 +59,9 @@ def test_a_visit_file_download_asks_the_rule_not_the_visit_list(login, town, ent
     assert login(town_staff_user).get(url).status_code == 404
 
 
-def test_a_guide_material_file_is_for_whom_the_rule_names(client, login, department, other_department,
-                                                          department_staff_user):
+def test_a_guide_material_file_is_for_whom_the_rule_names(
+    client, login, department, other_department, department_staff_user
+):
     from guide.models import ServiceItem
     from tests.guide.factories import GuideEditionFactory, ServiceItemFactory
 
@@ -78,8 +81,11 @@ def test_a_session_that_owes_its_code_gets_no_file_even_as_superuser(client, tow
     session that has not given its code must still get nothing."""
     root = UserFactory(username="root", is_staff=True, is_superuser=True)
     TOTPDevice.objects.create(user=root, name="phone", confirmed=True)
-    matter = make_matter(enterprise=enterprise, received_by=town,
-                         attachments=[SimpleUploadedFile("材料.pdf", PDF, content_type="application/pdf")])
+    matter = make_matter(
+        enterprise=enterprise,
+        received_by=town,
+        attachments=[SimpleUploadedFile("材料.pdf", PDF, content_type="application/pdf")],
+    )
     visit_url = _visit_file(town, enterprise, town_staff_user.official).file.url
     client.force_login(root)
     assert client.get(matter.attachments.get().get_absolute_url()).status_code == 404

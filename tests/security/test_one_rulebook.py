@@ -15,6 +15,7 @@ Demo data builders (`demo.py`) are not access paths and are not read.
 Where checks belong: portal/core/access.py (who the user is), every `rules.py` (the predicates), and the
 methods of the models' QuerySet / Manager classes (the access vocabulary for lists).
 """
+
 import ast
 from pathlib import Path
 
@@ -28,14 +29,16 @@ UNIT_KIND_ATTRIBUTES = {"is_town", "sees_everything", "acts_for_its_unit"}
 
 # The places where a hand-written check is the rule itself, or is not about the user: (file,
 # function) → why. Keep it short; a new entry needs a reason a reviewer accepts.
-_ASSIGNEE = ("the assigned official's role chooses which 联系企业 rule applies (a county leader's 2–3 key "
-             "enterprises, a cadre's own town): a rule about the record, not about who may act")
+_ASSIGNEE = (
+    "the assigned official's role chooses which 联系企业 rule applies (a county leader's 2–3 key "
+    "enterprises, a cadre's own town): a rule about the record, not about who may act"
+)
 ALLOWED = {
     ("portal/core/access.py", "*"): "who the user is: the vocabulary every rule starts from",
     ("portal/models.py", "Official"): "the role vocabulary itself (Official.sees_everything, acts_for_its_unit)",
     ("portal/core/imports.py", "import_row"): "validates an imported official's row (a county-office role needs the "
-                                         "county-office unit), not the importing user (whose rights "
-                                         "has_perm checks per row)",
+    "county-office unit), not the importing user (whose rights "
+    "has_perm checks per row)",
     ("portal/core/audit.py", "_official_post_save"): "records a role change (old role against new) in the audit log",
     ("visits/services.py", "check_leader_set"): _ASSIGNEE,
     ("visits/services.py", "check_cadre_remit"): _ASSIGNEE,
@@ -81,8 +84,9 @@ def _is_role(node):
 
 
 def _against_none(node):
-    return (all(isinstance(op, (ast.Is, ast.IsNot)) for op in node.ops)
-            and any(isinstance(c, ast.Constant) and c.value is None for c in [node.left, *node.comparators]))
+    return all(isinstance(op, (ast.Is, ast.IsNot)) for op in node.ops) and any(
+        isinstance(c, ast.Constant) and c.value is None for c in [node.left, *node.comparators]
+    )
 
 
 def _findings(node):
@@ -92,8 +96,12 @@ def _findings(node):
         if name in ROLE_QUESTIONS:
             yield f"asks {name}()"
         func = node.func
-        if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute)
-                and func.value.attr == "groups" and func.attr in ("filter", "exists", "get")):
+        if (
+            isinstance(func, ast.Attribute)
+            and isinstance(func.value, ast.Attribute)
+            and func.value.attr == "groups"
+            and func.attr in ("filter", "exists", "get")
+        ):
             yield "asks user.groups"
     elif isinstance(node, ast.Compare):
         operands = [node.left, *node.comparators]
@@ -155,13 +163,15 @@ def hand_written_checks():
 
 def test_no_hand_written_role_or_unit_check_outside_the_rulebook():
     found = hand_written_checks()
-    assert found == [], ("Ask the rule instead (user.has_perm(perm, obj), <app>/rules.py) or read the "
-                         "access vocabulary (visible_to / editable_by): \n" + "\n".join(found))
+    assert found == [], (
+        "Ask the rule instead (user.has_perm(perm, obj), <app>/rules.py) or read the "
+        "access vocabulary (visible_to / editable_by): \n" + "\n".join(found)
+    )
 
 
 def test_the_guard_sees_a_new_check():
     """The guard itself: each kind of hand-written check is found."""
-    source = '''
+    source = """
 def view(request, obj):
     if sees_all_units(request.user):
         pass
@@ -173,16 +183,21 @@ def view(request, obj):
         pass
     if official_of(request.user).unit.is_town:
         pass
-'''
+"""
     walker = _Walker("liaison/views.py")
     walker.visit(ast.parse(source))
     kinds = [finding.split(": ", 1)[1] for finding in walker.found]
-    assert kinds == ["asks sees_all_units()", "compares a role", "asks user.groups", "compares an official's unit",
-                     "reads the official's is_town"]
+    assert kinds == [
+        "asks sees_all_units()",
+        "compares a role",
+        "asks user.groups",
+        "compares an official's unit",
+        "reads the official's is_town",
+    ]
 
 
 def test_every_allowed_place_still_exists():
     """An allow-list entry whose function is gone is removed, so the list stays short and true."""
-    for (relative, name) in ALLOWED:
+    for relative, name in ALLOWED:
         source = (ROOT / relative).read_text(encoding="utf-8")
         assert name == "*" or f"def {name}(" in source or f"class {name}" in source, (relative, name)

@@ -3,6 +3,7 @@ is opened by every role against objects of another town, enterprise or departmen
 of scope must be turned away (302 to a login or the workspace index, 403, 404, 405); nobody
 gets a 5xx. A URL pattern without an entry in the tables below fails the test: a new path
 must state who may open it."""
+
 import os
 import re
 import time
@@ -31,6 +32,7 @@ NOBODY = frozenset()
 
 def w(**kwargs):
     """URL kwargs from the world: values are attribute paths ("matter.tracking_number")."""
+
     def build_kwargs(world):
         values = {}
         for key, path in kwargs.items():
@@ -39,6 +41,7 @@ def w(**kwargs):
                 value = getattr(value, part)
             values[key] = value
         return values
+
     return build_kwargs
 
 
@@ -50,28 +53,49 @@ NONE = fixed()
 
 # name -> (kwargs from the world, roles that may open it)
 PAGES = {
-    "sitemap": (NONE, ALL), "sitemap_section": (fixed(section="policies"), ALL), "robots_txt": (NONE, ALL),
-    "favicon": (NONE, ALL), "healthz": (NONE, ALL), "readyz": (NONE, ALL), "set_language": (NONE, ALL),
-    "policies:home": (NONE, ALL), "policies:list": (NONE, ALL),
+    "sitemap": (NONE, ALL),
+    "sitemap_section": (fixed(section="policies"), ALL),
+    "robots_txt": (NONE, ALL),
+    "favicon": (NONE, ALL),
+    "healthz": (NONE, ALL),
+    "readyz": (NONE, ALL),
+    "set_language": (NONE, ALL),
+    "policies:home": (NONE, ALL),
+    "policies:list": (NONE, ALL),
     # An unpublished draft: only its own unit and the county office preview it.
     "policies:detail": (w(pk="draft.pk"), OWNER),
     "policies:interpretation": (w(pk="interpretation.pk"), ALL),
     "policies:attachment": (fixed(pk=0), ALL),
-    "policies:feed_rss": (NONE, ALL), "policies:feed_atom": (NONE, ALL),
+    "policies:feed_rss": (NONE, ALL),
+    "policies:feed_atom": (NONE, ALL),
     "policies:theme_feed_rss": (fixed(slug="finance-credit"), ALL),
     "policies:theme_feed_atom": (fixed(slug="finance-credit"), ALL),
     "policies:unit_feed_rss": (w(pk="units.other_town.pk"), ALL),
     "policies:unit_feed_atom": (w(pk="units.other_town.pk"), ALL),
-    "policies:sitemap": (NONE, ALL), "policies:subscribe": (NONE, ALL),
-    "policies:subscription_confirm": (fixed(token="x"), ALL), "policies:unsubscribe": (fixed(token="x"), ALL),
-    "guide:home": (NONE, ALL), "guide:item": (w(pk="item.pk"), ALL),
-    "guide:item_download": (lambda world: {"pk": world.item.pk, "fmt": "txt"}, ALL), "guide:leaders": (NONE, ALL), "guide:contacts": (NONE, ALL),
-    "guide:raise_matter": (NONE, ALL), "guide:credit": (NONE, ALL), "guide:editions": (NONE, ALL),
+    "policies:sitemap": (NONE, ALL),
+    "policies:subscribe": (NONE, ALL),
+    "policies:subscription_confirm": (fixed(token="x"), ALL),
+    "policies:unsubscribe": (fixed(token="x"), ALL),
+    "guide:home": (NONE, ALL),
+    "guide:item": (w(pk="item.pk"), ALL),
+    "guide:item_download": (lambda world: {"pk": world.item.pk, "fmt": "txt"}, ALL),
+    "guide:leaders": (NONE, ALL),
+    "guide:contacts": (NONE, ALL),
+    "guide:raise_matter": (NONE, ALL),
+    "guide:credit": (NONE, ALL),
+    "guide:editions": (NONE, ALL),
     "guide:edition": (w(slug="item.edition.slug"), ALL),
     "guide:edition_download": (lambda world: {"slug": world.item.edition.slug, "fmt": "txt"}, ALL),
-    "guide:department_download": (lambda world: {"slug": world.item.edition.slug, "unit_pk": world.units.other_department.pk, "fmt": "txt"}, ALL),
-    "liaison:home": (NONE, ALL), "liaison:submit": (NONE, ALL), "liaison:submitted": (NONE, ALL),
-    "liaison:site_error": (NONE, ALL), "liaison:track": (NONE, ALL), "liaison:figures": (NONE, ALL),
+    "guide:department_download": (
+        lambda world: {"slug": world.item.edition.slug, "unit_pk": world.units.other_department.pk, "fmt": "txt"},
+        ALL,
+    ),
+    "liaison:home": (NONE, ALL),
+    "liaison:submit": (NONE, ALL),
+    "liaison:submitted": (NONE, ALL),
+    "liaison:site_error": (NONE, ALL),
+    "liaison:track": (NONE, ALL),
+    "liaison:figures": (NONE, ALL),
     # Knowing a tracking number alone opens nothing (the query code is asked for).
     "liaison:track_detail": (w(tracking_number="matter.tracking_number"), ALL),
     "liaison:track_act": (w(tracking_number="matter.tracking_number"), NOBODY),
@@ -79,40 +103,60 @@ PAGES = {
     "liaison:mine_detail": (w(tracking_number="matter.tracking_number"), {"other_enterprise"}),
     "liaison:mine_act": (w(tracking_number="matter.tracking_number"), NOBODY),
     "liaison:attachment": (w(public_id="attachment.public_id"), OWNER | {"other_enterprise"}),
-    "visits:coverage": (NONE, OFFICIALS), "visits:enterprise_list": (NONE, OFFICIALS),
+    "visits:coverage": (NONE, OFFICIALS),
+    "visits:enterprise_list": (NONE, OFFICIALS),
     # A town sees its own enterprises' files; departments, leaders and the office every one.
     "visits:enterprise_file": (w(pk="victim.pk"), OFFICIALS - {"town_staff", "town_head"}),
     "visits:ledgers": (NONE, OFFICIALS),
     "visits:ledger_export": (fixed(kind="visits", fmt="csv"), OFFICIALS),
-    "visits:financing_totals": (NONE, OFFICIALS), "visits:matchmaking": (NONE, ALL),
+    "visits:financing_totals": (NONE, OFFICIALS),
+    "visits:matchmaking": (NONE, ALL),
     "visits:problem_to_matter": (w(kind="problem.CHANNEL", pk="problem.pk"), OWNER),
     "visits:appointment_answer": (w(pk="appointment.pk"), OWNER),
     "visits:my_appointment": (w(pk="appointment.pk"), {"other_enterprise"}),
     "visits:my_financing_need": (NONE, ENTERPRISES),
     "visits:attachment": (w(pk="visit_file.pk"), OWNER),
     "guide:material_file": (fixed(pk=0, field="blank_form"), ALL),
-    "surveys:index": (NONE, ALL), "surveys:answer": (w(pk="survey.pk"), ENTERPRISES),
+    "surveys:index": (NONE, ALL),
+    "surveys:answer": (w(pk="survey.pk"), ENTERPRISES),
     "surveys:personal": (fixed(token="x"), ALL),
-    "surveys:results_list": (NONE, OFFICIALS), "surveys:results": (w(pk="survey.pk"), OFFICE),
+    "surveys:results_list": (NONE, OFFICIALS),
+    "surveys:results": (w(pk="survey.pk"), OFFICE),
     "surveys:results_unit": (w(pk="survey.pk", unit_pk="units.other_department.pk"), OFFICE),
-    "surveys:report": (w(pk="survey.pk"), OFFICE), "surveys:export": (w(pk="survey.pk"), OFFICE),
+    "surveys:report": (w(pk="survey.pk"), OFFICE),
+    "surveys:export": (w(pk="survey.pk"), OFFICE),
     "surveys:comments": (w(pk="survey.pk"), OFFICE),
     "surveys:finding_send": (w(pk="survey.pk", finding_pk="finding.pk"), NOBODY),
-    "surveys:copy": (w(pk="survey.pk"), OFFICE), "surveys:invite": (w(pk="survey.pk"), OFFICE),
+    "surveys:copy": (w(pk="survey.pk"), OFFICE),
+    "surveys:invite": (w(pk="survey.pk"), OFFICE),
     # Towns print the invitation letters for their own enterprises.
-    "surveys:letters_list": (NONE, TOWNS | OFFICE), "surveys:letters": (w(pk="survey.pk"), TOWNS | OFFICE),
-    "surveys:publish_results": (w(pk="survey.pk"), OFFICE), "surveys:public_results": (w(pk="survey.pk"), ALL),
-    "search": (NONE, ALL), "liaison:forgot_code": (NONE, ALL), "portal:welcome": (fixed(token="x"), ALL),
-    "portal:contrast": (NONE, ALL), "portal:privacy": (NONE, ALL),
+    "surveys:letters_list": (NONE, TOWNS | OFFICE),
+    "surveys:letters": (w(pk="survey.pk"), TOWNS | OFFICE),
+    "surveys:publish_results": (w(pk="survey.pk"), OFFICE),
+    "surveys:public_results": (w(pk="survey.pk"), ALL),
+    "search": (NONE, ALL),
+    "liaison:forgot_code": (NONE, ALL),
+    "portal:welcome": (fixed(token="x"), ALL),
+    "portal:contrast": (NONE, ALL),
+    "portal:privacy": (NONE, ALL),
     "portal:otp_recovery_codes": (NONE, LOGGED_IN),
-    "portal:home": (NONE, ALL), "portal:about": (NONE, ALL),
-    "portal:interaction": (NONE, ALL), "portal:text_size": (NONE, ALL), "portal:register": (NONE, ALL),
-    "portal:login": (NONE, ALL), "portal:logout": (NONE, ALL), "portal:otp_setup": (NONE, LOGGED_IN),
+    "portal:home": (NONE, ALL),
+    "portal:about": (NONE, ALL),
+    "portal:interaction": (NONE, ALL),
+    "portal:text_size": (NONE, ALL),
+    "portal:register": (NONE, ALL),
+    "portal:login": (NONE, ALL),
+    "portal:logout": (NONE, ALL),
+    "portal:otp_setup": (NONE, LOGGED_IN),
     "portal:my_home": (NONE, LOGGED_IN),
     # the workspace itself
-    "admin:index": (NONE, OFFICIALS), "admin:login": (NONE, ALL), "admin:logout": (NONE, LOGGED_IN),
-    "admin:password_change": (NONE, OFFICIALS), "admin:password_change_done": (NONE, OFFICIALS),
-    "admin:autocomplete": (NONE, OFFICIALS), "admin:jsi18n": (NONE, OFFICIALS),
+    "admin:index": (NONE, OFFICIALS),
+    "admin:login": (NONE, ALL),
+    "admin:logout": (NONE, LOGGED_IN),
+    "admin:password_change": (NONE, OFFICIALS),
+    "admin:password_change_done": (NONE, OFFICIALS),
+    "admin:autocomplete": (NONE, OFFICIALS),
+    "admin:jsi18n": (NONE, OFFICIALS),
     "admin:app_list": (fixed(app_label="visits"), OFFICIALS),
     "admin:view_on_site": (w(content_type_id="matter_type", object_id="matter.pk"), OWNER),
     "admin:catch_all": (NONE, OFFICIALS),
@@ -120,26 +164,39 @@ PAGES = {
 
 # The workspace's own pages beyond the model admins' standard ones.
 ADMIN_PAGES = {
-    "portal_unit_import": (NONE, OFFICE), "portal_unit_import_template": (NONE, OFFICE),
+    "portal_unit_import": (NONE, OFFICE),
+    "portal_unit_import_template": (NONE, OFFICE),
     "portal_unit_import_report": (NONE, OFFICE),
-    "portal_enterprise_import": (NONE, OFFICIALS), "portal_enterprise_import_template": (NONE, OFFICIALS),
+    "portal_enterprise_import": (NONE, OFFICIALS),
+    "portal_enterprise_import_template": (NONE, OFFICIALS),
     "portal_enterprise_import_report": (NONE, OFFICIALS),
-    "portal_official_welcome_sheets": (NONE, OFFICIALS), "portal_official_import": (NONE, OFFICIALS),
-    "portal_official_import_template": (NONE, OFFICIALS), "portal_official_import_report": (NONE, OFFICIALS),
-    "policies_policy_publish": (w(pk="draft.pk"), OWNER), "policies_policy_withdraw": (w(pk="draft.pk"), OWNER),
+    "portal_official_welcome_sheets": (NONE, OFFICIALS),
+    "portal_official_import": (NONE, OFFICIALS),
+    "portal_official_import_template": (NONE, OFFICIALS),
+    "portal_official_import_report": (NONE, OFFICIALS),
+    "policies_policy_publish": (w(pk="draft.pk"), OWNER),
+    "policies_policy_withdraw": (w(pk="draft.pk"), OWNER),
     "policies_policy_to_draft": (w(pk="draft.pk"), OWNER),
-    "policies_policy_report": (NONE, OFFICIALS), "policies_policy_import": (NONE, OFFICIALS),
-    "policies_policy_import_template": (NONE, OFFICIALS), "policies_policy_import_report": (NONE, OFFICIALS),
-    "guide_serviceitem_revise": (w(pk="item.pk"), OFFICE), "guide_serviceitem_submit": (w(pk="item.pk"), OFFICE),
-    "guide_serviceitem_approve": (w(pk="item.pk"), OFFICE), "guide_serviceitem_return": (w(pk="item.pk"), OFFICE),
+    "policies_policy_report": (NONE, OFFICIALS),
+    "policies_policy_import": (NONE, OFFICIALS),
+    "policies_policy_import_template": (NONE, OFFICIALS),
+    "policies_policy_import_report": (NONE, OFFICIALS),
+    "guide_serviceitem_revise": (w(pk="item.pk"), OFFICE),
+    "guide_serviceitem_submit": (w(pk="item.pk"), OFFICE),
+    "guide_serviceitem_approve": (w(pk="item.pk"), OFFICE),
+    "guide_serviceitem_return": (w(pk="item.pk"), OFFICE),
     "guide_serviceitem_reviewed": (w(pk="item.pk"), OFFICE),
-    "guide_serviceitem_export": (NONE, OFFICIALS), "guide_serviceitem_import": (NONE, OFFICIALS),
-    "guide_serviceitem_import_template": (NONE, OFFICIALS), "guide_serviceitem_import_report": (NONE, OFFICIALS),
+    "guide_serviceitem_export": (NONE, OFFICIALS),
+    "guide_serviceitem_import": (NONE, OFFICIALS),
+    "guide_serviceitem_import_template": (NONE, OFFICIALS),
+    "guide_serviceitem_import_report": (NONE, OFFICIALS),
     "guide_guideedition_prepare": (w(pk="item.edition.pk"), OFFICE),
     "guide_guideedition_publish": (w(pk="item.edition.pk"), OFFICE),
     "guide_guideedition_rebuild": (w(pk="item.edition.pk"), OFFICE),
-    "liaison_matter_queue": (NONE, OFFICIALS), "liaison_matter_figures": (NONE, OFFICIALS),
-    "liaison_matter_ledgers": (NONE, OFFICIALS), "liaison_matter_record": (NONE, OFFICIALS),
+    "liaison_matter_queue": (NONE, OFFICIALS),
+    "liaison_matter_figures": (NONE, OFFICIALS),
+    "liaison_matter_ledgers": (NONE, OFFICIALS),
+    "liaison_matter_record": (NONE, OFFICIALS),
     "liaison_matter_act": (lambda world: {"pk": world.matter.pk, "action": "accept"}, OWNER),
     "portal_backgroundjob_retry": (fixed(object_id=uuid.UUID(int=0)), OFFICE),
     "auth_user_password_change": (w(id="owner_user.pk"), OFFICE),
@@ -154,32 +211,46 @@ ADMIN_MODELS = {
     "portal.enterprise": ("victim", OFFICIALS - {"town_staff", "town_head"}),
     "portal.official": ("owner_official", OWNER),
     "portal.enterpriseaccount": ("victim_account", OWNER),
-    "portal.calendaradjustment": (None, OFFICIALS), "portal.financialinstitution": (None, OFFICIALS),
-    "portal.backgroundjob": (None, OFFICIALS), "portal.calendaryear": (None, OFFICIALS),
+    "portal.calendaradjustment": (None, OFFICIALS),
+    "portal.financialinstitution": (None, OFFICIALS),
+    "portal.backgroundjob": (None, OFFICIALS),
+    "portal.calendaryear": (None, OFFICIALS),
     "portal.auditentry": (None, OFFICE),  # the audit log: the county office only
     "otp_static.staticdevice": (None, OFFICIALS),
-    "portal.searchsynonym": (None, OFFICIALS), "portal.searchdocument": (None, OFFICIALS),
+    "portal.searchsynonym": (None, OFFICIALS),
+    "portal.searchdocument": (None, OFFICIALS),
     "policies.policy": ("draft", OWNER),
-    "policies.theme": (None, OFFICIALS), "policies.subscription": (None, OFFICIALS),
+    "policies.theme": (None, OFFICIALS),
+    "policies.subscription": (None, OFFICIALS),
     "guide.serviceitem": ("item", OFFICE),
-    "guide.guideedition": (None, OFFICIALS), "guide.leaderduty": (None, OFFICIALS),
+    "guide.guideedition": (None, OFFICIALS),
+    "guide.leaderduty": (None, OFFICIALS),
     "guide.loanproduct": (None, OFFICIALS),
     "liaison.matter": ("matter", OWNER),
-    "liaison.replytemplate": (None, OFFICIALS), "liaison.deadlinerule": (None, OFFICIALS),
-    "surveys.survey": (None, OFFICIALS), "surveys.question": (None, OFFICIALS),
-    "surveys.invitation": (None, OFFICIALS), "surveys.surveyresponse": ("response", OFFICE),
+    "liaison.replytemplate": (None, OFFICIALS),
+    "liaison.deadlinerule": (None, OFFICIALS),
+    "surveys.survey": (None, OFFICIALS),
+    "surveys.question": (None, OFFICIALS),
+    "surveys.invitation": (None, OFFICIALS),
+    "surveys.surveyresponse": ("response", OFFICE),
     "surveys.finding": ("finding", OFFICE),
-    "visits.liaisonassignment": (None, OFFICIALS), "visits.countyleader": (None, OFFICIALS),
-    "visits.appointment": ("appointment", OWNER), "visits.visit": ("visit", OWNER),
-    "visits.visitproblem": ("problem", OWNER), "visits.meeting": ("meeting", OWNER),
+    "visits.liaisonassignment": (None, OFFICIALS),
+    "visits.countyleader": (None, OFFICIALS),
+    "visits.appointment": ("appointment", OWNER),
+    "visits.visit": ("visit", OWNER),
+    "visits.visitproblem": ("problem", OWNER),
+    "visits.meeting": ("meeting", OWNER),
     "visits.meetingproblem": ("meeting_problem", OWNER),
     "visits.matchmakingevent": ("event", OFFICIALS),  # county-wide events
     # Financing is county-wide reading: departments see every need; the leader only his own.
     "visits.financingneed": ("need", OWNER | {"department_staff", "department_head"}),
     "visits.reminderlog": (None, OFFICIALS),
-    "auth.group": (None, OFFICIALS), "auth.user": ("owner_user", OFFICE),
-    "axes.accessattempt": (None, OFFICIALS), "axes.accesslog": (None, OFFICIALS),
-    "axes.accessfailurelog": (None, OFFICIALS), "otp_totp.totpdevice": ("owner_device", OFFICE),
+    "auth.group": (None, OFFICIALS),
+    "auth.user": ("owner_user", OFFICE),
+    "axes.accessattempt": (None, OFFICIALS),
+    "axes.accesslog": (None, OFFICIALS),
+    "axes.accessfailurelog": (None, OFFICIALS),
+    "otp_totp.totpdevice": ("owner_device", OFFICE),
 }
 MODEL_VIEWS = ("changelist", "add", "change", "history", "delete", "simple_history", "object")
 
@@ -187,8 +258,11 @@ MODEL_VIEWS = ("changelist", "add", "change", "history", "delete", "simple_histo
 def _walk(resolver=None, prefix="", namespace=""):
     for pattern in (resolver or get_resolver()).url_patterns:
         if isinstance(pattern, URLResolver):
-            inner = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else (
-                pattern.namespace or namespace)
+            inner = (
+                f"{namespace}:{pattern.namespace}"
+                if namespace and pattern.namespace
+                else (pattern.namespace or namespace)
+            )
             yield from _walk(pattern, prefix + str(pattern.pattern), inner)
         else:
             name = f"{namespace}:{pattern.name}" if namespace and pattern.name else (pattern.name or "")
@@ -215,8 +289,11 @@ def classify():
             out.append((route, "admin_page", short))
         elif label in admin_models and label in ADMIN_MODELS:
             prefix = label.replace(".", "_") + "_"
-            view = short[len(prefix):] if short and short.startswith(prefix) else (
-                "object" if route.endswith("<path:object_id>/") else None)
+            view = (
+                short[len(prefix) :]
+                if short and short.startswith(prefix)
+                else ("object" if route.endswith("<path:object_id>/") else None)
+            )
             out.append((route, "model", (label, view)) if view in MODEL_VIEWS else (route, "missing", name))
         else:
             out.append((route, "missing", name or route))

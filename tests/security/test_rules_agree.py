@@ -1,12 +1,21 @@
 """A rule and its queryset never disagree: what a list shows and what an object check allows
 come from one definition (docs/security.md)."""
+
 import pytest
 
 from portal.models import Enterprise
 from visits.models import FinancingNeed
 
-ROLE_FIXTURES = ["county_office_user", "town_staff_user", "town_head_user", "other_town_staff_user",
-                 "department_staff_user", "department_head_user", "county_leader_user", "enterprise_user"]
+ROLE_FIXTURES = [
+    "county_office_user",
+    "town_staff_user",
+    "town_head_user",
+    "other_town_staff_user",
+    "department_staff_user",
+    "department_head_user",
+    "county_leader_user",
+    "enterprise_user",
+]
 
 
 @pytest.mark.parametrize("role", ROLE_FIXTURES)

@@ -3,6 +3,7 @@ register (portal.rules.rulebook_markdown): a rule added, removed or changed with
 fails here. Regenerate with
     ./manage.py shell -v 0 -c "from portal.rules import rulebook_markdown; print(rulebook_markdown())"
 """
+
 from pathlib import Path
 
 from portal.rules import rulebook_markdown

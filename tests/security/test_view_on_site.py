@@ -1,5 +1,6 @@
 """Issue 12 item 6: /admin/r/<ct>/<pk>/ (view on site) asks the object's rule before it reveals
 the object's public address (a matter's tracking number, a file's id)."""
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,8 +13,11 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 @pytest.fixture
 def other_towns_matter(other_enterprise, other_town):
-    return make_matter(enterprise=other_enterprise, received_by=other_town,
-                       attachments=[SimpleUploadedFile("材料.pdf", PDF, content_type="application/pdf")])
+    return make_matter(
+        enterprise=other_enterprise,
+        received_by=other_town,
+        attachments=[SimpleUploadedFile("材料.pdf", PDF, content_type="application/pdf")],
+    )
 
 
 def _url(obj):
@@ -23,8 +27,10 @@ def _url(obj):
 def test_official_of_another_unit_gets_no_tracking_number_or_file_id(login, town_staff_user, other_towns_matter):
     client = login(town_staff_user)
     attachment = other_towns_matter.attachments.get()
-    for obj, secret in [(other_towns_matter, other_towns_matter.tracking_number),
-                        (attachment, str(attachment.public_id))]:
+    for obj, secret in [
+        (other_towns_matter, other_towns_matter.tracking_number),
+        (attachment, str(attachment.public_id)),
+    ]:
         response = client.get(_url(obj))
         assert response.status_code == 404
         assert secret not in response.get("Location", "") + response.content.decode()

@@ -1,23 +1,37 @@
 """Builders for evaluation campaigns and responses in tests."""
+
 import datetime
 
 from django.utils import timezone
 
-from liaison.surveys.models import (Choice, Dimension, Question, Rating, RatingScale, Survey, SurveyResponse,
-                                    UnitAnswer)
+from liaison.surveys.models import Choice, Dimension, Question, Rating, RatingScale, Survey, SurveyResponse, UnitAnswer
 
 
-def make_survey(units, *, title="2026年评议", scale=RatingScale.FIVE_POINT, dimensions=("服务态度", "办事效率"),
-                opens=-5, closes=10, published=True, extra_questions=True, **targeting):
+def make_survey(
+    units,
+    *,
+    title="2026年评议",
+    scale=RatingScale.FIVE_POINT,
+    dimensions=("服务态度", "办事效率"),
+    opens=-5,
+    closes=10,
+    published=True,
+    extra_questions=True,
+    **targeting,
+):
     today = timezone.localdate()
     survey = Survey.objects.create(
-        title=title, opens_on=today + datetime.timedelta(days=opens), closes_on=today + datetime.timedelta(days=closes),
+        title=title,
+        opens_on=today + datetime.timedelta(days=opens),
+        closes_on=today + datetime.timedelta(days=closes),
         published_at=timezone.now() if published else None,
-        **{k: v for k, v in targeting.items() if k != "target_towns"})
+        **{k: v for k, v in targeting.items() if k != "target_towns"},
+    )
     if targeting.get("target_towns"):
         survey.target_towns.set(targeting["target_towns"])
-    grid = Question.objects.create(survey=survey, kind=Question.Kind.RATING_GRID, text="请评价各部门", order=1,
-                                   scale=scale)
+    grid = Question.objects.create(
+        survey=survey, kind=Question.Kind.RATING_GRID, text="请评价各部门", order=1, scale=scale
+    )
     grid.units.set(units)
     for i, name in enumerate(dimensions):
         Dimension.objects.create(question=grid, name=name, order=i)
@@ -25,8 +39,9 @@ def make_survey(units, *, title="2026年评议", scale=RatingScale.FIVE_POINT, d
         single = Question.objects.create(survey=survey, kind=Question.Kind.SINGLE, text="总体感受", order=2)
         for i, label in enumerate(["好转", "不变", "变差"]):
             Choice.objects.create(question=single, label=label, order=i)
-        multiple = Question.objects.create(survey=survey, kind=Question.Kind.MULTIPLE, text="最需改进的方面",
-                                           order=3, required=False)
+        multiple = Question.objects.create(
+            survey=survey, kind=Question.Kind.MULTIPLE, text="最需改进的方面", order=3, required=False
+        )
         for i, label in enumerate(["审批", "收费", "检查"]):
             Choice.objects.create(question=multiple, label=label, order=i)
         Question.objects.create(survey=survey, kind=Question.Kind.TEXT, text="其他意见建议", order=4, required=False)
@@ -42,8 +57,11 @@ def submit_ratings(survey, enterprise, ratings, *, comments=None, no_dealings=()
     grid = grid_of(survey)
     dims = {d.name: d for d in grid.dimensions.all()}
     response = SurveyResponse.objects.create(
-        survey=survey, enterprise=enterprise, status=status,
-        submitted_at=timezone.now() if status == "submitted" else None)
+        survey=survey,
+        enterprise=enterprise,
+        status=status,
+        submitted_at=timezone.now() if status == "submitted" else None,
+    )
     for unit, values in ratings.items():
         for name, value in values.items():
             Rating.objects.create(response=response, question=grid, unit=unit, dimension=dims[name], value=value)

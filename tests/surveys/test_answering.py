@@ -1,4 +1,5 @@
 """Answering: one response per enterprise, drafts, required questions, the personal link."""
+
 import pytest
 from django.db import IntegrityError
 
@@ -52,23 +53,28 @@ def test_enterprise_user_submits_once(survey, enterprise, enterprise_user, depar
     assert again.status_code == 200  # the "already submitted" page
     assert SurveyResponse.objects.filter(survey=survey, enterprise=enterprise).count() == 1
     with pytest.raises(ActionRefused):
-        services.response_save(survey=survey, enterprise=enterprise, answers={"ratings": {}, "units": {},
-                               "choices": {}, "texts": {}}, submit=True)
+        services.response_save(
+            survey=survey,
+            enterprise=enterprise,
+            answers={"ratings": {}, "units": {}, "choices": {}, "texts": {}},
+            submit=True,
+        )
 
 
-def test_two_accounts_of_one_enterprise_share_the_response(survey, enterprise, enterprise_user, department,
-                                                           other_department, login, client):
+def test_two_accounts_of_one_enterprise_share_the_response(
+    survey, enterprise, enterprise_user, department, other_department, login, client
+):
     colleague = EnterpriseAccountFactory(enterprise=enterprise).user
-    login(enterprise_user).post(f"/surveys/{survey.pk}/", full_answer(survey, department, other_department,
-                                                                        action="save"))
+    login(enterprise_user).post(
+        f"/surveys/{survey.pk}/", full_answer(survey, department, other_department, action="save")
+    )
     client.logout()
     page = login(colleague).get(f"/surveys/{survey.pk}/")
     assert "窗口人员少，排队时间长" in page.content.decode()
     assert SurveyResponse.objects.filter(survey=survey).count() == 1
 
 
-def test_draft_is_saved_without_required_answers_and_resumed(survey, enterprise, enterprise_user, department,
-                                                             login):
+def test_draft_is_saved_without_required_answers_and_resumed(survey, enterprise, enterprise_user, department, login):
     grid = grid_of(survey)
     dim = grid.dimensions.first()
     client = login(enterprise_user)
@@ -82,12 +88,12 @@ def test_draft_is_saved_without_required_answers_and_resumed(survey, enterprise,
     assert "checked" in radio
 
 
-def test_submit_with_missing_answers_is_refused_and_nothing_typed_is_lost(survey, enterprise_user, department,
-                                                                          login):
+def test_submit_with_missing_answers_is_refused_and_nothing_typed_is_lost(survey, enterprise_user, department, login):
     grid = grid_of(survey)
     client = login(enterprise_user)
-    response = client.post(f"/surveys/{survey.pk}/", {"action": "submit",
-                                                      f"q{grid.pk}_u{department.pk}_c": "收费不透明的问题"})
+    response = client.post(
+        f"/surveys/{survey.pk}/", {"action": "submit", f"q{grid.pk}_u{department.pk}_c": "收费不透明的问题"}
+    )
     assert response.status_code == 400
     body = response.content.decode()
     assert "收费不透明的问题" in body
@@ -98,8 +104,10 @@ def test_submit_with_missing_answers_is_refused_and_nothing_typed_is_lost(survey
 def test_no_dealings_and_a_rating_together_are_refused(survey, enterprise_user, department, login):
     grid = grid_of(survey)
     dim = grid.dimensions.first()
-    response = login(enterprise_user).post(f"/surveys/{survey.pk}/", {
-        "action": "save", f"q{grid.pk}_u{department.pk}_nd": "on", f"q{grid.pk}_u{department.pk}_d{dim.pk}": "5"})
+    response = login(enterprise_user).post(
+        f"/surveys/{survey.pk}/",
+        {"action": "save", f"q{grid.pk}_u{department.pk}_nd": "on", f"q{grid.pk}_u{department.pk}_d{dim.pk}": "5"},
+    )
     assert response.status_code == 400
     assert not SurveyResponse.objects.exists()
 
@@ -107,8 +115,9 @@ def test_no_dealings_and_a_rating_together_are_refused(survey, enterprise_user, 
 def test_bad_rating_value_is_a_400_not_a_500(survey, enterprise_user, department, login):
     grid = grid_of(survey)
     dim = grid.dimensions.first()
-    response = login(enterprise_user).post(f"/surveys/{survey.pk}/", {
-        "action": "save", f"q{grid.pk}_u{department.pk}_d{dim.pk}": "9"})
+    response = login(enterprise_user).post(
+        f"/surveys/{survey.pk}/", {"action": "save", f"q{grid.pk}_u{department.pk}_d{dim.pk}": "9"}
+    )
     assert response.status_code == 400
 
 
@@ -135,8 +144,12 @@ def test_closed_and_unpublished_campaigns_take_no_answers(department, enterprise
     assert client.get(services.personal_url(closed, enterprise)).status_code == 410
     assert client.get(services.personal_url(draft, enterprise)).status_code == 404
     with pytest.raises(ActionRefused):
-        services.response_save(survey=closed, enterprise=enterprise,
-                               answers={"ratings": {}, "units": {}, "choices": {}, "texts": {}}, submit=False)
+        services.response_save(
+            survey=closed,
+            enterprise=enterprise,
+            answers={"ratings": {}, "units": {}, "choices": {}, "texts": {}},
+            submit=False,
+        )
 
 
 def test_anonymous_is_sent_to_log_in_and_pending_account_is_refused(survey, pending_enterprise_user, login, client):
@@ -161,7 +174,9 @@ def test_my_enterprise_does_not_show_campaigns_for_others(department, enterprise
     assert other.title not in login(enterprise_user).get("/my/").content.decode()
 
 
-def test_invitations_email_the_personal_link(survey, enterprise, mailoutbox, client, django_capture_on_commit_callbacks):
+def test_invitations_email_the_personal_link(
+    survey, enterprise, mailoutbox, client, django_capture_on_commit_callbacks
+):
     enterprise.email = "boss@example.com"
     enterprise.save(update_fields=["email"])
     EnterpriseFactory(town=enterprise.town, email="")
@@ -170,7 +185,7 @@ def test_invitations_email_the_personal_link(survey, enterprise, mailoutbox, cli
     assert (sent, missing) == (1, 1)
     assert len(mailoutbox) == 1
     link = next(line for line in mailoutbox[0].body.splitlines() if "/surveys/r/" in line)
-    path = link[link.index("/surveys/r/"):].strip()
+    path = link[link.index("/surveys/r/") :].strip()
     assert client.get(path).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
         assert services.invitations_send(survey=survey) == (0, 1)  # not invited twice
@@ -180,8 +195,9 @@ def test_invitations_email_the_personal_link(survey, enterprise, mailoutbox, cli
 def test_copy_keeps_the_questionnaire(survey):
     import datetime
 
-    copy = services.survey_copy(source=survey, title="2027年评议", opens_on=datetime.date(2027, 1, 1),
-                                closes_on=datetime.date(2027, 1, 31))
+    copy = services.survey_copy(
+        source=survey, title="2027年评议", opens_on=datetime.date(2027, 1, 1), closes_on=datetime.date(2027, 1, 31)
+    )
     assert copy.published_at is None and copy.previous == survey
     assert [q.text for q in copy.questions.all()] == [q.text for q in survey.questions.all()]
     assert list(grid_of(copy).dimensions.values_list("name", flat=True)) == ["服务态度", "办事效率"]
@@ -198,12 +214,14 @@ def test_a_new_grid_gets_the_usual_dimensions_and_departments(department, other_
     assert list(grid.dimensions.values_list("name", flat=True)) == ["服务态度", "办事效率", "政策落实", "廉洁自律"]
     assert set(grid.units.all()) == {department, other_department}
     with pytest.raises(ActionRefused):
-        services.survey_publish(survey=Survey.objects.create(title="空问卷", opens_on="2026-01-01",
-                                                             closes_on="2026-01-31"))
+        services.survey_publish(
+            survey=Survey.objects.create(title="空问卷", opens_on="2026-01-01", closes_on="2026-01-31")
+        )
 
 
-def test_enterprise_index_lists_its_campaigns_and_officials_go_to_results(survey, enterprise_user,
-                                                                         department_staff_user, login, client):
+def test_enterprise_index_lists_its_campaigns_and_officials_go_to_results(
+    survey, enterprise_user, department_staff_user, login, client
+):
     page = login(enterprise_user).get("/surveys/")
     assert page.status_code == 200 and survey.title in page.content.decode()
     client.logout()
@@ -211,8 +229,9 @@ def test_enterprise_index_lists_its_campaigns_and_officials_go_to_results(survey
     assert response.status_code == 302 and response["Location"] == "/surveys/results/"
 
 
-def test_county_office_sends_invitations_from_the_results_page(survey, enterprise, county_office_user, login,
-                                                               mailoutbox, django_capture_on_commit_callbacks):
+def test_county_office_sends_invitations_from_the_results_page(
+    survey, enterprise, county_office_user, login, mailoutbox, django_capture_on_commit_callbacks
+):
     enterprise.email = "boss@example.com"
     enterprise.save(update_fields=["email"])
     with django_capture_on_commit_callbacks(execute=True):
@@ -225,11 +244,15 @@ def test_copy_page_makes_a_draft_and_refuses_bad_dates(survey, county_office_use
     from liaison.surveys.models import Survey
 
     client = login(county_office_user)
-    bad = client.post(f"/surveys/results/{survey.pk}/copy/", {"title": "2027年评议", "opens_on": "2027-02-01",
-                                                               "closes_on": "2027-01-01"})
+    bad = client.post(
+        f"/surveys/results/{survey.pk}/copy/",
+        {"title": "2027年评议", "opens_on": "2027-02-01", "closes_on": "2027-01-01"},
+    )
     assert bad.status_code == 400 and "截止日期不能早于开始日期" in bad.content.decode()
-    ok = client.post(f"/surveys/results/{survey.pk}/copy/", {"title": "2027年评议", "opens_on": "2027-01-01",
-                                                              "closes_on": "2027-01-31"})
+    ok = client.post(
+        f"/surveys/results/{survey.pk}/copy/",
+        {"title": "2027年评议", "opens_on": "2027-01-01", "closes_on": "2027-01-31"},
+    )
     assert ok.status_code == 302
     assert Survey.objects.get(title="2027年评议").previous == survey
 
@@ -238,7 +261,7 @@ def test_every_input_has_a_label_and_every_question_a_legend(survey, enterprise_
     import re
 
     page = login(enterprise_user).get(f"/surveys/{survey.pk}/").content.decode()
-    form = page[page.index('<form method="post" action="/surveys/'):]
+    form = page[page.index('<form method="post" action="/surveys/') :]
     ids = re.findall(r'<(?:input|textarea|select)[^>]*\bid="([^"]+)"', form)
     labelled = set(re.findall(r'<label[^>]*\bfor="([^"]+)"', form))
     assert ids and set(ids) <= labelled, set(ids) - labelled
@@ -264,13 +287,16 @@ def test_answer_page_query_count_does_not_grow_with_departments(enterprise_user,
 
 def test_submitting_is_a_recorded_transition_and_a_draft_is_not(survey, enterprise, enterprise_user):
     empty = {"ratings": {}, "units": {}, "choices": {}, "texts": {}}
-    draft = services.response_save(survey=survey, enterprise=enterprise, answers=empty, submit=False,
-                                   user=enterprise_user)
+    draft = services.response_save(
+        survey=survey, enterprise=enterprise, answers=empty, submit=False, user=enterprise_user
+    )
     assert not history_of(draft).exists()
-    submitted = services.response_save(survey=survey, enterprise=enterprise, answers=empty, submit=True,
-                                       user=enterprise_user)
+    submitted = services.response_save(
+        survey=survey, enterprise=enterprise, answers=empty, submit=True, user=enterprise_user
+    )
     assert submitted.is_submitted and submitted.submitted_at
     assert [(e.action, e.from_state, e.to_state, e.actor) for e in history_of(submitted)] == [
-        ("submit", "draft", "submitted", enterprise_user)]
+        ("submit", "draft", "submitted", enterprise_user)
+    ]
     with pytest.raises(ActionRefused):
         services.response_save(survey=survey, enterprise=enterprise, answers=empty, submit=True, user=enterprise_user)

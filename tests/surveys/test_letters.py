@@ -1,6 +1,7 @@
 """纸质邀请函: printed invitation letters for the enterprises without e-mail. The county office
 prints them for any town, a town's officials for their own town only; the letters carry the
 personal link in full and as a QR code; printing creates the invitations and records it."""
+
 import re
 import subprocess
 
@@ -35,8 +36,7 @@ def firms(town, other_town):
 def pdf_text(content, tmp_path):
     path = tmp_path / "letters.pdf"
     path.write_bytes(content)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True).stdout
 
 
 def links_in(text):
@@ -55,8 +55,9 @@ def download(client, survey, town, **extra):
     return client.post(f"/surveys/letters/{survey.pk}/", {"town": town.pk, **extra})
 
 
-def test_town_official_gets_only_his_towns_enterprises_without_email(survey, firms, town, town_staff_user, login,
-                                                                    tmp_path, settings):
+def test_town_official_gets_only_his_towns_enterprises_without_email(
+    survey, firms, town, town_staff_user, login, tmp_path, settings
+):
     response = download(login(town_staff_user), survey, town)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -90,14 +91,16 @@ def test_another_towns_staff_cannot_download_them(survey, firms, town, other_tow
     assert "山塘镇" in page and "太和镇" not in page
 
 
-def test_a_campaign_only_for_another_town_is_not_found_for_a_town_official(department, firms, town, other_town,
-                                                                          other_town_staff_user, login):
+def test_a_campaign_only_for_another_town_is_not_found_for_a_town_official(
+    department, firms, town, other_town, other_town_staff_user, login
+):
     only_taihe = make_survey([department], title="只问太和镇", target_towns=[town])
     assert login(other_town_staff_user).get(f"/surveys/letters/{only_taihe.pk}/").status_code == 404
 
 
-def test_departments_and_enterprises_cannot_print_letters(survey, firms, town, department_staff_user,
-                                                         enterprise_user, login, client):
+def test_departments_and_enterprises_cannot_print_letters(
+    survey, firms, town, department_staff_user, enterprise_user, login, client
+):
     assert client.get(f"/surveys/letters/{survey.pk}/").status_code == 302  # to the officials' login
     assert login(department_staff_user).get(f"/surveys/letters/{survey.pk}/").status_code == 403
     assert download(client, survey, town).status_code == 403
@@ -124,8 +127,9 @@ def test_printing_creates_invitations_and_records_it(survey, firms, town, county
     assert invitations.get(enterprise=firms["paper"]).pk == existing.pk  # reused, not duplicated
 
 
-def test_tokens_in_the_letters_open_the_personal_page(survey, firms, town, town_staff_user, login, client, tmp_path,
-                                                      settings):
+def test_tokens_in_the_letters_open_the_personal_page(
+    survey, firms, town, town_staff_user, login, client, tmp_path, settings
+):
     text = pdf_text(download(login(town_staff_user), survey, town).content, tmp_path)
     client.logout()
     links = links_in(text)

@@ -1,6 +1,7 @@
 """公布: the county office publishes a closed campaign's results; the public page shows each
 department's aggregates only, with "样本不足" below SURVEY_MIN_RESPONSES, and never an
 enterprise's name or what it wrote."""
+
 import pytest
 from django.urls import reverse
 
@@ -24,18 +25,21 @@ def campaign(settings, department, other_department, town):
     comment and a free-text answer), `other_department` by two only (below the threshold of 3)."""
     settings.SURVEY_MIN_RESPONSES = 3
     survey = make_survey([department, other_department], opens=-30, closes=-1)
-    enterprises = [EnterpriseFactory(town=town, name=DISTINCTIVE_NAME)] + [EnterpriseFactory(town=town)
-                                                                           for _ in range(3)]
+    enterprises = [EnterpriseFactory(town=town, name=DISTINCTIVE_NAME)] + [
+        EnterpriseFactory(town=town) for _ in range(3)
+    ]
     for i, enterprise in enumerate(enterprises):
         ratings = {department: {"服务态度": 5 - i % 2, "办事效率": 4}}
         if i < 2:
             ratings[other_department] = {"服务态度": 1, "办事效率": 2}
-        response = submit_ratings(survey, enterprise, ratings,
-                                  comments={department: SECRET_COMMENT, other_department: SECRET_COMMENT}
-                                  if i == 0 else None)
+        response = submit_ratings(
+            survey,
+            enterprise,
+            ratings,
+            comments={department: SECRET_COMMENT, other_department: SECRET_COMMENT} if i == 0 else None,
+        )
         if i == 0:
-            TextAnswer.objects.create(response=response, question=survey.questions.get(kind="text"),
-                                      text=SECRET_TEXT)
+            TextAnswer.objects.create(response=response, question=survey.questions.get(kind="text"), text=SECRET_TEXT)
     return survey, enterprises
 
 
@@ -65,8 +69,9 @@ def test_open_and_draft_campaigns_cannot_be_published_nor_shown(department, coun
     assert client.get(public_url(draft)).status_code == 404
 
 
-def test_only_the_county_office_may_publish(campaign, department_head_user, department_staff_user,
-                                            county_leader_user, county_office_user, login, client):
+def test_only_the_county_office_may_publish(
+    campaign, department_head_user, department_staff_user, county_leader_user, county_office_user, login, client
+):
     survey, _e = campaign
     for user in (department_head_user, department_staff_user, county_leader_user):
         with pytest.raises(ActionRefused):
@@ -97,8 +102,9 @@ def test_results_page_offers_publishing_to_the_county_office(campaign, county_of
 def test_admin_action_publishes_for_the_county_office_only(campaign, county_office_user, login):
     survey, _e = campaign
     client = login(county_office_user)
-    response = client.post(reverse("admin:surveys_survey_changelist"),
-                           {"action": "publish_results", "_selected_action": [survey.pk]})
+    response = client.post(
+        reverse("admin:surveys_survey_changelist"), {"action": "publish_results", "_selected_action": [survey.pk]}
+    )
     assert response.status_code == 302
     survey.refresh_from_db()
     assert survey.results_published_at is not None
@@ -112,8 +118,9 @@ def test_admin_action_is_not_offered_without_the_county_office(rf, campaign, dep
     assert "publish_results" not in admin.site._registry[Survey].get_actions(request)
 
 
-def test_public_page_shows_scores_and_sample_too_small(campaign, client, county_office_user, department,
-                                                       other_department):
+def test_public_page_shows_scores_and_sample_too_small(
+    campaign, client, county_office_user, department, other_department
+):
     survey, _e = campaign
     _publish(survey, county_office_user)
     response = client.get(public_url(survey))
@@ -153,8 +160,9 @@ def test_public_page_is_cacheable_and_uses_the_site_layout(campaign, client, cou
     assert 'class="breadcrumbs"' in page and 'class="table-wrap"' in page and "<caption>" in page
 
 
-def test_public_page_query_count_does_not_grow(settings, department, other_department, county_office_user,
-                                               client, django_assert_num_queries):
+def test_public_page_query_count_does_not_grow(
+    settings, department, other_department, county_office_user, client, django_assert_num_queries
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -165,9 +173,12 @@ def test_public_page_query_count_does_not_grow(settings, department, other_depar
     with CaptureQueriesContext(connection) as first:
         assert client.get(public_url(survey)).status_code == 200
     for _i in range(12):
-        submit_ratings(survey, EnterpriseFactory(), {department: {"服务态度": 4, "办事效率": 3},
-                                                     other_department: {"服务态度": 2}},
-                       comments={department: "慢"})
+        submit_ratings(
+            survey,
+            EnterpriseFactory(),
+            {department: {"服务态度": 4, "办事效率": 3}, other_department: {"服务态度": 2}},
+            comments={department: "慢"},
+        )
     with django_assert_num_queries(len(first)):
         assert client.get(public_url(survey)).status_code == 200
 

@@ -1,5 +1,6 @@
 """整改: findings become exactly one liaison matter each, and their progress is counted on the
 campaign's results."""
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
@@ -18,12 +19,20 @@ pytestmark = pytest.mark.django_db
 def campaign(settings, department, other_department):
     settings.SURVEY_MIN_RESPONSES = 1
     survey = make_survey([department, other_department], opens=-30, closes=-1)
-    named = submit_ratings(survey, EnterpriseFactory(name="同意具名的企业有限公司"),
-                           {department: {"服务态度": 2}}, comments={department: "审批材料反复要求补正"})
+    named = submit_ratings(
+        survey,
+        EnterpriseFactory(name="同意具名的企业有限公司"),
+        {department: {"服务态度": 2}},
+        comments={department: "审批材料反复要求补正"},
+    )
     named.allow_named_follow_up = True
     named.save(update_fields=["allow_named_follow_up"])
-    anonymous = submit_ratings(survey, EnterpriseFactory(name="不愿具名的企业有限公司"),
-                               {department: {"服务态度": 1}}, comments={department: "收费标准不公开"})
+    anonymous = submit_ratings(
+        survey,
+        EnterpriseFactory(name="不愿具名的企业有限公司"),
+        {department: {"服务态度": 1}},
+        comments={department: "收费标准不公开"},
+    )
     return survey, named, anonymous
 
 
@@ -34,8 +43,14 @@ def _matters_of(finding):
 
 def test_a_finding_becomes_exactly_one_survey_matter(campaign, department, county_office_user):
     survey, named, _anon = campaign
-    finding = services.finding_create(survey=survey, unit=department, title="减少补正次数",
-                                      description="一次性告知所需材料", response=named, created_by=county_office_user)
+    finding = services.finding_create(
+        survey=survey,
+        unit=department,
+        title="减少补正次数",
+        description="一次性告知所需材料",
+        response=named,
+        created_by=county_office_user,
+    )
     assert finding.sent_at is not None
     services.finding_send(finding=finding)
     finding.sent_at = None  # even a second send after a lost update does not duplicate it
@@ -50,8 +65,9 @@ def test_a_finding_becomes_exactly_one_survey_matter(campaign, department, count
 
 def test_a_finding_from_an_enterprise_that_did_not_agree_carries_no_name(campaign, department):
     survey, _named, anonymous = campaign
-    finding = services.finding_create(survey=survey, unit=department, title="公开收费标准",
-                                      description="在窗口公示收费标准", response=anonymous)
+    finding = services.finding_create(
+        survey=survey, unit=department, title="公开收费标准", description="在窗口公示收费标准", response=anonymous
+    )
     matter = _matters_of(finding).get()
     assert matter.enterprise is None
     assert anonymous.enterprise.name not in matter.enterprise_name + matter.title + matter.description
@@ -60,8 +76,9 @@ def test_a_finding_from_an_enterprise_that_did_not_agree_carries_no_name(campaig
 
 def test_department_wide_finding_is_sent_without_an_enterprise(campaign, other_department):
     survey, _n, _a = campaign
-    finding = services.finding_create(survey=survey, unit=other_department, title="办事效率偏低",
-                                      description="办事效率得分低于全县平均")
+    finding = services.finding_create(
+        survey=survey, unit=other_department, title="办事效率偏低", description="办事效率得分低于全县平均"
+    )
     assert finding.sent_at and _matters_of(finding).get().enterprise is None
 
 
@@ -82,13 +99,16 @@ def test_county_office_creates_a_finding_from_the_comments_page(campaign, depart
     client = login(county_office_user)
     page = client.get(f"/surveys/results/{survey.pk}/comments/")
     assert "审批材料反复要求补正" in page.content.decode()
-    response = client.post(f"/surveys/results/{survey.pk}/comments/", {
-        "unit": department.pk, "title": "减少补正", "description": "一次性告知", "response": named.pk})
+    response = client.post(
+        f"/surveys/results/{survey.pk}/comments/",
+        {"unit": department.pk, "title": "减少补正", "description": "一次性告知", "response": named.pk},
+    )
     assert response.status_code == 302
     finding = Finding.objects.get(survey=survey)
     assert _matters_of(finding).count() == 1
-    bad = client.post(f"/surveys/results/{survey.pk}/comments/", {"unit": department.pk, "title": "",
-                                                                  "description": "保留的内容"})
+    bad = client.post(
+        f"/surveys/results/{survey.pk}/comments/", {"unit": department.pk, "title": "", "description": "保留的内容"}
+    )
     assert bad.status_code == 400 and "保留的内容" in bad.content.decode()
     assert Finding.objects.count() == 1
 
@@ -107,7 +127,9 @@ def test_the_finding_form_picks_its_unit_and_answer_by_search(campaign, login, c
     client = login(county_office_user)
     html = client.get(reverse("admin:surveys_finding_add")).content.decode()
     assert 'data-field-name="unit"' in html and 'data-field-name="response"' in html
-    found = client.get(reverse("admin:autocomplete"), {"app_label": "surveys", "model_name": "finding",
-                                                        "field_name": "response", "term": ""}).json()["results"]
+    found = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "surveys", "model_name": "finding", "field_name": "response", "term": ""},
+    ).json()["results"]
     ids = {r["id"] for r in found}
     assert str(named.pk) in ids and str(draft.pk) not in ids  # only submitted answers

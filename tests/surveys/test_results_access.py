@@ -1,5 +1,6 @@
 """Anonymity and permissions on every results page and export: a department sees only its own
 aggregates and anonymised comments; it never learns which enterprise wrote what."""
+
 from io import BytesIO
 
 import pytest
@@ -41,8 +42,12 @@ def submit_ratings_extra(survey, enterprise, unit):
 
 
 def _all_text_of(client, survey, unit):
-    pages = ["/surveys/results/", f"/surveys/results/{survey.pk}/", f"/surveys/results/{survey.pk}/report/",
-             f"/surveys/results/{survey.pk}/units/{unit.pk}/"]
+    pages = [
+        "/surveys/results/",
+        f"/surveys/results/{survey.pk}/",
+        f"/surveys/results/{survey.pk}/report/",
+        f"/surveys/results/{survey.pk}/units/{unit.pk}/",
+    ]
     text = ""
     for url in pages:
         response = client.get(url)
@@ -57,8 +62,7 @@ def _all_text_of(client, survey, unit):
     return text
 
 
-def test_department_sees_aggregates_and_anonymised_comments_only(campaign, department, department_staff_user,
-                                                                  login):
+def test_department_sees_aggregates_and_anonymised_comments_only(campaign, department, department_staff_user, login):
     survey, enterprises = campaign
     text = _all_text_of(login(department_staff_user), survey, department)
     assert SECRET_COMMENT in text  # the comment itself is shown …
@@ -70,8 +74,7 @@ def test_department_sees_aggregates_and_anonymised_comments_only(campaign, depar
     assert "县自然资源局" not in text  # nothing about the other department
 
 
-def test_department_cannot_open_another_departments_results(campaign, other_department, department_staff_user,
-                                                           login):
+def test_department_cannot_open_another_departments_results(campaign, other_department, department_staff_user, login):
     survey, _e = campaign
     client = login(department_staff_user)
     assert client.get(f"/surveys/results/{survey.pk}/units/{other_department.pk}/").status_code == 404
@@ -88,9 +91,9 @@ def test_below_the_threshold_a_department_sees_only_the_count(campaign, other_de
         assert enterprise.name not in text
 
 
-def test_comments_page_with_names_is_for_the_county_office_only(campaign, department_staff_user,
-                                                                department_head_user, county_office_user, login,
-                                                                client):
+def test_comments_page_with_names_is_for_the_county_office_only(
+    campaign, department_staff_user, department_head_user, county_office_user, login, client
+):
     survey, enterprises = campaign
     url = f"/surveys/results/{survey.pk}/comments/"
     assert login(department_staff_user).get(url).status_code == 403
@@ -104,8 +107,13 @@ def test_comments_page_with_names_is_for_the_county_office_only(campaign, depart
 
 def test_the_public_and_enterprises_see_no_results(campaign, enterprise_user, town_staff_user, login, client):
     survey, _e = campaign
-    urls = ["/surveys/results/", f"/surveys/results/{survey.pk}/", f"/surveys/results/{survey.pk}/report/",
-            f"/surveys/results/{survey.pk}/export.xlsx", f"/surveys/results/{survey.pk}/comments/"]
+    urls = [
+        "/surveys/results/",
+        f"/surveys/results/{survey.pk}/",
+        f"/surveys/results/{survey.pk}/report/",
+        f"/surveys/results/{survey.pk}/export.xlsx",
+        f"/surveys/results/{survey.pk}/comments/",
+    ]
     for url in urls:
         response = client.get(url)
         assert response.status_code == 302 and "/admin/login/" in response["Location"], url
@@ -118,14 +126,14 @@ def test_the_public_and_enterprises_see_no_results(campaign, enterprise_user, to
         assert client.get(url).status_code == 403, url
 
 
-def test_department_admin_shows_findings_without_the_enterprise(campaign, department, department_staff_user,
-                                                                login):
+def test_department_admin_shows_findings_without_the_enterprise(campaign, department, department_staff_user, login):
     survey, enterprises = campaign
     from liaison.surveys.models import SurveyResponse
 
     response = SurveyResponse.objects.get(survey=survey, enterprise=enterprises[0])
-    finding = services.finding_create(survey=survey, unit=department, title="缩短排队时间",
-                                      description="增加窗口", response=response, send=False)
+    finding = services.finding_create(
+        survey=survey, unit=department, title="缩短排队时间", description="增加窗口", response=response, send=False
+    )
     client = login(department_staff_user)
     page = client.get(f"/admin/surveys/finding/{finding.pk}/change/")
     assert page.status_code == 200
@@ -133,15 +141,15 @@ def test_department_admin_shows_findings_without_the_enterprise(campaign, depart
     assert client.get("/admin/surveys/surveyresponse/").status_code == 403
 
 
-def test_county_office_sees_every_department_ranked(campaign, department, other_department, county_office_user,
-                                                    login):
+def test_county_office_sees_every_department_ranked(campaign, department, other_department, county_office_user, login):
     survey, _e = campaign
     page = login(county_office_user).get(f"/surveys/results/{survey.pk}/").content.decode()
     assert department.name in page and other_department.name in page
 
 
-def test_results_pages_query_counts_do_not_grow(settings, department, other_department, county_office_user,
-                                               department_staff_user, login, client):
+def test_results_pages_query_counts_do_not_grow(
+    settings, department, other_department, county_office_user, department_staff_user, login, client
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -149,8 +157,12 @@ def test_results_pages_query_counts_do_not_grow(settings, department, other_depa
     survey = make_survey([department, other_department], opens=-30, closes=-1)
     submit_ratings(survey, EnterpriseFactory(), {department: {"服务态度": 5}}, comments={department: "好"})
     services.finding_create(survey=survey, unit=department, title="零", description="零")
-    pages = [f"/surveys/results/{survey.pk}/", f"/surveys/results/{survey.pk}/report/",
-             f"/surveys/results/{survey.pk}/export.xlsx", f"/surveys/results/{survey.pk}/units/{department.pk}/"]
+    pages = [
+        f"/surveys/results/{survey.pk}/",
+        f"/surveys/results/{survey.pk}/report/",
+        f"/surveys/results/{survey.pk}/export.xlsx",
+        f"/surveys/results/{survey.pk}/units/{department.pk}/",
+    ]
 
     def counts(user):
         client.logout()
@@ -164,9 +176,12 @@ def test_results_pages_query_counts_do_not_grow(settings, department, other_depa
 
     small = {user: counts(user) for user in (county_office_user, department_staff_user)}
     for _i in range(15):
-        submit_ratings(survey, EnterpriseFactory(), {department: {"服务态度": 4, "办事效率": 3},
-                                                     other_department: {"服务态度": 2}},
-                       comments={department: "慢", other_department: "差"})
+        submit_ratings(
+            survey,
+            EnterpriseFactory(),
+            {department: {"服务态度": 4, "办事效率": 3}, other_department: {"服务态度": 2}},
+            comments={department: "慢", other_department: "差"},
+        )
     services.finding_create(survey=survey, unit=department, title="一", description="一")
     services.finding_create(survey=survey, unit=other_department, title="二", description="二")
     for user, before in small.items():
@@ -175,15 +190,20 @@ def test_results_pages_query_counts_do_not_grow(settings, department, other_depa
         assert max(after) <= 30
 
 
-def test_department_sees_nothing_while_the_campaign_is_open(settings, department, department_staff_user,
-                                                            county_office_user, login, client):
+def test_department_sees_nothing_while_the_campaign_is_open(
+    settings, department, department_staff_user, county_office_user, login, client
+):
     settings.SURVEY_MIN_RESPONSES = 1
     survey = make_survey([department])
     submit_ratings(survey, EnterpriseFactory(), {department: {"服务态度": 5}})
     login(department_staff_user)
     assert survey.title not in client.get("/surveys/results/").content.decode()
-    for url in (f"/surveys/results/{survey.pk}/", f"/surveys/results/{survey.pk}/export.xlsx",
-                f"/surveys/results/{survey.pk}/report/", f"/surveys/results/{survey.pk}/units/{department.pk}/"):
+    for url in (
+        f"/surveys/results/{survey.pk}/",
+        f"/surveys/results/{survey.pk}/export.xlsx",
+        f"/surveys/results/{survey.pk}/report/",
+        f"/surveys/results/{survey.pk}/units/{department.pk}/",
+    ):
         assert client.get(url).status_code == 404, url
     client.logout()
     assert login(county_office_user).get(f"/surveys/results/{survey.pk}/").status_code == 200
@@ -195,8 +215,9 @@ def test_dashboard_links_for_office_and_department(county_office_user, departmen
     assert "/surveys/results/" in login(department_staff_user).get("/admin/").content.decode()
 
 
-def test_a_towns_officials_find_the_invitation_letters_on_their_workspace(town_staff_user, department_staff_user,
-                                                                         login, client):
+def test_a_towns_officials_find_the_invitation_letters_on_their_workspace(
+    town_staff_user, department_staff_user, login, client
+):
     assert "/surveys/letters/" in login(town_staff_user).get("/admin/").content.decode()
     client.logout()
     assert "/surveys/letters/" not in login(department_staff_user).get("/admin/").content.decode()
@@ -205,14 +226,21 @@ def test_a_towns_officials_find_the_invitation_letters_on_their_workspace(town_s
 def test_admin_pages_open_for_the_county_office(campaign, county_office_user, login):
     survey, _e = campaign
     client = login(county_office_user)
-    for url in ("/admin/surveys/survey/", f"/admin/surveys/survey/{survey.pk}/change/",
-                "/admin/surveys/surveyresponse/", "/admin/surveys/finding/", "/admin/surveys/question/",
-                f"/admin/surveys/question/{survey.questions.first().pk}/change/", "/admin/surveys/invitation/"):
+    for url in (
+        "/admin/surveys/survey/",
+        f"/admin/surveys/survey/{survey.pk}/change/",
+        "/admin/surveys/surveyresponse/",
+        "/admin/surveys/finding/",
+        "/admin/surveys/question/",
+        f"/admin/surveys/question/{survey.questions.first().pk}/change/",
+        "/admin/surveys/invitation/",
+    ):
         assert client.get(url).status_code == 200, url
 
 
-def test_county_leader_sees_every_departments_aggregates_but_no_names(campaign, department, other_department,
-                                                                     county_leader_user, login):
+def test_county_leader_sees_every_departments_aggregates_but_no_names(
+    campaign, department, other_department, county_leader_user, login
+):
     survey, enterprises = campaign
     client = login(county_leader_user)
     page = client.get(f"/surveys/results/{survey.pk}/").content.decode()
@@ -223,8 +251,9 @@ def test_county_leader_sees_every_departments_aggregates_but_no_names(campaign, 
     assert client.get(f"/surveys/results/{survey.pk}/comments/").status_code == 403
 
 
-def test_county_office_export_has_every_department_and_no_names(campaign, department, other_department,
-                                                               county_office_user, login):
+def test_county_office_export_has_every_department_and_no_names(
+    campaign, department, other_department, county_office_user, login
+):
     survey, enterprises = campaign
     export = login(county_office_user).get(f"/surveys/results/{survey.pk}/export.xlsx")
     workbook = load_workbook(BytesIO(export.content))

@@ -1,4 +1,5 @@
 """Score computation on a hand-built data set."""
+
 import pytest
 
 from liaison.surveys import selectors
@@ -12,8 +13,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def units():
-    return [UnitFactory(name="县甲局", sort_order=1), UnitFactory(name="县乙局", sort_order=2),
-            UnitFactory(name="县丙局", sort_order=3)]
+    return [
+        UnitFactory(name="县甲局", sort_order=1),
+        UnitFactory(name="县乙局", sort_order=2),
+        UnitFactory(name="县丙局", sort_order=3),
+    ]
 
 
 def test_five_point_scores_dimension_means_and_overall(settings, units):
@@ -67,8 +71,11 @@ def test_ties_share_a_rank(settings, units):
     settings.SURVEY_MIN_RESPONSES = 1
     a, b, c = units
     survey = make_survey(units)
-    submit_ratings(survey, EnterpriseFactory(), {a: {"服务态度": 4, "办事效率": 4}, b: {"服务态度": 4, "办事效率": 4},
-                                                 c: {"服务态度": 5, "办事效率": 5}})
+    submit_ratings(
+        survey,
+        EnterpriseFactory(),
+        {a: {"服务态度": 4, "办事效率": 4}, b: {"服务态度": 4, "办事效率": 4}, c: {"服务态度": 5, "办事效率": 5}},
+    )
     ranks = {r.unit: r.rank for r in selectors.campaign_results(survey).units}
     assert ranks == {c: 1, a: 2, b: 2}
 
@@ -114,8 +121,9 @@ def test_overall_score_does_not_depend_on_the_order_of_the_dimensions():
     from liaison.surveys.selectors import DimensionResult, UnitResult
 
     def result(names_and_points):
-        dims = {name: DimensionResult(name=name, count=10, total_points=points * 10)
-                for name, points in names_and_points}
+        dims = {
+            name: DimensionResult(name=name, count=10, total_points=points * 10) for name, points in names_and_points
+        }
         return UnitResult(unit=None, dimensions=dims).score
 
     values = [("a", 86.7), ("b", 80.7), ("c", 86.7), ("d", 93.3)]

@@ -1,4 +1,5 @@
 """Targeting: all, key enterprises, by town, industry or scale."""
+
 import pytest
 
 from liaison.surveys.models import Survey
@@ -48,8 +49,9 @@ def test_by_town(setup):
 def test_by_industry_and_scale_combined(setup):
     department, _a, _b, ents = setup
     _check(make_survey([department], target_industries=["C"]), ents, {"key_a_c_small", "b_c_large"})
-    _check(make_survey([department], title="大型", target_industries=["C"], target_scales=["large"]), ents,
-           {"b_c_large"})
+    _check(
+        make_survey([department], title="大型", target_industries=["C"], target_scales=["large"]), ents, {"b_c_large"}
+    )
 
 
 def test_enterprise_outside_the_target_cannot_open_the_form(setup, login):

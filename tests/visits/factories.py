@@ -1,4 +1,5 @@
 """Factories for the visits app."""
+
 import datetime
 
 import factory
@@ -24,9 +25,12 @@ class VisitFactory(DjangoModelFactory):
     @factory.post_generation
     def officials(obj, create, extracted, **kwargs):
         if create and extracted:
-            VisitParticipant.objects.bulk_create([
-                VisitParticipant(visit=obj, official=o, enterprise_id=obj.enterprise_id, date=obj.date)
-                for o in extracted])
+            VisitParticipant.objects.bulk_create(
+                [
+                    VisitParticipant(visit=obj, official=o, enterprise_id=obj.enterprise_id, date=obj.date)
+                    for o in extracted
+                ]
+            )
 
 
 class VisitProblemFactory(DjangoModelFactory):
@@ -46,8 +50,13 @@ class AssignmentFactory(DjangoModelFactory):
     official = factory.SubFactory(OfficialFactory)
     enterprise = factory.SubFactory(EnterpriseFactory)
     unit = factory.SelfAttribute("official.unit")
-    kind = factory.LazyAttribute(lambda o: LiaisonAssignment.Kind.LEADER if o.official.role
-                                 == Official.Role.COUNTY_LEADER else LiaisonAssignment.Kind.CADRE)
+    kind = factory.LazyAttribute(
+        lambda o: (
+            LiaisonAssignment.Kind.LEADER
+            if o.official.role == Official.Role.COUNTY_LEADER
+            else LiaisonAssignment.Kind.CADRE
+        )
+    )
     start_date = datetime.date(2025, 1, 1)
 
 

@@ -1,5 +1,6 @@
 """A town's cadre cannot see another town's visits (or appointments, problems, meetings,
 assignments) by any admin URL: changelist, change, history, delete, nor change them by POST."""
+
 import datetime
 
 import pytest
@@ -14,23 +15,33 @@ from .factories import AssignmentFactory, MeetingFactory, VisitFactory, VisitPro
 
 @pytest.fixture
 def other_town_visit(other_town, other_enterprise, other_town_staff_user):
-    return VisitFactory(unit=other_town, enterprise=other_enterprise, met_persons="机密接待人甲",
-                        officials=[other_town_staff_user.official])
+    return VisitFactory(
+        unit=other_town,
+        enterprise=other_enterprise,
+        met_persons="机密接待人甲",
+        officials=[other_town_staff_user.official],
+    )
 
 
 @pytest.fixture
 def own_visit(town, enterprise, town_staff_user):
-    return VisitFactory(unit=town, enterprise=enterprise, met_persons="本镇接待人乙",
-                        officials=[town_staff_user.official])
+    return VisitFactory(
+        unit=town, enterprise=enterprise, met_persons="本镇接待人乙", officials=[town_staff_user.official]
+    )
 
 
 def _records(other_town, other_enterprise, other_town_staff_user, other_town_visit):
     from django.utils import timezone
 
     start = timezone.now() + datetime.timedelta(days=3)
-    appointment = Appointment.objects.create(enterprise=other_enterprise, unit=other_town,
-                                             proposed_by=other_town_staff_user.official, starts_at=start,
-                                             ends_at=start + datetime.timedelta(hours=1), purpose="机密预约")
+    appointment = Appointment.objects.create(
+        enterprise=other_enterprise,
+        unit=other_town,
+        proposed_by=other_town_staff_user.official,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=1),
+        purpose="机密预约",
+    )
     meeting = MeetingFactory(unit=other_town, title="机密座谈会")
     problem = VisitProblemFactory(visit=other_town_visit, title="机密问题")
     assignment = AssignmentFactory(official=other_town_staff_user.official, enterprise=other_enterprise)
@@ -44,7 +55,8 @@ def _records(other_town, other_enterprise, other_town_staff_user, other_town_vis
 
 
 def test_town_cadre_cannot_reach_another_towns_records_by_any_admin_url(
-        login, town_staff_user, other_town, other_enterprise, other_town_staff_user, other_town_visit, own_visit):
+    login, town_staff_user, other_town, other_enterprise, other_town_staff_user, other_town_visit, own_visit
+):
     records = _records(other_town, other_enterprise, other_town_staff_user, other_town_visit)
     client = login(town_staff_user)
     for model, (obj, secret) in records.items():
@@ -65,8 +77,16 @@ def test_town_cadre_cannot_reach_another_towns_records_by_any_admin_url(
 def test_town_cadre_cannot_change_another_towns_visit_by_post(login, town_staff_user, other_town_visit):
     client = login(town_staff_user)
     url = reverse("admin:visits_visit_change", args=[other_town_visit.pk])
-    client.post(url, {"met_persons": "篡改", "enterprise": other_town_visit.enterprise_id, "date": "2026-05-01",
-                      "form": "onsite", "operation": "normal"})
+    client.post(
+        url,
+        {
+            "met_persons": "篡改",
+            "enterprise": other_town_visit.enterprise_id,
+            "date": "2026-05-01",
+            "form": "onsite",
+            "operation": "normal",
+        },
+    )
     other_town_visit.refresh_from_db()
     assert other_town_visit.met_persons == "机密接待人甲"
 
@@ -85,10 +105,10 @@ def test_county_office_sees_every_towns_visits(login, county_office_user, own_vi
     assert {v.pk for v in response.context["cl"].result_list} == {own_visit.pk, other_town_visit.pk}
 
 
-def test_department_sees_its_own_visits_not_towns(login, department_staff_user, department, enterprise,
-                                                  own_visit):
-    dept_visit = VisitFactory(unit=department, enterprise=enterprise, officials=[department_staff_user.official],
-                              met_persons="部门接待")
+def test_department_sees_its_own_visits_not_towns(login, department_staff_user, department, enterprise, own_visit):
+    dept_visit = VisitFactory(
+        unit=department, enterprise=enterprise, officials=[department_staff_user.official], met_persons="部门接待"
+    )
     client = login(department_staff_user)
     response = client.get(reverse("admin:visits_visit_changelist"))
     pks = [v.pk for v in response.context["cl"].result_list]
@@ -96,7 +116,8 @@ def test_department_sees_its_own_visits_not_towns(login, department_staff_user, 
 
 
 def test_a_town_sees_departments_visits_to_its_enterprises_but_cannot_change_them(
-        login, town_staff_user, department, department_staff_user, enterprise):
+    login, town_staff_user, department, department_staff_user, enterprise
+):
     dept_visit = VisitFactory(unit=department, enterprise=enterprise, officials=[department_staff_user.official])
     client = login(town_staff_user)
     response = client.get(reverse("admin:visits_visit_change", args=[dept_visit.pk]))
@@ -108,14 +129,27 @@ def test_recording_a_visit_in_the_admin(login, town_staff_user, enterprise, town
     client = login(town_staff_user)
     colleague = OfficialFactory(unit=town, role=Official.Role.UNIT_STAFF)
     data = {
-        "enterprise": enterprise.pk, "date": "2026-06-30", "form": "onsite",
-        "team": [town_staff_user.official.pk, colleague.pk], "met_persons": "李厂长",
-        "operation": "good", "output_value": "1200.50", "employees": "85", "capacity_use": "76.5",
+        "enterprise": enterprise.pk,
+        "date": "2026-06-30",
+        "form": "onsite",
+        "team": [town_staff_user.official.pk, colleague.pk],
+        "met_persons": "李厂长",
+        "operation": "good",
+        "output_value": "1200.50",
+        "employees": "85",
+        "capacity_use": "76.5",
         "policies_explained": "技改补贴政策",
-        "problems-TOTAL_FORMS": "1", "problems-INITIAL_FORMS": "0", "problems-MIN_NUM_FORMS": "0",
-        "problems-MAX_NUM_FORMS": "1000", "problems-0-category": "land", "problems-0-title": "扩建用地指标不足",
-        "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0", "attachments-MIN_NUM_FORMS": "0",
-        "photos-TOTAL_FORMS": "0", "photos-INITIAL_FORMS": "0",
+        "problems-TOTAL_FORMS": "1",
+        "problems-INITIAL_FORMS": "0",
+        "problems-MIN_NUM_FORMS": "0",
+        "problems-MAX_NUM_FORMS": "1000",
+        "problems-0-category": "land",
+        "problems-0-title": "扩建用地指标不足",
+        "attachments-TOTAL_FORMS": "0",
+        "attachments-INITIAL_FORMS": "0",
+        "attachments-MIN_NUM_FORMS": "0",
+        "photos-TOTAL_FORMS": "0",
+        "photos-INITIAL_FORMS": "0",
         "attachments-MAX_NUM_FORMS": "1000",
     }
     response = client.post(reverse("admin:visits_visit_add"), data)
@@ -123,20 +157,31 @@ def test_recording_a_visit_in_the_admin(login, town_staff_user, enterprise, town
     visit = Visit.objects.get()
     assert visit.unit == town and visit.recorded_by == town_staff_user
     assert set(VisitParticipant.objects.values_list("official_id", flat=True)) == {
-        town_staff_user.official.pk, colleague.pk}
+        town_staff_user.official.pk,
+        colleague.pk,
+    }
     assert set(VisitParticipant.objects.values_list("date", flat=True)) == {datetime.date(2026, 6, 30)}
     problem = visit.problems.get()
     assert problem.enterprise == enterprise and problem.title == "扩建用地指标不足"
 
 
-def test_a_visit_in_the_future_or_with_capacity_over_100_is_refused_in_chinese(login, town_staff_user,
-                                                                              enterprise):
+def test_a_visit_in_the_future_or_with_capacity_over_100_is_refused_in_chinese(login, town_staff_user, enterprise):
     client = login(town_staff_user)
-    data = {"enterprise": enterprise.pk, "date": "2099-01-01", "form": "onsite",
-            "team": [town_staff_user.official.pk], "met_persons": "李厂长", "operation": "good",
-            "capacity_use": "120",
-            "problems-TOTAL_FORMS": "0", "problems-INITIAL_FORMS": "0", "attachments-TOTAL_FORMS": "0",
-            "attachments-INITIAL_FORMS": "0", "photos-TOTAL_FORMS": "0", "photos-INITIAL_FORMS": "0"}
+    data = {
+        "enterprise": enterprise.pk,
+        "date": "2099-01-01",
+        "form": "onsite",
+        "team": [town_staff_user.official.pk],
+        "met_persons": "李厂长",
+        "operation": "good",
+        "capacity_use": "120",
+        "problems-TOTAL_FORMS": "0",
+        "problems-INITIAL_FORMS": "0",
+        "attachments-TOTAL_FORMS": "0",
+        "attachments-INITIAL_FORMS": "0",
+        "photos-TOTAL_FORMS": "0",
+        "photos-INITIAL_FORMS": "0",
+    }
     response = client.post(reverse("admin:visits_visit_add"), data)
     assert response.status_code == 200
     html = response.content.decode()
@@ -161,8 +206,12 @@ def _visits(n, town, enterprise, official):
     from .factories import VisitProblemFactory
 
     for i in range(n):
-        visit = VisitFactory(unit=town, enterprise=enterprise, officials=[official],
-                             date=datetime.date(2026, 1, 1) + datetime.timedelta(days=i))
+        visit = VisitFactory(
+            unit=town,
+            enterprise=enterprise,
+            officials=[official],
+            date=datetime.date(2026, 1, 1) + datetime.timedelta(days=i),
+        )
         VisitProblemFactory(visit=visit)
 
 
@@ -184,8 +233,9 @@ def test_visit_changelist_query_count_does_not_grow(login, request, town, enterp
     assert len(response.context["cl"].result_list) == 31
 
 
-def test_visit_changelist_search_and_period_filter(login, county_office_user, town, enterprise, other_enterprise,
-                                                   town_staff_user):
+def test_visit_changelist_search_and_period_filter(
+    login, county_office_user, town, enterprise, other_enterprise, town_staff_user
+):
     enterprise.name, other_enterprise.name = "清远市宏盛陶瓷制造有限公司", "清远市瑞达物流运输有限公司"
     enterprise.save(update_fields=["name"])
     other_enterprise.save(update_fields=["name"])
@@ -211,16 +261,27 @@ def test_a_visit_links_published_policies_through_the_policies_selector(login, t
     form = client.get(reverse("admin:visits_visit_add")).context["adminform"].form
     choices = dict(form.fields["linked_policies"].choices)
     assert published.pk in choices and draft.pk not in choices
-    data = {"enterprise": enterprise.pk, "date": "2026-06-30", "form": "onsite",
-            "team": [town_staff_user.official.pk], "met_persons": "李厂长", "operation": "good",
-            "policies_explained": "讲解技改奖补", "linked_policies": [published.pk],
-            "problems-TOTAL_FORMS": "0", "problems-INITIAL_FORMS": "0",
-            "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0", "photos-TOTAL_FORMS": "0",
-            "photos-INITIAL_FORMS": "0"}
+    data = {
+        "enterprise": enterprise.pk,
+        "date": "2026-06-30",
+        "form": "onsite",
+        "team": [town_staff_user.official.pk],
+        "met_persons": "李厂长",
+        "operation": "good",
+        "policies_explained": "讲解技改奖补",
+        "linked_policies": [published.pk],
+        "problems-TOTAL_FORMS": "0",
+        "problems-INITIAL_FORMS": "0",
+        "attachments-TOTAL_FORMS": "0",
+        "attachments-INITIAL_FORMS": "0",
+        "photos-TOTAL_FORMS": "0",
+        "photos-INITIAL_FORMS": "0",
+    }
     assert client.post(reverse("admin:visits_visit_add"), data).status_code == 302
     visit = Visit.objects.get()
-    assert visit.policy_links == [{"id": published.pk, "title": "清新县技术改造事后奖补办法",
-                                   "url": published.get_absolute_url()}]
+    assert visit.policy_links == [
+        {"id": published.pk, "title": "清新县技术改造事后奖补办法", "url": published.get_absolute_url()}
+    ]
     response = client.get(reverse("visits:ledger_export", args=["visits", "csv"]))
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "讲解技改奖补；清新县技术改造事后奖补办法" in body

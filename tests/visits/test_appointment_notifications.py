@@ -1,6 +1,7 @@
 """Appointments tell the other side, both ways: the enterprise (mail to its address and
 confirmed accounts, 短信 to its mobile) of a proposed, re-proposed, confirmed or cancelled
 visit; the proposing official of the enterprise's answer or cancellation. Never the actor."""
+
 import datetime
 
 import pytest
@@ -31,13 +32,15 @@ def outboxes():
 
 
 def _propose(official, enterprise):
-    appointment, _c = services.appointment_propose(enterprise=enterprise, official=official, starts_at=_at(3, 14),
-                                                    ends_at=_at(3, 16), purpose="了解生产经营情况")
+    appointment, _c = services.appointment_propose(
+        enterprise=enterprise, official=official, starts_at=_at(3, 14), ends_at=_at(3, 16), purpose="了解生产经营情况"
+    )
     return appointment
 
 
 def test_a_proposal_reaches_the_enterprise_by_mail_and_text_message_in_local_time(
-        town_staff_user, reachable, enterprise_user, outboxes):
+    town_staff_user, reachable, enterprise_user, outboxes
+):
     _propose(town_staff_user.official, reachable)
     mails, texts = outboxes
     [message] = mails
@@ -50,8 +53,7 @@ def test_a_proposal_reaches_the_enterprise_by_mail_and_text_message_in_local_tim
 
 
 @pytest.mark.parametrize("answer", ["accept", "counter", "decline"])
-def test_the_enterprises_answer_reaches_the_official_who_proposed(town_staff_user, reachable, enterprise_user,
-                                                                  answer):
+def test_the_enterprises_answer_reaches_the_official_who_proposed(town_staff_user, reachable, enterprise_user, answer):
     appointment = _propose(town_staff_user.official, reachable)
     mail.outbox.clear()
     extra = {"starts_at": _at(4, 10), "ends_at": _at(4, 11)} if answer == "counter" else {}
@@ -64,10 +66,12 @@ def test_the_enterprises_answer_reaches_the_official_who_proposed(town_staff_use
 
 
 def test_an_answer_recorded_by_phone_tells_nobody_but_a_confirmed_counter_time_tells_the_enterprise(
-        town_staff_user, reachable, enterprise_user):
+    town_staff_user, reachable, enterprise_user
+):
     appointment = _propose(town_staff_user.official, reachable)
-    services.appointment_respond(appointment=appointment, by=enterprise_user, answer="counter",
-                                 starts_at=_at(5, 10), ends_at=_at(5, 11))
+    services.appointment_respond(
+        appointment=appointment, by=enterprise_user, answer="counter", starts_at=_at(5, 10), ends_at=_at(5, 11)
+    )
     mail.outbox.clear()
     sms.outbox.clear()
     services.appointment_accept_counter(appointment=appointment, by=town_staff_user)

@@ -1,5 +1,6 @@
 """Liaison assignments: the 2–3 rule for county leaders (service and admin form), the remit
 rule for cadres, history, and the enterprise ids the liaison app reads."""
+
 import datetime
 
 import pytest
@@ -78,13 +79,10 @@ def test_ending_a_leaders_assignment_below_the_minimum_is_refused(leader, key_en
     assert assignment.end_date is None
 
 
-def test_only_the_county_office_sets_leaders_enterprises(leader, key_enterprises, town_head_user,
-                                                         county_office_user):
+def test_only_the_county_office_sets_leaders_enterprises(leader, key_enterprises, town_head_user, county_office_user):
     with pytest.raises(PermissionDenied):
-        services.leader_assignments_set(leader=leader, enterprises=key_enterprises[:2], start_date=D,
-                                        by=town_head_user)
-    services.leader_assignments_set(leader=leader, enterprises=key_enterprises[:2], start_date=D,
-                                    by=county_office_user)
+        services.leader_assignments_set(leader=leader, enterprises=key_enterprises[:2], start_date=D, by=town_head_user)
+    services.leader_assignments_set(leader=leader, enterprises=key_enterprises[:2], start_date=D, by=county_office_user)
 
 
 def test_admin_leader_form_shows_the_rule_and_saves_nothing(login, county_office_user, leader, key_enterprises):
@@ -131,20 +129,24 @@ def test_the_same_pair_is_not_assigned_twice(town_staff_user, enterprise):
 
 def test_unit_staff_assign_their_own_units_cadres_only(town_staff_user, other_town_staff_user, other_enterprise):
     with pytest.raises(PermissionDenied):
-        services.assignment_create(official=other_town_staff_user.official, enterprise=other_enterprise,
-                                   start_date=D, by=town_staff_user)
+        services.assignment_create(
+            official=other_town_staff_user.official, enterprise=other_enterprise, start_date=D, by=town_staff_user
+        )
 
 
-def test_admin_assignment_form_refuses_another_towns_enterprise_in_chinese(login, town_head_user, town_staff_user,
-                                                                         enterprise, other_enterprise):
+def test_admin_assignment_form_refuses_another_towns_enterprise_in_chinese(
+    login, town_head_user, town_staff_user, enterprise, other_enterprise
+):
     client = login(town_head_user)
     url = reverse("admin:visits_liaisonassignment_add")
-    response = client.post(url, {"official": town_staff_user.official.pk, "enterprise": other_enterprise.pk,
-                                 "start_date": "2026-01-01"})
+    response = client.post(
+        url, {"official": town_staff_user.official.pk, "enterprise": other_enterprise.pk, "start_date": "2026-01-01"}
+    )
     assert response.status_code == 200
     assert not LiaisonAssignment.objects.exists()
-    response = client.post(url, {"official": town_staff_user.official.pk, "enterprise": enterprise.pk,
-                                 "start_date": "2026-01-01"})
+    response = client.post(
+        url, {"official": town_staff_user.official.pk, "enterprise": enterprise.pk, "start_date": "2026-01-01"}
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     assignment = LiaisonAssignment.objects.get()
     assert assignment.unit == town_staff_user.official.unit

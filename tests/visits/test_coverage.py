@@ -1,5 +1,6 @@
 """Coverage: each official visits each assigned enterprise once a period (a quarter by default),
 counted on local dates in Asia/Shanghai, with a fixed number of queries."""
+
 import datetime
 
 import pytest
@@ -30,8 +31,9 @@ def test_quarters_are_calendar_quarters():
 
 def test_the_period_is_a_setting(settings):
     settings.VISIT_PERIOD_MONTHS = 1
-    assert periods.period_of(datetime.date(2026, 2, 14)) == periods.Period(datetime.date(2026, 2, 1),
-                                                                         datetime.date(2026, 2, 28))
+    assert periods.period_of(datetime.date(2026, 2, 14)) == periods.Period(
+        datetime.date(2026, 2, 1), datetime.date(2026, 2, 28)
+    )
     settings.VISIT_PERIOD_MONTHS = 6
     assert periods.period_of(datetime.date(2026, 7, 1)).end == datetime.date(2026, 12, 31)
 
@@ -77,22 +79,23 @@ def test_only_the_assigned_official_visiting_counts(town, cadre, enterprise):
     colleague = OfficialFactory(unit=town, role=Official.Role.UNIT_STAFF)
     AssignmentFactory(official=cadre, enterprise=enterprise)
     VisitFactory(unit=town, enterprise=enterprise, date=datetime.date(2026, 5, 1), officials=[colleague])
-    VisitFactory(unit=town, enterprise=EnterpriseFactory(town=town), date=datetime.date(2026, 5, 1),
-                 officials=[cadre])
+    VisitFactory(unit=town, enterprise=EnterpriseFactory(town=town), date=datetime.date(2026, 5, 1), officials=[cadre])
     assert coverage(period=Q2).totals["visited"] == 0
 
 
 def test_assignments_count_in_the_periods_they_overlap(town, cadre, enterprise):
-    AssignmentFactory(official=cadre, enterprise=enterprise, start_date=datetime.date(2026, 3, 31),
-                      end_date=datetime.date(2026, 4, 1))
+    AssignmentFactory(
+        official=cadre, enterprise=enterprise, start_date=datetime.date(2026, 3, 31), end_date=datetime.date(2026, 4, 1)
+    )
     later = EnterpriseFactory(town=town)
     AssignmentFactory(official=cadre, enterprise=later, start_date=datetime.date(2026, 4, 2))
     trend = coverage_trend(periods=[Q1, Q2, Q2.next()])
     assert [t["assigned"] for t in trend] == [1, 2, 1]
 
 
-def test_per_unit_official_enterprise_and_overdue(town, other_town, cadre, enterprise, other_enterprise,
-                                                  county_leader_user):
+def test_per_unit_official_enterprise_and_overdue(
+    town, other_town, cadre, enterprise, other_enterprise, county_leader_user
+):
     second = EnterpriseFactory(town=town)
     other_cadre = OfficialFactory(unit=other_town, role=Official.Role.UNIT_STAFF)
     AssignmentFactory(official=cadre, enterprise=enterprise)
@@ -100,8 +103,7 @@ def test_per_unit_official_enterprise_and_overdue(town, other_town, cadre, enter
     AssignmentFactory(official=other_cadre, enterprise=other_enterprise)
     VisitFactory(unit=town, enterprise=enterprise, date=datetime.date(2026, 5, 20), officials=[cadre])
     # visited last quarter, not this one: not yet overdue
-    VisitFactory(unit=other_town, enterprise=other_enterprise, date=datetime.date(2026, 2, 1),
-                 officials=[other_cadre])
+    VisitFactory(unit=other_town, enterprise=other_enterprise, date=datetime.date(2026, 2, 1), officials=[other_cadre])
     data = coverage(period=Q2)
     by_unit = {row["unit__name"]: (row["assigned"], row["visited"], row["rate"]) for row in data.units}
     assert by_unit == {town.name: (2, 1, 50), other_town.name: (1, 0, 0)}
@@ -164,17 +166,21 @@ def test_coverage_page_refuses_anonymous_and_enterprises(client, login, enterpri
 
 
 def test_county_leaders_coverage_counts_their_own_visits_to_their_key_enterprises(
-        county_leader_user, county_government, key_enterprises, town, cadre):
+    county_leader_user, county_government, key_enterprises, town, cadre
+):
     from visits import services
 
     leader = county_leader_user.official
-    services.leader_assignments_set(leader=leader, enterprises=key_enterprises[:2],
-                                    start_date=datetime.date(2026, 1, 1))
-    VisitFactory(unit=county_government, enterprise=key_enterprises[0], date=datetime.date(2026, 6, 30),
-                 officials=[leader])
+    services.leader_assignments_set(
+        leader=leader, enterprises=key_enterprises[:2], start_date=datetime.date(2026, 1, 1)
+    )
+    VisitFactory(
+        unit=county_government, enterprise=key_enterprises[0], date=datetime.date(2026, 6, 30), officials=[leader]
+    )
     # a town cadre's visit to the leader's other enterprise does not count for the leader
     VisitFactory(unit=town, enterprise=key_enterprises[1], date=datetime.date(2026, 6, 1), officials=[cadre])
     data = coverage(unit=county_government, period=Q2)
     assert [(r["official_id"], r["kind"], r["assigned"], r["visited"]) for r in data.officials] == [
-        (leader.pk, "leader", 2, 1)]
+        (leader.pk, "leader", 2, 1)
+    ]
     assert coverage(unit=county_government, period=Q2.next()).totals["visited"] == 0

@@ -1,5 +1,6 @@
 """A financing need moves open → met / withdrawn → (reopened) only through its workflow, with
 who, when and why recorded; the admin shows the state and moves it by its actions."""
+
 from decimal import Decimal
 
 import pytest
@@ -12,8 +13,9 @@ from visits.models import FinancingNeed
 
 @pytest.fixture
 def need(enterprise, town_staff_user):
-    return services.financing_need_create(enterprise=enterprise, amount=Decimal("200"), purpose="购置设备",
-                                          term_months=12, by=town_staff_user)
+    return services.financing_need_create(
+        enterprise=enterprise, amount=Decimal("200"), purpose="购置设备", term_months=12, by=town_staff_user
+    )
 
 
 def test_a_need_is_met_withdrawn_and_reopened_through_its_workflow(need, town_staff_user):
@@ -24,7 +26,10 @@ def test_a_need_is_met_withdrawn_and_reopened_through_its_workflow(need, town_st
     services.financing_need_transition(need=need, action="reopen", by=town_staff_user, reason="贷款未获批")
     services.financing_need_transition(need=need, action="withdraw", by=town_staff_user)
     assert [(log.action, log.from_state, log.to_state) for log in history_of(need)] == [
-        ("meet", "open", "met"), ("reopen", "met", "open"), ("withdraw", "open", "withdrawn")]
+        ("meet", "open", "met"),
+        ("reopen", "met", "open"),
+        ("withdraw", "open", "withdrawn"),
+    ]
     assert history_of(need)[1].reason == "贷款未获批" and history_of(need)[0].actor == town_staff_user
 
 

@@ -1,5 +1,6 @@
 """A visit's 走访形式 and a policy interpretation's 解读形式 share the English word "form": each
 field names its own meaning (pgettext contexts), on every page that shows it."""
+
 from django.urls import reverse
 from django.utils import translation
 

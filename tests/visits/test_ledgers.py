@@ -1,4 +1,5 @@
 """The visit and meeting ledgers as CSV (UTF-8 with BOM) and XLSX, filtered and scoped."""
+
 import csv
 import datetime
 import io
@@ -16,13 +17,26 @@ from .factories import MeetingFactory, VisitFactory, VisitProblemFactory
 @pytest.fixture
 def visits(town, other_town, enterprise, other_enterprise, town_staff_user, other_town_staff_user):
     colleague = OfficialFactory(unit=town, role=Official.Role.UNIT_STAFF, name="王二")
-    first = VisitFactory(unit=town, enterprise=enterprise, date=datetime.date(2026, 3, 31), met_persons="陈总",
-                         officials=[town_staff_user.official, colleague], output_value=1500, employees=120)
+    first = VisitFactory(
+        unit=town,
+        enterprise=enterprise,
+        date=datetime.date(2026, 3, 31),
+        met_persons="陈总",
+        officials=[town_staff_user.official, colleague],
+        output_value=1500,
+        employees=120,
+    )
     VisitProblemFactory(visit=first, title="招工难")
-    VisitFactory(unit=town, enterprise=enterprise, date=datetime.date(2026, 4, 1), met_persons="林经理",
-                 officials=[colleague])
-    VisitFactory(unit=other_town, enterprise=other_enterprise, date=datetime.date(2026, 4, 2),
-                 met_persons="别镇接待", officials=[other_town_staff_user.official])
+    VisitFactory(
+        unit=town, enterprise=enterprise, date=datetime.date(2026, 4, 1), met_persons="林经理", officials=[colleague]
+    )
+    VisitFactory(
+        unit=other_town,
+        enterprise=other_enterprise,
+        date=datetime.date(2026, 4, 2),
+        met_persons="别镇接待",
+        officials=[other_town_staff_user.official],
+    )
     return first, colleague
 
 
@@ -63,8 +77,9 @@ def test_county_office_filters_by_unit(login, county_office_user, visits, other_
 
 
 def test_a_unit_cannot_ask_for_another_units_ledger(login, town_staff_user, visits, other_town):
-    response = login(town_staff_user).get(reverse("visits:ledger_export", args=["visits", "csv"]),
-                                          {"unit": other_town.pk})
+    response = login(town_staff_user).get(
+        reverse("visits:ledger_export", args=["visits", "csv"]), {"unit": other_town.pk}
+    )
     assert response.status_code == 400
     assert "选择" in response.content.decode()
 
@@ -114,20 +129,25 @@ def test_ledger_export_queries_do_not_grow(login, town_staff_user, town, enterpr
     with CaptureQueriesContext(connection) as one:
         client.get(url)
     for _ in range(10):
-        VisitProblemFactory(visit=VisitFactory(unit=town, enterprise=enterprise,
-                                               officials=[town_staff_user.official]))
+        VisitProblemFactory(visit=VisitFactory(unit=town, enterprise=enterprise, officials=[town_staff_user.official]))
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(one) == len(many)
 
 
-def test_ledger_cells_that_look_like_formulas_stay_text_and_dates_are_date_cells(login, town_staff_user, town,
-                                                                               enterprise):
-    VisitFactory(unit=town, enterprise=enterprise, date=datetime.date(2026, 5, 6), met_persons='=HYPERLINK("http://x","y")',
-                 officials=[town_staff_user.official])
+def test_ledger_cells_that_look_like_formulas_stay_text_and_dates_are_date_cells(
+    login, town_staff_user, town, enterprise
+):
+    VisitFactory(
+        unit=town,
+        enterprise=enterprise,
+        date=datetime.date(2026, 5, 6),
+        met_persons='=HYPERLINK("http://x","y")',
+        officials=[town_staff_user.official],
+    )
     client = login(town_staff_user)
     rows = _csv(client.get(reverse("visits:ledger_export", args=["visits", "csv"])))
-    assert rows[1][8] == "'=HYPERLINK(\"http://x\",\"y\")" and rows[1][1] == "2026-05-06"
+    assert rows[1][8] == '\'=HYPERLINK("http://x","y")' and rows[1][1] == "2026-05-06"
     response = client.get(reverse("visits:ledger_export", args=["visits", "xlsx"]))
     assert response["X-Content-Type-Options"] == "nosniff"
     row = next(load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2))

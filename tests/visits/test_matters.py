@@ -1,5 +1,6 @@
 """A problem raised at a visit or meeting turns into exactly one liaison matter (the real
 liaison app: no stand-in)."""
+
 import pytest
 from django.urls import reverse
 

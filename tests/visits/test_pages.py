@@ -1,4 +1,5 @@
 """The enterprise file (一企一档), financing totals, uploads and the admin index links."""
+
 import datetime
 
 import pytest
@@ -17,8 +18,9 @@ from .factories import AssignmentFactory, MeetingFactory, VisitFactory, VisitPro
 
 def _fill(town, enterprise, official, n):
     for i in range(n):
-        visit = VisitFactory(unit=town, enterprise=enterprise, date=datetime.date(2026, 1 + i % 9, 3),
-                             officials=[official])
+        visit = VisitFactory(
+            unit=town, enterprise=enterprise, date=datetime.date(2026, 1 + i % 9, 3), officials=[official]
+        )
         VisitProblemFactory(visit=visit)
         meeting = MeetingFactory(unit=town, date=datetime.date(2026, 2, 1 + i))
         meeting.enterprises_attending.add(enterprise)
@@ -27,8 +29,13 @@ def _fill(town, enterprise, official, n):
 
 def test_enterprise_file_in_time_order(login, town_staff_user, town, enterprise):
     AssignmentFactory(official=town_staff_user.official, enterprise=enterprise)
-    VisitFactory(unit=town, enterprise=enterprise, date=datetime.date(2026, 3, 1), officials=[town_staff_user.official],
-                 met_persons="甲")
+    VisitFactory(
+        unit=town,
+        enterprise=enterprise,
+        date=datetime.date(2026, 3, 1),
+        officials=[town_staff_user.official],
+        met_persons="甲",
+    )
     meeting = MeetingFactory(unit=town, date=datetime.date(2026, 4, 1), title="四月座谈会")
     meeting.enterprises_attending.add(enterprise)
     response = login(town_staff_user).get(reverse("visits:enterprise_file", args=[enterprise.pk]))
@@ -57,23 +64,27 @@ def test_another_towns_enterprise_file_is_not_found(login, town_staff_user, othe
 
 
 def test_departments_may_open_any_enterprise_file(login, department_staff_user, other_enterprise):
-    assert login(department_staff_user).get(
-        reverse("visits:enterprise_file", args=[other_enterprise.pk])).status_code == 200
+    assert (
+        login(department_staff_user).get(reverse("visits:enterprise_file", args=[other_enterprise.pk])).status_code
+        == 200
+    )
 
 
-def test_financing_totals_per_event_institution_and_town(login, county_office_user, town, enterprise,
-                                                        county_office_unit):
+def test_financing_totals_per_event_institution_and_town(
+    login, county_office_user, town, enterprise, county_office_unit
+):
     bank = FinancialInstitution.objects.create(name="测试农商银行")
-    event = MatchmakingEvent.objects.create(title="春季政银企对接会", date=datetime.date(2026, 3, 20),
-                                            unit=county_office_unit)
-    need = FinancingNeed.objects.create(enterprise=enterprise, amount=800, purpose="技改", term_months=36,
-                                        event=event)
-    FinancingMatch.objects.create(need=need, institution=bank, event=event, outcome="loan", credit_amount=600,
-                                  loan_amount=500)
-    other = FinancingNeed.objects.create(enterprise=enterprise, amount=200, purpose="周转", term_months=12,
-                                         event=event)
-    FinancingMatch.objects.create(need=other, institution=bank, event=event, outcome="failed",
-                                  failure_reason="抵押物不足")
+    event = MatchmakingEvent.objects.create(
+        title="春季政银企对接会", date=datetime.date(2026, 3, 20), unit=county_office_unit
+    )
+    need = FinancingNeed.objects.create(enterprise=enterprise, amount=800, purpose="技改", term_months=36, event=event)
+    FinancingMatch.objects.create(
+        need=need, institution=bank, event=event, outcome="loan", credit_amount=600, loan_amount=500
+    )
+    other = FinancingNeed.objects.create(enterprise=enterprise, amount=200, purpose="周转", term_months=12, event=event)
+    FinancingMatch.objects.create(
+        need=other, institution=bank, event=event, outcome="failed", failure_reason="抵押物不足"
+    )
     response = login(county_office_user).get(reverse("visits:financing_totals"))
     totals = response.context["totals"]
     assert totals["by_event"][0].need_amount == 1000 and totals["by_event"][0].loans == 500
@@ -111,8 +122,9 @@ def test_admin_index_links_for_officials(login, town_staff_user):
     assert reverse("visits:coverage") in response.content.decode()
 
 
-def test_visit_attachments_download_for_those_who_see_the_visit(client, login, town, enterprise, town_staff_user,
-                                                              other_town_staff_user, settings, tmp_path):
+def test_visit_attachments_download_for_those_who_see_the_visit(
+    client, login, town, enterprise, town_staff_user, other_town_staff_user, settings, tmp_path
+):
     settings.MEDIA_ROOT = str(tmp_path)
     visit = VisitFactory(unit=town, enterprise=enterprise, officials=[town_staff_user.official])
     attachment = Attachment(visit=visit, kind="document", file=SimpleUploadedFile("纪要.pdf", b"%PDF-1.7 ..."))

@@ -1,6 +1,7 @@
 """Searchable pickers (autocomplete) instead of long dropdowns: the visit form's enterprise is
 searched, not listed, and the search answers only with what the user may pick; without
 JavaScript the picker is still a usable <select> (every choice while the list is short)."""
+
 import pytest
 from django.urls import reverse
 
@@ -28,8 +29,10 @@ def test_a_long_list_without_javascript_holds_only_the_chosen_value(login, town_
 
 
 def _search(client, app_label, model_name, field_name, term=""):
-    return client.get(reverse("admin:autocomplete"), {
-        "term": term, "app_label": app_label, "model_name": model_name, "field_name": field_name})
+    return client.get(
+        reverse("admin:autocomplete"),
+        {"term": term, "app_label": app_label, "model_name": model_name, "field_name": field_name},
+    )
 
 
 def _names(response):
@@ -46,9 +49,14 @@ def colleagues(town, other_town, county_government):
     }
 
 
-@pytest.mark.parametrize("field", [("visits", "liaisonassignment", "official"),
-                                   ("visits", "appointment", "proposed_by"),
-                                   ("visits", "visit", "officials")])
+@pytest.mark.parametrize(
+    "field",
+    [
+        ("visits", "liaisonassignment", "official"),
+        ("visits", "appointment", "proposed_by"),
+        ("visits", "visit", "officials"),
+    ],
+)
 def test_unit_staff_search_officials_of_their_own_unit_only(login, town_staff_user, colleagues, field):
     response = _search(login(town_staff_user), *field)
     assert response.status_code == 200  # unit staff hold no portal.view_official: answered all the same
@@ -71,10 +79,15 @@ def test_the_search_term_narrows_within_the_scope(login, town_staff_user, collea
     assert names == ["本镇干部甲"]
 
 
-def test_enterprise_pickers_follow_visible_to(login, town_staff_user, department_staff_user, enterprise,
-                                             other_enterprise):
-    fields = [("visits", "liaisonassignment", "enterprise"), ("visits", "appointment", "enterprise"),
-              ("visits", "meetingproblem", "enterprise"), ("liaison", "matter", "enterprise")]
+def test_enterprise_pickers_follow_visible_to(
+    login, town_staff_user, department_staff_user, enterprise, other_enterprise
+):
+    fields = [
+        ("visits", "liaisonassignment", "enterprise"),
+        ("visits", "appointment", "enterprise"),
+        ("visits", "meetingproblem", "enterprise"),
+        ("liaison", "matter", "enterprise"),
+    ]
     for field in fields:
         town_names = _names(_search(login(town_staff_user), *field))
         assert town_names == [enterprise.name], field
@@ -98,8 +111,7 @@ def test_the_assign_pickers_mark_units_nobody_can_act_for(login, county_office_u
     assert any(other_department.name in t and "电话" in t for t in texts), texts
 
 
-def test_the_team_is_checkboxes_while_short_and_a_search_box_beyond(login, town_staff_user, county_office_user,
-                                                                   town):
+def test_the_team_is_checkboxes_while_short_and_a_search_box_beyond(login, town_staff_user, county_office_user, town):
     html = login(town_staff_user).get(reverse("admin:visits_visit_add")).content.decode()
     assert 'type="checkbox" name="team"' in html
     for i in range(13):
@@ -112,8 +124,10 @@ def test_the_enterprise_search_answers_within_the_users_scope(login, town_staff_
     mine = EnterpriseFactory(town=town, name="太和镇精工有限公司")
     EnterpriseFactory(town=other_town, name="山塘镇精工有限公司")
     client = login(town_staff_user)
-    response = client.get(reverse("admin:autocomplete"), {
-        "term": "精工", "app_label": "visits", "model_name": "visit", "field_name": "enterprise"})
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"term": "精工", "app_label": "visits", "model_name": "visit", "field_name": "enterprise"},
+    )
     assert response.status_code == 200
     assert [r["id"] for r in response.json()["results"]] == [str(mine.pk)]
 
@@ -128,8 +142,9 @@ def test_the_visit_form_names_its_form_field_as_a_visit_not_an_interpretation(lo
     assert "走访形式" in html and "解读形式" not in html
 
 
-def test_only_fields_offered_as_pickers_answer_officials_without_the_view_permission(login, town_staff_user,
-                                                                                    colleagues):
+def test_only_fields_offered_as_pickers_answer_officials_without_the_view_permission(
+    login, town_staff_user, colleagues
+):
     client = login(town_staff_user)
     # A matter's "created by" is no picker: its users are not listed for anyone who asks.
     assert _search(client, "liaison", "matter", "created_by").status_code == 403

@@ -1,5 +1,6 @@
 """政银企对接活动 on the public site: past and coming events and, per event and per institution,
 totals only: never an enterprise's name or one need's or match's amount."""
+
 import datetime
 from decimal import Decimal
 
@@ -18,15 +19,24 @@ URL = "/visits/matchmaking/"
 
 
 def _event(unit, title, days, institutions=()):
-    event = MatchmakingEvent.objects.create(title=title, date=timezone.localdate() + datetime.timedelta(days=days),
-                                            unit=unit, place="县政务服务中心多功能厅")
+    event = MatchmakingEvent.objects.create(
+        title=title,
+        date=timezone.localdate() + datetime.timedelta(days=days),
+        unit=unit,
+        place="县政务服务中心多功能厅",
+    )
     event.institutions.set(institutions)
     return event
 
 
 def _need(event, amount, enterprise=None, **match):
-    need = FinancingNeed.objects.create(enterprise=enterprise or EnterpriseFactory(), amount=Decimal(amount),
-                                        purpose="补充流动资金（翡翠湾专用）", term_months=12, event=event)
+    need = FinancingNeed.objects.create(
+        enterprise=enterprise or EnterpriseFactory(),
+        amount=Decimal(amount),
+        purpose="补充流动资金（翡翠湾专用）",
+        term_months=12,
+        event=event,
+    )
     if match:
         FinancingMatch.objects.create(need=need, event=event, **match)
     return need
@@ -40,8 +50,15 @@ def events(settings, county_office_unit):
     bank = FinancialInstitution.objects.create(name="清新农商银行", sort_order=1)
     guarantee = FinancialInstitution.objects.create(name="县融资担保公司", sort_order=2)
     past = _event(county_office_unit, "春季政银企对接会", -60, [bank, guarantee])
-    _need(past, "777.77", EnterpriseFactory(name=DISTINCTIVE_NAME), institution=bank, outcome="loan",
-          credit_amount=Decimal("613.13"), loan_amount=Decimal("512.12"))
+    _need(
+        past,
+        "777.77",
+        EnterpriseFactory(name=DISTINCTIVE_NAME),
+        institution=bank,
+        outcome="loan",
+        credit_amount=Decimal("613.13"),
+        loan_amount=Decimal("512.12"),
+    )
     _need(past, "300", institution=guarantee, outcome="credit", credit_amount=Decimal("200"))
     _need(past, "100", institution=bank, outcome="failed", failure_reason="抵押物不足")
     _need(past, "400", institution=bank, outcome="loan", credit_amount=Decimal("300"), loan_amount=Decimal("300"))
@@ -88,14 +105,12 @@ def test_page_is_public_cacheable_and_uses_the_site_layout(events, client):
     assert page.count("<caption>") == 3 and 'scope="col"' in page and 'scope="row"' in page
 
 
-def test_query_count_does_not_grow_with_events_and_matches(county_office_unit, client,
-                                                          django_assert_num_queries):
+def test_query_count_does_not_grow_with_events_and_matches(county_office_unit, client, django_assert_num_queries):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     bank = FinancialInstitution.objects.create(name="甲银行")
-    _need(_event(county_office_unit, "一", -10, [bank]), "100", institution=bank, outcome="credit",
-          credit_amount=50)
+    _need(_event(county_office_unit, "一", -10, [bank]), "100", institution=bank, outcome="credit", credit_amount=50)
     with CaptureQueriesContext(connection) as first:
         assert client.get(URL).status_code == 200
     for i in range(6):

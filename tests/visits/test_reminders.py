@@ -1,5 +1,6 @@
 """The cron command mails each official the enterprises they have not visited this quarter,
 from two weeks before the quarter ends, once per official and quarter."""
+
 import datetime
 
 import pytest
@@ -15,16 +16,24 @@ from .factories import AssignmentFactory, VisitFactory
 
 @pytest.fixture
 def setup(town):
-    cadre = OfficialFactory(unit=town, role=Official.Role.UNIT_STAFF, name="林海燕",
-                            user=UserFactory(email="lin@example.gov.cn", is_staff=True))
-    visited, forgotten = EnterpriseFactory(town=town, name="已走访公司"), EnterpriseFactory(town=town, name="未走访公司")
+    cadre = OfficialFactory(
+        unit=town,
+        role=Official.Role.UNIT_STAFF,
+        name="林海燕",
+        user=UserFactory(email="lin@example.gov.cn", is_staff=True),
+    )
+    visited, forgotten = (
+        EnterpriseFactory(town=town, name="已走访公司"),
+        EnterpriseFactory(town=town, name="未走访公司"),
+    )
     AssignmentFactory(official=cadre, enterprise=visited)
     AssignmentFactory(official=cadre, enterprise=forgotten)
     VisitFactory(unit=town, enterprise=visited, date=datetime.date(2026, 9, 1), officials=[cadre])
     no_mail = OfficialFactory(unit=town, role=Official.Role.UNIT_STAFF, user=UserFactory(email="", is_staff=True))
     AssignmentFactory(official=no_mail, enterprise=forgotten)
-    done = OfficialFactory(unit=town, role=Official.Role.UNIT_STAFF, user=UserFactory(email="done@example.gov.cn",
-                                                                                     is_staff=True))
+    done = OfficialFactory(
+        unit=town, role=Official.Role.UNIT_STAFF, user=UserFactory(email="done@example.gov.cn", is_staff=True)
+    )
     AssignmentFactory(official=done, enterprise=visited)
     VisitFactory(unit=town, enterprise=visited, date=datetime.date(2026, 7, 2), officials=[done])
     return cadre

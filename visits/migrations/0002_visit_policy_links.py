@@ -4,20 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('visits', '0001_initial'),
+        ("visits", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalvisit',
-            name='policy_links',
-            field=models.JSONField(blank=True, default=list, editable=False, help_text='Chosen from the published policies; kept as id, title and address.', verbose_name='published policies explained'),
+            model_name="historicalvisit",
+            name="policy_links",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                editable=False,
+                help_text="Chosen from the published policies; kept as id, title and address.",
+                verbose_name="published policies explained",
+            ),
         ),
         migrations.AddField(
-            model_name='visit',
-            name='policy_links',
-            field=models.JSONField(blank=True, default=list, editable=False, help_text='Chosen from the published policies; kept as id, title and address.', verbose_name='published policies explained'),
+            model_name="visit",
+            name="policy_links",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                editable=False,
+                help_text="Chosen from the published policies; kept as id, title and address.",
+                verbose_name="published policies explained",
+            ),
         ),
     ]

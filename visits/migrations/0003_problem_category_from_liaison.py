@@ -7,20 +7,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('visits', '0002_visit_policy_links'),
+        ("visits", "0002_visit_policy_links"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='meetingproblem',
-            name='category',
-            field=models.CharField(choices=[('financing', 'Financing'), ('land', 'Land use'), ('labour', 'Labour and hiring'), ('approval', 'Approvals'), ('utilities', 'Water, power and gas'), ('transport', 'Transport and logistics'), ('policy', 'Policy fulfilment'), ('environment', 'Environmental protection'), ('safety', 'Work safety'), ('complaint', 'Complaint'), ('other', 'Other')], default='other', max_length=20, verbose_name='category'),
+            model_name="meetingproblem",
+            name="category",
+            field=models.CharField(
+                choices=[
+                    ("financing", "Financing"),
+                    ("land", "Land use"),
+                    ("labour", "Labour and hiring"),
+                    ("approval", "Approvals"),
+                    ("utilities", "Water, power and gas"),
+                    ("transport", "Transport and logistics"),
+                    ("policy", "Policy fulfilment"),
+                    ("environment", "Environmental protection"),
+                    ("safety", "Work safety"),
+                    ("complaint", "Complaint"),
+                    ("other", "Other"),
+                ],
+                default="other",
+                max_length=20,
+                verbose_name="category",
+            ),
         ),
         migrations.AlterField(
-            model_name='visitproblem',
-            name='category',
-            field=models.CharField(choices=[('financing', 'Financing'), ('land', 'Land use'), ('labour', 'Labour and hiring'), ('approval', 'Approvals'), ('utilities', 'Water, power and gas'), ('transport', 'Transport and logistics'), ('policy', 'Policy fulfilment'), ('environment', 'Environmental protection'), ('safety', 'Work safety'), ('complaint', 'Complaint'), ('other', 'Other')], default='other', max_length=20, verbose_name='category'),
+            model_name="visitproblem",
+            name="category",
+            field=models.CharField(
+                choices=[
+                    ("financing", "Financing"),
+                    ("land", "Land use"),
+                    ("labour", "Labour and hiring"),
+                    ("approval", "Approvals"),
+                    ("utilities", "Water, power and gas"),
+                    ("transport", "Transport and logistics"),
+                    ("policy", "Policy fulfilment"),
+                    ("environment", "Environmental protection"),
+                    ("safety", "Work safety"),
+                    ("complaint", "Complaint"),
+                    ("other", "Other"),
+                ],
+                default="other",
+                max_length=20,
+                verbose_name="category",
+            ),
         ),
     ]

@@ -4,16 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0009_search_lexicon_pinyin_validity'),
-        ('visits', '0003_problem_category_from_liaison'),
+        ("portal", "0009_search_lexicon_pinyin_validity"),
+        ("visits", "0003_problem_category_from_liaison"),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name='liaisonassignment',
-            name='visits_assignment_one_open_per_pair',
-            constraint=models.UniqueConstraint(condition=models.Q(('end_date__isnull', True)), fields=('official', 'enterprise'), name='visits_assignment_one_open_per_pair', violation_error_message='This official already looks after this enterprise: end the current assignment first.'),
+            model_name="liaisonassignment",
+            name="visits_assignment_one_open_per_pair",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("end_date__isnull", True)),
+                fields=("official", "enterprise"),
+                name="visits_assignment_one_open_per_pair",
+                violation_error_message="This official already looks after this enterprise: end the current assignment first.",
+            ),
         ),
     ]

@@ -5,15 +5,20 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('visits', '0004_assignment_message'),
+        ("visits", "0004_assignment_message"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='attachment',
-            name='file',
-            field=portal.core.uploads.ProtectedFileField(download_view='visits:attachment', lookup='pk', upload_to='visits/%Y/%m/', validators=[portal.core.uploads.UploadValidator()], verbose_name='file'),
+            model_name="attachment",
+            name="file",
+            field=portal.core.uploads.ProtectedFileField(
+                download_view="visits:attachment",
+                lookup="pk",
+                upload_to="visits/%Y/%m/",
+                validators=[portal.core.uploads.UploadValidator()],
+                verbose_name="file",
+            ),
         ),
     ]

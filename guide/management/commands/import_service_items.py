@@ -6,8 +6,10 @@ from portal.core.import_command import ImportCommand
 
 
 class Command(ImportCommand):
-    help = ("Import service-guide items from a CSV or XLSX file (natural key: 部门 + 事项名称 within the edition in "
-            "preparation; when there is none, the import starts one, copied from the current edition).")
+    help = (
+        "Import service-guide items from a CSV or XLSX file (natural key: 部门 + 事项名称 within the edition in "
+        "preparation; when there is none, the import starts one, copied from the current edition)."
+    )
 
     def add_arguments(self, parser):
         super().add_arguments(parser)

@@ -5,6 +5,7 @@ uploads older than a day. --dry-run prints the mails and changes nothing.
 
     manage.py liaison_deadlines [--dry-run]
 """
+
 import datetime
 from collections import defaultdict
 
@@ -64,8 +65,11 @@ class Command(BaseCommand):
             self.stdout.write("Not a working day; nothing sent.")
             return
         horizon = near_due_horizon(today)
-        matters = list(Matter.objects.filter(deadlines.to_chase(today, horizon))
-                       .select_related("enterprise", "responsible_unit").order_by("received_at", "id"))
+        matters = list(
+            Matter.objects.filter(deadlines.to_chase(today, horizon))
+            .select_related("enterprise", "responsible_unit")
+            .order_by("received_at", "id")
+        )
         # (matter, clock, date) for every clock that ran out or runs out by the horizon. The
         # unit's own clocks go to the unit; the county office's clocks only to the office.
         lines = [(m, c, day) for m in matters for c, day in deadlines.running_clocks(m, today) if day <= horizon]
@@ -82,9 +86,12 @@ class Command(BaseCommand):
                 continue
             overdue = sum(1 for _m, _c, day in items if day < today)
             subject = _("Matters to answer: %(overdue)d overdue, %(near)d due soon") % {
-                "overdue": overdue, "near": len(items) - overdue}
-            body = "\n".join([_("Matters your unit is responsible for:"), ""]
-                             + [_line(m, c, day, today) for m, c, day in items])
+                "overdue": overdue,
+                "near": len(items) - overdue,
+            }
+            body = "\n".join(
+                [_("Matters your unit is responsible for:"), ""] + [_line(m, c, day, today) for m, c, day in items]
+            )
             messages.append((subject, body, sender, recipients))
         office = [e for emails in _emails(Official.objects.county_office()).values() for e in emails]
         if office and lines:
@@ -99,7 +106,9 @@ class Command(BaseCommand):
                 body.append(f"{units[unit_id].name}:")
                 body += [_line(m, c, day, today) for m, c, day in items]
             subject = _("County overview: %(overdue)d overdue, %(near)d due soon") % {
-                "overdue": overdue, "near": len(lines) - overdue}
+                "overdue": overdue,
+                "near": len(lines) - overdue,
+            }
             messages.append((subject, "\n".join(body), sender, office))
         if dry_run:
             for subject, body, _sender, recipients in messages:

@@ -7,253 +7,564 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('portal', '0004_search_index'),
+        ("portal", "0004_search_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Question',
+            name="Question",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=10, verbose_name='order')),
-                ('kind', models.CharField(choices=[('grid', 'Rating grid (departments × dimensions)'), ('single', 'Single choice'), ('multiple', 'Multiple choice'), ('text', 'Free text')], max_length=10, verbose_name='kind')),
-                ('text', models.CharField(max_length=300, verbose_name='question')),
-                ('help_text', models.CharField(blank=True, max_length=300, verbose_name='explanation')),
-                ('required', models.BooleanField(default=True, verbose_name='required')),
-                ('scale', models.CharField(choices=[('five', 'Five-point scale'), ('three', 'Satisfied / basically satisfied / dissatisfied')], default='five', max_length=5, verbose_name='rating scale')),
-                ('allow_no_dealings', models.BooleanField(default=True, verbose_name='offer “no dealings with this department”')),
-                ('ask_comment', models.BooleanField(default=True, verbose_name='ask for problems and suggestions per department')),
-                ('units', models.ManyToManyField(blank=True, limit_choices_to={'kind__in': ['department', 'agency']}, related_name='+', to='portal.unit', verbose_name='departments rated')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("order", models.PositiveSmallIntegerField(default=10, verbose_name="order")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("grid", "Rating grid (departments × dimensions)"),
+                            ("single", "Single choice"),
+                            ("multiple", "Multiple choice"),
+                            ("text", "Free text"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("text", models.CharField(max_length=300, verbose_name="question")),
+                ("help_text", models.CharField(blank=True, max_length=300, verbose_name="explanation")),
+                ("required", models.BooleanField(default=True, verbose_name="required")),
+                (
+                    "scale",
+                    models.CharField(
+                        choices=[
+                            ("five", "Five-point scale"),
+                            ("three", "Satisfied / basically satisfied / dissatisfied"),
+                        ],
+                        default="five",
+                        max_length=5,
+                        verbose_name="rating scale",
+                    ),
+                ),
+                (
+                    "allow_no_dealings",
+                    models.BooleanField(default=True, verbose_name="offer “no dealings with this department”"),
+                ),
+                (
+                    "ask_comment",
+                    models.BooleanField(default=True, verbose_name="ask for problems and suggestions per department"),
+                ),
+                (
+                    "units",
+                    models.ManyToManyField(
+                        blank=True,
+                        limit_choices_to={"kind__in": ["department", "agency"]},
+                        related_name="+",
+                        to="portal.unit",
+                        verbose_name="departments rated",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'question',
-                'verbose_name_plural': 'questions',
-                'ordering': ['survey', 'order', 'id'],
+                "verbose_name": "question",
+                "verbose_name_plural": "questions",
+                "ordering": ["survey", "order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Dimension',
+            name="Dimension",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=30, verbose_name='dimension')),
-                ('order', models.PositiveSmallIntegerField(default=10, verbose_name='order')),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dimensions', to='surveys.question', verbose_name='question')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=30, verbose_name="dimension")),
+                ("order", models.PositiveSmallIntegerField(default=10, verbose_name="order")),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="dimensions",
+                        to="surveys.question",
+                        verbose_name="question",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'dimension',
-                'verbose_name_plural': 'dimensions',
-                'ordering': ['question', 'order', 'id'],
+                "verbose_name": "dimension",
+                "verbose_name_plural": "dimensions",
+                "ordering": ["question", "order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Choice',
+            name="Choice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(max_length=100, verbose_name='option')),
-                ('order', models.PositiveSmallIntegerField(default=10, verbose_name='order')),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='choices', to='surveys.question', verbose_name='question')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("label", models.CharField(max_length=100, verbose_name="option")),
+                ("order", models.PositiveSmallIntegerField(default=10, verbose_name="order")),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="choices",
+                        to="surveys.question",
+                        verbose_name="question",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'option',
-                'verbose_name_plural': 'options',
-                'ordering': ['question', 'order', 'id'],
+                "verbose_name": "option",
+                "verbose_name_plural": "options",
+                "ordering": ["question", "order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Survey',
+            name="Survey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=120, unique=True, verbose_name='title')),
-                ('intro', models.TextField(blank=True, help_text='Shown above the questionnaire: purpose, anonymity, deadline.', verbose_name='introduction')),
-                ('opens_on', models.DateField(verbose_name='opens on')),
-                ('closes_on', models.DateField(verbose_name='closes on')),
-                ('published_at', models.DateTimeField(blank=True, help_text='Empty while the questionnaire is still being drafted.', null=True, verbose_name='published')),
-                ('key_only', models.BooleanField(default=False, verbose_name='key enterprises only')),
-                ('target_industries', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('A', 'Agriculture, forestry, animal husbandry and fishery'), ('B', 'Mining'), ('C', 'Manufacturing'), ('D', 'Electricity, heat, gas and water production and supply'), ('E', 'Construction'), ('F', 'Wholesale and retail trade'), ('G', 'Transport, storage and postal services'), ('H', 'Accommodation and catering'), ('I', 'Information transmission, software and IT services'), ('J', 'Finance'), ('K', 'Real estate'), ('L', 'Leasing and business services'), ('M', 'Scientific research and technical services'), ('N', 'Water conservancy, environment and public facilities management'), ('O', 'Resident services, repair and other services'), ('P', 'Education'), ('Q', 'Health and social work'), ('R', 'Culture, sports and entertainment'), ('S', 'Public administration, social security and social organisations'), ('T', 'International organisations')], max_length=1), blank=True, default=list, size=None, verbose_name='industries')),
-                ('target_scales', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('large', 'Large'), ('medium', 'Medium'), ('small', 'Small'), ('micro', 'Micro')], max_length=10), blank=True, default=list, size=None, verbose_name='scales')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('previous', models.ForeignKey(blank=True, help_text='The earlier campaign the results are compared with.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='surveys.survey', verbose_name='compare with')),
-                ('target_towns', models.ManyToManyField(blank=True, limit_choices_to={'kind': 'town'}, related_name='+', to='portal.unit', verbose_name='towns')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=120, unique=True, verbose_name="title")),
+                (
+                    "intro",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown above the questionnaire: purpose, anonymity, deadline.",
+                        verbose_name="introduction",
+                    ),
+                ),
+                ("opens_on", models.DateField(verbose_name="opens on")),
+                ("closes_on", models.DateField(verbose_name="closes on")),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Empty while the questionnaire is still being drafted.",
+                        null=True,
+                        verbose_name="published",
+                    ),
+                ),
+                ("key_only", models.BooleanField(default=False, verbose_name="key enterprises only")),
+                (
+                    "target_industries",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(
+                            choices=[
+                                ("A", "Agriculture, forestry, animal husbandry and fishery"),
+                                ("B", "Mining"),
+                                ("C", "Manufacturing"),
+                                ("D", "Electricity, heat, gas and water production and supply"),
+                                ("E", "Construction"),
+                                ("F", "Wholesale and retail trade"),
+                                ("G", "Transport, storage and postal services"),
+                                ("H", "Accommodation and catering"),
+                                ("I", "Information transmission, software and IT services"),
+                                ("J", "Finance"),
+                                ("K", "Real estate"),
+                                ("L", "Leasing and business services"),
+                                ("M", "Scientific research and technical services"),
+                                ("N", "Water conservancy, environment and public facilities management"),
+                                ("O", "Resident services, repair and other services"),
+                                ("P", "Education"),
+                                ("Q", "Health and social work"),
+                                ("R", "Culture, sports and entertainment"),
+                                ("S", "Public administration, social security and social organisations"),
+                                ("T", "International organisations"),
+                            ],
+                            max_length=1,
+                        ),
+                        blank=True,
+                        default=list,
+                        size=None,
+                        verbose_name="industries",
+                    ),
+                ),
+                (
+                    "target_scales",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(
+                            choices=[("large", "Large"), ("medium", "Medium"), ("small", "Small"), ("micro", "Micro")],
+                            max_length=10,
+                        ),
+                        blank=True,
+                        default=list,
+                        size=None,
+                        verbose_name="scales",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "previous",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The earlier campaign the results are compared with.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="surveys.survey",
+                        verbose_name="compare with",
+                    ),
+                ),
+                (
+                    "target_towns",
+                    models.ManyToManyField(
+                        blank=True,
+                        limit_choices_to={"kind": "town"},
+                        related_name="+",
+                        to="portal.unit",
+                        verbose_name="towns",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'evaluation campaign',
-                'verbose_name_plural': 'evaluation campaigns',
-                'ordering': ['-opens_on', '-id'],
+                "verbose_name": "evaluation campaign",
+                "verbose_name_plural": "evaluation campaigns",
+                "ordering": ["-opens_on", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='question',
-            name='survey',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='surveys.survey', verbose_name='campaign'),
+            model_name="question",
+            name="survey",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="questions",
+                to="surveys.survey",
+                verbose_name="campaign",
+            ),
         ),
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent')),
-                ('send_count', models.PositiveSmallIntegerField(default=0, verbose_name='times sent')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='survey_invitations', to='portal.enterprise', verbose_name='enterprise')),
-                ('survey', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='surveys.survey', verbose_name='campaign')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent")),
+                ("send_count", models.PositiveSmallIntegerField(default=0, verbose_name="times sent")),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="survey_invitations",
+                        to="portal.enterprise",
+                        verbose_name="enterprise",
+                    ),
+                ),
+                (
+                    "survey",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="surveys.survey",
+                        verbose_name="campaign",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'invitation',
-                'verbose_name_plural': 'invitations',
-                'ordering': ['survey', 'enterprise__name'],
+                "verbose_name": "invitation",
+                "verbose_name_plural": "invitations",
+                "ordering": ["survey", "enterprise__name"],
             },
         ),
         migrations.CreateModel(
-            name='SurveyResponse',
+            name="SurveyResponse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'Saved, not yet submitted'), ('submitted', 'Submitted')], default='draft', max_length=10, verbose_name='status')),
-                ('allow_named_follow_up', models.BooleanField(default=False, help_text="Otherwise departments only ever see your answers without your enterprise's name.", verbose_name="the county office may pass my problems on with my enterprise's name")),
-                ('respondent_name', models.CharField(blank=True, max_length=50, verbose_name='filled in by')),
-                ('started_at', models.DateTimeField(auto_now_add=True, verbose_name='started')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last saved')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted')),
-                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='answered by')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='survey_responses', to='portal.enterprise', verbose_name='enterprise')),
-                ('survey', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='surveys.survey', verbose_name='campaign')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Saved, not yet submitted"), ("submitted", "Submitted")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "allow_named_follow_up",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Otherwise departments only ever see your answers without your enterprise's name.",
+                        verbose_name="the county office may pass my problems on with my enterprise's name",
+                    ),
+                ),
+                ("respondent_name", models.CharField(blank=True, max_length=50, verbose_name="filled in by")),
+                ("started_at", models.DateTimeField(auto_now_add=True, verbose_name="started")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="last saved")),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="submitted")),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="answered by",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="survey_responses",
+                        to="portal.enterprise",
+                        verbose_name="enterprise",
+                    ),
+                ),
+                (
+                    "survey",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="responses",
+                        to="surveys.survey",
+                        verbose_name="campaign",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'response',
-                'verbose_name_plural': 'responses',
-                'ordering': ['-updated_at'],
+                "verbose_name": "response",
+                "verbose_name_plural": "responses",
+                "ordering": ["-updated_at"],
             },
         ),
         migrations.CreateModel(
-            name='Rating',
+            name="Rating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.PositiveSmallIntegerField()),
-                ('dimension', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='surveys.dimension')),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='surveys.question')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='portal.unit')),
-                ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='surveys.surveyresponse')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("value", models.PositiveSmallIntegerField()),
+                (
+                    "dimension",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="ratings", to="surveys.dimension"
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="surveys.question"
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="portal.unit"),
+                ),
+                (
+                    "response",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="ratings", to="surveys.surveyresponse"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Finding',
+            name="Finding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('description', models.TextField(verbose_name='problem and what should be put right')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent as a matter')),
-                ('send_error', models.CharField(blank=True, max_length=300, verbose_name='why it is not sent yet')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('unit', models.ForeignKey(limit_choices_to={'kind__in': ['department', 'agency']}, on_delete=django.db.models.deletion.PROTECT, related_name='survey_findings', to='portal.unit', verbose_name='department')),
-                ('survey', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='findings', to='surveys.survey', verbose_name='campaign')),
-                ('response', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='findings', to='surveys.surveyresponse', verbose_name='from the response of')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("description", models.TextField(verbose_name="problem and what should be put right")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent as a matter")),
+                ("send_error", models.CharField(blank=True, max_length=300, verbose_name="why it is not sent yet")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        limit_choices_to={"kind__in": ["department", "agency"]},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="survey_findings",
+                        to="portal.unit",
+                        verbose_name="department",
+                    ),
+                ),
+                (
+                    "survey",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="findings",
+                        to="surveys.survey",
+                        verbose_name="campaign",
+                    ),
+                ),
+                (
+                    "response",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="findings",
+                        to="surveys.surveyresponse",
+                        verbose_name="from the response of",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rectification finding',
-                'verbose_name_plural': 'rectification findings',
-                'ordering': ['survey', 'unit__sort_order', '-created_at'],
+                "verbose_name": "rectification finding",
+                "verbose_name_plural": "rectification findings",
+                "ordering": ["survey", "unit__sort_order", "-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ChoiceAnswer',
+            name="ChoiceAnswer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('choice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='surveys.choice')),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='surveys.question')),
-                ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='choice_answers', to='surveys.surveyresponse')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "choice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="answers", to="surveys.choice"
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="surveys.question"
+                    ),
+                ),
+                (
+                    "response",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="choice_answers",
+                        to="surveys.surveyresponse",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='TextAnswer',
+            name="TextAnswer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='surveys.question')),
-                ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='text_answers', to='surveys.surveyresponse')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text", models.TextField()),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="surveys.question"
+                    ),
+                ),
+                (
+                    "response",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="text_answers",
+                        to="surveys.surveyresponse",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='UnitAnswer',
+            name="UnitAnswer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('no_dealings', models.BooleanField(default=False)),
-                ('comment', models.TextField(blank=True)),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='surveys.question')),
-                ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='unit_answers', to='surveys.surveyresponse')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='portal.unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("no_dealings", models.BooleanField(default=False)),
+                ("comment", models.TextField(blank=True)),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="surveys.question"
+                    ),
+                ),
+                (
+                    "response",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="unit_answers",
+                        to="surveys.surveyresponse",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="portal.unit"),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='dimension',
-            constraint=models.UniqueConstraint(fields=('question', 'name'), name='dimension_unique_per_question'),
+            model_name="dimension",
+            constraint=models.UniqueConstraint(fields=("question", "name"), name="dimension_unique_per_question"),
         ),
         migrations.AddConstraint(
-            model_name='choice',
-            constraint=models.UniqueConstraint(fields=('question', 'label'), name='choice_unique_per_question'),
+            model_name="choice",
+            constraint=models.UniqueConstraint(fields=("question", "label"), name="choice_unique_per_question"),
         ),
         migrations.AddIndex(
-            model_name='survey',
-            index=models.Index(fields=['opens_on', 'closes_on'], name='survey_dates_idx'),
+            model_name="survey",
+            index=models.Index(fields=["opens_on", "closes_on"], name="survey_dates_idx"),
         ),
         migrations.AddConstraint(
-            model_name='survey',
-            constraint=models.CheckConstraint(condition=models.Q(('closes_on__gte', models.F('opens_on'))), name='survey_dates_in_order'),
+            model_name="survey",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("closes_on__gte", models.F("opens_on"))), name="survey_dates_in_order"
+            ),
         ),
         migrations.AddIndex(
-            model_name='question',
-            index=models.Index(fields=['survey', 'order'], name='question_survey_order_idx'),
+            model_name="question",
+            index=models.Index(fields=["survey", "order"], name="question_survey_order_idx"),
         ),
         migrations.AddConstraint(
-            model_name='invitation',
-            constraint=models.UniqueConstraint(fields=('survey', 'enterprise'), name='invitation_one_per_enterprise'),
+            model_name="invitation",
+            constraint=models.UniqueConstraint(fields=("survey", "enterprise"), name="invitation_one_per_enterprise"),
         ),
         migrations.AddIndex(
-            model_name='surveyresponse',
-            index=models.Index(fields=['survey', 'status'], name='response_survey_status_idx'),
+            model_name="surveyresponse",
+            index=models.Index(fields=["survey", "status"], name="response_survey_status_idx"),
         ),
         migrations.AddConstraint(
-            model_name='surveyresponse',
-            constraint=models.UniqueConstraint(fields=('survey', 'enterprise'), name='response_one_per_enterprise'),
+            model_name="surveyresponse",
+            constraint=models.UniqueConstraint(fields=("survey", "enterprise"), name="response_one_per_enterprise"),
         ),
         migrations.AddConstraint(
-            model_name='surveyresponse',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), ('submitted_at__isnull', False), _connector='OR'), name='response_submitted_has_time'),
+            model_name="surveyresponse",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status", "draft"), ("submitted_at__isnull", False), _connector="OR"),
+                name="response_submitted_has_time",
+            ),
         ),
         migrations.AddIndex(
-            model_name='rating',
-            index=models.Index(fields=['question', 'unit'], name='rating_question_unit_idx'),
+            model_name="rating",
+            index=models.Index(fields=["question", "unit"], name="rating_question_unit_idx"),
         ),
         migrations.AddConstraint(
-            model_name='rating',
-            constraint=models.UniqueConstraint(fields=('response', 'unit', 'dimension'), name='rating_unique_cell'),
+            model_name="rating",
+            constraint=models.UniqueConstraint(fields=("response", "unit", "dimension"), name="rating_unique_cell"),
         ),
         migrations.AddConstraint(
-            model_name='rating',
-            constraint=models.CheckConstraint(condition=models.Q(('value__gte', 1), ('value__lte', 5)), name='rating_value_range'),
+            model_name="rating",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("value__gte", 1), ("value__lte", 5)), name="rating_value_range"
+            ),
         ),
         migrations.AddIndex(
-            model_name='finding',
-            index=models.Index(fields=['survey', 'unit'], name='finding_survey_unit_idx'),
+            model_name="finding",
+            index=models.Index(fields=["survey", "unit"], name="finding_survey_unit_idx"),
         ),
         migrations.AddConstraint(
-            model_name='choiceanswer',
-            constraint=models.UniqueConstraint(fields=('response', 'choice'), name='choiceanswer_unique'),
+            model_name="choiceanswer",
+            constraint=models.UniqueConstraint(fields=("response", "choice"), name="choiceanswer_unique"),
         ),
         migrations.AddConstraint(
-            model_name='textanswer',
-            constraint=models.UniqueConstraint(fields=('response', 'question'), name='textanswer_unique'),
+            model_name="textanswer",
+            constraint=models.UniqueConstraint(fields=("response", "question"), name="textanswer_unique"),
         ),
         migrations.AddIndex(
-            model_name='unitanswer',
-            index=models.Index(fields=['unit', 'question'], name='unitanswer_unit_idx'),
+            model_name="unitanswer",
+            index=models.Index(fields=["unit", "question"], name="unitanswer_unit_idx"),
         ),
         migrations.AddConstraint(
-            model_name='unitanswer',
-            constraint=models.UniqueConstraint(fields=('response', 'question', 'unit'), name='unitanswer_unique'),
+            model_name="unitanswer",
+            constraint=models.UniqueConstraint(fields=("response", "question", "unit"), name="unitanswer_unique"),
         ),
     ]

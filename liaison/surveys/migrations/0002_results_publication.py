@@ -6,21 +6,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('surveys', '0001_evaluation'),
+        ("surveys", "0001_evaluation"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='survey',
-            name='results_published_at',
-            field=models.DateTimeField(blank=True, help_text='When the county office published the results on the public site; empty while they are internal.', null=True, verbose_name='results published'),
+            model_name="survey",
+            name="results_published_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="When the county office published the results on the public site; empty while they are internal.",
+                null=True,
+                verbose_name="results published",
+            ),
         ),
         migrations.AddField(
-            model_name='survey',
-            name='results_published_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='results published by'),
+            model_name="survey",
+            name="results_published_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="results published by",
+            ),
         ),
     ]

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('surveys', '0002_results_publication'),
+        ("surveys", "0002_results_publication"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='invitation',
-            name='printed_at',
-            field=models.DateTimeField(blank=True, help_text='When the paper invitation letter was last printed.', null=True, verbose_name='letter printed'),
+            model_name="invitation",
+            name="printed_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="When the paper invitation letter was last printed.",
+                null=True,
+                verbose_name="letter printed",
+            ),
         ),
     ]

@@ -11,8 +11,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true", help="Check the file; save nothing.")
-        parser.add_argument("--unit", help="Name of the unit that owns documents of outside bodies "
-                                           "(default: the county government).")
+        parser.add_argument(
+            "--unit", help="Name of the unit that owns documents of outside bodies (default: the county government)."
+        )
 
     def handle(self, *args, file, dry_run=False, unit=None, **options):
         owner = None

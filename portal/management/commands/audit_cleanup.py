@@ -1,5 +1,6 @@
 """Remove audit-log entries older than the retention period (AUDIT_RETENTION_DAYS, at least six
 months: 网络安全法 第二十一条). Only older entries are touched; --dry-run counts them."""
+
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
@@ -11,8 +12,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Count what would be deleted; change nothing.")
-        parser.add_argument("--keep-days", type=int, default=None,
-                            help=f"Keep this many days (at least {MIN_RETENTION_DAYS}; default AUDIT_RETENTION_DAYS).")
+        parser.add_argument(
+            "--keep-days",
+            type=int,
+            default=None,
+            help=f"Keep this many days (at least {MIN_RETENTION_DAYS}; default AUDIT_RETENTION_DAYS).",
+        )
 
     def handle(self, *args, dry_run=False, keep_days=None, **options):
         if keep_days is not None and keep_days < MIN_RETENTION_DAYS:

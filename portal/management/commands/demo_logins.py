@@ -17,8 +17,10 @@ class Command(BaseCommand):
             out(f"    {username:<16} {unit} · {name}（{post}）")
         secret = base64.b32encode(bytes.fromhex(DEMO_TOTP_HEX)).decode()
         code = totp(bytes.fromhex(DEMO_TOTP_HEX))
-        out(f"    countyoffice also needs a verification code: TOTP key {secret} "
-            f"(now {code:06d}; `./run manage totp_code` prints the current one)")
+        out(
+            f"    countyoffice also needs a verification code: TOTP key {secret} "
+            f"(now {code:06d}; `./run manage totp_code` prints the current one)"
+        )
         out("    admin            superuser (the same verification code as countyoffice)")
         out("  Enterprise users: /accounts/login/")
         out("    enterprise       confirmed account of a 太和镇 enterprise")

@@ -4,8 +4,10 @@ from portal.core.search_eval import EVAL_FILE, evaluate, read_cases
 
 
 class Command(BaseCommand):
-    help = ("Run the search evaluation set (portal/data/search_eval.tsv) against this database and print MRR and "
-            "recall@5, overall and per kind of query, and every query that should find nothing but did.")
+    help = (
+        "Run the search evaluation set (portal/data/search_eval.tsv) against this database and print MRR and "
+        "recall@5, overall and per kind of query, and every query that should find nothing but did."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--file", default=str(EVAL_FILE))
@@ -27,5 +29,7 @@ class Command(BaseCommand):
             for outcome in report.outcomes:
                 if not outcome.passed and not outcome.expects_nothing:
                     top = " / ".join(t for _k, _key, t in outcome.found[:3]) or "(nothing)"
-                    self.stdout.write(f"  [{outcome.case.kind}] {outcome.case.query}: RR={outcome.reciprocal_rank:.2f} "
-                                      f"R@5={outcome.recall:.2f} expected {'|'.join(outcome.case.expected)}; got {top}")
+                    self.stdout.write(
+                        f"  [{outcome.case.kind}] {outcome.case.query}: RR={outcome.reciprocal_rank:.2f} "
+                        f"R@5={outcome.recall:.2f} expected {'|'.join(outcome.case.expected)}; got {top}"
+                    )

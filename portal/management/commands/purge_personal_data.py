@@ -2,6 +2,7 @@
 
 Each app may define `personal_data_cleanup(*, now, dry_run)` on its AppConfig, returning
 (description, count) pairs; this command runs them all, daily (see docs/deployment.md)."""
+
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction

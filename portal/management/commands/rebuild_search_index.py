@@ -6,13 +6,18 @@ from portal.core.tasks import rebuild_search_index
 
 
 class Command(BaseCommand):
-    help = ("Re-index everything each app puts in the site search (policies, guide items, FAQs, loan products, "
-            "leaders, contacts, pages), e.g. after a dictionary or lexicon change. --background leaves it "
-            "to the background-job worker.")
+    help = (
+        "Re-index everything each app puts in the site search (policies, guide items, FAQs, loan products, "
+        "leaders, contacts, pages), e.g. after a dictionary or lexicon change. --background leaves it "
+        "to the background-job worker."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--background", action="store_true",
-                            help="Queue the rebuild for the background-job worker and return at once.")
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="Queue the rebuild for the background-job worker and return at once.",
+        )
 
     def handle(self, *args, background=False, **options):
         if background:

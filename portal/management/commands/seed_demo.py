@@ -1,5 +1,6 @@
 """Build the demo county: the portal's units, enterprises and logins, then each app's demo
 data (an app contributes a `demo` module with `build(stdout)`), in INSTALLED_APPS order."""
+
 import importlib
 
 from django.apps import apps
@@ -14,8 +15,7 @@ class Command(BaseCommand):
     help = "Load the demo county (idempotent). --first-time skips it when data is already there."
 
     def add_arguments(self, parser):
-        parser.add_argument("--first-time", action="store_true",
-                            help="Do nothing if the database already holds units.")
+        parser.add_argument("--first-time", action="store_true", help="Do nothing if the database already holds units.")
 
     def handle(self, *args, first_time=False, **options):
         if first_time and Unit.objects.exists():

@@ -1,5 +1,6 @@
 """Cron (daily): mail each official the enterprises they have not visited this period, from
 two weeks before the period ends. Safe to run every day: one mail per official and period."""
+
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
