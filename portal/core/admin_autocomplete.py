@@ -14,6 +14,7 @@ Without JavaScript the picker is a plain <select> of every choice while the list
 enough to scroll (FULL_LIST_LIMIT); Django's own widget would offer only the chosen value.
 """
 
+from django import forms
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.forms.widgets import Select
@@ -33,11 +34,18 @@ class _FullListWhenShort:
         return super().optgroups(name, value, attr)
 
 
-class PickerSelect(_FullListWhenShort, AutocompleteSelect):
+class _NamedSearchBoxes:
+    @property
+    def media(self):
+        # After Django's autocomplete.js: names select2's combobox and search box after the label.
+        return super().media + forms.Media(js=["admin/js/autocomplete.js", "js/picker-labels.js"])
+
+
+class PickerSelect(_NamedSearchBoxes, _FullListWhenShort, AutocompleteSelect):
     """A search box over one choice (select2), a plain dropdown without JavaScript."""
 
 
-class PickerSelectMultiple(_FullListWhenShort, AutocompleteSelectMultiple):
+class PickerSelectMultiple(_NamedSearchBoxes, _FullListWhenShort, AutocompleteSelectMultiple):
     """A search box over several choices, a plain multiple select without JavaScript."""
 
 
